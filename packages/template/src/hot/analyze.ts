@@ -1,0 +1,992 @@
+// Reads a HOT template the way Heat's `template validate` does and derives
+// what the rest of Hearth needs: diagnostics with positions, the resources
+// with their types and schemas, parameters, outputs, conditions, and the
+// dependency graph (explicit, implicit, waves, cycles).
+import type { ResourceTypeSchema } from '../catalog/catalog.ts';
+import { builtinType, builtinTypes } from '../catalog/catalog.ts';
+import { DiagnosticCollector, type Diagnostic, type Severity } from '../diagnostics.ts';
+import { LineIndex } from '../yaml/lines.ts';
+import type { YMap, YNode } from '../yaml/nodes.ts';
+import { effectivePairs, get, getPair } from '../yaml/nodes.ts';
+import { parseYamlText } from '../yaml/parse.ts';
+import type { ConditionDef } from './conditions.ts';
+import { Conditions, conditionEntries, validateConditionDefs } from './conditions.ts';
+import type { Expr, FnExpr, ParseHooks } from './expr.ts';
+import { HeatError, parseExpr, pyKind, pyTruthy } from './expr.ts';
+import type { Reference, ValidateEnv } from './functions.ts';
+import { EvalError, collectReferences, constructCall, resolveValue, validateExpr } from './functions.ts';
+import { creationWaves, findCycles } from './graph.ts';
+import { implicitDependencies, type ImplicitResource } from './implicit.ts';
+import type { Environment } from './environment.ts';
+import { emptyEnvironment } from './environment.ts';
+import type { FileLoader, NestedTemplate } from './nested.ts';
+import { loadNestedTemplate } from './nested.ts';
+import type { ParameterDecl } from './parameters.ts';
+import { checkParameterValue, coerceParameterValue, parseParameters, validateParameterDecl } from './parameters.ts';
+import { PropertyReader } from './properties.ts';
+import { checkPropertyValues, unknownProperties, validateUpdatePolicy } from './property-checks.ts';
+import type { ResourceDef } from './resources.ts';
+import { parseResourceDef, resourceEntries } from './resources.ts';
+import type { Value, ValueMap } from './values.ts';
+import { hasKey, newMap, nodeToValue, pyStr } from './values.ts';
+import { evaluateYaql, YaqlEvalError } from '../yaql/evaluate.ts';
+import { YaqlSyntaxError, yaqlSyntaxError } from '../yaql/parse.ts';
+import type { HotVersion } from './versions.ts';
+import { HOT_VERSION_NAMES, LATEST_HOT_VERSION, conditionFunctionTable, findHotVersion } from './versions.ts';
+
+/** Heat's max_template_size: Heat refuses larger templates unless its operator raises the limit. */
+export const HEAT_MAX_TEMPLATE_BYTES = 524_288;
+export const DEFAULT_MAX_TEMPLATE_BYTES = 8 * 1024 * 1024;
+
+export interface AnalyzeOptions {
+  filename?: string;
+  environment?: Environment;
+  /** Parameter values given by the user; they override the environment's `parameters`. */
+  parameters?: Readonly<Record<string, Value>>;
+  loadFile?: FileLoader;
+  maxBytes?: number;
+  /** Types Hearth adds to Heat's (for example Hearth::Local::Script); return null to refuse one with a reason. */
+  extraType?: (name: string) => ResourceTypeSchema | { refused: string } | undefined;
+  stackName?: string;
+}
+
+export interface ResourceInfo {
+  name: string;
+  def: ResourceDef;
+  enabled: boolean;
+  /** How the type was found. */
+  resolution: 'builtin' | 'extra' | 'template' | 'missing' | 'unread';
+  schema: ResourceTypeSchema | null;
+  /** The built-in type the resource behaves as, when there is one. */
+  iface: string | null;
+  nested: NestedTemplate | null;
+  /** Stated requirements (depends_on, get_resource, get_attr), enabled resources only. */
+  requires: string[];
+  references: Reference[];
+  /** depends_on entries dropped because the resource they name is disabled. */
+  droppedDependsOn: string[];
+}
+
+export interface OutputInfo {
+  name: string;
+  keyNode: YNode;
+  node: YNode;
+  value: Expr | null;
+  description: string | null;
+  enabled: boolean;
+  requires: string[];
+}
+
+export interface ParameterGroupInfo {
+  label: string | null;
+  description: string | null;
+  parameters: string[];
+}
+
+export interface Analysis {
+  filename: string;
+  text: string;
+  lines: LineIndex;
+  root: YNode | null;
+  format: 'json' | 'yaml';
+  parsed: boolean;
+  valid: boolean;
+  version: HotVersion | null;
+  versionName: string | null;
+  description: string | null;
+  diagnostics: Diagnostic[];
+  parameters: ParameterDecl[];
+  parameterGroups: ParameterGroupInfo[];
+  resources: ResourceInfo[];
+  outputs: OutputInfo[];
+  conditions: Record<string, boolean | null>;
+  /** Heat's type-specific dependencies, beyond the stated ones. */
+  implicit: Map<string, string[]>;
+  /** Waves of creation over stated and implicit requirements. */
+  createOrder: string[][];
+  cycles: string[][];
+  environment: Environment;
+}
+
+const PSEUDO_PARAMETERS = ['OS::stack_id', 'OS::stack_name', 'OS::project_id'];
+const DELETION_POLICIES = ['Delete', 'Retain', 'Snapshot'];
+
+function emptyAnalysis(filename: string, text: string, lines: LineIndex, environment: Environment): Analysis {
+  return {
+    filename,
+    text,
+    lines,
+    root: null,
+    format: 'yaml',
+    parsed: false,
+    valid: false,
+    version: null,
+    versionName: null,
+    description: null,
+    diagnostics: [],
+    parameters: [],
+    parameterGroups: [],
+    resources: [],
+    outputs: [],
+    conditions: {},
+    implicit: new Map(),
+    createOrder: [],
+    cycles: [],
+    environment,
+  };
+}
+
+function utf8Length(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+export function analyzeTemplate(text: string, options: AnalyzeOptions = {}): Analysis {
+  const filename = options.filename ?? 'template.yaml';
+  const environment = options.environment ?? emptyEnvironment();
+  const lines = new LineIndex(text);
+  const collector = new DiagnosticCollector(lines);
+  const result = emptyAnalysis(filename, text, lines, environment);
+  const finish = (): Analysis => {
+    result.diagnostics = collector.sorted();
+    result.valid = result.parsed && collector.errorCount === 0;
+    return result;
+  };
+
+  const bytes = utf8Length(text);
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_TEMPLATE_BYTES;
+  if (bytes > maxBytes) {
+    collector.add({
+      code: 'TEMPLATE_TOO_LARGE',
+      message: `Template size (${bytes} bytes) exceeds maximum allowed size (${maxBytes} bytes). Split it into nested templates.`,
+      path: '',
+      offset: 0,
+    });
+    return finish();
+  }
+  if (bytes > HEAT_MAX_TEMPLATE_BYTES) {
+    collector.add({
+      severity: 'warning',
+      code: 'HEAT_TEMPLATE_SIZE',
+      message: `Template size (${bytes} bytes) exceeds the ${HEAT_MAX_TEMPLATE_BYTES} bytes Heat accepts by default (max_template_size); a Heat deployment will refuse it unless its operator raises the limit.`,
+      path: '',
+      offset: 0,
+    });
+  }
+
+  const yaml = parseYamlText(text);
+  result.format = yaml.format;
+  for (const p of yaml.problems) collector.add({ severity: p.severity, code: p.code, message: p.message, path: '', offset: p.offset });
+  if (yaml.problems.some((p) => p.severity === 'error')) return finish();
+  let root: YNode | null = yaml.root;
+  if (root === null || (root.kind === 'scalar' && root.value === null)) {
+    root = { kind: 'map', start: 0, end: 0, pairs: [], flow: false };
+  }
+  result.root = root;
+  if (root.kind !== 'map') {
+    collector.add({ code: 'TEMPLATE_NOT_MAPPING', message: 'The template is not a JSON object or YAML mapping.', path: '', node: root });
+    return finish();
+  }
+  result.parsed = true;
+  new TemplateAnalyzer(root, options, filename, environment, collector, result).run();
+  return finish();
+}
+
+class TemplateAnalyzer {
+  private version: HotVersion = LATEST_HOT_VERSION;
+  private params = new Map<string, ParameterDecl>();
+  private userParams: ValueMap = newMap();
+  private conditions!: Conditions;
+  private readonly resources = new Map<string, ResourceInfo>();
+  private enabled = new Set<string>();
+  private exprHooks!: ParseHooks;
+  private conditionHooks!: ParseHooks;
+  private readonly stackName: string;
+
+  constructor(
+    private readonly root: YMap,
+    private readonly options: AnalyzeOptions,
+    private readonly filename: string,
+    private readonly environment: Environment,
+    private readonly collector: DiagnosticCollector,
+    private readonly result: Analysis,
+  ) {
+    this.stackName = options.stackName ?? 'stack';
+  }
+
+  private error(error: HeatError, path: string, severity: Severity = 'error', resource?: string): void {
+    const input: Parameters<DiagnosticCollector['add']>[0] = {
+      severity,
+      code: error.code,
+      message: error.message,
+      path: cleanPath(path),
+      node: error.node,
+    };
+    const owner = resource ?? resourceOfPath(path);
+    if (owner !== undefined) input.resource = owner;
+    this.collector.add(input);
+  }
+
+  private readonly report = (error: HeatError, path: string) => this.error(error, path);
+
+  run(): void {
+    this.checkVersion();
+    this.checkSections();
+    const description = get(this.root, 'description');
+    this.result.description = description ? pyStr(nodeToValue(description)) : null;
+    this.setUpParsing();
+    this.readParameters();
+    this.readParameterGroups();
+    this.readConditions();
+    this.readResources();
+    this.resolveTypes();
+    this.checkDuplicateNames();
+    this.statedDependencies();
+    this.validateResources();
+    this.readOutputs();
+    this.buildGraph();
+    this.result.conditions = this.conditions.snapshot();
+  }
+
+  // ------------------------------------------------------------ version and sections
+
+  private checkVersion(): void {
+    const keys = ['heat_template_version', 'HeatTemplateFormatVersion', 'AWSTemplateFormatVersion'];
+    const present = keys
+      .map((k) => getPair(this.root, k))
+      .filter((p): p is NonNullable<typeof p> => p !== undefined && p.value.kind === 'scalar' && typeof p.value.value === 'string');
+    if (present.length > 1) {
+      this.error(
+        new HeatError(
+          `The template version is invalid: Ambiguous versions (${present.map((p) => p.keyText).join(', ')})`,
+          present[1]!.key,
+          'TEMPLATE_VERSION_INVALID',
+        ),
+        present[1]!.keyText,
+      );
+      return;
+    }
+    const pair = present[0];
+    if (!pair) {
+      const raw = getPair(this.root, 'heat_template_version');
+      this.error(
+        new HeatError(
+          raw
+            ? `The template version is invalid: Template version was not provided (heat_template_version must be a date such as ${LATEST_HOT_VERSION.date} or a release name such as wallaby, written as text).`
+            : `The template version is invalid: Template version was not provided. Add "heat_template_version: ${LATEST_HOT_VERSION.date}" (or a release name such as wallaby) at the top.`,
+          raw?.value ?? null,
+          'TEMPLATE_VERSION_MISSING',
+        ),
+        'heat_template_version',
+      );
+      return;
+    }
+    const value = pair.value.kind === 'scalar' ? String(pair.value.value) : '';
+    if (pair.keyText !== 'heat_template_version') {
+      this.error(
+        new HeatError(
+          `This is a CloudFormation-format template (${pair.keyText}); Hearth reads HOT templates. Convert it to HOT (heat_template_version).`,
+          pair.key,
+          'TEMPLATE_FORMAT_UNSUPPORTED',
+        ),
+        pair.keyText,
+      );
+      return;
+    }
+    const version = findHotVersion(value);
+    if (!version) {
+      this.error(
+        new HeatError(
+          `The template version is invalid: "heat_template_version: ${value}". "heat_template_version" should be one of: ${HOT_VERSION_NAMES.join(', ')}`,
+          pair.value,
+          'TEMPLATE_VERSION_INVALID',
+        ),
+        'heat_template_version',
+      );
+      return;
+    }
+    this.version = version;
+    this.result.version = version;
+    this.result.versionName = value;
+  }
+
+  private checkSections(): void {
+    for (const pair of effectivePairs(this.root)) {
+      if (!this.version.sections.includes(pair.keyText)) {
+        const hint =
+          pair.keyText === 'conditions'
+            ? ` The conditions section needs heat_template_version 2016-10-14 (newton) or later.`
+            : ` The sections are ${this.version.sections.join(', ')}.`;
+        this.error(
+          new HeatError(`The template section is invalid: ${pair.keyText}.${hint}`, pair.key, 'TEMPLATE_SECTION_UNKNOWN'),
+          pair.keyText,
+        );
+      }
+    }
+  }
+
+  // ------------------------------------------------------------ evaluation environment
+
+  private paramValue(name: string): Value {
+    if (PSEUDO_PARAMETERS.includes(name)) {
+      if (name === 'OS::stack_name') return this.stackName;
+      return '';
+    }
+    const decl = this.params.get(name);
+    if (!decl) throw new EvalError(`The Parameter (${name}) was not provided.`, 'PARAMETER_MISSING');
+    let raw: Value | undefined;
+    if (hasKey(this.userParams, name)) raw = this.userParams[name]!;
+    else if (hasKey(this.environment.parameterDefaults, name)) raw = this.environment.parameterDefaults[name]!;
+    else raw = decl.default;
+    if (raw === undefined || raw === null) throw new EvalError(`The Parameter (${name}) was not provided.`, 'PARAMETER_MISSING');
+    try {
+      return coerceParameterValue(decl, raw);
+    } catch (error) {
+      throw new EvalError((error as Error).message);
+    }
+  }
+
+  private evalEnv(): ValidateEnv {
+    const env: ValidateEnv = {
+      param: (name) => this.paramValue(name),
+      hasResource: (name) => this.enabled.has(name),
+      resourceRef: (name) => name,
+      attribute: () => null,
+      file: (key) => this.options.loadFile?.(key, this.filename),
+      conditionEnabled: (c) => this.conditions.isEnabled(c),
+      yaql: (expression, data) => {
+        try {
+          return evaluateYaql(expression, data);
+        } catch (error) {
+          if (error instanceof YaqlEvalError || error instanceof YaqlSyntaxError) throw new EvalError(error.message, 'YAQL_EVAL');
+          throw error;
+        }
+      },
+      yaqlSyntaxError,
+      attributeNames: (name) => {
+        const info = this.resources.get(name);
+        if (!info?.schema || info.schema.openAttributes) return 'any';
+        return new Set(Object.keys(info.schema.attributes));
+      },
+    };
+    return env;
+  }
+
+  private setUpParsing(): void {
+    const construct = (call: FnExpr) => constructCall(call, { hasResource: (n) => this.declaredNames().has(n) });
+    const macro = (call: FnExpr, raw: YNode | undefined, path: string) => this.parseIf(call, raw, path);
+    this.exprHooks = { table: this.version.functions, construct, macro, report: this.report };
+    this.conditionHooks = { table: conditionFunctionTable(this.version), construct, macro, report: this.report };
+  }
+
+  private declaredNamesCache: Set<string> | null = null;
+  private declaredNames(): Set<string> {
+    if (!this.declaredNamesCache) {
+      const section = get(this.root, 'resources');
+      this.declaredNamesCache = new Set(section?.kind === 'map' ? effectivePairs(section).map((p) => p.keyText) : []);
+    }
+    return this.declaredNamesCache;
+  }
+
+  /** Heat's `if` macro: the condition is decided while parsing, and only the chosen branch is read. */
+  private parseIf(call: FnExpr, raw: YNode | undefined, path: string): void {
+    const fn = call.name;
+    const usage = `Arguments to "${fn}" must be of the form: [condition_name, value_if_true, value_if_false]`;
+    if (!raw || raw.kind !== 'seq' || raw.items.length === 0) throw new HeatError(usage, raw ?? call.node, 'FUNCTION_ARGUMENTS');
+    const n = raw.items.length;
+    const nullable = call.impl === 'IfNullable';
+    if (!(n === 3 || (nullable && n === 2))) throw new HeatError(usage, raw, 'FUNCTION_ARGUMENTS');
+    const cond = parseExpr(raw.items[0], this.conditionHooks, fn);
+    let enabled: boolean;
+    try {
+      const value = resolveValue(cond, this.evalEnv());
+      enabled = this.conditions.isEnabled(value, raw.items[0]!);
+    } catch (error) {
+      if (error instanceof EvalError) throw new HeatError(error.message, raw.items[0]!, error.code);
+      throw error;
+    }
+    const branch = enabled ? raw.items[1] : raw.items[2];
+    call.chosen = branch === undefined ? null : parseExpr(branch, this.exprHooks, path);
+  }
+
+  // ------------------------------------------------------------ parameters
+
+  private readParameters(): void {
+    const decls = parseParameters(get(this.root, 'parameters'), this.version, this.report);
+    this.result.parameters = decls;
+    for (const d of decls) {
+      this.params.set(d.name, d);
+      validateParameterDecl(d, this.report);
+    }
+    Object.assign(this.userParams, this.environment.parameters);
+    for (const [k, v] of Object.entries(this.options.parameters ?? {})) this.userParams[k] = v;
+    for (const [name, value] of Object.entries(this.userParams)) {
+      const decl = this.params.get(name);
+      if (!decl) {
+        this.error(
+          new HeatError(
+            `The Parameter (${name}) was not defined in template.${this.params.size ? ` The template's parameters are ${[...this.params.keys()].join(', ')}.` : ''}`,
+            null,
+            'PARAMETER_UNKNOWN',
+          ),
+          `parameters.${name}`,
+        );
+        continue;
+      }
+      const problem = checkParameterValue(decl, value);
+      if (problem)
+        this.error(new HeatError(`Parameter '${name}' is invalid: ${problem}`, decl.keyNode, 'PARAMETER_VALUE'), `parameters.${name}`);
+    }
+  }
+
+  private readParameterGroups(): void {
+    const node = get(this.root, 'parameter_groups');
+    if (!node || (node.kind === 'scalar' && !pyTruthy({ t: 'lit', node, value: node.value }))) return;
+    if (node.kind === 'map' && node.pairs.length === 0) return;
+    if (node.kind !== 'seq') {
+      this.error(new HeatError('The parameter_groups should be a list.', node, 'PARAMETER_GROUPS'), 'parameter_groups');
+      return;
+    }
+    const grouped = new Set<string>();
+    for (const group of node.items) {
+      const label = group.kind === 'map' ? get(group, 'label') : undefined;
+      const labelText = label ? pyStr(nodeToValue(label)) : null;
+      const path = `parameter_groups.${labelText ?? ''}`;
+      const params = group.kind === 'map' ? get(group, 'parameters') : undefined;
+      const info: ParameterGroupInfo = {
+        label: labelText,
+        description: group.kind === 'map' && get(group, 'description') ? pyStr(nodeToValue(get(group, 'description')!)) : null,
+        parameters: [],
+      };
+      if (group.kind !== 'map' || params === undefined || (params.kind === 'scalar' && params.value === null)) {
+        this.error(new HeatError('The parameters must be provided for each parameter group.', group, 'PARAMETER_GROUPS'), path);
+        continue;
+      }
+      if (params.kind !== 'seq') {
+        this.error(new HeatError('The parameters of parameter group should be a list.', params, 'PARAMETER_GROUPS'), path);
+        continue;
+      }
+      for (const p of params.items) {
+        const name = pyStr(nodeToValue(p));
+        if (grouped.has(name)) {
+          this.error(new HeatError(`The ${name} parameter must be assigned to one parameter group only.`, p, 'PARAMETER_GROUPS'), path);
+          continue;
+        }
+        grouped.add(name);
+        if (!this.params.has(name) && !PSEUDO_PARAMETERS.includes(name)) {
+          this.error(new HeatError(`The grouped parameter ${name} does not reference a valid parameter.`, p, 'PARAMETER_GROUPS'), path);
+          continue;
+        }
+        info.parameters.push(name);
+      }
+      this.result.parameterGroups.push(info);
+    }
+  }
+
+  // ------------------------------------------------------------ conditions
+
+  private readConditions(): void {
+    const defs = new Map<string, ConditionDef>();
+    const section = this.version.hasConditions ? get(this.root, 'conditions') : undefined;
+    this.conditions = new Conditions(defs, () => this.evalEnv());
+    if (!section || (section.kind === 'scalar' && section.value === null)) return;
+    if (section.kind !== 'map') {
+      this.error(
+        new HeatError(
+          `Condition definitions must be a map. Found a ${section.kind === 'seq' ? 'list' : pyKind({ t: 'lit', node: section, value: section.value })} instead`,
+          section,
+          'CONDITIONS_NOT_MAP',
+        ),
+        'conditions',
+      );
+      return;
+    }
+    for (const entry of conditionEntries(section)) {
+      const expr = parseExpr(entry.node, this.conditionHooks, `conditions.${entry.name}`);
+      defs.set(entry.name, { name: entry.name, keyNode: entry.keyNode, node: entry.node, expr });
+    }
+    validateConditionDefs(defs, this.evalEnv(), this.report);
+  }
+
+  // ------------------------------------------------------------ resources
+
+  private readResources(): void {
+    const entries = resourceEntries(get(this.root, 'resources'), this.version, this.report);
+    const declared = new Set<string>();
+    const section = get(this.root, 'resources');
+    if (section?.kind === 'map') for (const p of effectivePairs(section)) declared.add(p.keyText);
+    // get_resource, get_attr and Ref look names up while parsing: every declared name counts until conditions are known.
+    this.enabled = new Set(declared);
+    for (const entry of entries) {
+      const def = parseResourceDef(
+        entry.name,
+        entry.keyNode,
+        entry.node as YMap,
+        this.version,
+        { expr: this.exprHooks, condition: this.conditionHooks },
+        this.report,
+      );
+      this.resources.set(entry.name, {
+        name: entry.name,
+        def,
+        enabled: true,
+        resolution: 'unread',
+        schema: null,
+        iface: null,
+        nested: null,
+        requires: [],
+        references: [],
+        droppedDependsOn: [],
+      });
+    }
+    for (const info of this.resources.values()) {
+      const cond = info.def.condition;
+      if (!cond) continue;
+      try {
+        const value = resolveValue(cond, this.evalEnv());
+        info.enabled = this.conditions.isEnabled(value, info.def.conditionNode);
+      } catch (error) {
+        if (error instanceof HeatError || error instanceof EvalError) {
+          this.error(
+            new HeatError(error.message, info.def.conditionNode, error instanceof HeatError ? error.code : error.code),
+            `resources.${info.name}.condition`,
+            'error',
+            info.name,
+          );
+        } else throw error;
+      }
+    }
+    this.enabled = new Set([...this.resources.values()].filter((r) => r.enabled && !r.def.broken).map((r) => r.name));
+    // Resources Heat could not read still count as existing for references.
+    for (const name of declared) if (!this.resources.has(name)) this.enabled.add(name);
+    this.result.resources = [...this.resources.values()];
+  }
+
+  private isBuiltin = (type: string): boolean => builtinType(type) !== undefined || this.extra(type) !== undefined;
+
+  private extra(type: string): ResourceTypeSchema | { refused: string } | undefined {
+    return this.options.extraType?.(type);
+  }
+
+  private resolveTypes(): void {
+    for (const info of this.resources.values()) {
+      const { def } = info;
+      if (def.type === null) continue;
+      const severity: Severity = info.enabled ? 'error' : 'warning';
+      const resolution = this.environment.registry.resolve(def.type, info.name, this.isBuiltin);
+      if (resolution.kind === 'builtin') {
+        const extra = this.extra(resolution.type);
+        if (extra && 'refused' in extra) {
+          info.resolution = 'missing';
+          this.error(
+            new HeatError(extra.refused, def.typeNode, 'RESOURCE_TYPE_REFUSED'),
+            `resources.${info.name}.type`,
+            severity,
+            info.name,
+          );
+          continue;
+        }
+        info.schema = extra ?? builtinType(resolution.type) ?? null;
+        info.resolution = extra ? 'extra' : 'builtin';
+        info.iface = resolution.type;
+      } else if (resolution.kind === 'template') {
+        info.resolution = 'template';
+        const loaded = loadNestedTemplate(
+          resolution.path,
+          resolution.from ?? this.filename,
+          this.options.loadFile,
+          this.environment.parameterDefaults,
+          def.typeNode,
+        );
+        if (loaded.ok) {
+          info.nested = loaded.nested;
+          info.schema = loaded.nested.schema;
+        } else {
+          this.error(loaded.error, `resources.${info.name}.type`, severity, info.name);
+        }
+        const builtinName = this.environment.registry.resolve(def.type, info.name, (t) => builtinType(t) !== undefined && t !== def.type);
+        info.iface = builtinName.kind === 'builtin' ? builtinName.type : builtinType(def.type) ? def.type : null;
+      } else {
+        info.resolution = 'missing';
+        const hint = suggestType(def.type);
+        this.error(
+          new HeatError(
+            `The Resource Type (${def.type}) could not be found.${hint ? ` Did you mean ${hint}?` : ''}${info.enabled ? '' : ` (The resource is disabled by its condition, so Heat does not check it.)`}`,
+            def.typeNode,
+            'RESOURCE_TYPE_NOT_FOUND',
+          ),
+          `resources.${info.name}.type`,
+          severity,
+          info.name,
+        );
+      }
+    }
+  }
+
+  private checkDuplicateNames(): void {
+    const names = new Set([...this.params.keys(), ...PSEUDO_PARAMETERS]);
+    const dups = [...this.resources.values()].filter((r) => r.enabled && names.has(r.name));
+    for (const r of dups) {
+      this.error(
+        new HeatError(
+          `Duplicate names {'${r.name}'}: ${r.name} is both a parameter and a resource; rename one of them.`,
+          r.def.keyNode,
+          'DUPLICATE_NAME',
+        ),
+        `resources.${r.name}`,
+        'error',
+        r.name,
+      );
+    }
+  }
+
+  /** depends_on, get_resource and get_attr (Heat's ResourceDefinition.dependencies). */
+  private statedDependencies(): void {
+    const env = this.evalEnv();
+    for (const info of this.resources.values()) {
+      if (!info.enabled || info.def.broken) continue;
+      const { def } = info;
+      const requires = new Set<string>();
+      for (const dep of def.dependsOn) {
+        if (this.enabled.has(dep.name)) requires.add(dep.name);
+        else if (this.resources.has(dep.name) || this.declaredNames().has(dep.name)) info.droppedDependsOn.push(dep.name);
+        else {
+          this.error(
+            new HeatError(
+              `The specified reference "${dep.name}" (in ${info.name}) is incorrect.${this.nameHint(dep.name)}`,
+              dep.node,
+              'REFERENCE_INVALID',
+            ),
+            `resources.${info.name}.depends_on`,
+            'error',
+            info.name,
+          );
+        }
+      }
+      const refs: Reference[] = [];
+      const missing = (name: Value, call: FnExpr, heatPath: string) => {
+        this.error(
+          new HeatError(
+            `The specified reference "${pyStr(name)}" (in ${heatPath}) is incorrect.${typeof name === 'string' ? this.nameHint(name) : ''}`,
+            referenceNode(call),
+            'REFERENCE_INVALID',
+          ),
+          call.path.replace(/\.(get_resource|get_attr|Ref)$/, ''),
+          'error',
+          info.name,
+        );
+      };
+      if (def.properties) collectReferences(def.properties, env, `${info.name}.Properties`, refs, missing);
+      if (def.metadata) collectReferences(def.metadata, env, `${info.name}.Metadata`, refs, missing);
+      info.references = refs;
+      for (const r of refs) requires.add(r.resource);
+      if (def.externalId) {
+        let id: Value = null;
+        try {
+          id = resolveValue(def.externalId, env);
+        } catch {
+          id = null;
+        }
+        if (id !== null && id !== '') {
+          if (def.dependsOn.length) {
+            this.error(
+              new HeatError(
+                `Invalid dependency with external ${def.type ?? ''} resource: ${pyStr(id)}. A resource with external_id cannot have depends_on.`,
+                def.dependsOnNode,
+                'EXTERNAL_DEPENDENCY',
+              ),
+              `resources.${info.name}.depends_on`,
+              'error',
+              info.name,
+            );
+          }
+          requires.clear();
+        }
+      }
+      info.requires = [...requires].sort();
+    }
+    const requirements = new Map([...this.resources.values()].filter((r) => r.enabled).map((r) => [r.name, new Set(r.requires)]));
+    const cycles = findCycles([...requirements.keys()], requirements);
+    for (const cycle of cycles) this.reportCycle(cycle, 'Circular Dependency Found');
+    this.result.cycles = cycles;
+  }
+
+  private reportCycle(cycle: string[], prefix: string): void {
+    const first = this.resources.get(cycle[0]!);
+    const description = cycle.length === 1 ? `${cycle[0]} depends on itself` : `${[...cycle, cycle[0]].join(' → ')}`;
+    this.error(
+      new HeatError(`${prefix}: ${description}. Remove one of these dependencies.`, first?.def.keyNode ?? null, 'DEPENDENCY_CYCLE'),
+      `resources.${cycle[0]}`,
+      'error',
+      cycle[0],
+    );
+  }
+
+  private nameHint(name: string): string {
+    const names = [...this.declaredNames()];
+    const close = names.find((n) => n.toLowerCase() === name.toLowerCase() || editDistance(n, name) <= 2);
+    return close && close !== name ? ` Did you mean ${close}?` : '';
+  }
+
+  /** Heat's Resource.validate_template, for each enabled resource that is not external. */
+  private validateResources(): void {
+    const env = this.evalEnv();
+    for (const info of this.resources.values()) {
+      if (!info.enabled || info.def.broken) continue;
+      const { def } = info;
+      const path = `resources.${info.name}`;
+      const report = (e: HeatError, p: string) => this.error(e, p, 'error', info.name);
+      let external = false;
+      if (def.externalId) {
+        try {
+          const id = resolveValue(def.externalId, env);
+          external = id !== null && id !== '';
+        } catch (error) {
+          if (!(error instanceof EvalError)) throw error;
+          report(new HeatError(error.message, def.externalIdNode, error.code), `${path}.external_id`);
+        }
+      }
+      // The deletion policy is resolved when Heat reads the definition.
+      let deletionPolicy: string | null = null;
+      if (def.deletionPolicy) {
+        try {
+          const value = resolveValue(def.deletionPolicy, env);
+          if (value !== null) {
+            const text = pyStr(value);
+            const lower = this.version.lowercaseDeletionPolicies ? DELETION_POLICIES.find((p) => p.toLowerCase() === text) : undefined;
+            const policy = DELETION_POLICIES.includes(text) ? text : lower;
+            if (!policy) {
+              report(
+                new HeatError(
+                  `Invalid deletion policy "${text}"; use ${this.version.lowercaseDeletionPolicies ? 'Delete, Retain or Snapshot (or delete, retain, snapshot)' : 'Delete, Retain or Snapshot'}.`,
+                  def.deletionPolicyNode,
+                  'DELETION_POLICY',
+                ),
+                `${path}.deletion_policy`,
+              );
+            } else deletionPolicy = policy;
+          }
+        } catch (error) {
+          if (!(error instanceof EvalError)) throw error;
+          report(new HeatError(error.message, def.deletionPolicyNode, error.code), `${path}.deletion_policy`);
+        }
+      }
+      if (external) continue;
+      for (const expr of [def.properties, def.metadata, def.deletionPolicy, def.updatePolicy, def.externalId]) {
+        if (expr) validateExpr(expr, env, report);
+      }
+      if (!info.schema) continue;
+      if (deletionPolicy === 'Snapshot' && !info.schema.snapshot) {
+        report(
+          new HeatError(
+            `"Snapshot" deletion policy not supported by ${def.type}; use Delete or Retain.`,
+            def.deletionPolicyNode,
+            'DELETION_POLICY',
+          ),
+          `${path}.deletion_policy`,
+        );
+      }
+      if (def.updatePolicy) validateUpdatePolicy(info.name, def.updatePolicy, info.schema, env, report);
+      if (def.properties) {
+        for (const problem of unknownProperties(def.properties, info.schema)) report(problem.error, `${path}.properties.${problem.key}`);
+        for (const w of checkPropertyValues(def, info.schema, env)) this.error(w.error, w.path, 'warning', info.name);
+      } else if (!info.schema.anyProperties) {
+        for (const w of checkPropertyValues(def, info.schema, env)) this.error(w.error, w.path, 'warning', info.name);
+      }
+      this.warnUndeclaredParameters(info);
+    }
+  }
+
+  private warnUndeclaredParameters(info: ResourceInfo): void {
+    const visit = (expr: Expr | null) => {
+      if (!expr) return;
+      walkCalls(expr, (call) => {
+        if (call.impl !== 'GetParam' || call.broken) return;
+        const arg = call.args.t === 'list' ? call.args.items[0] : call.args;
+        if (arg?.t !== 'lit' || typeof arg.value !== 'string') return;
+        const name = arg.value;
+        if (this.params.has(name) || PSEUDO_PARAMETERS.includes(name)) return;
+        this.error(
+          new HeatError(
+            `The parameter ${name} is not declared; Heat accepts the template but creating the stack fails ("The Parameter (${name}) was not provided."). Declare it under parameters.`,
+            arg.node ?? call.node,
+            'PARAMETER_UNDECLARED',
+          ),
+          call.path,
+          'warning',
+          info.name,
+        );
+      });
+    };
+    visit(info.def.properties);
+    visit(info.def.metadata);
+  }
+
+  // ------------------------------------------------------------ outputs
+
+  private readOutputs(): void {
+    const section = get(this.root, 'outputs');
+    if (!section || (section.kind === 'scalar' && section.value === null)) return;
+    if (section.kind !== 'map') {
+      if (section.kind === 'seq' && section.items.length === 0) return;
+      this.error(
+        new HeatError('The outputs section must be a map of output names to output definitions.', section, 'OUTPUTS_NOT_MAP'),
+        'outputs',
+      );
+      return;
+    }
+    const env = this.evalEnv();
+    for (const pair of effectivePairs(section)) {
+      const path = `outputs.${pair.keyText}`;
+      const def = pair.value;
+      if (def.kind !== 'map') {
+        this.error(
+          new HeatError(
+            `Output definitions must be a map. Found a ${def.kind === 'seq' ? 'list' : pyKind({ t: 'lit', node: def, value: def.value })} instead`,
+            def,
+            'OUTPUT_NOT_MAP',
+          ),
+          path,
+        );
+        continue;
+      }
+      const valueNode = get(def, 'value');
+      if (!getPair(def, 'value')) {
+        this.error(new HeatError('Each output definition must contain a value key.', pair.key, 'OUTPUT_NO_VALUE'), path);
+        continue;
+      }
+      for (const p of effectivePairs(def)) {
+        if (!this.version.outputKeys.includes(p.keyText)) {
+          this.error(
+            new HeatError(
+              `"${p.keyText}" is not a valid keyword inside an output definition; Heat ignores it. Use ${this.version.outputKeys.join(', ')}.`,
+              p.key,
+              'OUTPUT_KEY_UNKNOWN',
+            ),
+            `${path}.${p.keyText}`,
+            'warning',
+          );
+        }
+      }
+      const descriptionNode = get(def, 'description');
+      const output: OutputInfo = {
+        name: pair.keyText,
+        keyNode: pair.key,
+        node: def,
+        value: null,
+        description: descriptionNode ? pyStr(nodeToValue(descriptionNode)) : null,
+        enabled: true,
+        requires: [],
+      };
+      this.result.outputs.push(output);
+      if (this.version.hasConditions) {
+        const condNode = get(def, 'condition');
+        const cond = parseExpr(condNode, this.conditionHooks, `${path}.condition`);
+        try {
+          output.enabled = this.conditions.isEnabled(resolveValue(cond, env), condNode ?? null);
+        } catch (error) {
+          if (error instanceof HeatError || error instanceof EvalError) {
+            this.error(new HeatError(error.message, condNode ?? pair.key, error.code), `${path}.condition`);
+            continue;
+          }
+          throw error;
+        }
+        if (!output.enabled) continue;
+      }
+      output.value = parseExpr(valueNode, this.exprHooks, `${path}.value`);
+      validateExpr(output.value, env, this.report);
+      const refs: Reference[] = [];
+      let anyMissing = false;
+      collectReferences(output.value, env, `${path}.value`, refs, () => {
+        anyMissing = true;
+      });
+      output.requires = anyMissing ? [] : [...new Set(refs.map((r) => r.resource))].sort();
+    }
+  }
+
+  // ------------------------------------------------------------ graph
+
+  private buildGraph(): void {
+    const active = [...this.resources.values()].filter((r) => r.enabled && !r.def.broken);
+    const env = this.evalEnv();
+    const implicitInputs: ImplicitResource[] = active.map((r) => {
+      const reader = new PropertyReader(r.iface ?? r.def.type ?? '', r.schema, r.def.properties, env);
+      return { name: r.name, iface: r.iface ?? '', prop: (key: string) => reader.get(key) };
+    });
+    const explicit = new Map(active.map((r) => [r.name, new Set(r.requires)]));
+    const implicit = implicitDependencies(implicitInputs, explicit);
+    for (const [name, deps] of implicit) {
+      const stated = explicit.get(name) ?? new Set<string>();
+      const extra = [...deps].filter((d) => !stated.has(d)).sort();
+      if (extra.length) this.result.implicit.set(name, extra);
+    }
+    const all = new Map(active.map((r) => [r.name, new Set([...r.requires, ...(this.result.implicit.get(r.name) ?? [])])]));
+    const names = active.map((r) => r.name);
+    if (this.result.cycles.length === 0) {
+      const cycles = findCycles(names, all);
+      for (const cycle of cycles)
+        this.reportCycle(cycle, 'Circular Dependency Found (through dependencies Heat adds for these resource types)');
+      this.result.cycles = cycles;
+    }
+    this.result.createOrder = creationWaves(names, all);
+  }
+}
+
+function walkCalls(expr: Expr, visit: (call: FnExpr) => void): void {
+  if (expr.t === 'list') expr.items.forEach((e) => walkCalls(e, visit));
+  else if (expr.t === 'map') expr.entries.forEach((e) => walkCalls(e.value, visit));
+  else if (expr.t === 'fn') {
+    visit(expr);
+    if (expr.chosen) walkCalls(expr.chosen, visit);
+    else walkCalls(expr.args, visit);
+  }
+}
+
+function referenceNode(call: FnExpr): YNode | null {
+  const args = call.args;
+  if (args.t === 'list' && args.items[0]) return args.items[0].node ?? call.node;
+  return args.node ?? call.node;
+}
+
+/** Heat paths use [i] for list items and the function name; keep them readable. */
+function cleanPath(path: string): string {
+  return path;
+}
+
+function resourceOfPath(path: string): string | undefined {
+  const m = /^resources\.([^.[\]]+)/.exec(path);
+  return m ? m[1] : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  const dp = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) dp[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      dp[i]![j] = Math.min(dp[i - 1]![j]! + 1, dp[i]![j - 1]! + 1, dp[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+  }
+  return dp[a.length]![b.length]!;
+}
+
+let typeNames: string[] | null = null;
+function suggestType(name: string): string | null {
+  typeNames ??= builtinTypes()
+    .filter((t) => t.supportStatus !== 'HIDDEN')
+    .map((t) => t.name);
+  const lower = name.toLowerCase();
+  const exact = typeNames.find((t) => t.toLowerCase() === lower);
+  if (exact) return exact;
+  const close = typeNames.filter((t) => editDistance(t, name) <= 2);
+  return close.length === 1 ? close[0]! : null;
+}

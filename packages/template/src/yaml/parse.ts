@@ -1,0 +1,160 @@
+// Text to YAML tree, deciding JSON or YAML the way Heat does: a text that
+// json.loads accepts is JSON, anything else is YAML.
+import { parseEvents } from 'js-yaml';
+import { composeEvents, type YamlProblem } from './compose.ts';
+import type { YMap, YNode, YScalar } from './nodes.ts';
+import { pythonStr } from './nodes.ts';
+
+export interface YamlParseResult {
+  root: YNode | null;
+  format: 'json' | 'yaml';
+  problems: YamlProblem[];
+}
+
+export interface YamlParseOptions {
+  maxDepth?: number;
+  maxExpandedNodes?: number;
+}
+
+interface YamlErrorLike {
+  reason?: string;
+  message?: string;
+  mark?: { position?: number };
+}
+
+export function parseYamlText(text: string, options: YamlParseOptions = {}): YamlParseResult {
+  const json = tryJson(text);
+  const maxDepth = options.maxDepth ?? 200;
+  try {
+    const { events, source, shifts } = parseLeniently(text, maxDepth);
+    const composed = composeEvents(source, events, { json: json.ok, maxExpandedNodes: options.maxExpandedNodes });
+    if (shifts.length) unshift(composed.root, composed.problems, shifts);
+    return { root: composed.root, format: json.ok ? 'json' : 'yaml', problems: composed.problems };
+  } catch (error) {
+    if (json.ok) return { root: fromJsonValue(json.value), format: 'json', problems: [] };
+    const e = error as YamlErrorLike;
+    const reason = e.reason ?? e.message ?? String(error);
+    const depth = /depth/i.test(reason);
+    return {
+      root: null,
+      format: 'yaml',
+      problems: [
+        {
+          code: depth ? 'YAML_TOO_DEEP' : 'YAML_SYNTAX',
+          message: depth ? `The YAML nests deeper than ${maxDepth} levels; flatten the structure.` : `The YAML cannot be read: ${reason}.`,
+          offset: e.mark?.position ?? 0,
+          severity: 'error',
+        },
+      ],
+    };
+  }
+}
+
+interface Shift {
+  /** Offset in the padded text where spaces were inserted. */
+  at: number;
+  count: number;
+}
+
+const FLOW_PADDING = 256;
+const MAX_PADDED_LINES = 1000;
+/** Characters re-parsed in total before giving up on padding (keeps huge inputs bounded). */
+const PADDING_WORK_BUDGET = 20_000_000;
+
+/**
+ * PyYAML ignores indentation inside flow collections (`[`...`]`, `{`...`}`)
+ * and in the continuation lines of quoted scalars; js-yaml insists on it.
+ * Whitespace at the start of such lines means nothing, so pad each line
+ * js-yaml calls deficiently indented and parse again, remembering the
+ * padding so that every offset can be mapped back to the user's text.
+ */
+function parseLeniently(text: string, maxDepth: number): { events: ReturnType<typeof parseEvents>; source: string; shifts: Shift[] } {
+  let source = text;
+  const shifts: Shift[] = [];
+  for (;;) {
+    try {
+      return { events: parseEvents(source, { maxDepth }), source, shifts };
+    } catch (error) {
+      const e = error as YamlErrorLike;
+      if (
+        e.reason !== 'deficient indentation' ||
+        e.mark?.position === undefined ||
+        shifts.length >= MAX_PADDED_LINES ||
+        (shifts.length + 1) * source.length > PADDING_WORK_BUDGET
+      ) {
+        if (shifts.length && e.mark?.position !== undefined) e.mark.position = originalOffset(e.mark.position, shifts);
+        throw error;
+      }
+      const lineStart = source.lastIndexOf('\n', e.mark.position - 1) + 1;
+      source = source.slice(0, lineStart) + ' '.repeat(FLOW_PADDING) + source.slice(lineStart);
+      shifts.push({ at: lineStart, count: FLOW_PADDING });
+    }
+  }
+}
+
+function originalOffset(offset: number, shifts: readonly Shift[]): number {
+  // Shifts were recorded in padded coordinates, each relative to the text at that time.
+  let result = offset;
+  for (let i = shifts.length - 1; i >= 0; i--) {
+    const { at, count } = shifts[i]!;
+    if (result >= at + count) result -= count;
+    else if (result > at) result = at;
+  }
+  return result;
+}
+
+function unshift(root: YNode | null, problems: YamlProblem[], shifts: readonly Shift[]): void {
+  const seen = new Set<YNode>();
+  const visit = (node: YNode) => {
+    if (seen.has(node)) return;
+    seen.add(node);
+    node.start = originalOffset(node.start, shifts);
+    node.end = originalOffset(node.end, shifts);
+    if (node.kind === 'map') {
+      for (const pair of node.pairs) {
+        visit(pair.key);
+        visit(pair.value);
+      }
+    } else if (node.kind === 'seq') {
+      for (const item of node.items) visit(item);
+    }
+  };
+  if (root) visit(root);
+  for (const problem of problems) problem.offset = originalOffset(problem.offset, shifts);
+}
+
+function tryJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  const first = text.trimStart()[0];
+  // Cheap precheck: JSON starts with one of these; YAML templates almost never do.
+  if (first === undefined || !'{["-0123456789tfn'.includes(first)) return { ok: false };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** A JSON text js-yaml cannot read (rare): keep the values, without exact positions. */
+function fromJsonValue(value: unknown): YNode {
+  if (Array.isArray(value)) return { kind: 'seq', start: 0, end: 0, items: value.map(fromJsonValue), flow: true };
+  if (value !== null && typeof value === 'object') {
+    const map: YMap = { kind: 'map', start: 0, end: 0, pairs: [], flow: true };
+    for (const [k, v] of Object.entries(value)) {
+      const key: YScalar = { kind: 'scalar', start: 0, end: 0, value: k, type: 'str', style: 'double' };
+      map.pairs.push({ key, value: fromJsonValue(v), keyText: pythonStr(k) });
+    }
+    return map;
+  }
+  const scalar = value as string | number | boolean | null;
+  const type =
+    scalar === null
+      ? 'null'
+      : typeof scalar === 'boolean'
+        ? 'bool'
+        : typeof scalar === 'number'
+          ? Number.isInteger(scalar)
+            ? 'int'
+            : 'float'
+          : 'str';
+  return { kind: 'scalar', start: 0, end: 0, value: scalar, type, style: typeof scalar === 'string' ? 'double' : 'plain' };
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// Builds what runs outside the TypeScript toolchain: the command line and
+// server bundle (esbuild), and the web app (Vite) once it exists.
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const started = Date.now();
+
+await build({
+  entryPoints: [join(root, 'apps/server/src/cli/main.ts')],
+  outfile: join(root, 'apps/server/dist/cli.mjs'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  sourcemap: true,
+  // Everything is bundled (workspace packages are TypeScript sources) except native addons.
+  external: ['better-sqlite3', 'pg-native'],
+  logLevel: 'warning',
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+});
+
+const web = join(root, 'apps/web');
+if (existsSync(join(web, 'vite.config.ts'))) {
+  const vite = spawnSync(join(root, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], { cwd: web, stdio: 'inherit' });
+  if (vite.status !== 0) process.exit(vite.status ?? 1);
+}
+console.log(`built in ${((Date.now() - started) / 1000).toFixed(1)}s`);
