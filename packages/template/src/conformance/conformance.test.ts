@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeTemplate } from '../hot/analyze.ts';
 import { validationReport, type ValidationReport } from '../report.ts';
-import { corpusEntries, corpusRoot, heatVerdict, type HeatVerdict } from './corpus.ts';
+import { corpusEntries, corpusRoot, heatVerdict, type HeatVerdict } from '../test-support/corpus.ts';
 import known from './known-differences.json' with { type: 'json' };
 
 const root = corpusRoot();
