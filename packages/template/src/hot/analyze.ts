@@ -13,7 +13,7 @@ import type { ConditionDef } from './conditions.ts';
 import { Conditions, conditionEntries, validateConditionDefs } from './conditions.ts';
 import type { Expr, FnExpr, ParseHooks } from './expr.ts';
 import { HeatError, parseExpr, pyKind, pyTruthy } from './expr.ts';
-import type { Reference, ValidateEnv } from './functions.ts';
+import type { EvalEnv, Reference, ValidateEnv } from './functions.ts';
 import { EvalError, collectReferences, constructCall, resolveValue, validateExpr } from './functions.ts';
 import { creationWaves, findCycles } from './graph.ts';
 import { implicitDependencies, type ImplicitResource } from './implicit.ts';
@@ -31,6 +31,7 @@ import type { Value, ValueMap } from './values.ts';
 import { hasKey, newMap, nodeToValue, pyStr } from './values.ts';
 import { evaluateYaql, YaqlEvalError } from '../yaql/evaluate.ts';
 import { YaqlSyntaxError, yaqlSyntaxError } from '../yaql/parse.ts';
+import { closestName } from './suggest.ts';
 import type { HotVersion } from './versions.ts';
 import { HOT_VERSION_NAMES, LATEST_HOT_VERSION, conditionFunctionTable, findHotVersion } from './versions.ts';
 
@@ -106,6 +107,18 @@ export interface Analysis {
   createOrder: string[][];
   cycles: string[][];
   environment: Environment;
+  /**
+   * How expressions of this template evaluate: parameters (user values,
+   * environment, defaults), conditions, files; resources through `runtime`
+   * once they exist (before that get_resource gives the name, get_attr null).
+   */
+  evalEnv(runtime?: RuntimeResources): EvalEnv;
+}
+
+/** What a running stack knows about its resources, for get_resource and get_attr. */
+export interface RuntimeResources {
+  reference(name: string): Value;
+  attribute(name: string, attribute: string | null, path: Value[]): Value;
 }
 
 const PSEUDO_PARAMETERS = ['OS::stack_id', 'OS::stack_name', 'OS::project_id'];
@@ -133,6 +146,9 @@ function emptyAnalysis(filename: string, text: string, lines: LineIndex, environ
     createOrder: [],
     cycles: [],
     environment,
+    evalEnv: () => {
+      throw new Error('the template could not be read, so nothing in it can be evaluated');
+    },
   };
 }
 
@@ -255,6 +271,7 @@ class TemplateAnalyzer {
     this.readOutputs();
     this.buildGraph();
     this.result.conditions = this.conditions.snapshot();
+    this.result.evalEnv = (runtime) => this.evalEnv(runtime);
   }
 
   // ------------------------------------------------------------ version and sections
@@ -355,12 +372,12 @@ class TemplateAnalyzer {
     }
   }
 
-  private evalEnv(): ValidateEnv {
+  evalEnv(runtime?: RuntimeResources): ValidateEnv {
     const env: ValidateEnv = {
       param: (name) => this.paramValue(name),
       hasResource: (name) => this.enabled.has(name),
-      resourceRef: (name) => name,
-      attribute: () => null,
+      resourceRef: (name) => (runtime ? runtime.reference(name) : name),
+      attribute: (name, attribute, path) => (runtime ? runtime.attribute(name, attribute, path) : null),
       file: (key) => this.options.loadFile?.(key, this.filename),
       conditionEnabled: (c) => this.conditions.isEnabled(c),
       yaql: (expression, data) => {
@@ -732,9 +749,8 @@ class TemplateAnalyzer {
   }
 
   private nameHint(name: string): string {
-    const names = [...this.declaredNames()];
-    const close = names.find((n) => n.toLowerCase() === name.toLowerCase() || editDistance(n, name) <= 2);
-    return close && close !== name ? ` Did you mean ${close}?` : '';
+    const close = closestName(name, this.declaredNames());
+    return close ? ` Did you mean ${close}?` : '';
   }
 
   /** Heat's Resource.validate_template, for each enabled resource that is not external. */
@@ -967,26 +983,10 @@ function resourceOfPath(path: string): string | undefined {
   return m ? m[1] : undefined;
 }
 
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2) return 3;
-  const dp = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) dp[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      dp[i]![j] = Math.min(dp[i - 1]![j]! + 1, dp[i]![j - 1]! + 1, dp[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-  }
-  return dp[a.length]![b.length]!;
-}
-
 let typeNames: string[] | null = null;
 function suggestType(name: string): string | null {
   typeNames ??= builtinTypes()
     .filter((t) => t.supportStatus !== 'HIDDEN')
     .map((t) => t.name);
-  const lower = name.toLowerCase();
-  const exact = typeNames.find((t) => t.toLowerCase() === lower);
-  if (exact) return exact;
-  const close = typeNames.filter((t) => editDistance(t, name) <= 2);
-  return close.length === 1 ? close[0]! : null;
+  return closestName(name, typeNames);
 }

@@ -657,7 +657,13 @@ function substitute(keys: string[], values: Value[], template: Value): Value {
   if (typeof template === 'string') {
     let out = template;
     keys.forEach((key, i) => {
-      out = out.split(key).join(pyStr(values[i]!));
+      const value = values[i]!;
+      // Heat calls str.replace(key, value): the value must already be a string.
+      if (typeof value !== 'string')
+        throw new EvalError(
+          `replace() argument 2 must be str, not ${value === null ? 'NoneType' : Array.isArray(value) ? 'list' : typeof value === 'boolean' ? 'bool' : typeof value === 'number' ? (Number.isInteger(value) ? 'int' : 'float') : 'dict'}`,
+        );
+      out = out.split(key).join(value);
     });
     return out;
   }
@@ -706,7 +712,12 @@ function makeUrl(call: FnExpr, env: EvalEnv): Value {
   const fn = call.name;
   const args = resolveValue(call.args, env);
   if (!isValueMap(args)) return typeErr(`The arguments to "${fn}" must be a map`);
-  checkUrlArgs(fn, args);
+  try {
+    checkUrlArgs(fn, urlArgsOfValue(args), args);
+  } catch (error) {
+    if (error instanceof HeatError) throw new EvalError(error.message);
+    throw error;
+  }
   const get = (k: string): string => (hasKey(args, k) && args[k] !== null ? pyStr(args[k]!) : '');
   const scheme = get('scheme');
   if (scheme.includes(':')) throw new EvalError(`URL "scheme" should not contain ':'`);
@@ -764,16 +775,26 @@ function quotePlus(s: string): string {
     .replace(/%20/g, '+');
 }
 
-/** make_url's argument checks; `query` ends the checks, as in Heat. */
-function checkUrlArgs(fn: string, args: ValueMap | MapExpr): void {
-  const get = (k: string): { kind: 'fn' | 'map' | 'value'; value: Value } | undefined => {
-    if (isValueMap(args)) return hasKey(args, k) ? { kind: isValueMap(args[k]!) ? 'map' : 'value', value: args[k]! } : undefined;
-    const e = mapEntry(args as MapExpr, k);
+type UrlArg = { kind: 'fn' | 'map' | 'value'; value: Value } | undefined;
+
+/** make_url's arguments seen before evaluation (for validate). */
+function urlArgsOfExpr(args: MapExpr): (key: string) => UrlArg {
+  return (key) => {
+    const e = mapEntry(args, key);
     if (!e) return undefined;
     if (e.t === 'fn') return { kind: 'fn', value: null };
     if (e.t === 'map') return { kind: 'map', value: null };
     return { kind: 'value', value: e.t === 'lit' ? e.value : [] };
   };
+}
+
+/** make_url's arguments once evaluated. */
+function urlArgsOfValue(args: ValueMap): (key: string) => UrlArg {
+  return (key) => (hasKey(args, key) ? { kind: isValueMap(args[key]!) ? 'map' : 'value', value: args[key]! } : undefined);
+}
+
+/** make_url's argument checks; `query` ends the checks, as in Heat. */
+function checkUrlArgs(fn: string, get: (key: string) => UrlArg, shown: Value): void {
   for (const key of URL_KEYS) {
     const arg = get(key);
     if (!arg) continue;
@@ -786,9 +807,7 @@ function checkUrlArgs(fn: string, args: ValueMap | MapExpr): void {
       let port = arg.value;
       if (typeof port !== 'number' || !Number.isInteger(port)) {
         const n = typeof port === 'string' && /^\s*[-+]?\d+\s*$/.test(port) ? Number.parseInt(port, 10) : NaN;
-        if (Number.isNaN(n)) {
-          throw new HeatError(`Invalid URL port "${pyStr(port)}" for ${fn} called with ${pyRepr(isValueMap(args) ? args : null)}`);
-        }
+        if (Number.isNaN(n)) throw new HeatError(`Invalid URL port "${pyStr(port)}" for ${fn} called with ${pyRepr(shown)}`);
         port = n;
       }
       if (!(port > 0 && port <= 65535)) throw new HeatError(`Invalid URL port ${port}, must be in range 1-65535`);
@@ -938,7 +957,7 @@ function validateCall(call: FnExpr, env: ValidateEnv, report: (error: HeatError,
       if (args.t !== 'map') throw new HeatError(`The arguments to "${fn}" must be a map`, args.node ?? call.node);
       const invalid = args.entries.map((e) => e.key).filter((k) => !(URL_KEYS as readonly string[]).includes(k));
       if (invalid.length) throw new HeatError(`Invalid arguments to "${fn}": ${invalid.join(', ')}`, args.node ?? call.node);
-      checkUrlArgs(fn, args);
+      checkUrlArgs(fn, urlArgsOfExpr(args), null);
       return;
     }
     default:

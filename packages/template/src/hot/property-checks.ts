@@ -9,6 +9,7 @@ import { HeatError } from './expr.ts';
 import type { EvalEnv } from './functions.ts';
 import { EvalError, resolveValue } from './functions.ts';
 import { isReplacedProperty } from './properties.ts';
+import { closestName } from './suggest.ts';
 import type { ResourceDef } from './resources.ts';
 import type { Value } from './values.ts';
 import { isValueMap, pyRepr, pyStr } from './values.ts';
@@ -18,12 +19,6 @@ export interface PropertyProblem {
   error: HeatError;
 }
 
-function closest(name: string, options: string[]): string | null {
-  const lower = name.toLowerCase();
-  const hit = options.find((o) => o.toLowerCase() === lower || o.replace(/_/g, '') === lower.replace(/_/g, ''));
-  return hit ?? null;
-}
-
 /** Heat's "Unknown Property" check on the top level of a resource's properties. */
 export function unknownProperties(properties: Expr, schema: ResourceTypeSchema): PropertyProblem[] {
   if (schema.anyProperties || properties.t !== 'map') return [];
@@ -31,7 +26,7 @@ export function unknownProperties(properties: Expr, schema: ResourceTypeSchema):
   const out: PropertyProblem[] = [];
   for (const entry of properties.entries) {
     if (known.includes(entry.key)) continue;
-    const near = closest(entry.key, known);
+    const near = closestName(entry.key, known);
     const listing = known.length ? ` The properties of ${schema.name} are ${known.join(', ')}.` : ` ${schema.name} takes no properties.`;
     out.push({
       key: entry.key,

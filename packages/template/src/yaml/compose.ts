@@ -35,6 +35,7 @@ interface Frame {
   pendingKey: YNode | null;
   expanded: number;
   mergeValues: Array<{ value: YNode; keyStart: number }>;
+  keys: Set<string>;
 }
 
 class Abort extends Error {}
@@ -103,6 +104,15 @@ export function composeEvents(source: string, events: readonly Event[], options:
       return;
     }
     const keyText = key.kind === 'scalar' ? pythonStr(key.value) : '';
+    if (parent.keys.has(keyText)) {
+      problems.push({
+        code: 'YAML_DUPLICATE_KEY',
+        message: `The key "${keyText}" appears twice in this mapping; Heat keeps only the last value. Remove or rename one of them.`,
+        offset: key.start,
+        severity: 'warning',
+      });
+    }
+    parent.keys.add(keyText);
     parent.node.pairs.push({ key, value: node, keyText });
   };
 
@@ -212,7 +222,7 @@ export function composeEvents(source: string, events: readonly Event[], options:
             inProgress.add(node);
           }
           count(1, start);
-          stack.push({ node, anchor, pendingKey: null, expanded: 1, mergeValues: [] });
+          stack.push({ node, anchor, pendingKey: null, expanded: 1, mergeValues: [], keys: new Set() });
           break;
         }
         case EVENT_ID.POP: {
