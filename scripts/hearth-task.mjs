@@ -111,8 +111,23 @@ switch (task) {
   case 'bench': {
     install();
     build();
-    const [which, ...args] = rest;
-    run(bin('tsx'), [join(root, 'bench', which ?? 'template', 'run.ts'), ...args]);
+    const [which = 'template', ...args] = rest;
+    // Benchmarks run bundled, as the server and the browser run the code.
+    const bundle = join(root, 'bench', '.dist', `${which}.mjs`);
+    run(bin('esbuild'), [
+      join(root, 'bench', which, 'run.ts'),
+      '--bundle',
+      '--platform=node',
+      '--format=esm',
+      '--target=node20',
+      `--outfile=${bundle}`,
+      '--external:better-sqlite3',
+      '--external:playwright-core',
+      '--external:@playwright/test',
+      '--log-level=warning',
+      "--banner:js=import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    ]);
+    run(process.execPath, [bundle, ...args]);
     break;
   }
   default:

@@ -32,44 +32,62 @@ export interface DiagnosticInput {
   file?: string;
 }
 
-/** Collects diagnostics, turning node offsets into lines and columns. */
+/**
+ * Collects problems as they are found, with the nodes they concern; lines and
+ * columns are computed once at the end, so that problems cached from an
+ * earlier version of the text still point at the right place after the nodes
+ * moved.
+ */
 export class DiagnosticCollector {
-  readonly items: Diagnostic[] = [];
-  private readonly seen = new Set<string>();
-
-  constructor(private readonly lines: LineIndex) {}
+  private readonly inputs: DiagnosticInput[] = [];
 
   add(input: DiagnosticInput): void {
-    const start = input.node ? input.node.start : (input.offset ?? 0);
-    const end = input.node ? Math.max(input.node.end, input.node.start) : start;
-    const from = this.lines.position(start);
-    const to = this.lines.position(end);
-    const d: Diagnostic = {
-      severity: input.severity ?? 'error',
-      code: input.code,
-      message: input.message,
-      path: input.path,
-      line: from.line,
-      column: from.column,
-      endLine: to.line,
-      endColumn: to.column,
-    };
-    if (input.resource !== undefined) d.resource = input.resource;
-    if (input.file !== undefined) d.file = input.file;
-    const key = `${d.code}|${d.line}|${d.column}|${d.message}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
-    this.items.push(d);
+    this.inputs.push(input);
+  }
+
+  addAll(inputs: readonly DiagnosticInput[]): void {
+    for (const i of inputs) this.inputs.push(i);
   }
 
   get errorCount(): number {
-    return this.items.filter((d) => d.severity === 'error').length;
+    let n = 0;
+    for (const i of this.inputs) if ((i.severity ?? 'error') === 'error') n++;
+    return n;
   }
 
-  sorted(): Diagnostic[] {
+  finish(lines: LineIndex): Diagnostic[] {
+    const seen = new Set<string>();
+    const out: Diagnostic[] = [];
+    for (const input of this.inputs) {
+      const d = toDiagnostic(input, lines);
+      const key = `${d.code}|${d.line}|${d.column}|${d.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(d);
+    }
     const rank = { error: 0, warning: 1, info: 2 };
-    return [...this.items].sort((a, b) => a.line - b.line || a.column - b.column || rank[a.severity] - rank[b.severity]);
+    return out.sort((a, b) => a.line - b.line || a.column - b.column || rank[a.severity] - rank[b.severity]);
   }
+}
+
+export function toDiagnostic(input: DiagnosticInput, lines: LineIndex): Diagnostic {
+  const start = input.node ? input.node.start : (input.offset ?? 0);
+  const end = input.node ? Math.max(input.node.end, input.node.start) : start;
+  const from = lines.position(start);
+  const to = lines.position(end);
+  const d: Diagnostic = {
+    severity: input.severity ?? 'error',
+    code: input.code,
+    message: input.message,
+    path: input.path,
+    line: from.line,
+    column: from.column,
+    endLine: to.line,
+    endColumn: to.column,
+  };
+  if (input.resource !== undefined) d.resource = input.resource;
+  if (input.file !== undefined) d.file = input.file;
+  return d;
 }
 
 /** One line per problem, the way compilers print them. */

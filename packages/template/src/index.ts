@@ -17,3 +17,4 @@ export { type FileLoader, type NestedTemplate } from './hot/nested.ts';
 export { creationWaves, findCycles } from './hot/graph.ts';
 export * from './hot/analyze.ts';
 export * from './report.ts';
+export { TemplateDocument } from './hot/document.ts';

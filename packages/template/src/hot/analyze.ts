@@ -4,11 +4,12 @@
 // dependency graph (explicit, implicit, waves, cycles).
 import type { ResourceTypeSchema } from '../catalog/catalog.ts';
 import { builtinType, builtinTypes } from '../catalog/catalog.ts';
-import { DiagnosticCollector, type Diagnostic, type Severity } from '../diagnostics.ts';
+import { DiagnosticCollector, type Diagnostic, type DiagnosticInput, type Severity } from '../diagnostics.ts';
 import { LineIndex } from '../yaml/lines.ts';
 import type { YMap, YNode } from '../yaml/nodes.ts';
 import { effectivePairs, get, getPair } from '../yaml/nodes.ts';
-import { parseYamlText } from '../yaml/parse.ts';
+import type { IncrementalYamlParser } from '../yaml/incremental.ts';
+import { parseYamlText, type YamlParseResult } from '../yaml/parse.ts';
 import type { ConditionDef } from './conditions.ts';
 import { Conditions, conditionEntries, validateConditionDefs } from './conditions.ts';
 import type { Expr, FnExpr, ParseHooks } from './expr.ts';
@@ -152,7 +153,9 @@ function emptyAnalysis(filename: string, text: string, lines: LineIndex, environ
   };
 }
 
-function utf8Length(text: string): number {
+function utf8Length(text: string, limit: number): number {
+  // Three bytes per UTF-16 unit at most: short texts need no count.
+  if (text.length * 3 <= limit) return text.length;
   let n = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -166,20 +169,49 @@ function utf8Length(text: string): number {
   return n;
 }
 
+/** Caches that let a document be analyzed again cheaply after an edit. */
+export interface AnalysisState {
+  parser: IncrementalYamlParser;
+  /** Per resource definition node: what the definition says (parsed, condition, type). */
+  definitions: WeakMap<YNode, DefinitionUnit>;
+  /** Per resource definition node: its references and validation. */
+  checks: WeakMap<YNode, CheckUnit>;
+}
+
+interface DefinitionUnit {
+  context: string;
+  info: ResourceInfo;
+  diagnostics: DiagnosticInput[];
+  /** Property values the implicit-dependency rules read, kept while the context holds. */
+  properties: Map<string, { value: Value } | { error: EvalError | HeatError }>;
+}
+
+interface CheckUnit {
+  context: string;
+  requires: string[];
+  references: Reference[];
+  droppedDependsOn: string[];
+  diagnostics: DiagnosticInput[];
+}
+
 export function analyzeTemplate(text: string, options: AnalyzeOptions = {}): Analysis {
+  return analyzeText(text, options);
+}
+
+export function analyzeText(text: string, options: AnalyzeOptions = {}, state?: AnalysisState): Analysis {
   const filename = options.filename ?? 'template.yaml';
   const environment = options.environment ?? emptyEnvironment();
   const lines = new LineIndex(text);
-  const collector = new DiagnosticCollector(lines);
+  const collector = new DiagnosticCollector();
   const result = emptyAnalysis(filename, text, lines, environment);
   const finish = (): Analysis => {
-    result.diagnostics = collector.sorted();
+    result.diagnostics = collector.finish(lines);
     result.valid = result.parsed && collector.errorCount === 0;
     return result;
   };
 
-  const bytes = utf8Length(text);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_TEMPLATE_BYTES;
+  const bytes = utf8Length(text, Math.min(maxBytes, HEAT_MAX_TEMPLATE_BYTES));
   if (bytes > maxBytes) {
     collector.add({
       code: 'TEMPLATE_TOO_LARGE',
@@ -199,7 +231,7 @@ export function analyzeTemplate(text: string, options: AnalyzeOptions = {}): Ana
     });
   }
 
-  const yaml = parseYamlText(text);
+  const yaml: YamlParseResult = state ? state.parser.parse(text) : parseYamlText(text);
   result.format = yaml.format;
   for (const p of yaml.problems) collector.add({ severity: p.severity, code: p.code, message: p.message, path: '', offset: p.offset });
   if (yaml.problems.some((p) => p.severity === 'error')) return finish();
@@ -213,8 +245,21 @@ export function analyzeTemplate(text: string, options: AnalyzeOptions = {}): Ana
     return finish();
   }
   result.parsed = true;
-  new TemplateAnalyzer(root, options, filename, environment, collector, result).run();
+  new TemplateAnalyzer(root, options, filename, environment, collector, result, state).run();
   return finish();
+}
+
+/** Stable identities for objects, so that "nothing changed" can be a string comparison. */
+const identities = new WeakMap<object, number>();
+let nextIdentity = 1;
+function identity(o: object | null | undefined): number {
+  if (!o) return 0;
+  let id = identities.get(o);
+  if (id === undefined) {
+    id = nextIdentity++;
+    identities.set(o, id);
+  }
+  return id;
 }
 
 class TemplateAnalyzer {
@@ -227,6 +272,8 @@ class TemplateAnalyzer {
   private exprHooks!: ParseHooks;
   private conditionHooks!: ParseHooks;
   private readonly stackName: string;
+  /** Where problems go: the collector, or the unit being computed (to be cached with it). */
+  private sink: DiagnosticInput[] | null = null;
 
   constructor(
     private readonly root: YMap,
@@ -235,21 +282,35 @@ class TemplateAnalyzer {
     private readonly environment: Environment,
     private readonly collector: DiagnosticCollector,
     private readonly result: Analysis,
+    private readonly state?: AnalysisState,
   ) {
     this.stackName = options.stackName ?? 'stack';
   }
 
   private error(error: HeatError, path: string, severity: Severity = 'error', resource?: string): void {
-    const input: Parameters<DiagnosticCollector['add']>[0] = {
+    const input: DiagnosticInput = {
       severity,
       code: error.code,
       message: error.message,
-      path: cleanPath(path),
+      path,
       node: error.node,
     };
     const owner = resource ?? resourceOfPath(path);
     if (owner !== undefined) input.resource = owner;
-    this.collector.add(input);
+    if (this.sink) this.sink.push(input);
+    else this.collector.add(input);
+  }
+
+  /** Runs `work` with its problems captured, to cache them with what it computed. */
+  private capture<T>(work: () => T): { value: T; diagnostics: DiagnosticInput[] } {
+    const saved = this.sink;
+    const diagnostics: DiagnosticInput[] = [];
+    this.sink = diagnostics;
+    try {
+      return { value: work(), diagnostics };
+    } finally {
+      this.sink = saved;
+    }
   }
 
   private readonly report = (error: HeatError, path: string) => this.error(error, path);
@@ -264,10 +325,8 @@ class TemplateAnalyzer {
     this.readParameterGroups();
     this.readConditions();
     this.readResources();
-    this.resolveTypes();
     this.checkDuplicateNames();
-    this.statedDependencies();
-    this.validateResources();
+    this.checkResources();
     this.readOutputs();
     this.buildGraph();
     this.result.conditions = this.conditions.snapshot();
@@ -536,56 +595,70 @@ class TemplateAnalyzer {
 
   // ------------------------------------------------------------ resources
 
+  /** What the definitions say, and what is enabled: context shared by every resource's checks. */
+  private definitionContext = '';
+  private readonly units = new Map<string, DefinitionUnit>();
+
   private readResources(): void {
     const entries = resourceEntries(get(this.root, 'resources'), this.version, this.report);
-    const declared = new Set<string>();
-    const section = get(this.root, 'resources');
-    if (section?.kind === 'map') for (const p of effectivePairs(section)) declared.add(p.keyText);
+    const declared = this.declaredNames();
     // get_resource, get_attr and Ref look names up while parsing: every declared name counts until conditions are known.
     this.enabled = new Set(declared);
+    this.definitionContext = [
+      this.version.date,
+      identity(get(this.root, 'parameters')),
+      identity(get(this.root, 'conditions')),
+      identity(this.options.environment),
+      identity(this.options.parameters),
+      identity(this.options.loadFile),
+      identity(this.options.extraType),
+      this.stackName,
+      [...declared].join('\u0000'),
+    ].join('|');
     for (const entry of entries) {
-      const def = parseResourceDef(
-        entry.name,
-        entry.keyNode,
-        entry.node as YMap,
-        this.version,
-        { expr: this.exprHooks, condition: this.conditionHooks },
-        this.report,
-      );
-      this.resources.set(entry.name, {
-        name: entry.name,
-        def,
-        enabled: true,
-        resolution: 'unread',
-        schema: null,
-        iface: null,
-        nested: null,
-        requires: [],
-        references: [],
-        droppedDependsOn: [],
-      });
-    }
-    for (const info of this.resources.values()) {
-      const cond = info.def.condition;
-      if (!cond) continue;
-      try {
-        const value = resolveValue(cond, this.evalEnv());
-        info.enabled = this.conditions.isEnabled(value, info.def.conditionNode);
-      } catch (error) {
-        if (error instanceof HeatError || error instanceof EvalError) {
-          this.error(
-            new HeatError(error.message, info.def.conditionNode, error instanceof HeatError ? error.code : error.code),
-            `resources.${info.name}.condition`,
-            'error',
-            info.name,
-          );
-        } else throw error;
+      const cached = this.state?.definitions.get(entry.node);
+      let unit: DefinitionUnit;
+      if (cached && cached.context === this.definitionContext && cached.info.name === entry.name) unit = cached;
+      else {
+        const { value: info, diagnostics } = this.capture(() => this.readDefinition(entry.name, entry.keyNode, entry.node as YMap));
+        unit = { context: this.definitionContext, info, diagnostics, properties: new Map() };
+        this.state?.definitions.set(entry.node, unit);
       }
+      this.collector.addAll(unit.diagnostics);
+      this.units.set(entry.name, unit);
+      this.resources.set(entry.name, { ...unit.info, requires: [], references: [], droppedDependsOn: [] });
     }
     this.enabled = new Set([...this.resources.values()].filter((r) => r.enabled && !r.def.broken).map((r) => r.name));
     // Resources Heat could not read still count as existing for references.
     for (const name of declared) if (!this.resources.has(name)) this.enabled.add(name);
     this.result.resources = [...this.resources.values()];
+  }
+
+  /** One resource definition: parsed, its condition decided, its type found. */
+  private readDefinition(name: string, keyNode: YNode, node: YMap): ResourceInfo {
+    const def = parseResourceDef(name, keyNode, node, this.version, { expr: this.exprHooks, condition: this.conditionHooks }, this.report);
+    const info: ResourceInfo = {
+      name,
+      def,
+      enabled: true,
+      resolution: 'unread',
+      schema: null,
+      iface: null,
+      nested: null,
+      requires: [],
+      references: [],
+      droppedDependsOn: [],
+    };
+    if (def.condition) {
+      try {
+        info.enabled = this.conditions.isEnabled(resolveValue(def.condition, this.evalEnv()), def.conditionNode);
+      } catch (error) {
+        if (!(error instanceof HeatError || error instanceof EvalError)) throw error;
+        this.error(new HeatError(error.message, def.conditionNode, error.code), `resources.${name}.condition`, 'error', name);
+      }
+    }
+    if (def.type !== null) this.resolveType(info, def.type);
+    return info;
   }
 
   private isBuiltin = (type: string): boolean => builtinType(type) !== undefined || this.extra(type) !== undefined;
@@ -594,58 +667,51 @@ class TemplateAnalyzer {
     return this.options.extraType?.(type);
   }
 
-  private resolveTypes(): void {
-    for (const info of this.resources.values()) {
-      const { def } = info;
-      if (def.type === null) continue;
-      const severity: Severity = info.enabled ? 'error' : 'warning';
-      const resolution = this.environment.registry.resolve(def.type, info.name, this.isBuiltin);
-      if (resolution.kind === 'builtin') {
-        const extra = this.extra(resolution.type);
-        if (extra && 'refused' in extra) {
-          info.resolution = 'missing';
-          this.error(
-            new HeatError(extra.refused, def.typeNode, 'RESOURCE_TYPE_REFUSED'),
-            `resources.${info.name}.type`,
-            severity,
-            info.name,
-          );
-          continue;
-        }
-        info.schema = extra ?? builtinType(resolution.type) ?? null;
-        info.resolution = extra ? 'extra' : 'builtin';
-        info.iface = resolution.type;
-      } else if (resolution.kind === 'template') {
-        info.resolution = 'template';
-        const loaded = loadNestedTemplate(
-          resolution.path,
-          resolution.from ?? this.filename,
-          this.options.loadFile,
-          this.environment.parameterDefaults,
-          def.typeNode,
-        );
-        if (loaded.ok) {
-          info.nested = loaded.nested;
-          info.schema = loaded.nested.schema;
-        } else {
-          this.error(loaded.error, `resources.${info.name}.type`, severity, info.name);
-        }
-        const builtinName = this.environment.registry.resolve(def.type, info.name, (t) => builtinType(t) !== undefined && t !== def.type);
-        info.iface = builtinName.kind === 'builtin' ? builtinName.type : builtinType(def.type) ? def.type : null;
-      } else {
+  private resolveType(info: ResourceInfo, type: string): void {
+    const { def } = info;
+    const severity: Severity = info.enabled ? 'error' : 'warning';
+    const path = `resources.${info.name}.type`;
+    const resolution = this.environment.registry.resolve(type, info.name, this.isBuiltin);
+    if (resolution.kind === 'builtin') {
+      const extra = this.extra(resolution.type);
+      if (extra && 'refused' in extra) {
         info.resolution = 'missing';
-        const hint = suggestType(def.type);
-        this.error(
-          new HeatError(
-            `The Resource Type (${def.type}) could not be found.${hint ? ` Did you mean ${hint}?` : ''}${info.enabled ? '' : ` (The resource is disabled by its condition, so Heat does not check it.)`}`,
-            def.typeNode,
-            'RESOURCE_TYPE_NOT_FOUND',
-          ),
-          `resources.${info.name}.type`,
-          severity,
-          info.name,
-        );
+        this.error(new HeatError(extra.refused, def.typeNode, 'RESOURCE_TYPE_REFUSED'), path, severity, info.name);
+        return;
       }
+      info.schema = extra ?? builtinType(resolution.type) ?? null;
+      info.resolution = extra ? 'extra' : 'builtin';
+      info.iface = resolution.type;
+    } else if (resolution.kind === 'template') {
+      info.resolution = 'template';
+      const loaded = loadNestedTemplate(
+        resolution.path,
+        resolution.from ?? this.filename,
+        this.options.loadFile,
+        this.environment.parameterDefaults,
+        def.typeNode,
+      );
+      if (loaded.ok) {
+        info.nested = loaded.nested;
+        info.schema = loaded.nested.schema;
+      } else {
+        this.error(loaded.error, path, severity, info.name);
+      }
+      const builtinName = this.environment.registry.resolve(type, info.name, (t) => builtinType(t) !== undefined && t !== type);
+      info.iface = builtinName.kind === 'builtin' ? builtinName.type : builtinType(type) ? type : null;
+    } else {
+      info.resolution = 'missing';
+      const hint = suggestType(type);
+      this.error(
+        new HeatError(
+          `The Resource Type (${type}) could not be found.${hint ? ` Did you mean ${hint}?` : ''}${info.enabled ? '' : ` (The resource is disabled by its condition, so Heat does not check it.)`}`,
+          def.typeNode,
+          'RESOURCE_TYPE_NOT_FOUND',
+        ),
+        path,
+        severity,
+        info.name,
+      );
     }
   }
 
@@ -667,74 +733,100 @@ class TemplateAnalyzer {
   }
 
   /** depends_on, get_resource and get_attr (Heat's ResourceDefinition.dependencies). */
-  private statedDependencies(): void {
-    const env = this.evalEnv();
+
+  /** Each enabled resource's references and validation, cached per definition. */
+  private checkResources(): void {
+    const signature = [...this.resources.values()]
+      .map((r) => `${r.name}:${r.enabled && !r.def.broken ? 1 : 0}:${identity(r.schema)}`)
+      .join('\u0000');
+    const context = `${this.definitionContext}|${signature}`;
     for (const info of this.resources.values()) {
       if (!info.enabled || info.def.broken) continue;
-      const { def } = info;
-      const requires = new Set<string>();
-      for (const dep of def.dependsOn) {
-        if (this.enabled.has(dep.name)) requires.add(dep.name);
-        else if (this.resources.has(dep.name) || this.declaredNames().has(dep.name)) info.droppedDependsOn.push(dep.name);
-        else {
-          this.error(
-            new HeatError(
-              `The specified reference "${dep.name}" (in ${info.name}) is incorrect.${this.nameHint(dep.name)}`,
-              dep.node,
-              'REFERENCE_INVALID',
-            ),
-            `resources.${info.name}.depends_on`,
-            'error',
-            info.name,
-          );
-        }
+      const cached = this.state?.checks.get(info.def.node);
+      let unit: CheckUnit;
+      if (cached && cached.context === context) unit = cached;
+      else {
+        const { value, diagnostics } = this.capture(() => this.checkResource(info));
+        unit = { context, ...value, diagnostics };
+        this.state?.checks.set(info.def.node, unit);
       }
-      const refs: Reference[] = [];
-      const missing = (name: Value, call: FnExpr, heatPath: string) => {
+      this.collector.addAll(unit.diagnostics);
+      info.requires = unit.requires;
+      info.references = unit.references;
+      info.droppedDependsOn = unit.droppedDependsOn;
+    }
+  }
+
+  /** depends_on, get_resource and get_attr (Heat's ResourceDefinition.dependencies), then validate_template. */
+  private checkResource(info: ResourceInfo): { requires: string[]; references: Reference[]; droppedDependsOn: string[] } {
+    const env = this.evalEnv();
+    const { def } = info;
+    const requires = new Set<string>();
+    const droppedDependsOn: string[] = [];
+    for (const dep of def.dependsOn) {
+      if (this.enabled.has(dep.name)) requires.add(dep.name);
+      else if (this.declaredNames().has(dep.name)) droppedDependsOn.push(dep.name);
+      else {
         this.error(
           new HeatError(
-            `The specified reference "${pyStr(name)}" (in ${heatPath}) is incorrect.${typeof name === 'string' ? this.nameHint(name) : ''}`,
-            referenceNode(call),
+            `The specified reference "${dep.name}" (in ${info.name}) is incorrect.${this.nameHint(dep.name)}`,
+            dep.node,
             'REFERENCE_INVALID',
           ),
-          call.path.replace(/\.(get_resource|get_attr|Ref)$/, ''),
+          `resources.${info.name}.depends_on`,
           'error',
           info.name,
         );
-      };
-      if (def.properties) collectReferences(def.properties, env, `${info.name}.Properties`, refs, missing);
-      if (def.metadata) collectReferences(def.metadata, env, `${info.name}.Metadata`, refs, missing);
-      info.references = refs;
-      for (const r of refs) requires.add(r.resource);
-      if (def.externalId) {
-        let id: Value = null;
-        try {
-          id = resolveValue(def.externalId, env);
-        } catch {
-          id = null;
-        }
-        if (id !== null && id !== '') {
-          if (def.dependsOn.length) {
-            this.error(
-              new HeatError(
-                `Invalid dependency with external ${def.type ?? ''} resource: ${pyStr(id)}. A resource with external_id cannot have depends_on.`,
-                def.dependsOnNode,
-                'EXTERNAL_DEPENDENCY',
-              ),
-              `resources.${info.name}.depends_on`,
-              'error',
-              info.name,
-            );
-          }
-          requires.clear();
-        }
       }
-      info.requires = [...requires].sort();
     }
-    const requirements = new Map([...this.resources.values()].filter((r) => r.enabled).map((r) => [r.name, new Set(r.requires)]));
-    const cycles = findCycles([...requirements.keys()], requirements);
-    for (const cycle of cycles) this.reportCycle(cycle, 'Circular Dependency Found');
-    this.result.cycles = cycles;
+    const references: Reference[] = [];
+    const missing = (name: Value, call: FnExpr, heatPath: string) => {
+      this.error(
+        new HeatError(
+          `The specified reference "${pyStr(name)}" (in ${heatPath}) is incorrect.${typeof name === 'string' ? this.nameHint(name) : ''}`,
+          referenceNode(call),
+          'REFERENCE_INVALID',
+        ),
+        call.path.replace(/\.(get_resource|get_attr|Ref)$/, ''),
+        'error',
+        info.name,
+      );
+    };
+    if (def.properties) collectReferences(def.properties, env, `${info.name}.Properties`, references, missing);
+    if (def.metadata) collectReferences(def.metadata, env, `${info.name}.Metadata`, references, missing);
+    for (const r of references) requires.add(r.resource);
+    const external = this.externalId(info, env);
+    if (external !== null) {
+      if (def.dependsOn.length) {
+        this.error(
+          new HeatError(
+            `Invalid dependency with external ${def.type ?? ''} resource: ${external}. A resource with external_id cannot have depends_on.`,
+            def.dependsOnNode,
+            'EXTERNAL_DEPENDENCY',
+          ),
+          `resources.${info.name}.depends_on`,
+          'error',
+          info.name,
+        );
+      }
+      requires.clear();
+    }
+    this.validateResource(info, env, external !== null);
+    return { requires: [...requires].sort(), references, droppedDependsOn };
+  }
+
+  /** The external_id of a resource, or null when it is an ordinary one. */
+  private externalId(info: ResourceInfo, env: ValidateEnv): string | null {
+    const { def } = info;
+    if (!def.externalId) return null;
+    try {
+      const id = resolveValue(def.externalId, env);
+      return id !== null && id !== '' ? pyStr(id) : null;
+    } catch (error) {
+      if (!(error instanceof EvalError)) throw error;
+      this.error(new HeatError(error.message, def.externalIdNode, error.code), `resources.${info.name}.external_id`, 'error', info.name);
+      return null;
+    }
   }
 
   private reportCycle(cycle: string[], prefix: string): void {
@@ -754,72 +846,58 @@ class TemplateAnalyzer {
   }
 
   /** Heat's Resource.validate_template, for each enabled resource that is not external. */
-  private validateResources(): void {
-    const env = this.evalEnv();
-    for (const info of this.resources.values()) {
-      if (!info.enabled || info.def.broken) continue;
-      const { def } = info;
-      const path = `resources.${info.name}`;
-      const report = (e: HeatError, p: string) => this.error(e, p, 'error', info.name);
-      let external = false;
-      if (def.externalId) {
-        try {
-          const id = resolveValue(def.externalId, env);
-          external = id !== null && id !== '';
-        } catch (error) {
-          if (!(error instanceof EvalError)) throw error;
-          report(new HeatError(error.message, def.externalIdNode, error.code), `${path}.external_id`);
+
+  /** Heat's Resource.validate_template; external resources only have their deletion policy read. */
+  private validateResource(info: ResourceInfo, env: ValidateEnv, external: boolean): void {
+    const { def } = info;
+    const path = `resources.${info.name}`;
+    const report = (e: HeatError, p: string) => this.error(e, p, 'error', info.name);
+    // The deletion policy is resolved when Heat reads the definition.
+    let deletionPolicy: string | null = null;
+    if (def.deletionPolicy) {
+      try {
+        const value = resolveValue(def.deletionPolicy, env);
+        if (value !== null) {
+          const text = pyStr(value);
+          const lower = this.version.lowercaseDeletionPolicies ? DELETION_POLICIES.find((p) => p.toLowerCase() === text) : undefined;
+          const policy = DELETION_POLICIES.includes(text) ? text : lower;
+          if (!policy) {
+            report(
+              new HeatError(
+                `Invalid deletion policy "${text}"; use ${this.version.lowercaseDeletionPolicies ? 'Delete, Retain or Snapshot (or delete, retain, snapshot)' : 'Delete, Retain or Snapshot'}.`,
+                def.deletionPolicyNode,
+                'DELETION_POLICY',
+              ),
+              `${path}.deletion_policy`,
+            );
+          } else deletionPolicy = policy;
         }
+      } catch (error) {
+        if (!(error instanceof EvalError)) throw error;
+        report(new HeatError(error.message, def.deletionPolicyNode, error.code), `${path}.deletion_policy`);
       }
-      // The deletion policy is resolved when Heat reads the definition.
-      let deletionPolicy: string | null = null;
-      if (def.deletionPolicy) {
-        try {
-          const value = resolveValue(def.deletionPolicy, env);
-          if (value !== null) {
-            const text = pyStr(value);
-            const lower = this.version.lowercaseDeletionPolicies ? DELETION_POLICIES.find((p) => p.toLowerCase() === text) : undefined;
-            const policy = DELETION_POLICIES.includes(text) ? text : lower;
-            if (!policy) {
-              report(
-                new HeatError(
-                  `Invalid deletion policy "${text}"; use ${this.version.lowercaseDeletionPolicies ? 'Delete, Retain or Snapshot (or delete, retain, snapshot)' : 'Delete, Retain or Snapshot'}.`,
-                  def.deletionPolicyNode,
-                  'DELETION_POLICY',
-                ),
-                `${path}.deletion_policy`,
-              );
-            } else deletionPolicy = policy;
-          }
-        } catch (error) {
-          if (!(error instanceof EvalError)) throw error;
-          report(new HeatError(error.message, def.deletionPolicyNode, error.code), `${path}.deletion_policy`);
-        }
-      }
-      if (external) continue;
-      for (const expr of [def.properties, def.metadata, def.deletionPolicy, def.updatePolicy, def.externalId]) {
-        if (expr) validateExpr(expr, env, report);
-      }
-      if (!info.schema) continue;
-      if (deletionPolicy === 'Snapshot' && !info.schema.snapshot) {
-        report(
-          new HeatError(
-            `"Snapshot" deletion policy not supported by ${def.type}; use Delete or Retain.`,
-            def.deletionPolicyNode,
-            'DELETION_POLICY',
-          ),
-          `${path}.deletion_policy`,
-        );
-      }
-      if (def.updatePolicy) validateUpdatePolicy(info.name, def.updatePolicy, info.schema, env, report);
-      if (def.properties) {
-        for (const problem of unknownProperties(def.properties, info.schema)) report(problem.error, `${path}.properties.${problem.key}`);
-        for (const w of checkPropertyValues(def, info.schema, env)) this.error(w.error, w.path, 'warning', info.name);
-      } else if (!info.schema.anyProperties) {
-        for (const w of checkPropertyValues(def, info.schema, env)) this.error(w.error, w.path, 'warning', info.name);
-      }
-      this.warnUndeclaredParameters(info);
     }
+    if (external) return;
+    for (const expr of [def.properties, def.metadata, def.deletionPolicy, def.updatePolicy, def.externalId]) {
+      if (expr) validateExpr(expr, env, report);
+    }
+    if (!info.schema) return;
+    if (deletionPolicy === 'Snapshot' && !info.schema.snapshot) {
+      report(
+        new HeatError(
+          `"Snapshot" deletion policy not supported by ${def.type}; use Delete or Retain.`,
+          def.deletionPolicyNode,
+          'DELETION_POLICY',
+        ),
+        `${path}.deletion_policy`,
+      );
+    }
+    if (def.updatePolicy) validateUpdatePolicy(info.name, def.updatePolicy, info.schema, env, report);
+    if (def.properties) {
+      for (const problem of unknownProperties(def.properties, info.schema)) report(problem.error, `${path}.properties.${problem.key}`);
+    }
+    for (const w of checkPropertyValues(def, info.schema, env)) this.error(w.error, w.path, 'warning', info.name);
+    this.warnUndeclaredParameters(info);
   }
 
   private warnUndeclaredParameters(info: ResourceInfo): void {
@@ -935,8 +1013,27 @@ class TemplateAnalyzer {
     const active = [...this.resources.values()].filter((r) => r.enabled && !r.def.broken);
     const env = this.evalEnv();
     const implicitInputs: ImplicitResource[] = active.map((r) => {
-      const reader = new PropertyReader(r.iface ?? r.def.type ?? '', r.schema, r.def.properties, env);
-      return { name: r.name, iface: r.iface ?? '', prop: (key: string) => reader.get(key) };
+      // Only a few types' rules read properties: make the reader when one does, and remember what it read.
+      let reader: PropertyReader | null = null;
+      const memo = this.units.get(r.name)?.properties ?? new Map<string, { value: Value } | { error: EvalError | HeatError }>();
+      return {
+        name: r.name,
+        iface: r.iface ?? '',
+        prop: (key: string) => {
+          let known = memo.get(key);
+          if (!known) {
+            try {
+              known = { value: (reader ??= new PropertyReader(r.iface ?? r.def.type ?? '', r.schema, r.def.properties, env)).get(key) };
+            } catch (error) {
+              if (!(error instanceof EvalError || error instanceof HeatError)) throw error;
+              known = { error };
+            }
+            memo.set(key, known);
+          }
+          if ('error' in known) throw known.error;
+          return known.value;
+        },
+      };
     });
     const explicit = new Map(active.map((r) => [r.name, new Set(r.requires)]));
     const implicit = implicitDependencies(implicitInputs, explicit);
@@ -945,15 +1042,26 @@ class TemplateAnalyzer {
       const extra = [...deps].filter((d) => !stated.has(d)).sort();
       if (extra.length) this.result.implicit.set(name, extra);
     }
-    const all = new Map(active.map((r) => [r.name, new Set([...r.requires, ...(this.result.implicit.get(r.name) ?? [])])]));
+    const all = new Map(
+      active.map((r) => {
+        const extra = this.result.implicit.get(r.name);
+        return [r.name, extra ? new Set([...r.requires, ...extra]) : explicit.get(r.name)!];
+      }),
+    );
     const names = active.map((r) => r.name);
-    if (this.result.cycles.length === 0) {
-      const cycles = findCycles(names, all);
-      for (const cycle of cycles)
-        this.reportCycle(cycle, 'Circular Dependency Found (through dependencies Heat adds for these resource types)');
+    this.result.createOrder = creationWaves(names, all);
+    const placed = this.result.createOrder.reduce((n, wave) => n + wave.length, 0);
+    // Every resource has a wave exactly when there is no cycle: only then look for the cycles to report.
+    if (placed < names.length) {
+      const stated = findCycles(names, explicit);
+      for (const cycle of stated) this.reportCycle(cycle, 'Circular Dependency Found');
+      const cycles = stated.length ? stated : findCycles(names, all);
+      if (!stated.length) {
+        for (const cycle of cycles)
+          this.reportCycle(cycle, 'Circular Dependency Found (through dependencies Heat adds for these resource types)');
+      }
       this.result.cycles = cycles;
     }
-    this.result.createOrder = creationWaves(names, all);
   }
 }
 
@@ -971,11 +1079,6 @@ function referenceNode(call: FnExpr): YNode | null {
   const args = call.args;
   if (args.t === 'list' && args.items[0]) return args.items[0].node ?? call.node;
   return args.node ?? call.node;
-}
-
-/** Heat paths use [i] for list items and the function name; keep them readable. */
-function cleanPath(path: string): string {
-  return path;
 }
 
 function resourceOfPath(path: string): string | undefined {

@@ -62,6 +62,19 @@ export function implicitDependencies(
 ): Map<string, Set<string>> {
   const added = new Map<string, Set<string>>();
   const byName = new Map(resources.map((r) => [r.name, r]));
+  // Each rule looks only at resources of a few types: index them once, in template order.
+  const byType = new Map<string, ImplicitResource[]>();
+  for (const r of resources) {
+    const list = byType.get(r.iface);
+    if (list) list.push(r);
+    else byType.set(r.iface, [r]);
+  }
+  const ofTypes = (...types: string[]): ImplicitResource[] => {
+    const lists = types.map((t) => byType.get(t) ?? []);
+    if (lists.length === 1) return lists[0]!;
+    const wanted = new Set(types);
+    return resources.filter((r) => wanted.has(r.iface));
+  };
   const requirementsOf = (name: string): ImplicitResource[] => {
     const names = new Set([...(explicit.get(name) ?? []), ...(added.get(name) ?? [])]);
     return [...names].map((n) => byName.get(n)).filter((r): r is ImplicitResource => r !== undefined);
@@ -75,7 +88,7 @@ export function implicitDependencies(
       }
     };
     try {
-      addFor(self, resources, add, requirementsOf);
+      addFor(self, ofTypes, add, requirementsOf);
     } catch (error) {
       // Heat ignores the ValueError and TypeError a resource's add_dependencies raises.
       if (!(error instanceof EvalError) && !(error instanceof HeatError)) throw error;
@@ -86,7 +99,7 @@ export function implicitDependencies(
 
 function addFor(
   self: ImplicitResource,
-  all: readonly ImplicitResource[],
+  ofTypes: (...types: string[]) => readonly ImplicitResource[],
   add: (r: ImplicitResource) => void,
   requirementsOf: (name: string) => ImplicitResource[],
 ): void {
@@ -95,8 +108,7 @@ function addFor(
       const got = attempt(() => self.prop('networks'));
       if (!got.ok || !truthy(got.value) || !Array.isArray(got.value)) return;
       const nets = got.value;
-      for (const res of all) {
-        if (res.iface !== 'OS::Neutron::Subnet') continue;
+      for (const res of ofTypes('OS::Neutron::Subnet')) {
         const subnetNet = attempt(() => res.prop('network'));
         if (!subnetNet.ok) continue;
         if (!truthy(subnetNet.value)) {
@@ -118,8 +130,7 @@ function addFor(
       return;
     }
     case 'OS::Neutron::Port':
-      for (const res of all) {
-        if (res.iface !== 'OS::Neutron::Subnet') continue;
+      for (const res of ofTypes('OS::Neutron::Subnet')) {
         const pair = attempt(() => [res.prop('network'), self.prop('network')] as const);
         if (pair.ok && pyEquals(pair.value[0], pair.value[1])) add(res);
       }
@@ -128,15 +139,14 @@ function addFor(
       const gw = self.prop('external_gateway_info');
       if (!truthy(gw)) return;
       const gwNet = itemGet(gw, 'network');
-      for (const res of all) {
-        if (res.iface !== 'OS::Neutron::Subnet') continue;
+      for (const res of ofTypes('OS::Neutron::Subnet')) {
         const subnetNet = attempt(() => res.prop('network'));
         if (subnetNet.ok && pyEquals(subnetNet.value, gwNet)) add(res);
       }
       return;
     }
     case 'OS::Neutron::RouterGateway':
-      for (const res of all) {
+      for (const res of ofTypes('OS::Neutron::RouterInterface', 'OS::Neutron::Subnet')) {
         if (res.iface === 'OS::Neutron::RouterInterface') {
           const pair = attempt(() => [res.prop('router'), self.prop('router_id')] as const);
           if (pair.ok && pyEquals(pair.value[0], pair.value[1])) add(res);
@@ -148,7 +158,7 @@ function addFor(
       }
       return;
     case 'OS::Neutron::FloatingIP':
-      for (const res of all) {
+      for (const res of ofTypes('OS::Neutron::RouterGateway', 'OS::Neutron::RouterInterface', 'OS::Neutron::Router')) {
         if (res.iface === 'OS::Neutron::RouterGateway') {
           const pair = attempt(() => [propOr(res, 'network', 'network_id'), self.prop('floating_network')] as const);
           if (pair.ok && pyEquals(pair.value[0], pair.value[1])) add(res);
@@ -169,8 +179,7 @@ function addFor(
       return;
     case 'OS::Neutron::FloatingIPAssociation':
     case 'OS::Neutron::FloatingIPPortForward':
-      for (const res of all) {
-        if (res.iface !== 'OS::Neutron::RouterInterface') continue;
+      for (const res of ofTypes('OS::Neutron::RouterInterface')) {
         const subnet = propOr(res, 'subnet', 'subnet_id');
         for (const d of requirementsOf(self.name)) {
           if (portOnSubnetFirstFixedIp(d, subnet)) {
@@ -181,7 +190,7 @@ function addFor(
       }
       return;
     case 'OS::Neutron::ExtraRoute':
-      for (const res of all) {
+      for (const res of ofTypes('OS::Neutron::RouterInterface', 'OS::Neutron::RouterGateway')) {
         if (res.iface === 'OS::Neutron::RouterInterface') {
           const pair = attempt(() => [self.prop('router_id'), res.prop('router')] as const);
           if (pair.ok && pyEquals(pair.value[0], pair.value[1])) add(res);
@@ -192,15 +201,13 @@ function addFor(
       }
       return;
     case 'OS::Neutron::ExtraRouteSet':
-      for (const res of all) {
-        if (res.iface !== 'OS::Neutron::RouterInterface') continue;
+      for (const res of ofTypes('OS::Neutron::RouterInterface')) {
         const pair = attempt(() => [self.prop('router'), res.prop('router')] as const);
         if (pair.ok && pyEquals(pair.value[0], pair.value[1])) add(res);
       }
       return;
     case 'AWS::EC2::VPCGatewayAttachment':
-      for (const res of all) {
-        if (res.iface !== 'AWS::EC2::RouteTable') continue;
+      for (const res of ofTypes('AWS::EC2::RouteTable')) {
         const pair = attempt(() => [self.prop('VpcId'), res.prop('VpcId')] as const);
         if (pair.ok && pyEquals(pair.value[0], pair.value[1])) add(res);
       }

@@ -21,7 +21,9 @@ export function newMap(): ValueMap {
 }
 
 export function setKey(map: ValueMap, key: string, value: Value): void {
-  Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
+  // Assigning "__proto__" would change the prototype of an ordinary object.
+  if (key === '__proto__') Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
+  else map[key] = value;
 }
 
 export function hasKey(map: ValueMap, key: string): boolean {

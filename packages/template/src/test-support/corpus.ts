@@ -6,10 +6,23 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+/** The repository root: the first directory upwards that holds pnpm-workspace.yaml. */
+function repoRoot(): string {
+  for (const start of [dirname(fileURLToPath(import.meta.url)), process.cwd()]) {
+    let dir = start;
+    while (true) {
+      if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
+      const parent = dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+  }
+  return resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+}
 
 export function corpusRoot(): string {
-  const candidates = [process.env.HEARTH_CORPUS, join(repoRoot, '../shared/corpus'), join(repoRoot, 'test-data/heat-corpus')];
+  const root = repoRoot();
+  const candidates = [process.env.HEARTH_CORPUS, join(root, '../shared/corpus'), join(root, 'test-data/heat-corpus')];
   for (const c of candidates) if (c && existsSync(join(c, 'index.json'))) return c;
   throw new Error(`No corpus found; looked in ${candidates.filter(Boolean).join(', ')}`);
 }

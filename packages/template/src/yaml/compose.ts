@@ -105,6 +105,7 @@ export function composeEvents(source: string, events: readonly Event[], options:
     }
     const keyText = key.kind === 'scalar' ? pythonStr(key.value) : '';
     if (parent.keys.has(keyText)) {
+      parent.node.duplicateKeys = true;
       problems.push({
         code: 'YAML_DUPLICATE_KEY',
         message: `The key "${keyText}" appears twice in this mapping; Heat keeps only the last value. Remove or rename one of them.`,
@@ -126,6 +127,12 @@ export function composeEvents(source: string, events: readonly Event[], options:
   };
 
   const scalarRange = (event: ScalarEvent): [number, number] => {
+    if (event.valueStart < 0) {
+      // An empty value (`key:` with nothing after it) has no text: place it right after its key.
+      const parent = stack[stack.length - 1];
+      const at = parent?.pendingKey?.end ?? lastEnd(parent) ?? 0;
+      return [at, at];
+    }
     let start = event.valueStart;
     let end = event.valueEnd;
     if (event.style === 2 || event.style === 3) {
@@ -140,6 +147,13 @@ export function composeEvents(source: string, events: readonly Event[], options:
     if (event.tagStart >= 0) start = Math.min(start, event.tagStart);
     if (event.anchorStart >= 0) start = Math.min(start, event.anchorStart - 1);
     return [start, end];
+  };
+
+  const lastEnd = (frame: Frame | undefined): number | null => {
+    if (!frame) return null;
+    const { node } = frame;
+    if (node.kind === 'seq') return node.items.length ? node.items[node.items.length - 1]!.end : node.start + 1;
+    return node.pairs.length ? node.pairs[node.pairs.length - 1]!.value.end : node.start;
   };
 
   const flowEnd = (node: YMap | YSeq, lastEnd: number): number => {
@@ -180,6 +194,12 @@ export function composeEvents(source: string, events: readonly Event[], options:
     }
     const own = map.pairs.filter((p) => !(p.keyText === '<<' && merges.some((m) => m.value === p.value)));
     map.pairs = [...merged, ...own];
+    // Keys of the map itself override merged ones.
+    const keys = new Set<string>();
+    for (const p of map.pairs) {
+      if (keys.has(p.keyText)) map.duplicateKeys = true;
+      keys.add(p.keyText);
+    }
   };
 
   try {

@@ -29,6 +29,8 @@ export interface YMap {
   end: number;
   pairs: YPair[];
   flow: boolean;
+  /** Some key appears more than once (the last one wins). */
+  duplicateKeys?: boolean;
 }
 
 export interface YSeq {
@@ -84,6 +86,7 @@ export function get(map: YMap, key: string): YNode | undefined {
 
 /** Pairs with duplicate keys removed (the last one is kept), in first-seen order. */
 export function effectivePairs(map: YMap): YPair[] {
+  if (!map.duplicateKeys) return map.pairs;
   const seen = new Map<string, number>();
   const out: YPair[] = [];
   for (const pair of map.pairs) {

@@ -1,0 +1,79 @@
+// The benchmark cases: fixed inputs, median of repeated runs.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyzeTemplate, TemplateDocument } from '@hearth/template';
+import { corpusEntries, corpusRoot } from '../../packages/template/src/test-support/corpus.ts';
+import { syntheticTemplate } from './synthetic.ts';
+
+function median(samples: number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return Number(sorted[Math.floor(sorted.length / 2)]!.toFixed(2));
+}
+
+function time(runs: number, work: (i: number) => void): number[] {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    work(i);
+    samples.push(performance.now() - started);
+  }
+  return samples;
+}
+
+export async function runCase(name: string): Promise<Record<string, unknown>> {
+  const [kind, size] = name.split(':');
+  const n = Number(size);
+  if (kind === 'cold') {
+    const text = syntheticTemplate(n);
+    time(n >= 5000 ? 5 : 15, () => analyzeTemplate(text)); // warm up the JIT
+    const samples = time(n >= 5000 ? 11 : 31, () => analyzeTemplate(text));
+    const a = analyzeTemplate(text);
+    return {
+      case: `parse + validate + graph, ${n} resources`,
+      resources: a.resources.length,
+      bytes: text.length,
+      median_ms: median(samples),
+      min_ms: Number(Math.min(...samples).toFixed(2)),
+    };
+  }
+  if (kind === 'edit') {
+    // Re-validate after changing one property of one resource, as typing does.
+    const text = syntheticTemplate(n);
+    const doc = new TemplateDocument();
+    doc.update(text);
+    const target = 'size: 10';
+    const at = text.indexOf(target, Math.floor(text.length / 2));
+    const samples = time(41, (i) => {
+      doc.update(text.slice(0, at) + `size: ${11 + i}` + text.slice(at + target.length));
+    });
+    return {
+      case: `re-validate after a one-resource edit, ${n} resources`,
+      median_ms: median(samples.slice(5)),
+      min_ms: Number(Math.min(...samples).toFixed(2)),
+    };
+  }
+  if (kind === 'corpus') {
+    const root = corpusRoot();
+    const entries = corpusEntries(root);
+    const texts = entries.map((e) => ({ path: e.path, text: readFileSync(join(root, e.path), 'utf8') }));
+    const runs: number[] = [];
+    let perTemplate: number[] = [];
+    for (let r = 0; r < 5; r++) {
+      perTemplate = [];
+      const started = performance.now();
+      for (const t of texts) {
+        const s = performance.now();
+        analyzeTemplate(t.text, { filename: t.path });
+        perTemplate.push(performance.now() - s);
+      }
+      runs.push(performance.now() - started);
+    }
+    return {
+      case: `whole corpus (${texts.length} templates, no nested files)`,
+      median_total_ms: median(runs),
+      median_per_template_ms: median(perTemplate),
+      max_per_template_ms: Number(Math.max(...perTemplate).toFixed(2)),
+    };
+  }
+  throw new Error(`unknown case ${name}`);
+}

@@ -1,0 +1,68 @@
+// Updating a document after an edit gives exactly what reading the new text
+// from scratch gives: the caches never show through.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { corpusEntries, corpusRoot } from '../test-support/corpus.ts';
+import { validationReport } from '../report.ts';
+import type { Analysis } from './analyze.ts';
+import { analyzeTemplate } from './analyze.ts';
+import { TemplateDocument } from './document.ts';
+
+function summary(a: Analysis) {
+  return { report: validationReport(a), diagnostics: a.diagnostics };
+}
+
+/** Edits a user makes while typing: in a value, a new line, a deleted line, a renamed key. */
+function edits(text: string, seed: number): string[] {
+  const lines = text.split('\n');
+  let s = seed;
+  const rand = (n: number) => {
+    s = (s * 1103515245 + 12345) & 0x7fffffff;
+    return s % Math.max(1, n);
+  };
+  const out: string[] = [];
+  for (let i = 0; i < 6; i++) {
+    const copy = [...lines];
+    const at = rand(copy.length);
+    switch (i % 6) {
+      case 0:
+        copy[at] = `${copy[at]}x`;
+        break;
+      case 1:
+        copy.splice(at, 0, '    # a new comment');
+        break;
+      case 2:
+        copy.splice(at, 1);
+        break;
+      case 3:
+        copy[at] = copy[at]!.replace(/([a-z_]+):/, '$1_renamed:');
+        break;
+      case 4:
+        copy.splice(at, 0, '  extra_resource:', '    type: OS::Heat::None');
+        break;
+      default:
+        copy[at] = copy[at]!.replace(/\d/, '7');
+    }
+    out.push(copy.join('\n'));
+  }
+  return out;
+}
+
+describe('incremental analysis', () => {
+  const root = corpusRoot();
+  const entries = corpusEntries(root).filter((_, i) => i % 4 === 0);
+
+  it.each(entries.map((e) => [e.path] as const))('matches a fresh analysis after edits: %s', (path) => {
+    const text = readFileSync(join(root, path), 'utf8');
+    const doc = new TemplateDocument({ filename: path });
+    expect(summary(doc.update(text))).toEqual(summary(analyzeTemplate(text, { filename: path })));
+    for (const edited of edits(text, path.length)) {
+      const incremental = doc.update(edited);
+      const fresh = analyzeTemplate(edited, { filename: path });
+      expect(summary(incremental)).toEqual(summary(fresh));
+    }
+    // And back to the original.
+    expect(summary(doc.update(text))).toEqual(summary(analyzeTemplate(text, { filename: path })));
+  });
+});
