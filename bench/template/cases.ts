@@ -1,7 +1,7 @@
 // The benchmark cases: fixed inputs, median of repeated runs.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeTemplate, TemplateDocument } from '@hearth/template';
+import { analyzeTemplate, applyEdit, TemplateDocument, type EditOperation } from '@hearth/template';
 import { corpusEntries, corpusRoot } from '../../packages/template/src/test-support/corpus.ts';
 import { syntheticTemplate } from './synthetic.ts';
 
@@ -51,6 +51,46 @@ export async function runCase(name: string): Promise<Record<string, unknown>> {
       median_ms: median(samples.slice(5)),
       min_ms: Number(Math.min(...samples).toFixed(2)),
     };
+  }
+  if (kind === 'ops') {
+    // Each edit operation on a template of n resources, given the current analysis
+    // (as the designer keeps it): the time to produce the new text, then the time
+    // to re-validate it incrementally.
+    const text = syntheticTemplate(n);
+    const doc = new TemplateDocument();
+    const analysis = doc.update(text);
+    const g = Math.floor(n / 10);
+    const ops: EditOperation[] = [
+      { op: 'addResource', type: 'OS::Nova::Server' },
+      { op: 'removeResource', name: `volume_${g}` },
+      { op: 'renameResource', from: `server_${g}`, to: 'renamed_server' },
+      { op: 'setProperty', resource: `server_${g}`, path: ['flavor'], value: { get_param: 'image' } },
+      { op: 'setProperty', resource: `server_${g}`, path: ['metadata'], value: { role: 'web', tier: 1 } },
+      { op: 'removeProperty', resource: `port_${g}`, path: ['security_groups'] },
+      { op: 'addDependency', resource: `volume_${g}`, requires: `net_${g}` },
+      { op: 'removeDependency', resource: `deploy_${g}`, requires: `deploy_${g - 1}` },
+      { op: 'addParameter', name: 'key_name', definition: { type: 'string' } },
+      { op: 'renameParameter', from: 'image', to: 'server_image' },
+      { op: 'removeParameter', name: 'flavor' },
+      { op: 'addOutput', name: 'extra', value: { get_attr: [`server_${g}`, 'first_address'] } },
+      { op: 'setDescription', description: 'changed' },
+      { op: 'setMetadata', resource: `net_${g}`, metadata: { owner: 'me' } },
+      { op: 'moveResource', name: `net_${g}`, before: 'net_0' },
+    ];
+    const results: Record<string, { edit_ms: number; edit_and_revalidate_ms: number }> = {};
+    for (const op of ops) {
+      const edit = time(15, () => applyEdit(analysis, op)).slice(3);
+      const both = time(9, () => {
+        doc.update(applyEdit(analysis, op).text);
+        doc.update(text);
+      }).slice(2);
+      results[op.op + (op.op === 'setProperty' ? `:${(op.path as string[])[0]}` : '')] = {
+        edit_ms: median(edit),
+        // Half of a round trip (edited text, then the original again).
+        edit_and_revalidate_ms: Number((median(both) / 2 + median(edit) / 2).toFixed(2)),
+      };
+    }
+    return { case: `edit operations, ${n} resources`, ...results };
   }
   if (kind === 'corpus') {
     const root = corpusRoot();

@@ -1,11 +1,13 @@
 // The `hearth` command line: one verb per job, each in its own module.
 import { processIO, UsageError, type CliIO } from './io.ts';
+import { schemaCommand, SCHEMA_USAGE } from './schema.ts';
 import { validateCommand, VALIDATE_USAGE } from './validate.ts';
 
 const USAGE = `Usage: hearth <command> [options]
 
 Commands:
   validate   check templates as Heat does and derive their dependency graph
+  schema     print the JSON Schema of HOT templates, for editors
 
 Run "hearth <command> --help" for the options of a command.`;
 
@@ -13,6 +15,7 @@ type Command = (argv: string[], io: CliIO) => number | Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; usage: string }> = {
   validate: { run: validateCommand, usage: VALIDATE_USAGE },
+  schema: { run: schemaCommand, usage: SCHEMA_USAGE },
 };
 
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {

@@ -108,3 +108,13 @@ describe('hearth validate', () => {
     expect(JSON.parse(result.stdout.trim()).valid).toBe(false);
   });
 });
+
+describe('hearth schema', () => {
+  it('prints a JSON Schema that names every resource type', async () => {
+    const { code, out } = await run(['schema']);
+    expect(code).toBe(0);
+    const schema = JSON.parse(out.join('\n'));
+    expect(schema.$schema).toContain('draft-07');
+    expect(JSON.stringify(schema)).toContain('OS::Nova::Server');
+  });
+});

@@ -811,7 +811,7 @@ class TemplateAnalyzer {
       }
       requires.clear();
     }
-    this.validateResource(info, env, external !== null);
+    this.validateResource(info, { ...env, referencesReported: true }, external !== null);
     return { requires: [...requires].sort(), references, droppedDependsOn };
   }
 

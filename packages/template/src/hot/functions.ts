@@ -43,6 +43,8 @@ export interface ValidateEnv extends EvalEnv {
   /** Names a get_attr may use for this resource, or 'any' when the type resolves attributes itself. */
   attributeNames(resource: string): ReadonlySet<string> | 'any';
   yaqlSyntaxError?(expression: string): string | null;
+  /** References to missing resources were already reported (from the dependencies); do not repeat them. */
+  referencesReported?: boolean;
 }
 
 const example = {
@@ -909,6 +911,7 @@ function validateCall(call: FnExpr, env: ValidateEnv, report: (error: HeatError,
       const parts = args.t === 'list' ? args.items : [args];
       const resource = resolveValue(parts[0]!, env);
       if (typeof resource !== 'string' || !env.hasResource(resource)) {
+        if (env.referencesReported) return;
         throw new HeatError(
           `The specified reference "${pyStr(resource)}" (in unknown) is incorrect.`,
           parts[0]!.node ?? call.node,

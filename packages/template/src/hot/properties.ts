@@ -170,6 +170,11 @@ function truthy(v: Value): boolean {
   return true;
 }
 
+/** The deprecated property names whose value moves to `target` (a required property may come from them). */
+export function replacedBy(typeName: string, target: string): string[] {
+  return (REPLACEMENTS[typeName] ?? []).filter((r) => !r.list && r.target === target).map((r) => r.source);
+}
+
 export function isReplacedProperty(typeName: string, key: string): string | null {
   const r = (REPLACEMENTS[typeName] ?? []).find((x) => !x.list && x.source === key);
   return r ? r.target : null;

@@ -1,0 +1,110 @@
+// Finding the places in a template that name a resource or a parameter, by
+// reading its YAML (every branch of every `if`, every section), so that a
+// rename changes all of them and a removal can say which remain.
+import type { YMap, YNode, YScalar } from '../yaml/nodes.ts';
+import { effectivePairs, get } from '../yaml/nodes.ts';
+
+export interface NameUse {
+  /** The scalar holding the name. */
+  node: YScalar;
+  kind: 'get_resource' | 'get_attr' | 'Ref' | 'depends_on' | 'get_param' | 'parameter_group';
+  /** Where it is: resources.web.properties.port, outputs.ip.value, ... */
+  path: string;
+}
+
+function singleKey(map: YMap): { key: string; value: YNode } | null {
+  const pairs = effectivePairs(map);
+  return pairs.length === 1 ? { key: pairs[0]!.keyText, value: pairs[0]!.value } : null;
+}
+
+function scalarNamed(node: YNode | undefined, name: string): YScalar | null {
+  return node?.kind === 'scalar' && node.value === name ? node : null;
+}
+
+/** Calls of get_resource, get_attr and Ref on `name`, anywhere under `node`. */
+function walkCalls(node: YNode, path: string, visit: (call: string, args: YNode, path: string) => void, seen = new Set<YNode>()): void {
+  if (seen.has(node)) return;
+  seen.add(node);
+  if (node.kind === 'seq') {
+    node.items.forEach((item, i) => walkCalls(item, `${path}[${i}]`, visit, seen));
+    return;
+  }
+  if (node.kind !== 'map') return;
+  const only = singleKey(node);
+  if (only) visit(only.key, only.value, path);
+  for (const pair of effectivePairs(node)) walkCalls(pair.value, `${path}.${pair.keyText}`, visit, seen);
+}
+
+/** Every use of a resource's name: depends_on entries and get_resource / get_attr / Ref calls. */
+export function resourceNameUses(root: YMap, name: string): NameUse[] {
+  const uses: NameUse[] = [];
+  const resources = get(root, 'resources');
+  if (resources?.kind === 'map') {
+    for (const pair of effectivePairs(resources)) {
+      const def = pair.value;
+      if (def.kind !== 'map') continue;
+      const base = `resources.${pair.keyText}`;
+      const depends = get(def, 'depends_on');
+      const dep = scalarNamed(depends, name);
+      if (dep) uses.push({ node: dep, kind: 'depends_on', path: `${base}.depends_on` });
+      if (depends?.kind === 'seq') {
+        depends.items.forEach((item, i) => {
+          const s = scalarNamed(item, name);
+          if (s) uses.push({ node: s, kind: 'depends_on', path: `${base}.depends_on[${i}]` });
+        });
+      }
+      for (const p of effectivePairs(def)) {
+        if (p.keyText === 'depends_on' || p.keyText === 'type' || p.keyText === 'condition') continue;
+        collectResourceCalls(p.value, `${base}.${p.keyText}`, name, uses);
+      }
+    }
+  }
+  for (const section of ['outputs', 'conditions']) {
+    const node = get(root, section);
+    if (node) collectResourceCalls(node, section, name, uses);
+  }
+  return uses;
+}
+
+function collectResourceCalls(node: YNode, path: string, name: string, uses: NameUse[]): void {
+  walkCalls(node, path, (call, args, at) => {
+    if (call === 'get_resource' || call === 'Ref') {
+      const s = scalarNamed(args, name);
+      if (s) uses.push({ node: s, kind: call, path: at });
+    } else if (call === 'get_attr') {
+      const s = scalarNamed(args.kind === 'seq' ? args.items[0] : args, name);
+      if (s) uses.push({ node: s, kind: 'get_attr', path: at });
+    }
+  });
+}
+
+/** Every use of a parameter's name: get_param calls (and Ref in old templates) and parameter groups. */
+export function parameterNameUses(root: YMap, name: string): NameUse[] {
+  const uses: NameUse[] = [];
+  for (const section of ['resources', 'outputs', 'conditions']) {
+    const node = get(root, section);
+    if (!node) continue;
+    walkCalls(node, section, (call, args, at) => {
+      if (call === 'get_param') {
+        const s = scalarNamed(args.kind === 'seq' ? args.items[0] : args, name);
+        if (s) uses.push({ node: s, kind: 'get_param', path: at });
+      } else if (call === 'Ref') {
+        const s = scalarNamed(args, name);
+        if (s) uses.push({ node: s, kind: 'Ref', path: at });
+      }
+    });
+  }
+  const groups = get(root, 'parameter_groups');
+  if (groups?.kind === 'seq') {
+    groups.items.forEach((group, g) => {
+      if (group.kind !== 'map') return;
+      const params = get(group, 'parameters');
+      if (params?.kind !== 'seq') return;
+      params.items.forEach((item, i) => {
+        const s = scalarNamed(item, name);
+        if (s) uses.push({ node: s, kind: 'parameter_group', path: `parameter_groups[${g}].parameters[${i}]` });
+      });
+    });
+  }
+  return uses;
+}
