@@ -13,7 +13,7 @@ import { parseYamlText, type YamlParseResult } from '../yaml/parse.ts';
 import type { ConditionDef } from './conditions.ts';
 import { Conditions, conditionEntries, validateConditionDefs } from './conditions.ts';
 import type { Expr, FnExpr, ParseHooks } from './expr.ts';
-import { HeatError, parseExpr, pyKind, pyTruthy } from './expr.ts';
+import { HeatError, HeatNotice, parseExpr, pyKind, pyTruthy } from './expr.ts';
 import type { EvalEnv, Reference, ValidateEnv } from './functions.ts';
 import { EvalError, collectReferences, constructCall, resolveValue, validateExpr } from './functions.ts';
 import { creationWaves, findCycles } from './graph.ts';
@@ -313,7 +313,7 @@ class TemplateAnalyzer {
     }
   }
 
-  private readonly report = (error: HeatError, path: string) => this.error(error, path);
+  private readonly report = (error: HeatError, path: string) => this.error(error, path, error instanceof HeatNotice ? 'info' : 'error');
 
   run(): void {
     this.checkVersion();

@@ -59,6 +59,9 @@ export class HeatError extends Error {
   }
 }
 
+/** Not an error: something the user should know (reported with severity info). */
+export class HeatNotice extends HeatError {}
+
 /** Python's view of an argument's type, which Heat's checks are written against. */
 export type PyKind = 'list' | 'dict' | 'str' | 'int' | 'float' | 'bool' | 'None' | 'function';
 

@@ -5,7 +5,7 @@ import type { YMap, YNode } from '../yaml/nodes.ts';
 import { effectivePairs, get } from '../yaml/nodes.ts';
 import type { Constraint, SchemaType } from './constraints.ts';
 import { CONSTRAINT_CLASS, boolFromString, checkConstraint, constraintAppliesTo, strToNum, ConstraintError } from './constraints.ts';
-import { HeatError } from './expr.ts';
+import { HeatError, HeatNotice } from './expr.ts';
 import { compilePythonPattern } from './pyregex.ts';
 import type { Value } from './values.ts';
 import { isValueMap, jsonDumps, nodeToValue, pyStr } from './values.ts';
@@ -216,6 +216,17 @@ export function validateParameterDecl(decl: ParameterDecl, report: Report): void
       );
       return;
     }
+  }
+  for (const { constraint, node } of decl.constraints) {
+    if (constraint.kind !== 'custom_constraint') continue;
+    report(
+      new HeatNotice(
+        `The custom constraint ${constraint.name} of ${decl.name} needs the cloud to check values; Hearth does not check it offline.`,
+        node,
+        'PARAMETER_CUSTOM_CONSTRAINT',
+      ),
+      `${path}.constraints`,
+    );
   }
   if (decl.default === undefined) return;
   let value: Value = decl.default;
