@@ -1,0 +1,1046 @@
+// The engine: runs stack operations (create, update, delete, rollback,
+// cancel, check) over the dependency graph Hearth derives from the template,
+// with Heat's states and status reasons. Every state change is written to the
+// store, then published.
+import { randomUUID } from 'node:crypto';
+import { dirname, join, normalize } from 'node:path/posix';
+import type { Analysis, Diagnostic, ResourceInfo, Value, ValueMap } from '@hearth/template';
+import {
+  analyzeTemplate,
+  EvalError,
+  HeatError,
+  isValueMap,
+  mergeEnvironments,
+  nodeToValue,
+  parseEnvironment,
+  pyStr,
+  resolve,
+  resolveValue,
+  ABSENT,
+} from '@hearth/template';
+import type { EventRecord, JsonValue, ResourceRecord, StackRecord, Store } from '@hearth/store';
+import { EventBus } from './events.ts';
+import { computePlan, type Plan, type PlannedChange } from './plan.ts';
+import type {
+  ActionContext,
+  EngineServices,
+  NestedRequest,
+  NestedResult,
+  ProviderRegistry,
+  ProvidedState,
+  ResourceProvider,
+  StackRef,
+} from './provider.ts';
+import { ResourceFailure } from './provider.ts';
+import { REASON } from './states.ts';
+import { DagWalker } from './walker.ts';
+
+export interface StackOptions {
+  disableRollback?: boolean;
+  timeoutMins?: number;
+  /** Settings for the simulated cloud: latency, faults. */
+  simulation?: ValueMap;
+  /** The stack this one is nested in. */
+  parentStack?: string;
+}
+
+export interface StackInput {
+  name: string;
+  template: string;
+  environment?: string;
+  parameters?: Record<string, Value>;
+  files?: Record<string, string>;
+  options?: StackOptions;
+}
+
+export class EngineError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'NOT_FOUND' | 'IN_PROGRESS' | 'TEMPLATE_INVALID' | 'CONFLICT' | 'INVALID',
+    readonly diagnostics: Diagnostic[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export interface EngineOptions {
+  store: Store;
+  providers: ProviderRegistry;
+  bus?: EventBus;
+  engineId?: string;
+  signalBaseUrl?: string;
+  /** Resources acting at once in one stack (default: no limit). */
+  concurrency?: number;
+}
+
+type Kind = 'CREATE' | 'UPDATE' | 'DELETE' | 'ROLLBACK' | 'CHECK';
+
+interface Operation {
+  traversal: string;
+  kind: Kind;
+  stack: StackRecord;
+  controller: AbortController;
+  walker: DagWalker | null;
+  cancelled: boolean;
+  timedOut: boolean;
+  done: Promise<void>;
+}
+
+/** The files a stack carries, looked up relative to the file that refers to them. */
+function fileLoader(files: Record<string, string>) {
+  return (path: string, from?: string): string | undefined => {
+    if (Object.prototype.hasOwnProperty.call(files, path)) return files[path];
+    const base = from ? dirname(from) : '.';
+    const key = normalize(join(base, path.replace(/^file:\/\//, '')));
+    return Object.prototype.hasOwnProperty.call(files, key) ? files[key] : undefined;
+  };
+}
+
+function toJson(v: Value): JsonValue {
+  return JSON.parse(JSON.stringify(v ?? null)) as JsonValue;
+}
+
+function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+export class Engine {
+  readonly bus: EventBus;
+  readonly engineId: string;
+  private readonly store: Store;
+  private readonly providers: ProviderRegistry;
+  private readonly operations = new Map<string, Operation>();
+  private readonly signalWaiters = new Map<string, Set<() => void>>();
+  readonly services: EngineServices;
+  private readonly concurrency: number | undefined;
+
+  constructor(options: EngineOptions) {
+    this.store = options.store;
+    this.providers = options.providers;
+    this.bus = options.bus ?? new EventBus();
+    this.engineId = options.engineId ?? `engine-${randomUUID().slice(0, 8)}`;
+    this.concurrency = options.concurrency;
+    const signalBaseUrl = options.signalBaseUrl ?? 'http://127.0.0.1:8080';
+    this.services = {
+      signalBaseUrl,
+      signals: (handleId) => this.store.listSignals(handleId) as Promise<Array<{ id: number; data: Value; time: string }>>,
+      waitForSignal: (handleId, signal) => this.waitForSignal(handleId, signal),
+      deleteSignals: (handleId) => this.store.deleteSignals(handleId),
+      sendSignal: async (handleId, data) => {
+        await this.signal(handleId, toJson(data));
+      },
+      createNested: (request) => this.runNested(null, request),
+      updateNested: (stackId, request) => this.runNested(stackId, request),
+      deleteNested: (stackId, signal) => this.deleteNested(stackId, signal),
+      nestedOutputs: async (stackId) => ((await this.store.getStack(stackId))?.outputs ?? {}) as ValueMap,
+      nestedResources: async (stackId) =>
+        (await this.store.listResources(stackId))
+          .filter((r) => r.replacedBy === null)
+          .map((r) => ({ name: r.name, physicalId: r.physicalId, attributes: r.attributes as ValueMap })),
+    };
+  }
+
+  // ------------------------------------------------------------ queries
+
+  async getStack(idOrName: string): Promise<StackRecord> {
+    const stack = await this.store.getStack(idOrName);
+    if (!stack || stack.deletedAt) throw new EngineError(`There is no stack ${idOrName}.`, 'NOT_FOUND');
+    return stack;
+  }
+
+  async resources(stackId: string): Promise<ResourceRecord[]> {
+    return this.store.listResources(stackId);
+  }
+
+  /** Resolves when the operation running on the stack (if any) has finished. */
+  async wait(stackId: string): Promise<StackRecord> {
+    const op = this.operations.get(stackId);
+    if (op) await op.done;
+    return (await this.store.getStack(stackId))!;
+  }
+
+  isRunning(stackId: string): boolean {
+    return this.operations.has(stackId);
+  }
+
+  // ------------------------------------------------------------ analysis
+
+  analyze(input: Pick<StackInput, 'template' | 'environment' | 'parameters' | 'files' | 'name'>): Analysis {
+    const files = input.files ?? {};
+    const envs = input.environment ? [parseEnvironment(input.environment, 'environment.yaml')] : [];
+    const envProblems = envs.flatMap((e) => e.problems);
+    if (envProblems.length) {
+      throw new EngineError(`The environment is invalid: ${envProblems.map((p) => p.message).join('; ')}`, 'TEMPLATE_INVALID');
+    }
+    const extraType = this.providers.extraType?.bind(this.providers);
+    return analyzeTemplate(input.template, {
+      filename: 'template.yaml',
+      environment: mergeEnvironments(envs.map((e) => e.environment)),
+      parameters: input.parameters ?? {},
+      loadFile: fileLoader(files),
+      stackName: input.name,
+      ...(extraType ? { extraType } : {}),
+    });
+  }
+
+  /** The checks Heat makes before it runs a template: valid, every parameter has a value, every type can run. */
+  private ready(analysis: Analysis): void {
+    const problems: Diagnostic[] = analysis.diagnostics.filter((d) => d.severity === 'error');
+    if (!problems.length) {
+      for (const p of analysis.parameters) {
+        try {
+          analysis.evalEnv().param(p.name);
+        } catch (error) {
+          if (!(error instanceof EvalError)) throw error;
+          problems.push({
+            severity: 'error',
+            code: 'PARAMETER_MISSING',
+            message: `${error.message} Give it a value or a default.`,
+            path: `parameters.${p.name}`,
+            line: 1,
+            column: 1,
+            endLine: 1,
+            endColumn: 1,
+          });
+        }
+      }
+      for (const r of analysis.resources) {
+        if (!r.enabled || r.resolution === 'template') continue;
+        if (r.def.type && !this.providers.provider(r.iface ?? r.def.type)) {
+          problems.push({
+            severity: 'error',
+            code: 'RESOURCE_TYPE_NOT_RUNNABLE',
+            message: `Hearth cannot create ${r.def.type} resources (${r.name}): no provider runs this type here.`,
+            path: `resources.${r.name}.type`,
+            line: 1,
+            column: 1,
+            endLine: 1,
+            endColumn: 1,
+          });
+        }
+      }
+    }
+    if (problems.length) {
+      throw new EngineError(
+        `The template cannot be run: ${problems[0]!.message}${problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : ''}`,
+        'TEMPLATE_INVALID',
+        problems,
+      );
+    }
+  }
+
+  // ------------------------------------------------------------ events
+
+  private async record(
+    stack: StackRecord,
+    traversal: string | null,
+    resource: ResourceRecord | null,
+    action: string,
+    status: string,
+    reason: string,
+  ): Promise<EventRecord> {
+    const event = await this.store.appendEvent({
+      stackId: stack.id,
+      stackName: stack.name,
+      resourceName: resource?.name ?? null,
+      resourceType: resource?.type ?? null,
+      physicalId: resource?.physicalId ?? null,
+      action,
+      status,
+      reason,
+      traversal,
+      engineId: this.engineId,
+    });
+    this.bus.publish(event);
+    return event;
+  }
+
+  private async setResourceState(
+    op: Operation,
+    rec: ResourceRecord,
+    action: string,
+    status: string,
+    reason: string,
+    patch: Partial<ResourceRecord> = {},
+  ): Promise<void> {
+    Object.assign(rec, patch, { action, status, statusReason: reason });
+    const event = await this.store.transaction(async (tx) => {
+      await tx.updateResource(rec.id, {
+        ...patch,
+        action,
+        status,
+        statusReason: reason,
+        engineId: status === 'IN_PROGRESS' ? this.engineId : null,
+      });
+      return tx.appendEvent({
+        stackId: op.stack.id,
+        stackName: op.stack.name,
+        resourceName: rec.name,
+        resourceType: rec.type,
+        physicalId: rec.physicalId,
+        action,
+        status,
+        reason,
+        traversal: op.traversal,
+        engineId: this.engineId,
+      });
+    });
+    this.bus.publish(event);
+  }
+
+  private async setStackState(
+    op: Operation,
+    action: string,
+    status: string,
+    reason: string,
+    patch: Partial<StackRecord> = {},
+  ): Promise<void> {
+    Object.assign(op.stack, patch, { action, status, statusReason: reason });
+    const event = await this.store.transaction(async (tx) => {
+      await tx.updateStack(op.stack.id, { ...patch, action, status, statusReason: reason });
+      return tx.appendEvent({
+        stackId: op.stack.id,
+        stackName: op.stack.name,
+        resourceName: null,
+        resourceType: null,
+        physicalId: null,
+        action,
+        status,
+        reason,
+        traversal: op.traversal,
+        engineId: this.engineId,
+      });
+    });
+    this.bus.publish(event);
+  }
+
+  // ------------------------------------------------------------ operations
+
+  private async begin(stack: StackRecord, kind: Kind): Promise<Operation> {
+    const traversal = randomUUID();
+    const claimed = await this.store.updateStack(stack.id, { currentTraversal: traversal }, null);
+    if (!claimed) {
+      const fresh = await this.store.getStack(stack.id);
+      throw new EngineError(`Stack ${stack.name} already has an action (${fresh?.action ?? 'unknown'}) in progress.`, 'IN_PROGRESS');
+    }
+    stack.currentTraversal = traversal;
+    await this.store.startOperation({ traversal, stackId: stack.id, kind, startedAt: new Date().toISOString() });
+    const op: Operation = {
+      traversal,
+      kind,
+      stack,
+      controller: new AbortController(),
+      walker: null,
+      cancelled: false,
+      timedOut: false,
+      done: Promise.resolve(),
+    };
+    return op;
+  }
+
+  private launch(op: Operation, work: () => Promise<void>): void {
+    this.operations.set(op.stack.id, op);
+    const timeoutMins = Number((op.stack.options as StackOptions).timeoutMins ?? 0);
+    const timer =
+      timeoutMins > 0 && op.kind !== 'DELETE'
+        ? setTimeout(() => {
+            op.timedOut = true;
+            op.walker?.stop();
+            op.controller.abort(new ResourceFailure(REASON.timedOut(op.kind)));
+          }, timeoutMins * 60_000)
+        : null;
+    op.done = (async () => {
+      try {
+        await work();
+      } catch (error) {
+        await this.setStackState(op, op.stack.action, 'FAILED', `Engine error: ${errorMessage(error)}`).catch(() => {});
+      } finally {
+        if (timer) clearTimeout(timer);
+        this.operations.delete(op.stack.id);
+        await this.store.updateStack(op.stack.id, { currentTraversal: null }, op.traversal).catch(() => false);
+        await this.store.finishOperation(op.traversal, `${op.stack.action}_${op.stack.status}`, op.stack.statusReason).catch(() => {});
+      }
+    })();
+  }
+
+  async createStack(input: StackInput): Promise<StackRecord> {
+    const analysis = this.analyze(input);
+    this.ready(analysis);
+    const id = randomUUID();
+    const options = (input.options ?? {}) as ValueMap;
+    const stack = await this.store.createStack({
+      id,
+      name: input.name,
+      action: 'CREATE',
+      status: 'IN_PROGRESS',
+      statusReason: REASON.stackStarted('CREATE'),
+      template: input.template,
+      environment: input.environment ?? '',
+      parameters: (input.parameters ?? {}) as Record<string, JsonValue>,
+      files: input.files ?? {},
+      options: toJson(options) as Record<string, JsonValue>,
+      currentTraversal: null,
+    });
+    const op = await this.begin(stack, 'CREATE');
+    await this.record(stack, op.traversal, null, 'CREATE', 'IN_PROGRESS', REASON.stackStarted('CREATE'));
+    const records = await this.store.transaction(async (tx) => {
+      const out: ResourceRecord[] = [];
+      for (const info of analysis.resources.filter((r) => r.enabled && !r.def.broken)) {
+        out.push(await tx.insertResource(this.newResource(stack.id, info, analysis, 0)));
+      }
+      return out;
+    });
+    this.launch(op, () => this.runCreate(op, analysis, records));
+    return stack;
+  }
+
+  private newResource(
+    stackId: string,
+    info: ResourceInfo,
+    analysis: Analysis,
+    generation: number,
+  ): Omit<ResourceRecord, 'id' | 'createdAt' | 'updatedAt'> {
+    return {
+      stackId,
+      name: info.name,
+      type: info.def.type ?? '',
+      physicalId: null,
+      action: 'INIT',
+      status: 'COMPLETE',
+      statusReason: '',
+      attributes: {},
+      properties: {},
+      definition: toJson(nodeToValue(info.def.node)),
+      requires: [...new Set([...info.requires, ...(analysis.implicit.get(info.name) ?? [])])].sort(),
+      generation,
+      clientToken: `${stackId}/${info.name}/${generation}`,
+      replacedBy: null,
+      engineId: null,
+    };
+  }
+
+  /** get_resource and get_attr against the stack's live resources. */
+  private runtime(records: ReadonlyMap<string, ResourceRecord>) {
+    return {
+      reference: (name: string): Value => records.get(name)?.physicalId ?? name,
+      attribute: (name: string, attribute: string | null, path: Value[]): Value => {
+        const rec = records.get(name);
+        if (!rec || !rec.physicalId) return null;
+        const provider = this.providers.provider(rec.type);
+        if (attribute === null) return rec.attributes as ValueMap;
+        const own = provider?.attribute?.({ physicalId: rec.physicalId, attributes: rec.attributes as ValueMap }, attribute, path);
+        if (own !== undefined) return own;
+        let value: Value = (rec.attributes as ValueMap)[attribute] ?? null;
+        for (const key of path) {
+          if (Array.isArray(value) && typeof key === 'number') value = value[key] ?? null;
+          else if (isValueMap(value)) value = value[pyStr(key)] ?? null;
+          else return null;
+        }
+        return value;
+      },
+    };
+  }
+
+  private resolveProperties(
+    analysis: Analysis,
+    info: ResourceInfo,
+    records: ReadonlyMap<string, ResourceRecord>,
+  ): { properties: ValueMap; metadata: ValueMap } {
+    const env = analysis.evalEnv(this.runtime(records));
+    const resolveMap = (expr: typeof info.def.properties): ValueMap => {
+      if (!expr) return {};
+      const v = resolve(expr, env, true);
+      return v === ABSENT || !isValueMap(v) ? {} : v;
+    };
+    return { properties: resolveMap(info.def.properties), metadata: resolveMap(info.def.metadata) };
+  }
+
+  private context(op: Operation, rec: ResourceRecord, properties: ValueMap, metadata: ValueMap): ActionContext {
+    const stackRef: StackRef = { id: op.stack.id, name: op.stack.name, options: op.stack.options as ValueMap };
+    return {
+      stack: stackRef,
+      resourceName: rec.name,
+      type: rec.type,
+      properties,
+      clientToken: rec.clientToken,
+      physicalId: rec.physicalId,
+      attributes: rec.attributes as ValueMap,
+      metadata,
+      signal: op.controller.signal,
+      services: this.services,
+    };
+  }
+
+  private withNested(op: Operation, info: ResourceInfo | undefined, ctx: ActionContext): ActionContext {
+    if (info?.resolution !== 'template' || !info.nested) return ctx;
+    return { ...ctx, nestedTemplate: { path: info.nested.path, text: info.nested.text, files: op.stack.files } };
+  }
+
+  private providerFor(rec: ResourceRecord, info?: ResourceInfo): ResourceProvider {
+    const provider =
+      this.providers.provider(info?.resolution === 'template' ? '@template' : (info?.iface ?? rec.type)) ??
+      this.providers.provider(rec.type);
+    if (!provider) throw new ResourceFailure(`no provider runs ${rec.type}`, 'ResourceTypeUnavailable');
+    return provider;
+  }
+
+  /** Creates (or updates in place) one resource, with its events. */
+  private async act(
+    op: Operation,
+    analysis: Analysis,
+    rec: ResourceRecord,
+    records: Map<string, ResourceRecord>,
+    action: 'CREATE' | 'UPDATE',
+    previous?: ResourceRecord,
+  ): Promise<void> {
+    const info = analysis.resources.find((r) => r.name === rec.name)!;
+    await this.setResourceState(op, rec, action, 'IN_PROGRESS', REASON.stateChanged);
+    try {
+      const { properties, metadata } = this.resolveProperties(analysis, info, records);
+      const provider = this.providerFor(rec, info);
+      const ctx = this.withNested(op, info, this.context(op, rec, properties, metadata));
+      let state: ProvidedState;
+      if (action === 'UPDATE' && previous && provider.update) {
+        state = await provider.update({ ...ctx, previousProperties: previous.properties as ValueMap });
+      } else {
+        state = await provider.create(ctx);
+      }
+      op.controller.signal.throwIfAborted();
+      await this.setResourceState(op, rec, action, 'COMPLETE', REASON.stateChanged, {
+        physicalId: state.physicalId,
+        attributes: toJson(state.attributes) as Record<string, JsonValue>,
+        properties: toJson(properties) as Record<string, JsonValue>,
+        definition: toJson(nodeToValue(info.def.node)),
+      });
+    } catch (error) {
+      const reason = this.failureReason(op, rec, error);
+      await this.setResourceState(op, rec, action, 'FAILED', reason);
+      throw new ResourceFailure(reason);
+    }
+  }
+
+  private failureReason(op: Operation, rec: ResourceRecord, error: unknown): string {
+    if (op.timedOut) return REASON.timedOut(op.kind);
+    if (op.cancelled) return `${op.kind} cancelled`;
+    const cause =
+      error instanceof DOMException && error.name === 'AbortError' && op.controller.signal.reason ? op.controller.signal.reason : error;
+    const kind =
+      cause instanceof ResourceFailure
+        ? cause.kind
+        : cause instanceof EvalError || cause instanceof HeatError
+          ? 'StackValidationFailed'
+          : 'Error';
+    return REASON.failure(kind, rec.name, errorMessage(cause));
+  }
+
+  private async runCreate(op: Operation, analysis: Analysis, records: ResourceRecord[]): Promise<void> {
+    const byName = new Map(records.map((r) => [r.name, r]));
+    const requires = new Map(records.map((r) => [r.name, new Set(r.requires)]));
+    op.walker = new DagWalker(
+      records.map((r) => r.name),
+      requires,
+      (name) => this.act(op, analysis, byName.get(name)!, byName, 'CREATE'),
+      this.concurrency ? { concurrency: this.concurrency } : {},
+    );
+    const result = await op.walker.walk();
+    if (result.failed.length === 0 && !op.timedOut && !op.cancelled) {
+      const outputs = this.resolveOutputs(analysis, byName);
+      await this.setStackState(op, 'CREATE', 'COMPLETE', REASON.stackCompleted('CREATE'), { outputs });
+      return;
+    }
+    const reason = op.timedOut ? REASON.timedOut('CREATE') : REASON.resourceFailed('CREATE', this.firstFailure(result.failed));
+    await this.setStackState(op, 'CREATE', 'FAILED', reason);
+    if ((op.stack.options as StackOptions).disableRollback) return;
+    await this.setStackState(op, 'ROLLBACK', 'IN_PROGRESS', REASON.stackStarted('ROLLBACK'));
+    op.controller = new AbortController();
+    const failed = await this.deleteAll(op, records, analysis);
+    if (failed) await this.setStackState(op, 'ROLLBACK', 'FAILED', REASON.resourceFailed('DELETE', failed));
+    else await this.setStackState(op, 'ROLLBACK', 'COMPLETE', REASON.stackCompleted('ROLLBACK'));
+  }
+
+  private firstFailure(failed: Array<{ error: unknown }>): string {
+    return failed.length ? errorMessage(failed[0]!.error) : 'unknown error';
+  }
+
+  private resolveOutputs(analysis: Analysis, records: ReadonlyMap<string, ResourceRecord>): Record<string, JsonValue> {
+    const env = analysis.evalEnv(this.runtime(records));
+    const outputs: Record<string, JsonValue> = {};
+    for (const o of analysis.outputs) {
+      if (!o.enabled || !o.value) continue;
+      try {
+        outputs[o.name] = toJson(resolveValue(o.value, env));
+      } catch (error) {
+        outputs[o.name] = { error: errorMessage(error) };
+      }
+    }
+    return outputs;
+  }
+
+  /**
+   * Deletes resources in reverse dependency order (a resource goes after
+   * everything that needs it); returns the first failure, or null.
+   */
+  private async deleteAll(op: Operation, records: ResourceRecord[], analysis: Analysis | null): Promise<string | null> {
+    const live = records.filter((r) => !(r.action === 'INIT') && !(r.action === 'DELETE' && r.status === 'COMPLETE'));
+    const skip = records.filter((r) => r.action === 'INIT');
+    for (const r of skip) await this.store.deleteResource(r.id);
+    const key = (r: ResourceRecord) => String(r.id);
+    const byKey = new Map(live.map((r) => [key(r), r]));
+    const names = new Map<string, ResourceRecord[]>();
+    for (const r of live) names.set(r.name, [...(names.get(r.name) ?? []), r]);
+    // Reverse edges: a resource waits for the deletion of every resource that requires it.
+    const waitsFor = new Map<string, Set<string>>(live.map((r) => [key(r), new Set<string>()]));
+    for (const r of live) {
+      for (const dep of r.requires) for (const target of names.get(dep) ?? []) waitsFor.get(key(target))!.add(key(r));
+    }
+    const walker = new DagWalker(
+      [...byKey.keys()],
+      waitsFor,
+      (k) => this.deleteOne(op, byKey.get(k)!, analysis),
+      this.concurrency ? { concurrency: this.concurrency } : {},
+    );
+    op.walker = walker;
+    const result = await walker.walk();
+    return result.failed.length ? this.firstFailure(result.failed) : null;
+  }
+
+  private async deleteOne(op: Operation, rec: ResourceRecord, analysis: Analysis | null): Promise<void> {
+    const definition = (rec.definition ?? {}) as ValueMap;
+    const retain = typeof definition.deletion_policy === 'string' && definition.deletion_policy.toLowerCase() === 'retain';
+    await this.setResourceState(op, rec, 'DELETE', 'IN_PROGRESS', REASON.stateChanged);
+    try {
+      if (rec.physicalId && !retain) {
+        const info = analysis?.resources.find((r) => r.name === rec.name && (r.def.type ?? '') === rec.type);
+        const provider = this.providerFor(rec, info);
+        await provider.delete(this.withNested(op, info, this.context(op, rec, rec.properties as ValueMap, {})));
+      }
+      await this.setResourceState(
+        op,
+        rec,
+        'DELETE',
+        'COMPLETE',
+        retain ? 'deletion_policy Retain: kept in the cloud' : REASON.stateChanged,
+      );
+      await this.store.deleteResource(rec.id);
+    } catch (error) {
+      const reason = this.failureReason(op, rec, error);
+      await this.setResourceState(op, rec, 'DELETE', 'FAILED', reason);
+      throw new ResourceFailure(reason);
+    }
+  }
+
+  async deleteStack(idOrName: string): Promise<StackRecord> {
+    const stack = await this.getStack(idOrName);
+    const op = await this.begin(stack, 'DELETE');
+    await this.setStackState(op, 'DELETE', 'IN_PROGRESS', REASON.stackStarted('DELETE'));
+    this.launch(op, async () => {
+      const records = await this.store.listResources(stack.id);
+      let analysis: Analysis | null = null;
+      try {
+        analysis = this.analyze({
+          name: stack.name,
+          template: stack.template,
+          environment: stack.environment,
+          parameters: stack.parameters as Record<string, Value>,
+          files: stack.files,
+        });
+      } catch {
+        analysis = null;
+      }
+      const failed = await this.deleteAll(op, records, analysis);
+      if (failed) {
+        await this.setStackState(op, 'DELETE', 'FAILED', REASON.resourceFailed('DELETE', failed));
+        return;
+      }
+      await this.setStackState(op, 'DELETE', 'COMPLETE', REASON.stackCompleted('DELETE'), { deletedAt: new Date().toISOString() });
+    });
+    return stack;
+  }
+
+  // ------------------------------------------------------------ update
+
+  /** The plan of an update, without running it. */
+  async plan(idOrName: string | null, input: StackInput): Promise<Plan> {
+    const analysis = this.analyze(input);
+    const current = new Map<string, ResourceRecord>();
+    if (idOrName) {
+      const stack = await this.getStack(idOrName);
+      for (const r of await this.store.listResources(stack.id)) if (r.replacedBy === null) current.set(r.name, r);
+    }
+    return computePlan({
+      analysis,
+      current,
+      providers: this.providers,
+      resolveProperties: (info) => this.resolveProperties(analysis, info, current).properties,
+    });
+  }
+
+  async updateStack(idOrName: string, input: Omit<StackInput, 'name'> & { name?: string }): Promise<{ stack: StackRecord; plan: Plan }> {
+    const stack = await this.getStack(idOrName);
+    const full: StackInput = { ...input, name: stack.name };
+    const analysis = this.analyze(full);
+    this.ready(analysis);
+    const op = await this.begin(stack, 'UPDATE');
+    let plan: Plan;
+    try {
+      const records = await this.store.listResources(stack.id);
+      const current = new Map(records.filter((r) => r.replacedBy === null).map((r) => [r.name, r]));
+      plan = computePlan({
+        analysis,
+        current,
+        providers: this.providers,
+        resolveProperties: (info) => this.resolveProperties(analysis, info, current).properties,
+      });
+      const previous = {
+        template: stack.template,
+        environment: stack.environment,
+        parameters: stack.parameters,
+        files: stack.files,
+        options: stack.options,
+      };
+      await this.setStackState(op, 'UPDATE', 'IN_PROGRESS', REASON.stackStarted('UPDATE'), {
+        template: full.template,
+        environment: full.environment ?? '',
+        parameters: (full.parameters ?? {}) as Record<string, JsonValue>,
+        files: full.files ?? {},
+        options: toJson({ ...(stack.options as ValueMap), ...((full.options ?? {}) as ValueMap) }) as Record<string, JsonValue>,
+        previous: toJson(previous as unknown as Value),
+      });
+      this.launch(op, () => this.runUpdate(op, analysis, plan, previous));
+    } catch (error) {
+      await this.store.updateStack(stack.id, { currentTraversal: null }, op.traversal);
+      throw error;
+    }
+    return { stack: op.stack, plan };
+  }
+
+  private async runUpdate(
+    op: Operation,
+    analysis: Analysis,
+    plan: Plan,
+    previous: {
+      template: string;
+      environment: string;
+      parameters: Record<string, JsonValue>;
+      files: Record<string, string>;
+      options: Record<string, JsonValue>;
+    },
+    rollingBack = false,
+  ): Promise<void> {
+    const action = rollingBack ? 'ROLLBACK' : 'UPDATE';
+    const outcome = await this.applyPlan(op, analysis, plan);
+    if (outcome === null && !op.cancelled && !op.timedOut) {
+      const records = new Map((await this.store.listResources(op.stack.id)).filter((r) => r.replacedBy === null).map((r) => [r.name, r]));
+      await this.setStackState(op, action, 'COMPLETE', REASON.stackCompleted(action), {
+        outputs: this.resolveOutputs(analysis, records),
+        previous: null,
+      });
+      return;
+    }
+    const reason = op.cancelled
+      ? REASON.cancelled('UPDATE')
+      : op.timedOut
+        ? REASON.timedOut(action)
+        : REASON.resourceFailed(action, outcome ?? 'unknown error');
+    await this.setStackState(op, action, 'FAILED', reason);
+    if (rollingBack || (op.stack.options as StackOptions).disableRollback) return;
+    // Roll back: update to the template the stack had before, with a fresh start.
+    op.cancelled = false;
+    op.timedOut = false;
+    op.controller = new AbortController();
+    await this.setStackState(op, 'ROLLBACK', 'IN_PROGRESS', REASON.stackStarted('ROLLBACK'), {
+      template: previous.template,
+      environment: previous.environment,
+      parameters: previous.parameters,
+      files: previous.files,
+      options: previous.options,
+    });
+    let back: Analysis;
+    try {
+      back = this.analyze({
+        name: op.stack.name,
+        template: previous.template,
+        environment: previous.environment,
+        parameters: previous.parameters as Record<string, Value>,
+        files: previous.files,
+      });
+    } catch (error) {
+      await this.setStackState(op, 'ROLLBACK', 'FAILED', errorMessage(error));
+      return;
+    }
+    const records = await this.store.listResources(op.stack.id);
+    const current = new Map(records.filter((r) => r.replacedBy === null).map((r) => [r.name, r]));
+    const backPlan = computePlan({
+      analysis: back,
+      current,
+      providers: this.providers,
+      resolveProperties: (info) => this.resolveProperties(back, info, current).properties,
+    });
+    await this.runUpdate(op, back, backPlan, previous, true);
+  }
+
+  /** Runs a plan: creates, updates and replacements in dependency order, then the deletions. Returns a failure or null. */
+  private async applyPlan(op: Operation, analysis: Analysis, plan: Plan): Promise<string | null> {
+    const all = await this.store.listResources(op.stack.id);
+    const records = new Map(all.filter((r) => r.replacedBy === null).map((r) => [r.name, r]));
+    const byName = new Map(plan.changes.map((c) => [c.resource, c]));
+    const superseded: ResourceRecord[] = all.filter((r) => r.replacedBy !== null);
+    const forward = plan.changes.filter((c) => c.action !== 'delete' && c.action !== 'retain');
+    const requires = new Map(forward.map((c) => [c.resource, new Set(c.requires.filter((d) => byName.has(d)))]));
+    const run = async (name: string): Promise<void> => {
+      const change = byName.get(name)!;
+      const info = analysis.resources.find((r) => r.name === name)!;
+      const old = records.get(name);
+      switch (change.action) {
+        case 'unchanged':
+          if (old) await this.store.updateResource(old.id, { requires: change.requires, definition: toJson(nodeToValue(info.def.node)) });
+          return;
+        case 'create': {
+          let rec = old;
+          if (!rec) {
+            rec = await this.store.insertResource(this.newResource(op.stack.id, info, analysis, 0));
+            records.set(name, rec);
+          } else await this.store.updateResource(rec.id, { requires: change.requires });
+          await this.act(op, analysis, rec, records, 'CREATE');
+          return;
+        }
+        case 'update': {
+          const rec = old!;
+          rec.requires = change.requires;
+          await this.store.updateResource(rec.id, { requires: change.requires });
+          await this.act(op, analysis, rec, records, 'UPDATE', { ...rec });
+          return;
+        }
+        case 'replace': {
+          // Heat creates the replacement first; the old one goes at the end of the update.
+          const rec = await this.store.insertResource(this.newResource(op.stack.id, info, analysis, (old?.generation ?? 0) + 1));
+          if (old) {
+            await this.store.updateResource(old.id, { replacedBy: rec.id });
+            old.replacedBy = rec.id;
+            superseded.push(old);
+          }
+          records.set(name, rec);
+          await this.act(op, analysis, rec, records, 'CREATE');
+          return;
+        }
+        default:
+          return;
+      }
+    };
+    op.walker = new DagWalker(
+      forward.map((c) => c.resource),
+      requires,
+      run,
+      this.concurrency ? { concurrency: this.concurrency } : {},
+    );
+    const result = await op.walker.walk();
+    if (result.failed.length || op.cancelled || op.timedOut)
+      return result.failed.length ? this.firstFailure(result.failed) : op.cancelled ? 'cancelled' : 'timed out';
+    // Cleanup: replaced resources and those no longer in the template, in reverse dependency order.
+    const removed = plan.changes.filter((c) => c.action === 'delete' || c.action === 'retain').map((c) => records.get(c.resource)!);
+    const failed = await this.deleteAll(op, [...superseded, ...removed].filter(Boolean), analysis);
+    return failed;
+  }
+
+  async cancelUpdate(idOrName: string): Promise<StackRecord> {
+    const stack = await this.getStack(idOrName);
+    const op = this.operations.get(stack.id);
+    if (!op || op.kind !== 'UPDATE' || stack.action !== 'UPDATE') {
+      throw new EngineError(`Stack ${stack.name} has no update in progress to cancel (it is ${stack.action}_${stack.status}).`, 'INVALID');
+    }
+    op.cancelled = true;
+    op.walker?.stop();
+    op.controller.abort(new ResourceFailure('UPDATE cancelled'));
+    return stack;
+  }
+
+  async checkStack(idOrName: string): Promise<StackRecord> {
+    const stack = await this.getStack(idOrName);
+    const op = await this.begin(stack, 'CHECK');
+    await this.setStackState(op, 'CHECK', 'IN_PROGRESS', REASON.stackStarted('CHECK'));
+    this.launch(op, async () => {
+      const records = (await this.store.listResources(stack.id)).filter((r) => r.replacedBy === null);
+      const failures: string[] = [];
+      await Promise.all(
+        records.map(async (rec) => {
+          await this.setResourceState(op, rec, 'CHECK', 'IN_PROGRESS', REASON.stateChanged);
+          try {
+            const provider = this.providerFor(rec);
+            if (!rec.physicalId) throw new ResourceFailure('the resource was never created');
+            await provider.check?.(this.context(op, rec, rec.properties as ValueMap, {}));
+            await this.setResourceState(op, rec, 'CHECK', 'COMPLETE', REASON.stateChanged);
+          } catch (error) {
+            const reason = this.failureReason(op, rec, error);
+            failures.push(reason);
+            await this.setResourceState(op, rec, 'CHECK', 'FAILED', reason);
+          }
+        }),
+      );
+      if (failures.length) await this.setStackState(op, 'CHECK', 'FAILED', REASON.resourceFailed('CHECK', failures[0]!));
+      else await this.setStackState(op, 'CHECK', 'COMPLETE', REASON.stackCompleted('CHECK'));
+    });
+    return stack;
+  }
+
+  // ------------------------------------------------------------ nested stacks
+
+  private async runNested(existing: string | null, request: NestedRequest): Promise<NestedResult> {
+    const options: StackOptions = {
+      ...((request.parent.options ?? {}) as StackOptions),
+      parentStack: request.parent.id,
+      disableRollback: true,
+    };
+    let stack: StackRecord;
+    if (existing) {
+      ({ stack } = await this.updateStack(existing, {
+        template: request.template,
+        parameters: request.parameters as Record<string, Value>,
+        files: request.files,
+        options,
+      }));
+    } else {
+      stack = await this.createStack({
+        name: `${request.parent.name}-${request.resourceName}-${randomUUID().slice(0, 8)}`,
+        template: request.template,
+        parameters: request.parameters as Record<string, Value>,
+        files: request.files,
+        options,
+      });
+    }
+    const abort = () => {
+      void this.cancelOrStop(stack.id);
+    };
+    request.signal.addEventListener('abort', abort, { once: true });
+    try {
+      const done = await this.wait(stack.id);
+      if (done.status !== 'COMPLETE') throw new ResourceFailure(`nested stack ${done.name}: ${done.statusReason}`);
+      return { stackId: stack.id, outputs: done.outputs as ValueMap };
+    } finally {
+      request.signal.removeEventListener('abort', abort);
+    }
+  }
+
+  private async cancelOrStop(stackId: string): Promise<void> {
+    const op = this.operations.get(stackId);
+    if (!op) return;
+    op.cancelled = true;
+    op.walker?.stop();
+    op.controller.abort(new ResourceFailure('the parent stack stopped'));
+  }
+
+  private async deleteNested(stackId: string, signal: AbortSignal): Promise<void> {
+    const stack = await this.store.getStack(stackId);
+    if (!stack || stack.deletedAt) return;
+    if (this.operations.has(stackId)) await this.wait(stackId);
+    await this.deleteStack(stackId);
+    const onAbort = () => void this.cancelOrStop(stackId);
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const done = await this.wait(stackId);
+      if (done.status !== 'COMPLETE') throw new ResourceFailure(`nested stack ${done.name}: ${done.statusReason}`);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  // ------------------------------------------------------------ signals
+
+  /** Records a wait condition signal and wakes the resource waiting for it. */
+  async signal(handleId: string, data: JsonValue): Promise<number> {
+    const id = await this.store.addSignal(handleId, data);
+    for (const wake of this.signalWaiters.get(handleId) ?? []) wake();
+    return id;
+  }
+
+  private waitForSignal(handleId: string, signal: AbortSignal): Promise<void> {
+    return new Promise<void>((resolveWait, rejectWait) => {
+      const waiters = this.signalWaiters.get(handleId) ?? new Set<() => void>();
+      this.signalWaiters.set(handleId, waiters);
+      const done = () => {
+        waiters.delete(done);
+        signal.removeEventListener('abort', aborted);
+        resolveWait();
+      };
+      const aborted = () => {
+        waiters.delete(done);
+        rejectWait(signal.reason ?? new Error('aborted'));
+      };
+      waiters.add(done);
+      if (signal.aborted) aborted();
+      else signal.addEventListener('abort', aborted, { once: true });
+    });
+  }
+
+  // ------------------------------------------------------------ restart
+
+  /**
+   * After the engine was stopped (or killed) mid-operation: resources left in
+   * progress are either adopted (the provider finds the object their create
+   * made) or marked failed with the reason; the stack is marked failed.
+   */
+  async recover(): Promise<StackRecord[]> {
+    const recovered: StackRecord[] = [];
+    for (const stack of await this.store.stacksInProgress()) {
+      if (this.operations.has(stack.id)) continue;
+      const traversal = stack.currentTraversal!;
+      const op: Operation = {
+        traversal,
+        kind: stack.action as Kind,
+        stack,
+        controller: new AbortController(),
+        walker: null,
+        cancelled: false,
+        timedOut: false,
+        done: Promise.resolve(),
+      };
+      for (const rec of await this.store.listResources(stack.id)) {
+        if (rec.status !== 'IN_PROGRESS') continue;
+        const provider = this.providers.provider(rec.type);
+        let adopted: ProvidedState | null = null;
+        if (rec.action === 'CREATE' && provider?.adopt) {
+          adopted = await provider.adopt(this.context(op, rec, rec.properties as ValueMap, {})).catch(() => null);
+        }
+        if (adopted) {
+          await this.setResourceState(
+            op,
+            rec,
+            'CREATE',
+            'COMPLETE',
+            'Engine restarted: the object the create made was found and adopted.',
+            {
+              physicalId: adopted.physicalId,
+              attributes: toJson(adopted.attributes) as Record<string, JsonValue>,
+            },
+          );
+        } else if (
+          rec.action === 'DELETE' &&
+          provider?.adopt &&
+          !(await provider.adopt(this.context(op, rec, rec.properties as ValueMap, {})).catch(() => null))
+        ) {
+          await this.setResourceState(op, rec, 'DELETE', 'COMPLETE', 'Engine restarted: the object was already gone.');
+          await this.store.deleteResource(rec.id);
+        } else {
+          await this.setResourceState(op, rec, rec.action, 'FAILED', REASON.engineRestarted(rec.action));
+        }
+      }
+      const action = stack.action;
+      await this.setStackState(op, action, 'FAILED', REASON.engineRestarted(action));
+      await this.store.updateStack(stack.id, { currentTraversal: null }, traversal);
+      await this.store.finishOperation(traversal, `${action}_FAILED`, REASON.engineRestarted(action));
+      recovered.push((await this.store.getStack(stack.id))!);
+    }
+    return recovered;
+  }
+
+  /** Stops every running operation (for a clean shutdown in tests). */
+  async shutdown(): Promise<void> {
+    for (const op of this.operations.values()) {
+      op.walker?.stop();
+      op.controller.abort(new ResourceFailure('the engine is shutting down'));
+    }
+    await Promise.all([...this.operations.values()].map((o) => o.done));
+  }
+}
+
+export type { PlannedChange };

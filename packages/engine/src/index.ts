@@ -1,0 +1,7 @@
+// @hearth/engine: runs stacks.
+export * from './engine.ts';
+export * from './events.ts';
+export * from './plan.ts';
+export * from './provider.ts';
+export * from './states.ts';
+export { DagWalker, type WalkResult } from './walker.ts';

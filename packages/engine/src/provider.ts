@@ -1,0 +1,102 @@
+// What a resource type must do to be run by the engine. Adding a cloud is
+// one new module implementing this for its types.
+import type { ResourceTypeSchema, Value, ValueMap } from '@hearth/template';
+
+export interface ProvidedState {
+  physicalId: string;
+  attributes: ValueMap;
+}
+
+export interface StackRef {
+  id: string;
+  name: string;
+  /** Options the stack was created with (simulation settings, ...). */
+  options: ValueMap;
+}
+
+/** What the engine offers providers: nested stacks, wait condition signals, the server's address. */
+export interface EngineServices {
+  /** Where wait condition handles are signalled (the Hearth server's address). */
+  signalBaseUrl: string;
+  /** Signals received for a wait condition handle, oldest first. */
+  signals(handleId: string): Promise<Array<{ id: number; data: Value; time: string }>>;
+  /** Resolves when a new signal arrives for the handle (or the action is aborted). */
+  waitForSignal(handleId: string, signal: AbortSignal): Promise<void>;
+  deleteSignals(handleId: string): Promise<void>;
+  /** Delivers a signal (what an HTTP POST to the handle's endpoint does). */
+  sendSignal(handleId: string, data: Value): Promise<void>;
+  /** Runs a nested stack to completion; returns its id and outputs, or throws with its failure. */
+  createNested(request: NestedRequest): Promise<NestedResult>;
+  updateNested(stackId: string, request: NestedRequest): Promise<NestedResult>;
+  deleteNested(stackId: string, signal: AbortSignal): Promise<void>;
+  nestedOutputs(stackId: string): Promise<ValueMap>;
+  nestedResources(stackId: string): Promise<Array<{ name: string; physicalId: string | null; attributes: ValueMap }>>;
+}
+
+export interface NestedRequest {
+  parent: StackRef;
+  resourceName: string;
+  template: string;
+  parameters: ValueMap;
+  files: Record<string, string>;
+  signal: AbortSignal;
+}
+
+export interface NestedResult {
+  stackId: string;
+  outputs: ValueMap;
+}
+
+export interface ActionContext {
+  stack: StackRef;
+  resourceName: string;
+  type: string;
+  /** The properties, resolved (functions evaluated) for this action. */
+  properties: ValueMap;
+  /** A token unique to this resource and generation: a retried create must find the object it made. */
+  clientToken: string;
+  physicalId: string | null;
+  attributes: ValueMap;
+  /** The template's metadata of the resource, resolved. */
+  metadata: ValueMap;
+  signal: AbortSignal;
+  services: EngineServices;
+  /** For a resource whose type is a template: that template, and the files it may use. */
+  nestedTemplate?: { path: string; text: string; files: Record<string, string> };
+}
+
+export interface UpdateContext extends ActionContext {
+  previousProperties: ValueMap;
+}
+
+export interface ResourceProvider {
+  /** Creates the object; throws to fail the resource. */
+  create(ctx: ActionContext): Promise<ProvidedState>;
+  /** Updates in place (only called when every changed property allows it). */
+  update?(ctx: UpdateContext): Promise<ProvidedState>;
+  delete(ctx: ActionContext): Promise<void>;
+  /** Checks the object still exists and is healthy; throws when not. */
+  check?(ctx: ActionContext): Promise<void>;
+  /** A reason to replace rather than update, beyond properties that are not update_allowed. */
+  replaceReason?(before: ValueMap, after: ValueMap): string | null;
+  /** An attribute the stored attributes do not hold (open-ended attributes such as resource.0.name). */
+  attribute?(state: { physicalId: string | null; attributes: ValueMap }, name: string, path: Value[]): Value | undefined;
+  /** Finds the object a create with this client token made, if any (after a crash). */
+  adopt?(ctx: ActionContext): Promise<ProvidedState | null>;
+}
+
+/** Resource failures: the message becomes the resource's status reason. */
+export class ResourceFailure extends Error {
+  constructor(
+    message: string,
+    readonly kind = 'Error',
+  ) {
+    super(message);
+  }
+}
+
+export interface ProviderRegistry {
+  provider(type: string): ResourceProvider | undefined;
+  /** Types the engine can run beyond Heat's catalog (Hearth::...), with their schemas. */
+  extraType?(type: string): ResourceTypeSchema | { refused: string } | undefined;
+}

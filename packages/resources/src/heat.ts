@@ -1,0 +1,437 @@
+// Heat's own resource types, behaving as Heat documents them.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { ActionContext, ProvidedState, ResourceProvider, UpdateContext } from '@hearth/engine';
+import { ResourceFailure } from '@hearth/engine';
+import type { Value, ValueMap } from '@hearth/template';
+import { isValueMap, jsonDumps } from '@hearth/template';
+import { stringify } from 'yaml';
+import type { SimulatedCloud } from './cloud.ts';
+import { simulateAction, sleep } from './simulation.ts';
+
+const str = (v: Value | undefined): string => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+const num = (v: Value | undefined, d = 0): number => (typeof v === 'number' ? v : Number(v ?? d) || d);
+
+/** OS::Heat::None: nothing to do. */
+export const noneProvider: ResourceProvider = {
+  async create() {
+    return { physicalId: randomUUID(), attributes: {} };
+  },
+  async delete() {},
+  async check() {},
+  attribute: () => null,
+};
+
+function actionWait(ctx: ActionContext, action: 'create' | 'update' | 'delete'): number {
+  const per = ctx.properties.action_wait_secs;
+  if (isValueMap(per) && per[action] !== undefined && per[action] !== null) return num(per[action]);
+  return num(ctx.properties.wait_secs);
+}
+
+/** OS::Heat::TestResource: waits, fails or returns its value as its properties say. */
+export const testResourceProvider: ResourceProvider = {
+  async create(ctx) {
+    await sleep(actionWait(ctx, 'create'), ctx.signal);
+    if (ctx.properties.fail === true) throw new ResourceFailure('Test Resource failed ' + ctx.resourceName, 'Exception');
+    return { physicalId: randomUUID(), attributes: { output: str(ctx.properties.value ?? 'test_string') } };
+  },
+  async update(ctx: UpdateContext) {
+    await sleep(actionWait(ctx, 'update'), ctx.signal);
+    if (ctx.properties.fail === true) throw new ResourceFailure('Test Resource failed ' + ctx.resourceName, 'Exception');
+    return { physicalId: ctx.physicalId ?? randomUUID(), attributes: { output: str(ctx.properties.value ?? 'test_string') } };
+  },
+  async delete(ctx) {
+    await sleep(actionWait(ctx, 'delete'), ctx.signal);
+  },
+  async check() {},
+  replaceReason(before, after) {
+    if (after.update_replace === true) return 'update_replace is true: TestResource replaces itself on every change.';
+    if (
+      after.update_replace_value !== undefined &&
+      after.update_replace_value !== null &&
+      before.update_replace_value !== after.update_replace_value
+    ) {
+      return 'update_replace_value changes, which replaces a TestResource.';
+    }
+    return null;
+  },
+};
+
+const CLASSES: Record<string, string> = {
+  lettersdigits: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789',
+  letters: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz',
+  lowercase: 'abcdefghijklmnopqrstuvwxyz',
+  uppercase: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+  digits: '0123456789',
+  hexdigits: '0123456789abcdef',
+  octdigits: '01234567',
+};
+
+function pick(chars: string): string {
+  return chars[randomBytes(2).readUInt16BE(0) % chars.length]!;
+}
+
+/** OS::Heat::RandomString: a random string, made once. */
+export const randomStringProvider: ResourceProvider = {
+  async create(ctx) {
+    const length = num(ctx.properties.length, 32);
+    const classes = Array.isArray(ctx.properties.character_classes)
+      ? ctx.properties.character_classes
+      : [{ class: 'lettersdigits', min: 1 }];
+    const sequences = Array.isArray(ctx.properties.character_sequences) ? ctx.properties.character_sequences : [];
+    const pools: Array<{ chars: string; min: number }> = [];
+    for (const c of classes) if (isValueMap(c)) pools.push({ chars: CLASSES[str(c.class)] ?? CLASSES.lettersdigits!, min: num(c.min, 1) });
+    for (const s of sequences) if (isValueMap(s)) pools.push({ chars: str(s.sequence), min: num(s.min, 1) });
+    if (typeof ctx.properties.sequence === 'string')
+      pools.splice(0, pools.length, { chars: CLASSES[ctx.properties.sequence] ?? CLASSES.lettersdigits!, min: 1 });
+    const required = pools.reduce((n, p) => n + p.min, 0);
+    if (required > length)
+      throw new ResourceFailure(
+        `Length of ${length} is shorter than the minimum ${required} characters the character classes ask for.`,
+        'StackValidationFailed',
+      );
+    const chars: string[] = [];
+    for (const p of pools) for (let i = 0; i < p.min; i++) chars.push(pick(p.chars));
+    const all = pools.map((p) => p.chars).join('');
+    while (chars.length < length) chars.push(pick(all));
+    for (let i = chars.length - 1; i > 0; i--) {
+      const j = randomBytes(2).readUInt16BE(0) % (i + 1);
+      [chars[i], chars[j]] = [chars[j]!, chars[i]!];
+    }
+    const value = chars.join('');
+    return { physicalId: value, attributes: { value } };
+  },
+  async delete() {},
+  async check() {},
+};
+
+/** OS::Heat::Value: holds a computed value. */
+export const valueProvider: ResourceProvider = {
+  async create(ctx) {
+    return { physicalId: randomUUID(), attributes: { value: ctx.properties.value ?? null } };
+  },
+  async update(ctx) {
+    return { physicalId: ctx.physicalId ?? randomUUID(), attributes: { value: ctx.properties.value ?? null } };
+  },
+  async delete() {},
+  async check() {},
+};
+
+/** OS::Heat::WaitConditionHandle: a URL and token to signal, with a working curl command. */
+export const waitConditionHandleProvider: ResourceProvider = {
+  async create(ctx) {
+    const id = randomUUID();
+    const token = randomBytes(18).toString('base64url');
+    return { physicalId: id, attributes: handleAttributes(ctx.services.signalBaseUrl, id, token) };
+  },
+  async delete(ctx) {
+    if (ctx.physicalId) await ctx.services.deleteSignals(ctx.physicalId);
+  },
+  async check() {},
+};
+
+export function handleAttributes(base: string, id: string, token: string): ValueMap {
+  const endpoint = `${base.replace(/\/$/, '')}/signal/${id}`;
+  return {
+    endpoint,
+    token,
+    curl_cli: `curl -i -X POST -H 'X-Auth-Token: ${token}' -H 'Content-Type: application/json' -H 'Accept: application/json' ${endpoint}`,
+    signal: { url: endpoint, token },
+  };
+}
+
+interface Signal {
+  status: string;
+  reason: string;
+  data: Value;
+  id: string;
+}
+
+function readSignal(raw: Value, n: number): Signal {
+  const m = isValueMap(raw) ? raw : {};
+  return {
+    status: str(m.status ?? 'SUCCESS').toUpperCase() || 'SUCCESS',
+    reason: str(m.reason ?? 'Signal received'),
+    data: m.data ?? null,
+    id: str(m.id ?? n),
+  };
+}
+
+/** OS::Heat::WaitCondition: waits for `count` successful signals on its handle, or fails. */
+export const waitConditionProvider: ResourceProvider = {
+  async create(ctx) {
+    const handle = str(ctx.properties.handle);
+    const count = Math.max(1, num(ctx.properties.count, 1));
+    const timeout = num(ctx.properties.timeout, 0);
+    const controller = new AbortController();
+    const stop = () => controller.abort(ctx.signal.reason);
+    ctx.signal.addEventListener('abort', stop, { once: true });
+    const timer =
+      timeout > 0
+        ? setTimeout(
+            () =>
+              controller.abort(
+                new ResourceFailure(`${count} of ${count} signals not received within ${timeout} seconds`, 'WaitConditionTimeout'),
+              ),
+            timeout * 1000,
+          )
+        : null;
+    try {
+      for (;;) {
+        const signals = (await ctx.services.signals(handle)).map((s, i) => readSignal(s.data, i + 1));
+        const failure = signals.find((s) => s.status === 'FAILURE');
+        if (failure) throw new ResourceFailure(failure.reason, 'WaitConditionFailure');
+        const ok = signals.filter((s) => s.status === 'SUCCESS');
+        if (ok.length >= count) {
+          const data = Object.fromEntries(ok.map((s) => [s.id, s.data]));
+          return { physicalId: randomUUID(), attributes: { data: jsonDumps(data as ValueMap) } };
+        }
+        await ctx.services.waitForSignal(handle, controller.signal);
+      }
+    } catch (error) {
+      if (controller.signal.aborted && controller.signal.reason instanceof ResourceFailure) throw controller.signal.reason;
+      throw error;
+    } finally {
+      if (timer) clearTimeout(timer);
+      ctx.signal.removeEventListener('abort', stop);
+    }
+  },
+  async delete() {},
+  async check() {},
+};
+
+/** Replaces `index_var` with the index in every string of a definition. */
+function withIndex(v: Value, indexVar: string, index: number): Value {
+  if (typeof v === 'string') return v.split(indexVar).join(String(index));
+  if (Array.isArray(v)) return v.map((x) => withIndex(x, indexVar, index));
+  if (isValueMap(v))
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [k.split(indexVar).join(String(index)), withIndex(x, indexVar, index)]),
+    ) as ValueMap;
+  return v;
+}
+
+function groupTemplate(ctx: ActionContext): string {
+  const def = isValueMap(ctx.properties.resource_def) ? ctx.properties.resource_def : {};
+  const count = Math.max(0, num(ctx.properties.count, 1));
+  const indexVar = str(ctx.properties.index_var ?? '%index%') || '%index%';
+  const removed = new Set<string>();
+  for (const policy of Array.isArray(ctx.properties.removal_policies) ? ctx.properties.removal_policies : []) {
+    if (isValueMap(policy) && Array.isArray(policy.resource_list)) for (const r of policy.resource_list) removed.add(str(r));
+  }
+  const resources: Record<string, ValueMap> = {};
+  let index = 0;
+  for (let made = 0; made < count; index++) {
+    if (removed.has(String(index))) continue;
+    const member: ValueMap = { type: str(def.type) };
+    for (const key of ['properties', 'metadata'] as const) if (isValueMap(def[key])) member[key] = withIndex(def[key], indexVar, index);
+    resources[String(index)] = member;
+    made++;
+  }
+  const outputs: Record<string, ValueMap> = {};
+  return stringify({ heat_template_version: '2018-08-31', resources, outputs }, { version: '1.1' });
+}
+
+async function groupAttributes(ctx: ActionContext, stackId: string): Promise<ValueMap> {
+  const members = await ctx.services.nestedResources(stackId);
+  members.sort((a, b) => Number(a.name) - Number(b.name));
+  const refs = members.map((m) => m.physicalId);
+  return {
+    refs,
+    refs_map: Object.fromEntries(members.map((m) => [m.name, m.physicalId])),
+    removed_rsrc_list: [],
+    nested_stack: stackId,
+    members: Object.fromEntries(members.map((m) => [m.name, m.attributes])),
+  };
+}
+
+/** OS::Heat::ResourceGroup: `count` copies of one definition, as a nested stack. */
+export const resourceGroupProvider: ResourceProvider = {
+  async create(ctx) {
+    const def = isValueMap(ctx.properties.resource_def) ? ctx.properties.resource_def : null;
+    if (!def || !str(def.type)) throw new ResourceFailure('resource_def needs a type', 'StackValidationFailed');
+    const nested = await ctx.services.createNested({
+      parent: ctx.stack,
+      resourceName: ctx.resourceName,
+      template: groupTemplate(ctx),
+      parameters: {},
+      files: ctx.nestedTemplate?.files ?? {},
+      signal: ctx.signal,
+    });
+    return { physicalId: nested.stackId, attributes: await groupAttributes(ctx, nested.stackId) };
+  },
+  async update(ctx) {
+    if (!ctx.physicalId) return this.create(ctx);
+    const nested = await ctx.services.updateNested(ctx.physicalId, {
+      parent: ctx.stack,
+      resourceName: ctx.resourceName,
+      template: groupTemplate(ctx),
+      parameters: {},
+      files: {},
+      signal: ctx.signal,
+    });
+    return { physicalId: nested.stackId, attributes: await groupAttributes(ctx, nested.stackId) };
+  },
+  async delete(ctx) {
+    if (ctx.physicalId) await ctx.services.deleteNested(ctx.physicalId, ctx.signal);
+  },
+  async check() {},
+  attribute(state, name, path) {
+    const members = isValueMap(state.attributes.members) ? state.attributes.members : {};
+    const dig = (value: Value, keys: Value[]): Value => {
+      let v = value;
+      for (const k of keys) {
+        if (Array.isArray(v) && typeof k === 'number') v = v[k] ?? null;
+        else if (isValueMap(v)) v = v[String(k)] ?? null;
+        else return null;
+      }
+      return v;
+    };
+    const m = /^resource\.([^.]+)(?:\.(.+))?$/.exec(name);
+    if (m) {
+      const member = members[m[1]!];
+      if (!isValueMap(member)) return null;
+      if (!m[2]) return dig(member, path);
+      const [attr, ...rest] = m[2].split('.');
+      return dig(member[attr!] ?? null, [...rest, ...path]);
+    }
+    if (name === 'attributes' && path.length) {
+      const [attr, ...rest] = path;
+      return Object.fromEntries(
+        Object.entries(members).map(([k, v]) => [k, isValueMap(v) ? dig(v[String(attr)] ?? null, rest) : null]),
+      ) as ValueMap;
+    }
+    if (name in state.attributes) return undefined;
+    // Any other name is each member's attribute of that name, as a list.
+    return Object.keys(members)
+      .sort((a, b) => Number(a) - Number(b))
+      .map((k) => {
+        const member = members[k];
+        return isValueMap(member) ? dig(member[name] ?? null, path) : null;
+      });
+  },
+};
+
+/** A resource whose type is a template: a nested stack with its properties as parameters, its outputs as attributes. */
+export const templateResourceProvider: ResourceProvider = {
+  async create(ctx) {
+    if (!ctx.nestedTemplate) throw new ResourceFailure(`The template of ${ctx.type} is not available.`, 'NotFound');
+    const nested = await ctx.services.createNested({
+      parent: ctx.stack,
+      resourceName: ctx.resourceName,
+      template: ctx.nestedTemplate.text,
+      parameters: ctx.properties,
+      files: ctx.nestedTemplate.files,
+      signal: ctx.signal,
+    });
+    return { physicalId: nested.stackId, attributes: { ...nested.outputs, 'OS::stack_id': nested.stackId } };
+  },
+  async update(ctx) {
+    if (!ctx.nestedTemplate || !ctx.physicalId) return this.create(ctx);
+    const nested = await ctx.services.updateNested(ctx.physicalId, {
+      parent: ctx.stack,
+      resourceName: ctx.resourceName,
+      template: ctx.nestedTemplate.text,
+      parameters: ctx.properties,
+      files: ctx.nestedTemplate.files,
+      signal: ctx.signal,
+    });
+    return { physicalId: nested.stackId, attributes: { ...nested.outputs, 'OS::stack_id': nested.stackId } };
+  },
+  async delete(ctx) {
+    if (ctx.physicalId) await ctx.services.deleteNested(ctx.physicalId, ctx.signal);
+  },
+  async check() {},
+};
+
+/** Software configurations: stored, immutable, referenced by deployments. */
+export function configProvider(cloud: SimulatedCloud, kind: string): ResourceProvider {
+  return {
+    async create(ctx) {
+      const existing = await cloud.store.simByToken(ctx.clientToken);
+      const config = ctx.properties.config ?? (kind === 'multipart' ? (ctx.properties.parts ?? []) : '');
+      const record = {
+        group: str(ctx.properties.group ?? 'Heat::Ungrouped'),
+        config: JSON.parse(JSON.stringify(config)),
+        inputs: JSON.parse(JSON.stringify(ctx.properties.inputs ?? [])),
+        outputs: JSON.parse(JSON.stringify(ctx.properties.outputs ?? [])),
+        options: JSON.parse(JSON.stringify(ctx.properties.options ?? {})),
+        name: ctx.resourceName,
+      };
+      const object =
+        existing ??
+        (await cloud.store.simInsert({
+          id: randomUUID(),
+          kind,
+          clientToken: ctx.clientToken,
+          stackId: ctx.stack.id,
+          resourceName: ctx.resourceName,
+          data: record,
+        }));
+      return { physicalId: object.id, attributes: { config: typeof config === 'string' ? config : (config as Value) } };
+    },
+    async delete(ctx) {
+      if (ctx.physicalId) await cloud.store.simDelete(ctx.physicalId);
+    },
+    async check() {},
+    async adopt(ctx) {
+      const o = await cloud.store.simByToken(ctx.clientToken);
+      return o ? { physicalId: o.id, attributes: { config: (o.data.config as Value) ?? '' } } : null;
+    },
+  };
+}
+
+/**
+ * Software deployments, run by the simulated agent of the server they
+ * target: it substitutes the inputs, "applies" the configuration, reports
+ * deploy_stdout, deploy_stderr and deploy_status_code, and gives each output
+ * the input of the same name (or a value saying which server produced it).
+ */
+export function deploymentProvider(cloud: SimulatedCloud): ResourceProvider {
+  const deploy = async (ctx: ActionContext, action: 'CREATE' | 'UPDATE' | 'DELETE'): Promise<ProvidedState> => {
+    const actions = Array.isArray(ctx.properties.actions) ? ctx.properties.actions.map(String) : ['CREATE', 'UPDATE'];
+    const server = await cloud.find('server', str(ctx.properties.server));
+    if (!server) throw new ResourceFailure(`The server ${str(ctx.properties.server)} could not be found.`, 'NotFound');
+    const config = ctx.properties.config ? await cloud.get(str(ctx.properties.config)) : null;
+    const inputs = isValueMap(ctx.properties.input_values) ? ctx.properties.input_values : {};
+    const id = ctx.physicalId ?? randomUUID();
+    if (!actions.includes(action)) return { physicalId: id, attributes: { deploy_stdout: '', deploy_stderr: '', deploy_status_code: 0 } };
+    await simulateAction(ctx, action === 'DELETE' ? 'delete' : action === 'UPDATE' ? 'update' : 'create');
+    const declared = Array.isArray(config?.data.outputs) ? (config!.data.outputs as Value[]) : [];
+    const outputs: ValueMap = {};
+    for (const o of declared) {
+      const name = isValueMap(o) ? str(o.name) : str(o);
+      if (!name) continue;
+      outputs[name] = inputs[name] ?? `${String(server.data.name)}:${name}`;
+    }
+    const stdout = `[simulated agent on ${String(server.data.name)}] ${action} ${String(config?.data.name ?? 'configuration')} (${String(config?.data.group ?? 'Heat::Ungrouped')}) with ${Object.keys(inputs).length} inputs`;
+    const log = Array.isArray(server.data.deployments) ? server.data.deployments : [];
+    await cloud.store.simUpdate(server.id, {
+      ...server.data,
+      deployments: [
+        ...log,
+        {
+          deployment: id,
+          resource: ctx.resourceName,
+          action,
+          config: config?.id ?? null,
+          inputs: JSON.parse(JSON.stringify(inputs)),
+          outputs: JSON.parse(JSON.stringify(outputs)),
+          time: new Date().toISOString(),
+        },
+      ],
+    });
+    return { physicalId: id, attributes: { ...outputs, deploy_stdout: stdout, deploy_stderr: '', deploy_status_code: 0 } };
+  };
+  return {
+    create: (ctx) => deploy(ctx, 'CREATE'),
+    update: (ctx) => deploy(ctx, 'UPDATE'),
+    async delete(ctx) {
+      const actions = Array.isArray(ctx.properties.actions) ? ctx.properties.actions.map(String) : [];
+      if (actions.includes('DELETE')) await deploy(ctx, 'DELETE');
+    },
+    async check() {},
+    attribute(state, name) {
+      return name in state.attributes ? undefined : null;
+    },
+  };
+}

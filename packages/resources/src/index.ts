@@ -1,0 +1,6 @@
+// @hearth/resources: the providers that run resource types.
+export { createProviders, type RegistryOptions } from './registry.ts';
+export { SimulatedCloud, SIMULATED } from './cloud.ts';
+export { settingsOf, type SimulationSettings } from './simulation.ts';
+export { LOCAL_SCRIPT, LOCAL_SCRIPT_REFUSED } from './local-script.ts';
+export { handleAttributes } from './heat.ts';

@@ -1,0 +1,70 @@
+// Which provider runs which type: Heat's own types, the simulated cloud for
+// OpenStack's, and Hearth's local scripts when the operator allows them.
+import type { ProviderRegistry, ResourceProvider } from '@hearth/engine';
+import type { Store } from '@hearth/store';
+import type { ResourceTypeSchema } from '@hearth/template';
+import { builtinType } from '@hearth/template';
+import { genericKind, openstackKinds, SimulatedCloud, simulated } from './cloud.ts';
+import {
+  configProvider,
+  deploymentProvider,
+  noneProvider,
+  randomStringProvider,
+  resourceGroupProvider,
+  templateResourceProvider,
+  testResourceProvider,
+  valueProvider,
+  waitConditionHandleProvider,
+  waitConditionProvider,
+} from './heat.ts';
+import { LOCAL_SCRIPT, LOCAL_SCRIPT_REFUSED, localScriptProvider, localScriptSchema } from './local-script.ts';
+
+export interface RegistryOptions {
+  store: Store;
+  allowLocalScripts?: boolean;
+}
+
+export function createProviders(options: RegistryOptions): ProviderRegistry & { cloud: SimulatedCloud } {
+  const cloud = new SimulatedCloud(options.store);
+  const fixed = new Map<string, ResourceProvider>([
+    ['OS::Heat::None', noneProvider],
+    ['OS::Heat::TestResource', testResourceProvider],
+    ['OS::Heat::RandomString', randomStringProvider],
+    ['OS::Heat::Value', valueProvider],
+    ['OS::Heat::WaitConditionHandle', waitConditionHandleProvider],
+    ['OS::Heat::UpdateWaitConditionHandle', waitConditionHandleProvider],
+    ['OS::Heat::WaitCondition', waitConditionProvider],
+    ['OS::Heat::ResourceGroup', resourceGroupProvider],
+    ['@template', templateResourceProvider],
+    ['OS::Heat::SoftwareConfig', configProvider(cloud, 'software_config')],
+    ['OS::Heat::StructuredConfig', configProvider(cloud, 'software_config')],
+    ['OS::Heat::CloudConfig', configProvider(cloud, 'software_config')],
+    ['OS::Heat::MultipartMime', configProvider(cloud, 'multipart')],
+    ['OS::Heat::SoftwareDeployment', deploymentProvider(cloud)],
+    ['OS::Heat::StructuredDeployment', deploymentProvider(cloud)],
+  ]);
+  for (const [type, spec] of Object.entries(openstackKinds())) fixed.set(type, simulated(cloud, spec));
+  if (options.allowLocalScripts) fixed.set(LOCAL_SCRIPT, localScriptProvider);
+  const generic = new Map<string, ResourceProvider>();
+  return {
+    cloud,
+    provider(type: string) {
+      const known = fixed.get(type);
+      if (known) return known;
+      // Every other OpenStack type of Heat's catalog runs on the simulated cloud.
+      if (type.startsWith('OS::') && builtinType(type)) {
+        let p = generic.get(type);
+        if (!p) {
+          p = simulated(cloud, genericKind(type));
+          generic.set(type, p);
+        }
+        return p;
+      }
+      return undefined;
+    },
+    extraType(type: string): ResourceTypeSchema | { refused: string } | undefined {
+      if (type !== LOCAL_SCRIPT) return undefined;
+      return options.allowLocalScripts ? localScriptSchema : { refused: LOCAL_SCRIPT_REFUSED };
+    },
+  };
+}

@@ -1,0 +1,51 @@
+// An engine over an in-memory store with every provider, for tests.
+import { Engine, type StackInput } from '@hearth/engine';
+import type { EventRecord, StackRecord, Store } from '@hearth/store';
+import { openMemoryStore } from '@hearth/store';
+import { createProviders } from '../registry.ts';
+import type { SimulatedCloud } from '../cloud.ts';
+
+export interface Harness {
+  store: Store;
+  engine: Engine;
+  cloud: SimulatedCloud;
+  /** Creates a stack and waits for the operation to end. */
+  create(input: StackInput): Promise<StackRecord>;
+  update(stack: string, input: Omit<StackInput, 'name'>): Promise<StackRecord>;
+  remove(stack: string): Promise<StackRecord>;
+  events(stackId: string): Promise<EventRecord[]>;
+  close(): Promise<void>;
+}
+
+export async function harness(options: { allowLocalScripts?: boolean; store?: Store; signalBaseUrl?: string } = {}): Promise<Harness> {
+  const store = options.store ?? (await openMemoryStore());
+  const providers = createProviders({ store, allowLocalScripts: options.allowLocalScripts ?? false });
+  const engine = new Engine({ store, providers, ...(options.signalBaseUrl ? { signalBaseUrl: options.signalBaseUrl } : {}) });
+  return {
+    store,
+    engine,
+    cloud: providers.cloud,
+    async create(input) {
+      const stack = await engine.createStack(input);
+      return engine.wait(stack.id);
+    },
+    async update(stack, input) {
+      const { stack: s } = await engine.updateStack(stack, input);
+      return engine.wait(s.id);
+    },
+    async remove(stack) {
+      const s = await engine.deleteStack(stack);
+      return engine.wait(s.id);
+    },
+    events: (stackId) => store.listEvents({ stackId }),
+    async close() {
+      await engine.shutdown();
+      await store.close();
+    },
+  };
+}
+
+/** "name ACTION_STATUS" lines of a stack's resource events, in order. */
+export function transitions(events: EventRecord[]): string[] {
+  return events.map((e) => `${e.resourceName ?? '<stack>'} ${e.action}_${e.status}`);
+}

@@ -1,0 +1,4 @@
+// @hearth/store: where Hearth keeps everything that must survive a restart.
+export * from './store.ts';
+export { openMemoryStore, openSqliteStore } from './sqlite.ts';
+export type { Database } from './schema.ts';

@@ -1,0 +1,29 @@
+// The embedded store: one SQLite file in the data directory, through
+// better-sqlite3 (write-ahead log, synchronous=NORMAL: a committed state
+// change survives a killed process).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { migrate } from './migrations.ts';
+import type { Database } from './schema.ts';
+import { Store } from './store.ts';
+
+export async function openSqliteStore(dataDir: string): Promise<Store> {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, 'hearth.sqlite');
+  const sqlite = new BetterSqlite3(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  await migrate(db as unknown as Kysely<unknown>, 'sqlite');
+  return new Store(db, 'sqlite');
+}
+
+/** An in-memory store, for tests that need no file. */
+export async function openMemoryStore(): Promise<Store> {
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new BetterSqlite3(':memory:') }) });
+  await migrate(db as unknown as Kysely<unknown>, 'sqlite');
+  return new Store(db, 'sqlite');
+}

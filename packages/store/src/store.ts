@@ -1,0 +1,613 @@
+// The store: stacks, resources, events (ids only ever grow), operations,
+// designs, the simulated cloud's inventory and wait condition signals. One
+// implementation over Kysely serves SQLite and PostgreSQL.
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, ResourcesTable, StacksTable } from './schema.ts';
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export interface StackRecord {
+  id: string;
+  name: string;
+  action: string;
+  status: string;
+  statusReason: string;
+  template: string;
+  environment: string;
+  parameters: Record<string, JsonValue>;
+  files: Record<string, string>;
+  options: Record<string, JsonValue>;
+  outputs: Record<string, JsonValue>;
+  currentTraversal: string | null;
+  previous: JsonValue;
+  createdAt: string;
+  updatedAt: string;
+  deletedAt: string | null;
+}
+
+export interface ResourceRecord {
+  id: number;
+  stackId: string;
+  name: string;
+  type: string;
+  physicalId: string | null;
+  action: string;
+  status: string;
+  statusReason: string;
+  attributes: Record<string, JsonValue>;
+  properties: Record<string, JsonValue>;
+  definition: JsonValue;
+  requires: string[];
+  generation: number;
+  clientToken: string;
+  replacedBy: number | null;
+  engineId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface EventRecord {
+  id: number;
+  stackId: string;
+  stackName: string;
+  resourceName: string | null;
+  resourceType: string | null;
+  physicalId: string | null;
+  action: string;
+  status: string;
+  reason: string;
+  traversal: string | null;
+  engineId: string | null;
+  time: string;
+}
+
+export interface OperationRecord {
+  traversal: string;
+  stackId: string;
+  kind: string;
+  status: string;
+  reason: string;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+export interface DesignRecord {
+  id: string;
+  name: string;
+  template: string;
+  environment: string;
+  layout: JsonValue;
+  files: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SimObjectRecord {
+  id: string;
+  kind: string;
+  clientToken: string;
+  stackId: string;
+  resourceName: string;
+  data: Record<string, JsonValue>;
+  createdAt: string;
+}
+
+export type NewEvent = Omit<EventRecord, 'id' | 'time'> & { time?: string };
+export type NewStack = Pick<
+  StackRecord,
+  'id' | 'name' | 'action' | 'status' | 'statusReason' | 'template' | 'environment' | 'parameters' | 'files' | 'options'
+> & {
+  currentTraversal: string | null;
+};
+export type NewResource = Omit<ResourceRecord, 'id' | 'createdAt' | 'updatedAt'>;
+export type ResourcePatch = Partial<Omit<ResourceRecord, 'id' | 'stackId' | 'createdAt'>>;
+export type StackPatch = Partial<Omit<StackRecord, 'id' | 'createdAt'>>;
+
+export class StoreError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'NOT_FOUND' | 'CONFLICT' | 'INVALID',
+  ) {
+    super(message);
+  }
+}
+
+const now = () => new Date().toISOString();
+const json = (v: unknown) => JSON.stringify(v ?? null);
+function parse<T>(text: string | null): T {
+  return (text === null ? null : JSON.parse(text)) as T;
+}
+
+function stackFromRow(r: StacksTable): StackRecord {
+  return {
+    id: r.id,
+    name: r.name,
+    action: r.action,
+    status: r.status,
+    statusReason: r.status_reason,
+    template: r.template,
+    environment: r.environment,
+    parameters: parse(r.parameters),
+    files: parse(r.files),
+    options: parse(r.options),
+    outputs: parse(r.outputs),
+    currentTraversal: r.current_traversal,
+    previous: parse(r.previous),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    deletedAt: r.deleted_at,
+  };
+}
+
+type ResourceRow = Omit<ResourcesTable, 'id'> & { id: number };
+
+function resourceFromRow(r: ResourceRow): ResourceRecord {
+  return {
+    id: Number(r.id),
+    stackId: r.stack_id,
+    name: r.name,
+    type: r.type,
+    physicalId: r.physical_id,
+    action: r.action,
+    status: r.status,
+    statusReason: r.status_reason,
+    attributes: parse(r.attributes),
+    properties: parse(r.properties),
+    definition: parse(r.definition),
+    requires: parse(r.requires),
+    generation: Number(r.generation),
+    clientToken: r.client_token,
+    replacedBy: r.replaced_by === null ? null : Number(r.replaced_by),
+    engineId: r.engine_id,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+function resourcePatchToRow(p: ResourcePatch): Partial<Omit<ResourcesTable, 'id'>> {
+  const row: Record<string, unknown> = {};
+  if (p.name !== undefined) row.name = p.name;
+  if (p.type !== undefined) row.type = p.type;
+  if (p.physicalId !== undefined) row.physical_id = p.physicalId;
+  if (p.action !== undefined) row.action = p.action;
+  if (p.status !== undefined) row.status = p.status;
+  if (p.statusReason !== undefined) row.status_reason = p.statusReason;
+  if (p.attributes !== undefined) row.attributes = json(p.attributes);
+  if (p.properties !== undefined) row.properties = json(p.properties);
+  if (p.definition !== undefined) row.definition = json(p.definition);
+  if (p.requires !== undefined) row.requires = json(p.requires);
+  if (p.generation !== undefined) row.generation = p.generation;
+  if (p.clientToken !== undefined) row.client_token = p.clientToken;
+  if (p.replacedBy !== undefined) row.replaced_by = p.replacedBy;
+  if (p.engineId !== undefined) row.engine_id = p.engineId;
+  row.updated_at = p.updatedAt ?? now();
+  return row as Partial<Omit<ResourcesTable, 'id'>>;
+}
+
+function stackPatchToRow(p: StackPatch): Partial<StacksTable> {
+  const row: Record<string, unknown> = {};
+  if (p.name !== undefined) row.name = p.name;
+  if (p.action !== undefined) row.action = p.action;
+  if (p.status !== undefined) row.status = p.status;
+  if (p.statusReason !== undefined) row.status_reason = p.statusReason;
+  if (p.template !== undefined) row.template = p.template;
+  if (p.environment !== undefined) row.environment = p.environment;
+  if (p.parameters !== undefined) row.parameters = json(p.parameters);
+  if (p.files !== undefined) row.files = json(p.files);
+  if (p.options !== undefined) row.options = json(p.options);
+  if (p.outputs !== undefined) row.outputs = json(p.outputs);
+  if (p.currentTraversal !== undefined) row.current_traversal = p.currentTraversal;
+  if (p.previous !== undefined) row.previous = p.previous === null ? null : json(p.previous);
+  if (p.deletedAt !== undefined) row.deleted_at = p.deletedAt;
+  row.updated_at = p.updatedAt ?? now();
+  return row as Partial<StacksTable>;
+}
+
+function eventFromRow(r: Omit<EventRecord, 'id'> & { id: number | string }): EventRecord {
+  return { ...r, id: Number(r.id) };
+}
+
+const EVENT_COLUMNS = [
+  'id',
+  'stack_id as stackId',
+  'stack_name as stackName',
+  'resource_name as resourceName',
+  'resource_type as resourceType',
+  'physical_id as physicalId',
+  'action',
+  'status',
+  'reason',
+  'traversal',
+  'engine_id as engineId',
+  'time',
+] as const;
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export class Store {
+  constructor(
+    readonly db: Kysely<Database>,
+    readonly dialect: 'sqlite' | 'postgres',
+    private readonly onClose: () => Promise<void> = async () => {},
+  ) {}
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+    await this.onClose();
+  }
+
+  /** Runs `work` in one transaction. */
+  transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => work(new Store(trx as unknown as Kysely<Database>, this.dialect)));
+  }
+
+  private get q(): Db {
+    return this.db;
+  }
+
+  // ---------------------------------------------------------------- stacks
+
+  async createStack(s: NewStack): Promise<StackRecord> {
+    const existing = await this.q
+      .selectFrom('stacks')
+      .select('id')
+      .where('name', '=', s.name)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    if (existing) throw new StoreError(`A stack named ${s.name} already exists.`, 'CONFLICT');
+    const t = now();
+    const row: StacksTable = {
+      id: s.id,
+      name: s.name,
+      action: s.action,
+      status: s.status,
+      status_reason: s.statusReason,
+      template: s.template,
+      environment: s.environment,
+      parameters: json(s.parameters),
+      files: json(s.files),
+      options: json(s.options),
+      outputs: json({}),
+      current_traversal: s.currentTraversal,
+      previous: null,
+      created_at: t,
+      updated_at: t,
+      deleted_at: null,
+    };
+    await this.q.insertInto('stacks').values(row).execute();
+    return stackFromRow(row);
+  }
+
+  /** A live stack by id or name (deleted stacks only by id). */
+  async getStack(idOrName: string): Promise<StackRecord | null> {
+    const byId = await this.q.selectFrom('stacks').selectAll().where('id', '=', idOrName).executeTakeFirst();
+    if (byId) return stackFromRow(byId);
+    const byName = await this.q
+      .selectFrom('stacks')
+      .selectAll()
+      .where('name', '=', idOrName)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    return byName ? stackFromRow(byName) : null;
+  }
+
+  async listStacks(options: { includeDeleted?: boolean } = {}): Promise<StackRecord[]> {
+    let q = this.q.selectFrom('stacks').selectAll().orderBy('created_at');
+    if (!options.includeDeleted) q = q.where('deleted_at', 'is', null);
+    return (await q.execute()).map(stackFromRow);
+  }
+
+  /** Stacks an operation is running on (after a restart: the ones left unfinished). */
+  async stacksInProgress(): Promise<StackRecord[]> {
+    return (
+      await this.q.selectFrom('stacks').selectAll().where('current_traversal', 'is not', null).where('deleted_at', 'is', null).execute()
+    ).map(stackFromRow);
+  }
+
+  /**
+   * Updates a stack; with `expectTraversal`, only when its current traversal
+   * is that one (a compare-and-swap that makes concurrent operations exclusive).
+   */
+  async updateStack(id: string, patch: StackPatch, expectTraversal?: string | null): Promise<boolean> {
+    let q = this.q.updateTable('stacks').set(stackPatchToRow(patch)).where('id', '=', id);
+    if (expectTraversal !== undefined) {
+      q = expectTraversal === null ? q.where('current_traversal', 'is', null) : q.where('current_traversal', '=', expectTraversal);
+    }
+    const result = await q.executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  // ---------------------------------------------------------------- resources
+
+  async listResources(stackId: string): Promise<ResourceRecord[]> {
+    const rows = await this.q.selectFrom('resources').selectAll().where('stack_id', '=', stackId).orderBy('id').execute();
+    return rows.map((r) => resourceFromRow(r as ResourceRow));
+  }
+
+  async getResource(id: number): Promise<ResourceRecord | null> {
+    const row = await this.q.selectFrom('resources').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? resourceFromRow(row as ResourceRow) : null;
+  }
+
+  async insertResource(r: NewResource): Promise<ResourceRecord> {
+    const t = now();
+    const row = {
+      stack_id: r.stackId,
+      name: r.name,
+      type: r.type,
+      physical_id: r.physicalId,
+      action: r.action,
+      status: r.status,
+      status_reason: r.statusReason,
+      attributes: json(r.attributes),
+      properties: json(r.properties),
+      definition: json(r.definition),
+      requires: json(r.requires),
+      generation: r.generation,
+      client_token: r.clientToken,
+      replaced_by: r.replacedBy,
+      engine_id: r.engineId,
+      created_at: t,
+      updated_at: t,
+    };
+    const inserted = await this.q.insertInto('resources').values(row).returning('id').executeTakeFirstOrThrow();
+    return { ...r, id: Number(inserted.id), createdAt: t, updatedAt: t };
+  }
+
+  async updateResource(id: number, patch: ResourcePatch): Promise<void> {
+    await this.q.updateTable('resources').set(resourcePatchToRow(patch)).where('id', '=', id).execute();
+  }
+
+  async deleteResource(id: number): Promise<void> {
+    await this.q.deleteFrom('resources').where('id', '=', id).execute();
+  }
+
+  async deleteResources(stackId: string): Promise<void> {
+    await this.q.deleteFrom('resources').where('stack_id', '=', stackId).execute();
+  }
+
+  // ---------------------------------------------------------------- events
+
+  async appendEvent(e: NewEvent): Promise<EventRecord> {
+    const row = {
+      stack_id: e.stackId,
+      stack_name: e.stackName,
+      resource_name: e.resourceName,
+      resource_type: e.resourceType,
+      physical_id: e.physicalId,
+      action: e.action,
+      status: e.status,
+      reason: e.reason,
+      traversal: e.traversal,
+      engine_id: e.engineId,
+      time: e.time ?? now(),
+    };
+    const inserted = await this.q.insertInto('events').values(row).returning('id').executeTakeFirstOrThrow();
+    return { ...e, id: Number(inserted.id), time: row.time };
+  }
+
+  async listEvents(
+    filter: { stackId?: string; afterId?: number; limit?: number; resourceName?: string; beforeId?: number; newestFirst?: boolean } = {},
+  ): Promise<EventRecord[]> {
+    let q = this.q.selectFrom('events').select(EVENT_COLUMNS);
+    if (filter.stackId !== undefined) q = q.where('stack_id', '=', filter.stackId);
+    if (filter.afterId !== undefined) q = q.where('id', '>', filter.afterId);
+    if (filter.beforeId !== undefined) q = q.where('id', '<', filter.beforeId);
+    if (filter.resourceName !== undefined) q = q.where('resource_name', '=', filter.resourceName);
+    q = q.orderBy('id', filter.newestFirst ? 'desc' : 'asc');
+    if (filter.limit !== undefined) q = q.limit(filter.limit);
+    return (await q.execute()).map((r) => eventFromRow(r as EventRecord));
+  }
+
+  async lastEventId(): Promise<number> {
+    const row = await this.q
+      .selectFrom('events')
+      .select((eb) => eb.fn.max('id').as('max'))
+      .executeTakeFirst();
+    return Number(row?.max ?? 0);
+  }
+
+  // ---------------------------------------------------------------- operations
+
+  async startOperation(o: Omit<OperationRecord, 'finishedAt' | 'status' | 'reason'>): Promise<void> {
+    await this.q
+      .insertInto('operations')
+      .values({
+        traversal: o.traversal,
+        stack_id: o.stackId,
+        kind: o.kind,
+        status: 'IN_PROGRESS',
+        reason: '',
+        started_at: o.startedAt,
+        finished_at: null,
+      })
+      .execute();
+  }
+
+  async finishOperation(traversal: string, status: string, reason: string): Promise<void> {
+    await this.q.updateTable('operations').set({ status, reason, finished_at: now() }).where('traversal', '=', traversal).execute();
+  }
+
+  async listOperations(stackId: string): Promise<OperationRecord[]> {
+    const rows = await this.q.selectFrom('operations').selectAll().where('stack_id', '=', stackId).orderBy('started_at').execute();
+    return rows.map((r) => ({
+      traversal: r.traversal,
+      stackId: r.stack_id,
+      kind: r.kind,
+      status: r.status,
+      reason: r.reason,
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+    }));
+  }
+
+  // ---------------------------------------------------------------- designs
+
+  async saveDesign(d: Omit<DesignRecord, 'createdAt' | 'updatedAt'>): Promise<DesignRecord> {
+    const t = now();
+    const existing = await this.q.selectFrom('designs').select(['id', 'created_at']).where('id', '=', d.id).executeTakeFirst();
+    const clash = await this.q.selectFrom('designs').select('id').where('name', '=', d.name).where('id', '!=', d.id).executeTakeFirst();
+    if (clash) throw new StoreError(`A design named ${d.name} already exists.`, 'CONFLICT');
+    const row = {
+      id: d.id,
+      name: d.name,
+      template: d.template,
+      environment: d.environment,
+      layout: json(d.layout),
+      files: json(d.files),
+      updated_at: t,
+    };
+    if (existing) await this.q.updateTable('designs').set(row).where('id', '=', d.id).execute();
+    else
+      await this.q
+        .insertInto('designs')
+        .values({ ...row, created_at: t })
+        .execute();
+    return { ...d, createdAt: existing?.created_at ?? t, updatedAt: t };
+  }
+
+  async getDesign(idOrName: string): Promise<DesignRecord | null> {
+    const row = await this.q
+      .selectFrom('designs')
+      .selectAll()
+      .where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]))
+      .executeTakeFirst();
+    if (!row) return null;
+    return {
+      id: row.id,
+      name: row.name,
+      template: row.template,
+      environment: row.environment,
+      layout: parse(row.layout),
+      files: parse(row.files),
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  async listDesigns(): Promise<Array<Pick<DesignRecord, 'id' | 'name' | 'createdAt' | 'updatedAt'>>> {
+    const rows = await this.q.selectFrom('designs').select(['id', 'name', 'created_at', 'updated_at']).orderBy('name').execute();
+    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at, updatedAt: r.updated_at }));
+  }
+
+  async renameDesign(id: string, name: string): Promise<void> {
+    const clash = await this.q.selectFrom('designs').select('id').where('name', '=', name).where('id', '!=', id).executeTakeFirst();
+    if (clash) throw new StoreError(`A design named ${name} already exists.`, 'CONFLICT');
+    const result = await this.q.updateTable('designs').set({ name, updated_at: now() }).where('id', '=', id).executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) throw new StoreError(`There is no design ${id}.`, 'NOT_FOUND');
+  }
+
+  async deleteDesign(id: string): Promise<void> {
+    await this.q.deleteFrom('designs').where('id', '=', id).execute();
+  }
+
+  // ---------------------------------------------------------------- simulated cloud
+
+  async simByToken(clientToken: string): Promise<SimObjectRecord | null> {
+    const row = await this.q.selectFrom('sim_objects').selectAll().where('client_token', '=', clientToken).executeTakeFirst();
+    return row
+      ? {
+          id: row.id,
+          kind: row.kind,
+          clientToken: row.client_token,
+          stackId: row.stack_id,
+          resourceName: row.resource_name,
+          data: parse(row.data),
+          createdAt: row.created_at,
+        }
+      : null;
+  }
+
+  async simById(id: string): Promise<SimObjectRecord | null> {
+    const row = await this.q.selectFrom('sim_objects').selectAll().where('id', '=', id).executeTakeFirst();
+    return row
+      ? {
+          id: row.id,
+          kind: row.kind,
+          clientToken: row.client_token,
+          stackId: row.stack_id,
+          resourceName: row.resource_name,
+          data: parse(row.data),
+          createdAt: row.created_at,
+        }
+      : null;
+  }
+
+  async simInsert(o: Omit<SimObjectRecord, 'createdAt'>): Promise<SimObjectRecord> {
+    const t = now();
+    await this.q
+      .insertInto('sim_objects')
+      .values({
+        id: o.id,
+        kind: o.kind,
+        client_token: o.clientToken,
+        stack_id: o.stackId,
+        resource_name: o.resourceName,
+        data: json(o.data),
+        created_at: t,
+      })
+      .execute();
+    return { ...o, createdAt: t };
+  }
+
+  async simUpdate(id: string, data: Record<string, JsonValue>): Promise<void> {
+    await this.q
+      .updateTable('sim_objects')
+      .set({ data: json(data) })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async simDelete(id: string): Promise<boolean> {
+    const r = await this.q.deleteFrom('sim_objects').where('id', '=', id).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  async simList(filter: { stackId?: string; kind?: string } = {}): Promise<SimObjectRecord[]> {
+    let q = this.q.selectFrom('sim_objects').selectAll().orderBy('created_at');
+    if (filter.stackId) q = q.where('stack_id', '=', filter.stackId);
+    if (filter.kind) q = q.where('kind', '=', filter.kind);
+    return (await q.execute()).map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      clientToken: row.client_token,
+      stackId: row.stack_id,
+      resourceName: row.resource_name,
+      data: parse(row.data),
+      createdAt: row.created_at,
+    }));
+  }
+
+  // ---------------------------------------------------------------- wait condition signals
+
+  async addSignal(handleId: string, data: JsonValue): Promise<number> {
+    const r = await this.q
+      .insertInto('signals')
+      .values({ handle_id: handleId, data: json(data), time: now() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return Number(r.id);
+  }
+
+  async listSignals(handleId: string): Promise<Array<{ id: number; data: JsonValue; time: string }>> {
+    const rows = await this.q.selectFrom('signals').selectAll().where('handle_id', '=', handleId).orderBy('id').execute();
+    return rows.map((r) => ({ id: Number(r.id), data: parse(r.data), time: r.time }));
+  }
+
+  async deleteSignals(handleId: string): Promise<void> {
+    await this.q.deleteFrom('signals').where('handle_id', '=', handleId).execute();
+  }
+
+  // ---------------------------------------------------------------- meta
+
+  async getMeta(key: string): Promise<string | null> {
+    const row = await this.q.selectFrom('meta').select('value').where('key', '=', key).executeTakeFirst();
+    return row?.value ?? null;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    const existing = await this.getMeta(key);
+    if (existing === null) await this.q.insertInto('meta').values({ key, value }).execute();
+    else await this.q.updateTable('meta').set({ value }).where('key', '=', key).execute();
+  }
+}
