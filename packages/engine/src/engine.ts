@@ -33,6 +33,7 @@ import type {
 } from './provider.ts';
 import { ResourceFailure } from './provider.ts';
 import { REASON } from './states.ts';
+import { StateWriter } from './state-writer.ts';
 import { DagWalker } from './walker.ts';
 
 export interface StackOptions {
@@ -114,6 +115,7 @@ export class Engine {
   private readonly signalWaiters = new Map<string, Set<() => void>>();
   readonly services: EngineServices;
   private readonly concurrency: number | undefined;
+  private readonly writer: StateWriter;
 
   constructor(options: EngineOptions) {
     this.store = options.store;
@@ -121,6 +123,7 @@ export class Engine {
     this.bus = options.bus ?? new EventBus();
     this.engineId = options.engineId ?? `engine-${randomUUID().slice(0, 8)}`;
     this.concurrency = options.concurrency;
+    this.writer = new StateWriter(this.store, (event) => this.bus.publish(event));
     const signalBaseUrl = options.signalBaseUrl ?? 'http://127.0.0.1:8080';
     this.services = {
       signalBaseUrl,
@@ -166,9 +169,11 @@ export class Engine {
 
   // ------------------------------------------------------------ analysis
 
-  analyze(input: Pick<StackInput, 'template' | 'environment' | 'parameters' | 'files' | 'name'>): Analysis {
+  analyze(input: Pick<StackInput, 'template' | 'environment' | 'parameters' | 'files' | 'name' | 'options'>): Analysis {
     const files = input.files ?? {};
     const envs = input.environment ? [parseEnvironment(input.environment, 'environment.yaml')] : [];
+    // A nested stack inherits its parent's registry and parameter_defaults, not its parameters (as in Heat).
+    if (input.options?.parentStack) for (const e of envs) e.environment.parameters = {};
     const envProblems = envs.flatMap((e) => e.problems);
     if (envProblems.length) {
       throw new EngineError(`The environment is invalid: ${envProblems.map((p) => p.message).join('; ')}`, 'TEMPLATE_INVALID');
@@ -240,20 +245,20 @@ export class Engine {
     status: string,
     reason: string,
   ): Promise<EventRecord> {
-    const event = await this.store.appendEvent({
-      stackId: stack.id,
-      stackName: stack.name,
-      resourceName: resource?.name ?? null,
-      resourceType: resource?.type ?? null,
-      physicalId: resource?.physicalId ?? null,
-      action,
-      status,
-      reason,
-      traversal,
-      engineId: this.engineId,
+    return this.writer.write({
+      event: {
+        stackId: stack.id,
+        stackName: stack.name,
+        resourceName: resource?.name ?? null,
+        resourceType: resource?.type ?? null,
+        physicalId: resource?.physicalId ?? null,
+        action,
+        status,
+        reason,
+        traversal,
+        engineId: this.engineId,
+      },
     });
-    this.bus.publish(event);
-    return event;
   }
 
   private async setResourceState(
@@ -263,17 +268,17 @@ export class Engine {
     status: string,
     reason: string,
     patch: Partial<ResourceRecord> = {},
+    /** Remove the resource's row in the same commit (a completed delete). */
+    remove = false,
   ): Promise<void> {
     Object.assign(rec, patch, { action, status, statusReason: reason });
-    const event = await this.store.transaction(async (tx) => {
-      await tx.updateResource(rec.id, {
-        ...patch,
-        action,
-        status,
-        statusReason: reason,
-        engineId: status === 'IN_PROGRESS' ? this.engineId : null,
-      });
-      return tx.appendEvent({
+    await this.writer.write({
+      resource: {
+        id: rec.id,
+        patch: { ...patch, action, status, statusReason: reason, engineId: status === 'IN_PROGRESS' ? this.engineId : null },
+        remove,
+      },
+      event: {
         stackId: op.stack.id,
         stackName: op.stack.name,
         resourceName: rec.name,
@@ -284,9 +289,8 @@ export class Engine {
         reason,
         traversal: op.traversal,
         engineId: this.engineId,
-      });
+      },
     });
-    this.bus.publish(event);
   }
 
   private async setStackState(
@@ -297,9 +301,9 @@ export class Engine {
     patch: Partial<StackRecord> = {},
   ): Promise<void> {
     Object.assign(op.stack, patch, { action, status, statusReason: reason });
-    const event = await this.store.transaction(async (tx) => {
-      await tx.updateStack(op.stack.id, { ...patch, action, status, statusReason: reason });
-      return tx.appendEvent({
+    await this.writer.write({
+      stack: { id: op.stack.id, patch: { ...patch, action, status, statusReason: reason } },
+      event: {
         stackId: op.stack.id,
         stackName: op.stack.name,
         resourceName: null,
@@ -310,9 +314,8 @@ export class Engine {
         reason,
         traversal: op.traversal,
         engineId: this.engineId,
-      });
+      },
     });
-    this.bus.publish(event);
   }
 
   // ------------------------------------------------------------ operations
@@ -384,13 +387,11 @@ export class Engine {
     });
     const op = await this.begin(stack, 'CREATE');
     await this.record(stack, op.traversal, null, 'CREATE', 'IN_PROGRESS', REASON.stackStarted('CREATE'));
-    const records = await this.store.transaction(async (tx) => {
-      const out: ResourceRecord[] = [];
-      for (const info of analysis.resources.filter((r) => r.enabled && !r.def.broken)) {
-        out.push(await tx.insertResource(this.newResource(stack.id, info, analysis, 0)));
-      }
-      return out;
-    });
+    const records = await this.store.transaction((tx) =>
+      tx.insertResources(
+        analysis.resources.filter((r) => r.enabled && !r.def.broken).map((info) => this.newResource(stack.id, info, analysis, 0)),
+      ),
+    );
     this.launch(op, () => this.runCreate(op, analysis, records));
     return stack;
   }
@@ -621,8 +622,9 @@ export class Engine {
         'DELETE',
         'COMPLETE',
         retain ? 'deletion_policy Retain: kept in the cloud' : REASON.stateChanged,
+        {},
+        true,
       );
-      await this.store.deleteResource(rec.id);
     } catch (error) {
       const reason = this.failureReason(op, rec, error);
       await this.setResourceState(op, rec, 'DELETE', 'FAILED', reason);
@@ -644,6 +646,7 @@ export class Engine {
           environment: stack.environment,
           parameters: stack.parameters as Record<string, Value>,
           files: stack.files,
+          options: stack.options as StackOptions,
         });
       } catch {
         analysis = null;
@@ -678,7 +681,7 @@ export class Engine {
 
   async updateStack(idOrName: string, input: Omit<StackInput, 'name'> & { name?: string }): Promise<{ stack: StackRecord; plan: Plan }> {
     const stack = await this.getStack(idOrName);
-    const full: StackInput = { ...input, name: stack.name };
+    const full: StackInput = { ...input, name: stack.name, options: { ...(stack.options as StackOptions), ...(input.options ?? {}) } };
     const analysis = this.analyze(full);
     this.ready(analysis);
     const op = await this.begin(stack, 'UPDATE');
@@ -764,6 +767,7 @@ export class Engine {
         environment: previous.environment,
         parameters: previous.parameters as Record<string, Value>,
         files: previous.files,
+        options: previous.options as StackOptions,
       });
     } catch (error) {
       await this.setStackState(op, 'ROLLBACK', 'FAILED', errorMessage(error));
@@ -891,20 +895,26 @@ export class Engine {
       parentStack: request.parent.id,
       disableRollback: true,
     };
+    // The nested stack sees its parent's environment (registry, parameter_defaults) and files.
+    const parent = await this.store.getStack(request.parent.id);
+    const environment = parent?.environment ?? '';
+    const files = { ...(parent?.files ?? {}), ...request.files };
     let stack: StackRecord;
     if (existing) {
       ({ stack } = await this.updateStack(existing, {
         template: request.template,
+        environment,
         parameters: request.parameters as Record<string, Value>,
-        files: request.files,
+        files,
         options,
       }));
     } else {
       stack = await this.createStack({
         name: `${request.parent.name}-${request.resourceName}-${randomUUID().slice(0, 8)}`,
         template: request.template,
+        environment,
         parameters: request.parameters as Record<string, Value>,
-        files: request.files,
+        files,
         options,
       });
     }
@@ -1018,8 +1028,7 @@ export class Engine {
           provider?.adopt &&
           !(await provider.adopt(this.context(op, rec, rec.properties as ValueMap, {})).catch(() => null))
         ) {
-          await this.setResourceState(op, rec, 'DELETE', 'COMPLETE', 'Engine restarted: the object was already gone.');
-          await this.store.deleteResource(rec.id);
+          await this.setResourceState(op, rec, 'DELETE', 'COMPLETE', 'Engine restarted: the object was already gone.', {}, true);
         } else {
           await this.setResourceState(op, rec, rec.action, 'FAILED', REASON.engineRestarted(rec.action));
         }

@@ -9,6 +9,7 @@ import type { JsonValue, SimObjectRecord, Store } from '@hearth/store';
 import type { Value, ValueMap } from '@hearth/template';
 import { isValueMap } from '@hearth/template';
 import { simulateAction } from './simulation.ts';
+import { runSignalCommands } from './signal-commands.ts';
 
 export const SIMULATED = 'simulated';
 
@@ -146,47 +147,6 @@ export function simulated(cloud: SimulatedCloud, spec: SimulatedKind): ResourceP
 const props = (ctx: ActionContext) => ctx.properties;
 const nameOf = (ctx: ActionContext) => str(props(ctx).name) || `${ctx.stack.name}-${ctx.resourceName}`;
 
-/**
- * A simulated server "boots" and runs the part of its user data that
- * signals wait condition handles: each `curl ... <endpoint>` it finds is
- * POSTed for real (so the endpoint and token are exercised), falling back
- * to delivering the signal in-process when no server is listening.
- */
-function bootSignals(ctx: ActionContext, userData: string): void {
-  const base = ctx.services.signalBaseUrl.replace(/\/$/, '');
-  const pattern = new RegExp(`${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/signal/([0-9a-f-]{36})`, 'g');
-  for (const match of userData.matchAll(pattern)) {
-    const handleId = match[1]!;
-    const around = userData.slice(Math.max(0, match.index - 300), match.index + match[0].length + 300);
-    const token = /X-Auth-Token:\s*([A-Za-z0-9_-]+)/.exec(around)?.[1] ?? '';
-    const body =
-      /--data(?:-binary)?\s+'([^']*)'/.exec(userData.slice(match.index, match.index + match[0].length + 300))?.[1] ??
-      '{"status": "SUCCESS", "reason": "Signal from the simulated server"}';
-    const deliver = async () => {
-      try {
-        const response = await fetch(match[0], {
-          method: 'POST',
-          headers: { 'X-Auth-Token': token, 'Content-Type': 'application/json' },
-          body,
-          signal: AbortSignal.timeout(5000),
-        });
-        if (response.ok) return;
-      } catch {
-        /* no server is listening: deliver in-process */
-      }
-      let data: Value;
-      try {
-        data = JSON.parse(body) as Value;
-      } catch {
-        data = { status: 'SUCCESS' };
-      }
-      await ctx.services.sendSignal(handleId, data);
-    };
-    // After the boot: the signal comes once the server is up, as it would.
-    setTimeout(() => void deliver().catch(() => {}), 20);
-  }
-}
-
 /** Where a server's network entries put it: addresses per network. */
 async function serverAddresses(
   cloud: SimulatedCloud,
@@ -244,7 +204,14 @@ export function openstackKinds(): Record<string, SimulatedKind> {
           user_data: str(props(ctx).user_data),
           metadata: json(props(ctx).metadata ?? {}),
         };
-        bootSignals(ctx, String(data.user_data));
+        // After the boot: the signals its user data sends come once the server is up, as they would.
+        setTimeout(
+          () =>
+            void runSignalCommands(ctx, String(data.user_data), { status: 'SUCCESS', reason: 'Signal from the simulated server' }).catch(
+              () => {},
+            ),
+          20,
+        );
         return {
           data,
           attributes: {

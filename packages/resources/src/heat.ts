@@ -6,6 +6,7 @@ import type { Value, ValueMap } from '@hearth/template';
 import { isValueMap, jsonDumps } from '@hearth/template';
 import { stringify } from 'yaml';
 import type { SimulatedCloud } from './cloud.ts';
+import { runSignalCommands } from './signal-commands.ts';
 import { simulateAction, sleep } from './simulation.ts';
 
 const str = (v: Value | undefined): string => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
@@ -31,12 +32,12 @@ function actionWait(ctx: ActionContext, action: 'create' | 'update' | 'delete'):
 export const testResourceProvider: ResourceProvider = {
   async create(ctx) {
     await sleep(actionWait(ctx, 'create'), ctx.signal);
-    if (ctx.properties.fail === true) throw new ResourceFailure('Test Resource failed ' + ctx.resourceName, 'Exception');
+    if (ctx.properties.fail === true) throw new ResourceFailure('Test Resource failed ' + ctx.resourceName, 'ValueError');
     return { physicalId: randomUUID(), attributes: { output: str(ctx.properties.value ?? 'test_string') } };
   },
   async update(ctx: UpdateContext) {
     await sleep(actionWait(ctx, 'update'), ctx.signal);
-    if (ctx.properties.fail === true) throw new ResourceFailure('Test Resource failed ' + ctx.resourceName, 'Exception');
+    if (ctx.properties.fail === true) throw new ResourceFailure('Test Resource failed ' + ctx.resourceName, 'ValueError');
     return { physicalId: ctx.physicalId ?? randomUUID(), attributes: { output: str(ctx.properties.value ?? 'test_string') } };
   },
   async delete(ctx) {
@@ -420,6 +421,11 @@ export function deploymentProvider(cloud: SimulatedCloud): ResourceProvider {
         },
       ],
     });
+    // The agent "runs" the script: the wait condition signals it sends are sent, with the outputs as data.
+    const script = [typeof config?.data.config === 'string' ? config.data.config : '', ...Object.values(inputs).map((v) => str(v))].join(
+      '\n',
+    );
+    await runSignalCommands(ctx, script, { status: 'SUCCESS', reason: `${ctx.resourceName} applied`, data: outputs, id: ctx.resourceName });
     return { physicalId: id, attributes: { ...outputs, deploy_stdout: stdout, deploy_stderr: '', deploy_status_code: 0 } };
   };
   return {

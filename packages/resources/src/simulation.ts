@@ -51,7 +51,13 @@ export function settingsOf(options: ValueMap): SimulationSettings {
 
 /** Waits, or rejects as soon as the action is aborted. */
 export function sleep(seconds: number, signal: AbortSignal): Promise<void> {
-  if (seconds <= 0) return signal.aborted ? Promise.reject(signal.reason) : Promise.resolve();
+  // A negative wait never ends by itself (Heat's TestResource: wait_secs < 0 waits forever).
+  if (seconds < 0)
+    return new Promise((_, reject) => {
+      if (signal.aborted) reject(signal.reason);
+      else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    });
+  if (seconds === 0) return signal.aborted ? Promise.reject(signal.reason) : Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       signal.removeEventListener('abort', onAbort);

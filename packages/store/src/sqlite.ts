@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import { migrate } from './migrations.ts';
 import type { Database } from './schema.ts';
 import { Store } from './store.ts';
@@ -16,14 +16,34 @@ export async function openSqliteStore(dataDir: string): Promise<Store> {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   await migrate(db as unknown as Kysely<unknown>, 'sqlite');
   return new Store(db, 'sqlite');
 }
 
+/**
+ * Kysely prepares every query anew; preparing costs more than running the
+ * small statements the engine issues, so prepared statements are kept by SQL.
+ */
+function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let statement = cache.get(sql);
+      if (!statement) {
+        statement = sqlite.prepare(sql);
+        if (cache.size >= 1000) cache.delete(cache.keys().next().value!);
+        cache.set(sql, statement);
+      }
+      return statement;
+    },
+  };
+}
+
 /** An in-memory store, for tests that need no file. */
 export async function openMemoryStore(): Promise<Store> {
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new BetterSqlite3(':memory:') }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(new BetterSqlite3(':memory:')) }) });
   await migrate(db as unknown as Kysely<unknown>, 'sqlite');
   return new Store(db, 'sqlite');
 }

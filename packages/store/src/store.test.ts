@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openSqliteStore } from './sqlite.ts';
+import { openMemoryStore, openSqliteStore } from './sqlite.ts';
 
 describe('the SQLite store', () => {
   it('keeps stacks, resources and events across a reopen, with increasing event ids', async () => {
@@ -106,6 +106,30 @@ describe('the SQLite store', () => {
       store.updateStack('s', { currentTraversal: 'b' }, null),
     ]);
     expect([a, b].filter(Boolean)).toHaveLength(1);
+    await store.close();
+  });
+});
+
+describe('batched writes', () => {
+  it('gives events and resources written together increasing ids in the order given', async () => {
+    const store = await openMemoryStore();
+    const events = await store.appendEvents(
+      Array.from({ length: 450 }, (_, i) => ({
+        stackId: 's',
+        stackName: 's',
+        resourceName: `r${i}`,
+        resourceType: null,
+        physicalId: null,
+        action: 'CREATE',
+        status: 'IN_PROGRESS',
+        reason: '',
+        traversal: null,
+        engineId: null,
+      })),
+    );
+    expect(events.map((e) => e.resourceName)).toEqual(Array.from({ length: 450 }, (_, i) => `r${i}`));
+    const stored = await store.listEvents({ stackId: 's' });
+    expect(stored.map((e) => [e.id, e.resourceName])).toEqual(events.map((e) => [e.id, e.resourceName]));
     await store.close();
   });
 });

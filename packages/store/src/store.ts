@@ -354,6 +354,51 @@ export class Store {
     return { ...r, id: Number(inserted.id), createdAt: t, updatedAt: t };
   }
 
+  /** Inserts many resources with few statements; returns them with their ids, in order. */
+  async insertResources(rs: NewResource[]): Promise<ResourceRecord[]> {
+    const out: ResourceRecord[] = [];
+    for (let i = 0; i < rs.length; i += 50) {
+      const chunk = rs.slice(i, i + 50);
+      const t = now();
+      const rows = chunk.map((r) => ({
+        stack_id: r.stackId,
+        name: r.name,
+        type: r.type,
+        physical_id: r.physicalId,
+        action: r.action,
+        status: r.status,
+        status_reason: r.statusReason,
+        attributes: json(r.attributes),
+        properties: json(r.properties),
+        definition: json(r.definition),
+        requires: json(r.requires),
+        generation: r.generation,
+        client_token: r.clientToken,
+        replaced_by: r.replacedBy,
+        engine_id: r.engineId,
+        created_at: t,
+        updated_at: t,
+      }));
+      // The rows of one insert get increasing ids in row order.
+      const ids = (await this.q.insertInto('resources').values(rows).returning('id').execute())
+        .map((r) => Number(r.id))
+        .sort((a, b) => a - b);
+      chunk.forEach((r, k) => out.push({ ...r, id: ids[k]!, createdAt: t, updatedAt: t }));
+    }
+    return out;
+  }
+
+  /** Applies one patch to many resources. */
+  async updateResources(ids: number[], patch: ResourcePatch): Promise<void> {
+    for (let i = 0; i < ids.length; i += 500) {
+      await this.q
+        .updateTable('resources')
+        .set(resourcePatchToRow(patch))
+        .where('id', 'in', ids.slice(i, i + 500))
+        .execute();
+    }
+  }
+
   async updateResource(id: number, patch: ResourcePatch): Promise<void> {
     await this.q.updateTable('resources').set(resourcePatchToRow(patch)).where('id', '=', id).execute();
   }
@@ -384,6 +429,31 @@ export class Store {
     };
     const inserted = await this.q.insertInto('events').values(row).returning('id').executeTakeFirstOrThrow();
     return { ...e, id: Number(inserted.id), time: row.time };
+  }
+
+  /** Appends many events with few statements; ids increase in the order given. */
+  async appendEvents(events: NewEvent[]): Promise<EventRecord[]> {
+    const out: EventRecord[] = [];
+    for (let i = 0; i < events.length; i += 200) {
+      const chunk = events.slice(i, i + 200);
+      const t = now();
+      const rows = chunk.map((e) => ({
+        stack_id: e.stackId,
+        stack_name: e.stackName,
+        resource_name: e.resourceName,
+        resource_type: e.resourceType,
+        physical_id: e.physicalId,
+        action: e.action,
+        status: e.status,
+        reason: e.reason,
+        traversal: e.traversal,
+        engine_id: e.engineId,
+        time: e.time ?? t,
+      }));
+      const ids = (await this.q.insertInto('events').values(rows).returning('id').execute()).map((r) => Number(r.id)).sort((a, b) => a - b);
+      chunk.forEach((e, k) => out.push({ ...e, id: ids[k]!, time: rows[k]!.time }));
+    }
+    return out;
   }
 
   async listEvents(

@@ -20,7 +20,8 @@ export interface Harness {
 export async function harness(options: { allowLocalScripts?: boolean; store?: Store; signalBaseUrl?: string } = {}): Promise<Harness> {
   const store = options.store ?? (await openMemoryStore());
   const providers = createProviders({ store, allowLocalScripts: options.allowLocalScripts ?? false });
-  const engine = new Engine({ store, providers, ...(options.signalBaseUrl ? { signalBaseUrl: options.signalBaseUrl } : {}) });
+  // Port 9 (discard) is closed here: signals the simulated servers POST fall back to in-process delivery.
+  const engine = new Engine({ store, providers, signalBaseUrl: options.signalBaseUrl ?? 'http://127.0.0.1:9' });
   return {
     store,
     engine,

@@ -1,0 +1,86 @@
+// bench/engine: how fast the engine creates and deletes stacks of N
+// resources, on the real on-disk store. Prints one JSON line per case;
+// never fails on time.
+//   npm run bench:engine -- fan:1000 chain:30 layers:1000
+//   npm run bench:engine -- --wait 0.5 layers:100 fan:100
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Engine } from '@hearth/engine';
+import { createProviders } from '@hearth/resources';
+import { openSqliteStore } from '@hearth/store';
+import { criticalPathLength, shapeTemplate, type Shape } from './shapes.ts';
+
+const SHAPES: readonly Shape[] = ['fan', 'chain', 'layers'];
+
+function parseArgs(argv: string[]): { wait: number; cases: Array<{ shape: Shape; n: number }> } {
+  let wait = 0;
+  const cases: Array<{ shape: Shape; n: number }> = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--wait') {
+      wait = Number(argv[++i]);
+      continue;
+    }
+    const [shape, count] = arg.split(':');
+    if (!SHAPES.includes(shape as Shape) || !Number.isInteger(Number(count)) || Number(count) < 1) {
+      console.error(`bench/engine: "${arg}" is not a case; write SHAPE:N with SHAPE one of ${SHAPES.join(', ')}`);
+      process.exit(2);
+    }
+    cases.push({ shape: shape as Shape, n: Number(count) });
+  }
+  if (!cases.length) cases.push({ shape: 'fan', n: 1000 }, { shape: 'chain', n: 30 }, { shape: 'layers', n: 1000 });
+  return { wait, cases };
+}
+
+async function runCase(shape: Shape, n: number, wait: number): Promise<Record<string, number | string>> {
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-engine-'));
+  const store = await openSqliteStore(dir);
+  try {
+    const engine = new Engine({ store, providers: createProviders({ store }) });
+    const template = shapeTemplate(shape, n, wait);
+    const t0 = performance.now();
+    const created = await engine.wait((await engine.createStack({ name: `${shape}-${n}`, template })).id);
+    const t1 = performance.now();
+    if (created.status !== 'COMPLETE') throw new Error(`create ended ${created.action}_${created.status}: ${created.statusReason}`);
+    const deleted = await engine.wait((await engine.deleteStack(created.id)).id);
+    const t2 = performance.now();
+    if (deleted.status !== 'COMPLETE') throw new Error(`delete ended ${deleted.action}_${deleted.status}: ${deleted.statusReason}`);
+    const events = (await store.listEvents({ stackId: created.id })).length;
+    return {
+      shape,
+      n,
+      wait_secs: wait,
+      create_s: round(t1 - t0),
+      delete_s: round(t2 - t1),
+      critical_path_s: criticalPathLength(shape, n) * wait,
+      events,
+      store: 'sqlite',
+    };
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const round = (ms: number) => Math.round(ms) / 1000;
+
+const self = fileURLToPath(import.meta.url);
+const { wait, cases } = parseArgs(process.argv.slice(2));
+if (process.env.HEARTH_BENCH_CASE) {
+  const [shape, n] = process.env.HEARTH_BENCH_CASE.split(':') as [Shape, string];
+  const result = await runCase(shape, Number(n), wait);
+  console.log(JSON.stringify({ ...result, peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }));
+} else {
+  for (const c of cases) {
+    // Each case in its own process, so that its peak memory is its own.
+    const run = spawnSync(process.execPath, [...process.execArgv, self, '--wait', String(wait)], {
+      env: { ...process.env, HEARTH_BENCH_CASE: `${c.shape}:${c.n}` },
+      encoding: 'utf8',
+    });
+    process.stdout.write(run.stdout);
+    if (run.status !== 0) process.stderr.write(run.stderr);
+  }
+}

@@ -1,0 +1,101 @@
+// Writes state changes with their events, then publishes the events. Changes
+// made in the same turn of the event loop share one transaction (a group
+// commit), and alike changes share statements: a thousand resources starting
+// at once cost one commit and two statements, not a thousand of each. An
+// event is still published only after it is in the store.
+import type { EventRecord, NewEvent, ResourcePatch, StackPatch, Store } from '@hearth/store';
+
+export interface StateChange {
+  resource?: { id: number; patch: ResourcePatch; remove?: boolean };
+  stack?: { id: string; patch: StackPatch };
+  event: NewEvent;
+}
+
+interface Pending {
+  change: StateChange;
+  resolve: (event: EventRecord) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Applies the changes' row updates in order, sharing a statement among equal consecutive patches. */
+async function applyRows(tx: Store, changes: StateChange[]): Promise<void> {
+  let groups = new Map<string, { patch: ResourcePatch; ids: number[] }>();
+  let touched = new Set<number>();
+  const flushGroups = async () => {
+    for (const g of groups.values()) await tx.updateResources(g.ids, g.patch);
+    groups = new Map();
+    touched = new Set();
+  };
+  for (const change of changes) {
+    const r = change.resource;
+    if (r) {
+      // A second change to the same row in this batch must come after the first.
+      if (touched.has(r.id)) await flushGroups();
+      touched.add(r.id);
+      if (r.remove) await tx.deleteResource(r.id);
+      else {
+        const key = JSON.stringify(r.patch);
+        const group = groups.get(key);
+        if (group) group.ids.push(r.id);
+        else groups.set(key, { patch: r.patch, ids: [r.id] });
+      }
+    }
+    if (change.stack) await tx.updateStack(change.stack.id, change.stack.patch);
+  }
+  await flushGroups();
+}
+
+export class StateWriter {
+  private queue: Pending[] = [];
+  private flushing = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly publish: (event: EventRecord) => void,
+  ) {}
+
+  /** Writes the change in the next group commit; resolves with its event once stored and published. */
+  write(change: StateChange): Promise<EventRecord> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ change, resolve, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.queue;
+    this.queue = [];
+    try {
+      const events = await this.store.transaction(async (tx) => {
+        await applyRows(
+          tx,
+          batch.map((p) => p.change),
+        );
+        return tx.appendEvents(batch.map((p) => p.change.event));
+      });
+      events.forEach((event, i) => {
+        this.publish(event);
+        batch[i]!.resolve(event);
+      });
+    } catch {
+      // One bad write must not take the others with it: each again, alone.
+      for (const item of batch) {
+        try {
+          const [event] = await this.store.transaction(async (tx) => {
+            await applyRows(tx, [item.change]);
+            return tx.appendEvents([item.change.event]);
+          });
+          this.publish(event!);
+          item.resolve(event!);
+        } catch (error) {
+          item.reject(error);
+        }
+      }
+    }
+    if (this.queue.length) setImmediate(() => void this.flush());
+    else this.flushing = false;
+  }
+}
