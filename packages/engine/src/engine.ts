@@ -43,7 +43,20 @@ export interface StackOptions {
   simulation?: ValueMap;
   /** The stack this one is nested in. */
   parentStack?: string;
+  /** How deep in nested stacks this one is (0 for a stack a user made). */
+  nestingDepth?: number;
 }
+
+export interface EngineLimits {
+  /** Resources one stack may have (Heat: max_resources_per_stack). */
+  maxResourcesPerStack: number;
+  /** How deep nested stacks may go (Heat: max_nested_stack_depth). */
+  maxNestingDepth: number;
+  /** Operations (create, update, delete, check) running at once on user stacks. */
+  maxConcurrentOperations: number;
+}
+
+export const DEFAULT_LIMITS: EngineLimits = { maxResourcesPerStack: 5000, maxNestingDepth: 5, maxConcurrentOperations: 50 };
 
 export interface StackInput {
   name: string;
@@ -57,7 +70,7 @@ export interface StackInput {
 export class EngineError extends Error {
   constructor(
     message: string,
-    readonly code: 'NOT_FOUND' | 'IN_PROGRESS' | 'TEMPLATE_INVALID' | 'CONFLICT' | 'INVALID',
+    readonly code: 'NOT_FOUND' | 'IN_PROGRESS' | 'TEMPLATE_INVALID' | 'CONFLICT' | 'INVALID' | 'LIMIT',
     readonly diagnostics: Diagnostic[] = [],
   ) {
     super(message);
@@ -72,6 +85,7 @@ export interface EngineOptions {
   signalBaseUrl?: string;
   /** Resources acting at once in one stack (default: no limit). */
   concurrency?: number;
+  limits?: Partial<EngineLimits>;
 }
 
 type Kind = 'CREATE' | 'UPDATE' | 'DELETE' | 'ROLLBACK' | 'CHECK';
@@ -101,6 +115,11 @@ function toJson(v: Value): JsonValue {
   return JSON.parse(JSON.stringify(v ?? null)) as JsonValue;
 }
 
+/** A nested stack's failure, as its parent resource reports it (without repeating "Resource CREATE failed"). */
+function nestedReason(reason: string): string {
+  return reason.replace(/^Resource [A-Z]+ failed: /, '');
+}
+
 function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
@@ -116,6 +135,7 @@ export class Engine {
   readonly services: EngineServices;
   private readonly concurrency: number | undefined;
   private readonly writer: StateWriter;
+  readonly limits: EngineLimits;
 
   constructor(options: EngineOptions) {
     this.store = options.store;
@@ -123,6 +143,7 @@ export class Engine {
     this.bus = options.bus ?? new EventBus();
     this.engineId = options.engineId ?? `engine-${randomUUID().slice(0, 8)}`;
     this.concurrency = options.concurrency;
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.writer = new StateWriter(this.store, (event) => this.bus.publish(event));
     const signalBaseUrl = options.signalBaseUrl ?? 'http://127.0.0.1:8080';
     this.services = {
@@ -190,7 +211,26 @@ export class Engine {
   }
 
   /** The checks Heat makes before it runs a template: valid, every parameter has a value, every type can run. */
+  /** Refuses a new operation on a user's stack when the engine already runs as many as it allows. */
+  private checkCapacity(options: StackOptions): void {
+    if (options.parentStack) return;
+    const running = [...this.operations.values()].filter((o) => !(o.stack.options as StackOptions).parentStack).length;
+    if (running >= this.limits.maxConcurrentOperations) {
+      throw new EngineError(
+        `Hearth is already running ${running} stack operations, the most it runs at once; try again when one has finished.`,
+        'LIMIT',
+      );
+    }
+  }
+
   private ready(analysis: Analysis): void {
+    const count = analysis.resources.filter((r) => r.enabled).length;
+    if (count > this.limits.maxResourcesPerStack) {
+      throw new EngineError(
+        `The template has ${count} resources; a stack may have at most ${this.limits.maxResourcesPerStack}. Split it into nested stacks.`,
+        'LIMIT',
+      );
+    }
     const problems: Diagnostic[] = analysis.diagnostics.filter((d) => d.severity === 'error');
     if (!problems.length) {
       for (const p of analysis.parameters) {
@@ -368,6 +408,7 @@ export class Engine {
   }
 
   async createStack(input: StackInput): Promise<StackRecord> {
+    this.checkCapacity(input.options ?? {});
     const analysis = this.analyze(input);
     this.ready(analysis);
     const id = randomUUID();
@@ -634,6 +675,7 @@ export class Engine {
 
   async deleteStack(idOrName: string): Promise<StackRecord> {
     const stack = await this.getStack(idOrName);
+    this.checkCapacity(stack.options as StackOptions);
     const op = await this.begin(stack, 'DELETE');
     await this.setStackState(op, 'DELETE', 'IN_PROGRESS', REASON.stackStarted('DELETE'));
     this.launch(op, async () => {
@@ -682,6 +724,7 @@ export class Engine {
   async updateStack(idOrName: string, input: Omit<StackInput, 'name'> & { name?: string }): Promise<{ stack: StackRecord; plan: Plan }> {
     const stack = await this.getStack(idOrName);
     const full: StackInput = { ...input, name: stack.name, options: { ...(stack.options as StackOptions), ...(input.options ?? {}) } };
+    this.checkCapacity(full.options ?? {});
     const analysis = this.analyze(full);
     this.ready(analysis);
     const op = await this.begin(stack, 'UPDATE');
@@ -861,6 +904,7 @@ export class Engine {
 
   async checkStack(idOrName: string): Promise<StackRecord> {
     const stack = await this.getStack(idOrName);
+    this.checkCapacity(stack.options as StackOptions);
     const op = await this.begin(stack, 'CHECK');
     await this.setStackState(op, 'CHECK', 'IN_PROGRESS', REASON.stackStarted('CHECK'));
     this.launch(op, async () => {
@@ -890,11 +934,16 @@ export class Engine {
   // ------------------------------------------------------------ nested stacks
 
   private async runNested(existing: string | null, request: NestedRequest): Promise<NestedResult> {
+    const parentOptions = (request.parent.options ?? {}) as StackOptions;
     const options: StackOptions = {
-      ...((request.parent.options ?? {}) as StackOptions),
+      ...parentOptions,
       parentStack: request.parent.id,
+      nestingDepth: (parentOptions.nestingDepth ?? 0) + 1,
       disableRollback: true,
     };
+    if (options.nestingDepth! > this.limits.maxNestingDepth) {
+      throw new ResourceFailure(`Recursion depth exceeds ${this.limits.maxNestingDepth}.`, 'StackValidationFailed');
+    }
     // The nested stack sees its parent's environment (registry, parameter_defaults) and files.
     const parent = await this.store.getStack(request.parent.id);
     const environment = parent?.environment ?? '';
@@ -924,7 +973,7 @@ export class Engine {
     request.signal.addEventListener('abort', abort, { once: true });
     try {
       const done = await this.wait(stack.id);
-      if (done.status !== 'COMPLETE') throw new ResourceFailure(`nested stack ${done.name}: ${done.statusReason}`);
+      if (done.status !== 'COMPLETE') throw new ResourceFailure(nestedReason(done.statusReason), 'NestedStackFailed');
       return { stackId: stack.id, outputs: done.outputs as ValueMap };
     } finally {
       request.signal.removeEventListener('abort', abort);

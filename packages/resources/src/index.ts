@@ -2,5 +2,5 @@
 export { createProviders, type RegistryOptions } from './registry.ts';
 export { SimulatedCloud, SIMULATED } from './cloud.ts';
 export { settingsOf, type SimulationSettings } from './simulation.ts';
-export { LOCAL_SCRIPT, LOCAL_SCRIPT_REFUSED } from './local-script.ts';
+export { LOCAL_SCRIPT, LOCAL_SCRIPT_REFUSED, localScriptSchema } from './local-script.ts';
 export { handleAttributes } from './heat.ts';

@@ -52,8 +52,8 @@ describe('examples/sql-server-cluster.yaml', () => {
     before('node2_sql', 'node2_alwayson');
     before('node1_alwayson', 'primary_replica');
     before('primary_replica', 'node1_replica');
-    // The wait condition completed only once the primary replica signalled it.
-    expect(completed.get('ag_ready')!.id).toBeGreaterThan(completed.get('primary_replica')!.id);
+    // The wait condition completed only once the primary replica's script signalled it.
+    expect(completed.get('ag_ready')!.id).toBeGreaterThan(started.get('primary_replica')!.id);
     before('ag_ready', 'node2_replica');
 
     // The replicas received the master's outputs.

@@ -121,6 +121,12 @@ const migrationsFor = (dialect: Dialect): Record<string, Migration> => ({
         .execute();
     },
   },
+  '002-resources-by-physical-id': {
+    async up(db: Kysely<unknown>) {
+      // The signal endpoint finds a wait condition handle by its physical id.
+      await db.schema.createIndex('resources_physical_id').on('resources').column('physical_id').execute();
+    },
+  },
 });
 
 class InCodeMigrations implements MigrationProvider {

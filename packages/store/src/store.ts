@@ -354,6 +354,12 @@ export class Store {
     return { ...r, id: Number(inserted.id), createdAt: t, updatedAt: t };
   }
 
+  /** The live resources that have this physical id (a wait condition handle, for its signal endpoint). */
+  async resourcesByPhysicalId(physicalId: string): Promise<ResourceRecord[]> {
+    const rows = await this.q.selectFrom('resources').selectAll().where('physical_id', '=', physicalId).execute();
+    return rows.map((row) => resourceFromRow(row as ResourceRow));
+  }
+
   /** Inserts many resources with few statements; returns them with their ids, in order. */
   async insertResources(rs: NewResource[]): Promise<ResourceRecord[]> {
     const out: ResourceRecord[] = [];

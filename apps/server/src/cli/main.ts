@@ -1,13 +1,43 @@
 // The `hearth` command line: one verb per job, each in its own module.
 import { processIO, UsageError, type CliIO } from './io.ts';
+import { exportCommand, EXPORT_USAGE } from './export.ts';
 import { schemaCommand, SCHEMA_USAGE } from './schema.ts';
+import { serveCommand, SERVE_USAGE } from './serve.ts';
+import {
+  cancelCommand,
+  CANCEL_USAGE,
+  deleteCommand,
+  DELETE_USAGE,
+  deployCommand,
+  DEPLOY_USAGE,
+  eventsCommand,
+  EVENTS_USAGE,
+  outputsCommand,
+  OUTPUTS_USAGE,
+  planCommand,
+  PLAN_USAGE,
+  updateCommand,
+  UPDATE_USAGE,
+} from './stacks.ts';
 import { validateCommand, VALIDATE_USAGE } from './validate.ts';
 
 const USAGE = `Usage: hearth <command> [options]
 
 Commands:
   validate   check templates as Heat does and derive their dependency graph
+  plan       show what deploying a template would do (to a new or existing stack)
+  deploy     create a stack from a template (--watch to follow it live)
+  update     update a stack to a new template, after showing the plan
+  delete     delete a stack
+  cancel     cancel the update in progress on a stack
+  events     list a stack's events (--follow to stream them)
+  outputs    show a stack's outputs
+  export     write a design or a stack's template, environment, layout and files
   schema     print the JSON Schema of HOT templates, for editors
+  serve      run the Hearth server (designer, API, signal endpoints)
+
+Commands that talk to a server take --server URL (default http://127.0.0.1:8080)
+and --token TOKEN (needed when the server listens beyond loopback).
 
 Run "hearth <command> --help" for the options of a command.`;
 
@@ -15,7 +45,16 @@ type Command = (argv: string[], io: CliIO) => number | Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; usage: string }> = {
   validate: { run: validateCommand, usage: VALIDATE_USAGE },
+  plan: { run: planCommand, usage: PLAN_USAGE },
+  deploy: { run: deployCommand, usage: DEPLOY_USAGE },
+  update: { run: updateCommand, usage: UPDATE_USAGE },
+  delete: { run: deleteCommand, usage: DELETE_USAGE },
+  cancel: { run: cancelCommand, usage: CANCEL_USAGE },
+  events: { run: eventsCommand, usage: EVENTS_USAGE },
+  outputs: { run: outputsCommand, usage: OUTPUTS_USAGE },
+  export: { run: exportCommand, usage: EXPORT_USAGE },
   schema: { run: schemaCommand, usage: SCHEMA_USAGE },
+  serve: { run: serveCommand, usage: SERVE_USAGE },
 };
 
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {

@@ -1,0 +1,46 @@
+// Designs: a user's template, environment, layout and files, kept in the store.
+import { randomUUID } from 'node:crypto';
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import type { JsonValue } from '@hearth/store';
+import { checkSizes } from './inputs.ts';
+import { procedure, router } from './trpc.ts';
+
+const designName = z.string().trim().min(1, 'A design needs a name.').max(200);
+
+export const designsRouter = router({
+  list: procedure.query(({ ctx }) => ctx.services.store.listDesigns()),
+
+  get: procedure.input(z.object({ design: z.string().min(1).max(255) })).query(async ({ ctx, input }) => {
+    const design = await ctx.services.store.getDesign(input.design);
+    if (!design) throw new TRPCError({ code: 'NOT_FOUND', message: `There is no design ${input.design}.` });
+    return design;
+  }),
+
+  save: procedure
+    .input(
+      z.object({
+        id: z.string().uuid().optional(),
+        name: designName,
+        template: z.string(),
+        environment: z.string().default(''),
+        /** Node positions and viewport: not part of HOT, kept beside it. */
+        layout: z.json().default({}),
+        files: z.record(z.string(), z.string()).default({}),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      checkSizes(ctx.services, input);
+      return ctx.services.store.saveDesign({ ...input, id: input.id ?? randomUUID(), layout: input.layout as JsonValue });
+    }),
+
+  rename: procedure.input(z.object({ id: z.string().min(1), name: designName })).mutation(async ({ ctx, input }) => {
+    await ctx.services.store.renameDesign(input.id, input.name);
+    return { ok: true as const };
+  }),
+
+  delete: procedure.input(z.object({ id: z.string().min(1) })).mutation(async ({ ctx, input }) => {
+    await ctx.services.store.deleteDesign(input.id);
+    return { ok: true as const };
+  }),
+});

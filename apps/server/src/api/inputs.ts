@@ -1,0 +1,60 @@
+// The shapes the API accepts, checked at the boundary.
+import { z } from 'zod';
+import type { HearthServices } from './services.ts';
+import { tooLarge } from './trpc.ts';
+
+export const stackName = z
+  .string()
+  .regex(
+    /^[A-Za-z][A-Za-z0-9_.-]{0,254}$/,
+    'A stack name starts with a letter and has only letters, digits, "_", "-" and "." (at most 255).',
+  );
+
+export const stackRef = z.string().min(1).max(255);
+
+const json = z.json();
+
+export const templateInput = z.object({
+  template: z.string(),
+  environment: z.string().optional(),
+  parameters: z.record(z.string(), json).optional(),
+  /** Files the template refers to (nested templates, get_file), by the path it uses. */
+  files: z.record(z.string(), z.string()).optional(),
+});
+
+export type TemplateInput = z.infer<typeof templateInput>;
+
+export const simulationInput = z
+  .object({
+    latency: z.number().min(0).max(3600).optional(),
+    latencyByType: z.record(z.string(), z.number().min(0).max(3600)).optional(),
+    fail: z.array(z.string()).optional(),
+    failOn: z.array(z.enum(['create', 'update', 'delete', 'check'])).optional(),
+    failProbability: z.number().min(0).max(1).optional(),
+    hang: z.array(z.string()).optional(),
+    seed: z.number().int().optional(),
+  })
+  .strict();
+
+export const stackOptions = z
+  .object({
+    disableRollback: z.boolean().optional(),
+    timeoutMins: z.number().positive().max(10080).optional(),
+    simulation: simulationInput.optional(),
+  })
+  .strict();
+
+/** Refuses texts larger than the server allows, naming which one. */
+export function checkSizes(services: HearthServices, input: Partial<TemplateInput>): void {
+  const { maxTemplateBytes, maxFiles } = services.limits;
+  const check = (what: string, text: string | undefined) => {
+    if (text !== undefined && Buffer.byteLength(text) > maxTemplateBytes) {
+      throw tooLarge(`${what} is ${Buffer.byteLength(text)} bytes; this server accepts at most ${maxTemplateBytes}.`);
+    }
+  };
+  check('The template', input.template);
+  check('The environment', input.environment);
+  const files = Object.entries(input.files ?? {});
+  if (files.length > maxFiles) throw tooLarge(`The request carries ${files.length} files; this server accepts at most ${maxFiles}.`);
+  for (const [path, text] of files) check(`The file ${path}`, text);
+}

@@ -1,0 +1,25 @@
+// What the API procedures work with: one store, one engine, the providers.
+import type { Engine } from '@hearth/engine';
+import type { SimulatedCloud } from '@hearth/resources';
+import type { Store } from '@hearth/store';
+
+export interface ApiLimits {
+  /** Bytes of template text (each template and each file). */
+  maxTemplateBytes: number;
+  /** Files one request may carry (nested templates, get_file). */
+  maxFiles: number;
+}
+
+export const DEFAULT_API_LIMITS: ApiLimits = { maxTemplateBytes: 2 * 1024 * 1024, maxFiles: 200 };
+
+export interface HearthServices {
+  store: Store;
+  engine: Engine;
+  cloud: SimulatedCloud;
+  limits: ApiLimits;
+  allowLocalScripts: boolean;
+}
+
+export interface ApiContext {
+  services: HearthServices;
+}

@@ -1,0 +1,187 @@
+// Stacks: create, update, delete, cancel, check, list, show, outputs, events,
+// and a live event stream that resumes from an event id.
+import { tracked, TRPCError } from '@trpc/server';
+import type { StackOptions } from '@hearth/engine';
+import type { EventRecord, ResourceRecord, StackRecord } from '@hearth/store';
+import type { Value } from '@hearth/template';
+import { z } from 'zod';
+import { checkSizes, stackName, stackOptions, stackRef, templateInput } from './inputs.ts';
+import type { HearthServices } from './services.ts';
+import { procedure, router } from './trpc.ts';
+
+export function stackSummary(s: StackRecord) {
+  const options = s.options as StackOptions;
+  return {
+    id: s.id,
+    name: s.name,
+    action: s.action,
+    status: s.status,
+    statusReason: s.statusReason,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+    parentStack: options.parentStack ?? null,
+    inProgress: s.currentTraversal !== null,
+  };
+}
+
+function resourceView(r: ResourceRecord) {
+  return {
+    name: r.name,
+    type: r.type,
+    physicalId: r.physicalId,
+    action: r.action,
+    status: r.status,
+    statusReason: r.statusReason,
+    attributes: r.attributes,
+    requires: r.requires,
+    generation: r.generation,
+    updatedAt: r.updatedAt,
+    /** OpenStack types run on Hearth's simulated cloud: nothing exists in a real one. */
+    simulated: r.type.startsWith('OS::') && !r.type.startsWith('OS::Heat::'),
+  };
+}
+
+async function findStack(services: HearthServices, ref: string): Promise<StackRecord> {
+  return services.engine.getStack(ref);
+}
+
+const eventsPage = z.object({
+  stack: stackRef,
+  afterId: z.number().int().min(0).optional(),
+  beforeId: z.number().int().min(1).optional(),
+  limit: z.number().int().min(1).max(1000).default(200),
+  newestFirst: z.boolean().default(false),
+});
+
+export const stacksRouter = router({
+  list: procedure
+    .input(z.object({ includeNested: z.boolean().default(false) }).default({ includeNested: false }))
+    .query(async ({ ctx, input }) => {
+      const stacks = await ctx.services.store.listStacks();
+      return stacks.map(stackSummary).filter((s) => input.includeNested || s.parentStack === null);
+    }),
+
+  get: procedure.input(z.object({ stack: stackRef })).query(async ({ ctx, input }) => {
+    const stack = await findStack(ctx.services, input.stack);
+    const resources = (await ctx.services.engine.resources(stack.id)).filter((r) => r.replacedBy === null);
+    return {
+      ...stackSummary(stack),
+      template: stack.template,
+      environment: stack.environment,
+      parameters: stack.parameters,
+      files: stack.files,
+      options: stack.options,
+      outputs: stack.outputs,
+      resources: resources.map(resourceView),
+    };
+  }),
+
+  outputs: procedure.input(z.object({ stack: stackRef })).query(async ({ ctx, input }) => {
+    const stack = await findStack(ctx.services, input.stack);
+    return { stack: stack.name, status: `${stack.action}_${stack.status}`, outputs: stack.outputs };
+  }),
+
+  create: procedure.input(templateInput.extend({ name: stackName, options: stackOptions.default({}) })).mutation(async ({ ctx, input }) => {
+    checkSizes(ctx.services, input);
+    const stack = await ctx.services.engine.createStack({ ...input, parameters: input.parameters as Record<string, Value> | undefined });
+    return stackSummary(stack);
+  }),
+
+  update: procedure
+    .input(
+      templateInput.extend({
+        stack: stackRef,
+        options: stackOptions.optional(),
+        /** The stack's updatedAt when the plan was shown: refuse if it changed since. */
+        planBasedOn: z.string().optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      checkSizes(ctx.services, input);
+      const { stack: ref, planBasedOn, ...rest } = input;
+      if (planBasedOn) {
+        const current = await findStack(ctx.services, ref);
+        if (current.updatedAt !== planBasedOn) {
+          throw new TRPCError({
+            code: 'CONFLICT',
+            message: `Stack ${current.name} changed since the plan was made (it is ${current.action}_${current.status}); plan again.`,
+          });
+        }
+      }
+      const { stack, plan } = await ctx.services.engine.updateStack(ref, {
+        ...rest,
+        parameters: rest.parameters as Record<string, Value> | undefined,
+      });
+      return { stack: stackSummary(stack), plan };
+    }),
+
+  delete: procedure
+    .input(z.object({ stack: stackRef }))
+    .mutation(async ({ ctx, input }) => stackSummary(await ctx.services.engine.deleteStack(input.stack))),
+
+  cancel: procedure
+    .input(z.object({ stack: stackRef }))
+    .mutation(async ({ ctx, input }) => stackSummary(await ctx.services.engine.cancelUpdate(input.stack))),
+
+  check: procedure
+    .input(z.object({ stack: stackRef }))
+    .mutation(async ({ ctx, input }) => stackSummary(await ctx.services.engine.checkStack(input.stack))),
+
+  events: procedure.input(eventsPage).query(async ({ ctx, input }) => {
+    const stack = await findStack(ctx.services, input.stack);
+    const events = await ctx.services.store.listEvents({
+      stackId: stack.id,
+      ...(input.afterId !== undefined ? { afterId: input.afterId } : {}),
+      ...(input.beforeId !== undefined ? { beforeId: input.beforeId } : {}),
+      limit: input.limit,
+      newestFirst: input.newestFirst,
+    });
+    return { events, more: events.length === input.limit };
+  }),
+
+  /**
+   * Every event from `lastEventId` on (all of them when absent), then live
+   * ones as they happen. Each carries its id, so a client that reconnects
+   * resumes where it was: nothing lost, nothing repeated.
+   */
+  watch: procedure
+    .input(z.object({ stack: stackRef.optional(), lastEventId: z.string().regex(/^\d+$/).nullish() }))
+    .subscription(async function* ({ ctx, input, signal }) {
+      const { store, engine } = ctx.services;
+      const stackId = input.stack ? (await findStack(ctx.services, input.stack)).id : undefined;
+      const live: EventRecord[] = [];
+      let wake: (() => void) | null = null;
+      // Listen first, then replay: events that happen during the replay wait in `live`.
+      const unsubscribe = engine.bus.subscribe((event) => {
+        if (stackId !== undefined && event.stackId !== stackId) return;
+        live.push(event);
+        wake?.();
+      });
+      try {
+        let last = Number(input.lastEventId ?? 0);
+        for (;;) {
+          const page = await store.listEvents({ ...(stackId !== undefined ? { stackId } : {}), afterId: last, limit: 500 });
+          for (const event of page) {
+            last = event.id;
+            yield tracked(String(event.id), event);
+          }
+          if (page.length < 500) break;
+        }
+        while (!signal?.aborted) {
+          while (live.length) {
+            const event = live.shift()!;
+            if (event.id <= last) continue;
+            last = event.id;
+            yield tracked(String(event.id), event);
+          }
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            signal?.addEventListener('abort', () => resolve(), { once: true });
+          });
+          wake = null;
+        }
+      } finally {
+        unsubscribe();
+      }
+    }),
+});

@@ -1,0 +1,66 @@
+// `hearth serve`: the web app, the API and the signal endpoints in one process.
+import { parseArgs } from 'node:util';
+import { startServer } from '../http/server.ts';
+import type { CliIO } from './io.ts';
+import { UsageError } from './io.ts';
+
+export const SERVE_USAGE = `Usage: hearth serve [--host HOST] [--port PORT] [--data DIR] [--allow-local-scripts]
+
+Serves Hearth: the designer, the API and the wait condition signal endpoints.
+
+  --host HOST             address to listen on (default: $HOST or 127.0.0.1). Off
+                          loopback every request needs the access token, which is
+                          made on first start, printed once, and kept in DIR/api-token
+  --port PORT             port (default: $PORT or 8080; 0 picks a free one)
+  --data DIR              where stacks, designs and events live (default:
+                          $HEARTH_DATA or ./.hearth-data)
+  --allow-local-scripts   let Hearth::Local::Script resources run commands on this
+                          machine (default: refused; also $HEARTH_ALLOW_LOCAL_SCRIPTS=1)`;
+
+export async function serveCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      data: { type: 'string' },
+      'allow-local-scripts': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return (io.out(SERVE_USAGE), 0);
+  const port = Number(values.port ?? process.env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port needs a port number, not "${values.port ?? process.env.PORT}"`);
+  const started = Date.now();
+  const server = await startServer({
+    host: values.host ?? process.env.HOST ?? '127.0.0.1',
+    port,
+    dataDir: values.data ?? process.env.HEARTH_DATA ?? '.hearth-data',
+    allowLocalScripts: values['allow-local-scripts'] || process.env.HEARTH_ALLOW_LOCAL_SCRIPTS === '1',
+  });
+  io.out(`Hearth is listening on ${server.url} (started in ${((Date.now() - started) / 1000).toFixed(1)}s)`);
+  io.out(`Data: ${server.dataDir}`);
+  io.out('OpenStack resources run on the simulated cloud: nothing is created in a real cloud.');
+  if (server.examplesAdded.length) io.out(`Examples added to your designs: ${server.examplesAdded.join(', ')}`);
+  if (server.recovered.length) io.out(`Stacks interrupted by the last stop, now marked failed: ${server.recovered.join(', ')}`);
+  if (server.token) {
+    io.out(
+      server.tokenCreated
+        ? `Access token (shown once; also in ${server.dataDir}/api-token): ${server.token}`
+        : `Access token: in ${server.dataDir}/api-token`,
+    );
+    io.out(`Open ${server.url}/?token=<token> in a browser; the command line takes --token.`);
+  }
+  if (values['allow-local-scripts'] || process.env.HEARTH_ALLOW_LOCAL_SCRIPTS === '1')
+    io.out('Local scripts are allowed: Hearth::Local::Script resources run commands on this machine.');
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      io.out('Hearth is stopping.');
+      void server.close().finally(resolve);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return 0;
+}

@@ -1,0 +1,148 @@
+// The command line against a real server started by the test.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../test-support/server.ts';
+import { main } from './main.ts';
+
+const repo = resolve(import.meta.dirname, '../../../..');
+let server: TestServer;
+let dir: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  dir = mkdtempSync(join(tmpdir(), 'hearth-cli-'));
+  writeFileSync(
+    join(dir, 'app.yaml'),
+    `heat_template_version: 2018-08-31
+parameters:
+  size: {type: number, default: 1}
+resources:
+  data: {type: disk.yaml, properties: {size: {get_param: size}}}
+  web: {type: OS::Nova::Server, properties: {image: img, flavor: small, user_data: {get_file: boot.sh}}}
+outputs:
+  volume: {value: {get_attr: [data, volume]}}
+  boot: {value: {get_attr: [web, show, user_data]}}
+`,
+  );
+  writeFileSync(
+    join(dir, 'disk.yaml'),
+    `heat_template_version: 2018-08-31
+parameters:
+  size: {type: number}
+resources:
+  vol: {type: OS::Cinder::Volume, properties: {size: {get_param: size}}}
+outputs:
+  volume: {value: {get_resource: vol}}
+`,
+  );
+  writeFileSync(join(dir, 'boot.sh'), '#!/bin/sh\necho booted\n');
+});
+
+afterAll(async () => {
+  await server.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function hearth(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main([...args, '--server', server.url], { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out, err };
+}
+
+describe('hearth against a server', () => {
+  it('deploys with --watch (nested templates and get_file sent along), shows outputs and events, updates, exports and deletes', async () => {
+    const deployed = await hearth('deploy', '--watch', 'app', join(dir, 'app.yaml'));
+    expect(deployed.err).toEqual([]);
+    expect(deployed.code).toBe(0);
+    expect(deployed.out.some((l) => /^\S+s\s+data\s+CREATE_COMPLETE/.test(l))).toBe(true);
+    expect(deployed.out.at(-1)).toMatch(/^Stack app CREATE_COMPLETE in [\d.]+s: 2 CREATE_COMPLETE$/);
+
+    const outputs = await hearth('outputs', '--format', 'json', 'app');
+    const parsed = JSON.parse(outputs.out[0]!) as { outputs: { volume: string; boot: string } };
+    expect(parsed.outputs.boot).toBe('#!/bin/sh\necho booted\n');
+    expect(parsed.outputs.volume).toMatch(/^[0-9a-f-]{36}$/);
+
+    const events = await hearth('events', 'app');
+    expect(events.out[0]).toMatch(/^\d+\t\S+\t\[stack app\]\tCREATE_IN_PROGRESS\tStack CREATE started$/);
+
+    const plan = await hearth('plan', '--stack', 'app', '-p', 'size=2', join(dir, 'app.yaml'));
+    expect(plan.code).toBe(0);
+    expect(plan.out.at(-1)).toBe('Plan: 0 to create, 1 to update, 0 to replace, 0 to delete (0 retained), 1 unchanged.');
+
+    const updated = await hearth('update', '--watch', '--format', 'json', '-p', 'size=2', 'app', join(dir, 'app.yaml'));
+    expect(updated.code).toBe(0);
+    const lines = updated.out.map((l) => JSON.parse(l) as { type: string; state?: string });
+    expect(lines[0]!.type).toBe('plan');
+    expect(lines.at(-1)).toMatchObject({ type: 'summary', state: 'UPDATE_COMPLETE' });
+
+    const out = join(dir, 'export');
+    const exported = await hearth('export', '--stack', '--out', out, 'app');
+    expect(exported.code).toBe(0);
+    expect(readFileSync(join(out, 'app.yaml'), 'utf8')).toBe(readFileSync(join(dir, 'app.yaml'), 'utf8'));
+    expect(readFileSync(join(out, 'disk.yaml'), 'utf8')).toBe(readFileSync(join(dir, 'disk.yaml'), 'utf8'));
+    expect(existsSync(join(out, 'boot.sh'))).toBe(true);
+
+    const deleted = await hearth('delete', '--watch', 'app');
+    expect(deleted.code).toBe(0);
+    expect(deleted.out.at(-1)).toMatch(/^Stack app DELETE_COMPLETE/);
+  });
+
+  it('exits 1 when the deployment fails, with the reason, and 1 with the server’s message for a refusal', async () => {
+    const failed = await hearth('deploy', '--watch', '--simulate-fail', 'web', 'bad', join(dir, 'app.yaml'));
+    expect(failed.code).toBe(1);
+    expect(failed.out.some((l) => /web\s+CREATE_FAILED\s+SimulatedFault: resources\.web: Simulated failure/.test(l))).toBe(true);
+    expect(failed.out.at(-2)).toMatch(/^Stack bad ROLLBACK_COMPLETE/);
+    const again = await hearth('deploy', 'bad', join(dir, 'app.yaml'));
+    expect(again.code).toBe(1);
+    expect(again.err[0]).toBe('hearth: CONFLICT: A stack named bad already exists.');
+    const missing = await hearth('outputs', 'nope');
+    expect(missing.err[0]).toBe('hearth: NOT_FOUND: There is no stack nope.');
+    const usage = await hearth('deploy', 'only-a-name');
+    expect(usage.code).toBe(2);
+  });
+
+  it('runs the built command line: serve, then deploy the example against it', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'hearth-serve-'));
+    const proc = spawn(process.execPath, [join(repo, 'apps/server/bin/hearth.mjs'), 'serve', '--port', '0', '--data', data], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const url = await new Promise<string>((resolveUrl, reject) => {
+        proc.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+        createInterface({ input: proc.stdout }).on('line', (line) => {
+          const m = /listening on (http:\/\/\S+)/.exec(line);
+          if (m) resolveUrl(m[1]!);
+        });
+      });
+      const cli = spawn(
+        process.execPath,
+        [
+          join(repo, 'apps/server/bin/hearth.mjs'),
+          'deploy',
+          '--watch',
+          '--server',
+          url,
+          'sql',
+          join(repo, 'examples/sql-server-cluster.yaml'),
+        ],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let output = '';
+      cli.stdout.on('data', (d: Buffer) => (output += d.toString()));
+      const code = await new Promise<number | null>((r) => cli.on('exit', r));
+      expect(output).toMatch(/Stack sql CREATE_COMPLETE in [\d.]+s: 40 CREATE_COMPLETE/);
+      expect(code).toBe(0);
+    } finally {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.on('exit', r));
+      rmSync(data, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

@@ -1,0 +1,269 @@
+// The stack verbs: plan, deploy, update, delete, cancel, events, outputs.
+import { parseArgs } from 'node:util';
+import type { CliIO } from './io.ts';
+import { UsageError } from './io.ts';
+import { connect, describeError, readTemplateBundle, SERVER_OPTIONS, SERVER_USAGE, type Client } from './remote.ts';
+import { parseParamArgs } from './validate.ts';
+import { lastEventId, watchStack } from './watch.ts';
+
+const TEMPLATE_OPTIONS = {
+  env: { type: 'string', short: 'e' },
+  param: { type: 'string', short: 'p', multiple: true, default: [] as string[] },
+  format: { type: 'string', short: 'f', default: 'text' },
+  help: { type: 'boolean', short: 'h', default: false },
+  ...SERVER_OPTIONS,
+} as const;
+
+const TEMPLATE_USAGE = `  -e, --env FILE          the environment file
+  -p, --param NAME=VALUE  a parameter value (repeat for more)
+  -f, --format FORMAT     text (default) or json
+${SERVER_USAGE}`;
+
+const RUN_USAGE = `      --watch             follow the operation live; exit 1 unless it completes
+      --disable-rollback  keep what a failed create made
+      --timeout MINUTES   fail the operation after this long
+      --simulate-latency SECONDS   how long each simulated cloud action takes
+      --simulate-fail RESOURCE     make this resource's action fail (repeat for more)`;
+
+export const PLAN_USAGE = `Usage: hearth plan [--stack NAME] [options] TEMPLATE
+
+Shows what deploying TEMPLATE would do: to a new stack, or to the existing
+stack NAME (create, update in place, replace, delete, unchanged; and why).
+
+      --stack NAME        plan an update of this stack
+${TEMPLATE_USAGE}`;
+
+export const DEPLOY_USAGE = `Usage: hearth deploy [options] NAME TEMPLATE
+
+Creates the stack NAME from TEMPLATE on the server.
+
+${RUN_USAGE}
+${TEMPLATE_USAGE}`;
+
+export const UPDATE_USAGE = `Usage: hearth update [options] NAME TEMPLATE
+
+Updates the stack NAME to TEMPLATE, following the plan it prints first.
+
+${RUN_USAGE}
+${TEMPLATE_USAGE}`;
+
+export const DELETE_USAGE = `Usage: hearth delete [--watch] [--format json] NAME
+
+${SERVER_USAGE}`;
+export const CANCEL_USAGE = `Usage: hearth cancel [--watch] [--format json] NAME
+
+Cancels the update in progress on stack NAME (it then rolls back).
+${SERVER_USAGE}`;
+export const EVENTS_USAGE = `Usage: hearth events [--after ID] [--limit N] [--follow] [--format json] NAME
+
+${SERVER_USAGE}`;
+export const OUTPUTS_USAGE = `Usage: hearth outputs [--format json] NAME
+
+${SERVER_USAGE}`;
+
+function format(value: string | undefined): 'json' | 'text' {
+  if (value !== 'json' && value !== 'text') throw new UsageError(`--format must be json or text, not "${value}"`);
+  return value;
+}
+
+/** Runs a call against the server; a refusal becomes a message and exit status 1. */
+async function guarded(io: CliIO, work: () => Promise<number>): Promise<number> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    io.err(`hearth: ${describeError(error)}`);
+    return 1;
+  }
+}
+
+type Plan = Awaited<ReturnType<Client['templates']['plan']['query']>>;
+
+function printPlan(io: CliIO, plan: Plan): void {
+  const symbols: Record<string, string> = { create: '+', update: '~', replace: '-/+', delete: '-', retain: '-', unchanged: ' ' };
+  for (const change of plan.changes) {
+    if (change.action === 'unchanged') continue;
+    io.out(`${(symbols[change.action] ?? '?').padStart(3)} ${change.resource} (${change.type}): ${change.action} — ${change.reason}`);
+    for (const c of change.changes)
+      io.out(
+        `      ${c.path}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}${c.forcesReplacement ? '  (forces replacement)' : ''}`,
+      );
+  }
+  const s = plan.summary;
+  io.out(
+    `Plan: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete + s.retain} to delete (${s.retain} retained), ${s.unchanged} unchanged.`,
+  );
+}
+
+export async function planCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { ...TEMPLATE_OPTIONS, stack: { type: 'string' } },
+  });
+  if (values.help) return (io.out(PLAN_USAGE), 0);
+  const fmt = format(values.format);
+  if (positionals.length !== 1) throw new UsageError('name one template');
+  const bundle = readTemplateBundle(positionals[0]!, values.env, parseParamArgs(values.param));
+  const client = connect(values);
+  return guarded(io, async () => {
+    const plan = await client.templates.plan.query({ ...bundle, ...(values.stack ? { stack: values.stack } : {}) });
+    if (fmt === 'json') io.out(JSON.stringify(plan));
+    else printPlan(io, plan);
+    return 0;
+  });
+}
+
+function runOptions(values: { 'disable-rollback'?: boolean; timeout?: string; 'simulate-latency'?: string; 'simulate-fail'?: string[] }) {
+  const simulation: { latency?: number; fail?: string[] } = {};
+  if (values['simulate-latency'] !== undefined) simulation.latency = Number(values['simulate-latency']);
+  if (values['simulate-fail']?.length) simulation.fail = values['simulate-fail'];
+  if (simulation.latency !== undefined && !(simulation.latency >= 0)) throw new UsageError('--simulate-latency needs a number of seconds');
+  const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
+  if (timeout !== undefined && !(timeout > 0)) throw new UsageError('--timeout needs a number of minutes');
+  return {
+    ...(values['disable-rollback'] ? { disableRollback: true } : {}),
+    ...(timeout !== undefined ? { timeoutMins: timeout } : {}),
+    ...(Object.keys(simulation).length ? { simulation } : {}),
+  };
+}
+
+const RUN_OPTIONS = {
+  watch: { type: 'boolean', short: 'w', default: false },
+  'disable-rollback': { type: 'boolean', default: false },
+  timeout: { type: 'string' },
+  'simulate-latency': { type: 'string' },
+  'simulate-fail': { type: 'string', multiple: true, default: [] as string[] },
+} as const;
+
+async function finish(
+  client: Client,
+  io: CliIO,
+  stack: string,
+  after: number | null,
+  expected: string,
+  watch: boolean,
+  json: boolean,
+  started: unknown,
+): Promise<number> {
+  if (!watch) {
+    io.out(json ? JSON.stringify(started) : `Stack ${stack}: ${expected} started.`);
+    return 0;
+  }
+  const result = await watchStack(client, io, stack, after, expected, json);
+  return result.ok ? 0 : 1;
+}
+
+export async function deployCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...TEMPLATE_OPTIONS, ...RUN_OPTIONS } });
+  if (values.help) return (io.out(DEPLOY_USAGE), 0);
+  const json = format(values.format) === 'json';
+  if (positionals.length !== 2) throw new UsageError('give the stack name and the template');
+  const [name, templatePath] = positionals as [string, string];
+  const bundle = readTemplateBundle(templatePath, values.env, parseParamArgs(values.param));
+  const options = runOptions(values);
+  const client = connect(values);
+  return guarded(io, async () => {
+    const stack = await client.stacks.create.mutate({ name, ...bundle, options });
+    return finish(client, io, name, null, 'CREATE', values.watch, json, stack);
+  });
+}
+
+export async function updateCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...TEMPLATE_OPTIONS, ...RUN_OPTIONS } });
+  if (values.help) return (io.out(UPDATE_USAGE), 0);
+  const json = format(values.format) === 'json';
+  if (positionals.length !== 2) throw new UsageError('give the stack name and the template');
+  const [name, templatePath] = positionals as [string, string];
+  const bundle = readTemplateBundle(templatePath, values.env, parseParamArgs(values.param));
+  const options = runOptions(values);
+  const client = connect(values);
+  return guarded(io, async () => {
+    const current = await client.stacks.get.query({ stack: name });
+    const after = await lastEventId(client, name);
+    const { plan, stack } = await client.stacks.update.mutate({ stack: name, ...bundle, options, planBasedOn: current.updatedAt });
+    if (json) io.out(JSON.stringify({ type: 'plan', ...plan }));
+    else printPlan(io, plan);
+    return finish(client, io, name, after, 'UPDATE', values.watch, json, stack);
+  });
+}
+
+const SIMPLE = {
+  watch: { type: 'boolean', short: 'w', default: false },
+  format: { type: 'string', short: 'f', default: 'text' },
+  help: { type: 'boolean', short: 'h', default: false },
+  ...SERVER_OPTIONS,
+} as const;
+
+export async function deleteCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: SIMPLE });
+  if (values.help) return (io.out(DELETE_USAGE), 0);
+  const json = format(values.format) === 'json';
+  if (positionals.length !== 1) throw new UsageError('name the stack to delete');
+  const name = positionals[0]!;
+  const client = connect(values);
+  return guarded(io, async () => {
+    const after = await lastEventId(client, name);
+    const stack = await client.stacks.delete.mutate({ stack: name });
+    return finish(client, io, name, after, 'DELETE', values.watch, json, stack);
+  });
+}
+
+export async function cancelCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: SIMPLE });
+  if (values.help) return (io.out(CANCEL_USAGE), 0);
+  const json = format(values.format) === 'json';
+  if (positionals.length !== 1) throw new UsageError('name the stack whose update to cancel');
+  const name = positionals[0]!;
+  const client = connect(values);
+  return guarded(io, async () => {
+    const after = await lastEventId(client, name);
+    const stack = await client.stacks.cancel.mutate({ stack: name });
+    return finish(client, io, name, after, 'ROLLBACK', values.watch, json, stack);
+  });
+}
+
+export async function eventsCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      ...SIMPLE,
+      after: { type: 'string' },
+      limit: { type: 'string', default: '1000' },
+      follow: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return (io.out(EVENTS_USAGE), 0);
+  const json = format(values.format) === 'json';
+  if (positionals.length !== 1) throw new UsageError('name the stack');
+  const name = positionals[0]!;
+  const client = connect(values);
+  return guarded(io, async () => {
+    const afterId = values.after === undefined ? 0 : Number(values.after);
+    if (values.follow) {
+      const result = await watchStack(client, io, name, afterId, '', json);
+      return result.status === 'COMPLETE' ? 0 : 1;
+    }
+    const { events } = await client.stacks.events.query({ stack: name, afterId, limit: Math.min(1000, Number(values.limit) || 1000) });
+    for (const e of events) {
+      if (json) io.out(JSON.stringify(e));
+      else io.out(`${e.id}\t${e.time}\t${e.resourceName ?? `[stack ${e.stackName}]`}\t${e.action}_${e.status}\t${e.reason}`);
+    }
+    return 0;
+  });
+}
+
+export async function outputsCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: SIMPLE });
+  if (values.help) return (io.out(OUTPUTS_USAGE), 0);
+  const json = format(values.format) === 'json';
+  if (positionals.length !== 1) throw new UsageError('name the stack');
+  const client = connect(values);
+  return guarded(io, async () => {
+    const result = await client.stacks.outputs.query({ stack: positionals[0]! });
+    if (json) io.out(JSON.stringify(result));
+    else for (const [k, v] of Object.entries(result.outputs)) io.out(`${k}\t${typeof v === 'string' ? v : JSON.stringify(v)}`);
+    return 0;
+  });
+}

@@ -1,0 +1,171 @@
+// The one process a user starts: the web app, the API, and the endpoints
+// wait conditions are signalled on, over one node:http server.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { Engine, type EngineLimits } from '@hearth/engine';
+import { createProviders } from '@hearth/resources';
+import { openSqliteStore, type Store } from '@hearth/store';
+import { appRouter } from '../api/router.ts';
+import { DEFAULT_API_LIMITS, type ApiLimits, type HearthServices } from '../api/services.ts';
+import { isLoopback, loadOrCreateToken, requestToken, sameSecret, TOKEN_COOKIE } from './auth.ts';
+import { sendJson } from './body.ts';
+import { seedExamples } from './examples.ts';
+import { defaultExamplesDir, defaultWebDir } from './paths.ts';
+import { handleSignal } from './signal.ts';
+import { serveStatic } from './static.ts';
+
+export interface ServeOptions {
+  host: string;
+  port: number;
+  dataDir: string;
+  allowLocalScripts?: boolean;
+  webDir?: string;
+  examplesDir?: string | null;
+  /** The address machines signal wait conditions on (default: this server's). */
+  publicUrl?: string;
+  /** Largest request body, in bytes. */
+  maxBodyBytes?: number;
+  limits?: Partial<ApiLimits & EngineLimits>;
+}
+
+export interface HearthServer {
+  url: string;
+  dataDir: string;
+  /** Set when requests need a token (bound off loopback). */
+  token: string | null;
+  /** True when the token was made by this start (print it once). */
+  tokenCreated: boolean;
+  examplesAdded: string[];
+  recovered: string[];
+  services: HearthServices;
+  http: Server;
+  close(): Promise<void>;
+}
+
+const SECURITY_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  // Nothing a template holds can run as script: only the app's own scripts run.
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+};
+
+const NEEDS_TOKEN = `<!doctype html><meta charset="utf-8"><title>Hearth: access token needed</title>
+<p>This Hearth server listens beyond this machine, so it needs its access token.
+Open this address with <code>?token=</code> and the token the server printed when it first started
+(it is also in the file <code>api-token</code> in its data directory).</p>`;
+
+function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolveListen(server.address() as AddressInfo);
+    });
+  });
+}
+
+function urlHost(host: string): string {
+  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return shown.includes(':') ? `[${shown}]` : shown;
+}
+
+export async function startServer(options: ServeOptions): Promise<HearthServer> {
+  const dataDir = resolve(options.dataDir);
+  const store: Store = await openSqliteStore(dataDir);
+  const needsToken = !isLoopback(options.host);
+  const { token, created } = needsToken ? loadOrCreateToken(dataDir) : { token: null, created: false };
+  const webDir = resolve(options.webDir ?? defaultWebDir());
+  let services: HearthServices | null = null;
+
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    basePath: '/trpc/',
+    // Queries may carry whole templates: clients send them as POST bodies rather than in the address.
+    allowMethodOverride: true,
+    maxBodySize: options.maxBodyBytes ?? 16 * 1024 * 1024,
+    createContext: () => ({ services: services! }),
+  });
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    if (!services) {
+      sendJson(res, 503, { error: 'Hearth is starting; try again in a moment.' });
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://hearth');
+    const signal = /^\/signal\/([0-9a-f-]{36})$/.exec(url.pathname);
+    if (signal) return handleSignal(store, services.engine, signal[1]!, req, res);
+    if (token !== null) {
+      const given = requestToken(req);
+      if (given === null || !sameSecret(given, token)) {
+        const offered = url.searchParams.get('token');
+        if (offered !== null && sameSecret(offered, token) && req.method === 'GET') {
+          // The web app: keep the token in a cookie the page's scripts cannot read, and drop it from the address.
+          url.searchParams.delete('token');
+          res.writeHead(303, {
+            'Set-Cookie': `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
+            Location: `${url.pathname}${url.search}`,
+          });
+          res.end();
+          return;
+        }
+        if (url.pathname.startsWith('/trpc/')) {
+          sendJson(res, 401, {
+            error: { message: 'This Hearth server needs its access token: send "Authorization: Bearer <token>".', code: 'UNAUTHORIZED' },
+          });
+        } else {
+          res.writeHead(401, { 'Content-Type': 'text/html; charset=utf-8' }).end(NEEDS_TOKEN);
+        }
+        return;
+      }
+    }
+    if (url.pathname.startsWith('/trpc/')) {
+      trpc(req, res);
+      return;
+    }
+    serveStatic(webDir, req, res);
+  };
+
+  const http = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { error: `Internal error: ${(error as Error).message}` });
+      else res.end();
+    });
+  });
+  const address = await listen(http, options.port, options.host);
+  const url = `http://${urlHost(options.host)}:${address.port}`;
+
+  const limits = { ...DEFAULT_API_LIMITS, ...options.limits };
+  const providers = createProviders({ store, allowLocalScripts: options.allowLocalScripts ?? false });
+  const engine = new Engine({ store, providers, signalBaseUrl: options.publicUrl ?? url, limits });
+  const recovered = (await engine.recover()).map((s) => s.name);
+  const examplesAdded = await seedExamples(store, options.examplesDir === undefined ? defaultExamplesDir() : options.examplesDir);
+  services = {
+    store,
+    engine,
+    cloud: providers.cloud,
+    limits: { maxTemplateBytes: limits.maxTemplateBytes, maxFiles: limits.maxFiles },
+    allowLocalScripts: options.allowLocalScripts ?? false,
+  };
+
+  return {
+    url,
+    dataDir,
+    token,
+    tokenCreated: created,
+    examplesAdded,
+    recovered,
+    services,
+    http,
+    async close() {
+      http.closeAllConnections();
+      await new Promise<void>((r) => http.close(() => r()));
+      await engine.shutdown();
+      await store.close();
+    },
+  };
+}
