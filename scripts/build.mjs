@@ -26,7 +26,7 @@ await build({
 
 const web = join(root, 'apps/web');
 if (existsSync(join(web, 'vite.config.ts'))) {
-  const vite = spawnSync(join(root, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], { cwd: web, stdio: 'inherit' });
+  const vite = spawnSync(join(web, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], { cwd: web, stdio: 'inherit' });
   if (vite.status !== 0) process.exit(vite.status ?? 1);
 }
 console.log(`built in ${((Date.now() - started) / 1000).toFixed(1)}s`);

@@ -1,0 +1,191 @@
+// The designer: palette, canvas, inspector and YAML editor, one template.
+import { useEffect, useState } from 'react';
+import { ReactFlowProvider } from '@xyflow/react';
+import type { EditOperation, Value, ValueMap } from '@hearth/template';
+import { isValueMap, nodeToValue } from '@hearth/template';
+import { api } from './api.ts';
+import { Canvas } from './canvas/Canvas.tsx';
+import { editorRedo, editorUndo, YamlEditor } from './editor/YamlEditor.tsx';
+import { readImport } from './io/import.ts';
+import { BLANK_TEMPLATE, Gallery, HelpSheet } from './panels/Gallery.tsx';
+import { Inspector } from './panels/Inspector.tsx';
+import { Palette } from './panels/Palette.tsx';
+import { Toolbar } from './panels/Toolbar.tsx';
+import { useDesign } from './state/design.ts';
+import { openDesign, setDesignInAddress, startAutosave } from './state/persistence.ts';
+
+type PaletteTypes = Parameters<typeof Palette>[0]['serverTypes'];
+
+let clipboard: Array<{ name: string; type: string; properties: ValueMap }> = [];
+
+function inEditableField(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  return Boolean(el && (el.closest('.monaco-editor') || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName)));
+}
+
+function uniqueName(base: string, taken: Set<string>): string {
+  let name = `${base}_copy`;
+  for (let i = 2; taken.has(name); i++) name = `${base}_copy${i}`;
+  return name;
+}
+
+function copySelection(): void {
+  const { selected, analysis } = useDesign.getState();
+  clipboard = selected.flatMap((name) => {
+    const r = analysis?.resources.find((x) => x.name === name);
+    if (!r || !r.def.type) return [];
+    const props: Value = r.def.propertiesNode ? nodeToValue(r.def.propertiesNode) : {};
+    return [{ name, type: r.def.type, properties: isValueMap(props) ? props : {} }];
+  });
+  if (clipboard.length) useDesign.getState().notify('info', `Copied ${clipboard.map((c) => c.name).join(', ')}.`);
+}
+
+function paste(): void {
+  const design = useDesign.getState();
+  const taken = new Set(design.analysis?.resources.map((r) => r.name) ?? []);
+  for (const c of clipboard) {
+    const name = uniqueName(c.name, taken);
+    taken.add(name);
+    const at = design.positions[c.name];
+    const op: EditOperation = { op: 'addResource', type: c.type, name, properties: c.properties };
+    useDesign.getState().apply(op, at ? { at: { x: at.x + 40, y: at.y + 90 } } : {});
+  }
+}
+
+export function App() {
+  const [types, setTypes] = useState<PaletteTypes>(null);
+  const [gallery, setGallery] = useState(false);
+  const [help, setHelp] = useState(false);
+  const notice = useDesign((s) => s.notice);
+  const stale = useDesign((s) => s.stale);
+  const loads = useDesign((s) => s.loads);
+  const [simNotice, setSimNotice] = useState<string | null>(null);
+  const [dismissed, setDismissed] = useState<number | null>(null);
+  useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(() => setDismissed(notice.id), notice.kind === 'error' ? 12_000 : 5_000);
+    return () => clearTimeout(timer);
+  }, [notice]);
+
+  useEffect(() => {
+    api.types.list.query().then(setTypes, () => setTypes(null));
+    api.health.query().then(
+      (h) => setSimNotice(h.notice),
+      () => setSimNotice(null),
+    );
+    const id = new URL(window.location.href).searchParams.get('design');
+    if (id) openDesign(id).catch(() => setGallery(true));
+    else setGallery(true);
+    return startAutosave();
+  }, []);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const mod = e.ctrlKey || e.metaKey;
+      if (mod && e.key.toLowerCase() === 'k') {
+        e.preventDefault();
+        document.querySelector<HTMLInputElement>('[data-testid="search"]')?.focus();
+        return;
+      }
+      if (inEditableField(e.target)) return;
+      if (e.key === '?') setHelp(true);
+      else if (mod && e.key.toLowerCase() === 'z' && !e.shiftKey) {
+        e.preventDefault();
+        editorUndo();
+      } else if (mod && (e.key.toLowerCase() === 'y' || (e.key.toLowerCase() === 'z' && e.shiftKey))) {
+        e.preventDefault();
+        editorRedo();
+      } else if (mod && e.key.toLowerCase() === 'c') copySelection();
+      else if (mod && e.key.toLowerCase() === 'v') paste();
+      else if (e.key === 'Escape') useDesign.getState().select([]);
+    };
+    const onDrop = async (e: DragEvent) => {
+      if (!e.dataTransfer?.files.length) return;
+      e.preventDefault();
+      try {
+        const d = await readImport(e.dataTransfer.files);
+        useDesign.getState().load({
+          id: null,
+          name: d.name,
+          text: d.template,
+          environment: d.environment,
+          files: d.files,
+          ...(d.positions ? { positions: d.positions } : {}),
+        });
+        useDesign.getState().setSaveState('unsaved');
+        setDesignInAddress(null);
+        setGallery(false);
+      } catch (error) {
+        useDesign.getState().notify('error', error instanceof Error ? error.message : String(error));
+      }
+    };
+    const onDragOver = (e: DragEvent) => {
+      if (e.dataTransfer?.types.includes('Files')) e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    window.addEventListener('drop', onDrop);
+    window.addEventListener('dragover', onDragOver);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('drop', onDrop);
+      window.removeEventListener('dragover', onDragOver);
+    };
+  }, []);
+
+  return (
+    <ReactFlowProvider>
+      <div className="app">
+        <Toolbar onOpenGallery={() => setGallery(true)} onHelp={() => setHelp(true)} />
+        {simNotice && (
+          <div className="sim-banner" data-testid="simulated-notice">
+            {simNotice}
+          </div>
+        )}
+        <main className="workspace" data-loads={loads}>
+          <Palette serverTypes={types} />
+          <section className="center">
+            {stale && (
+              <div className="stale-banner" data-testid="stale">
+                The YAML does not parse: the canvas shows the last version that did. Fix the text to bring them back in step.
+              </div>
+            )}
+            <Canvas />
+          </section>
+          <section className="side">
+            <Inspector />
+            <YamlEditor />
+          </section>
+        </main>
+        {notice && notice.id !== dismissed && (
+          <div
+            className={`notice notice-${notice.kind}`}
+            data-testid="notice"
+            role={notice.kind === 'error' ? 'alert' : 'status'}
+            onClick={() => setDismissed(notice.id)}
+          >
+            {notice.text}
+          </div>
+        )}
+        {gallery && (
+          <Gallery
+            onOpen={(id) => {
+              void openDesign(id).then(() => setGallery(false));
+            }}
+            onNew={() => {
+              useDesign.getState().load({
+                id: null,
+                name: `New design ${new Date().toISOString().slice(5, 16).replace('T', ' ')} ${Math.random().toString(36).slice(2, 6)}`,
+                text: BLANK_TEMPLATE,
+              });
+              useDesign.getState().setSaveState('unsaved');
+              setDesignInAddress(null);
+              setGallery(false);
+            }}
+            onClose={useDesign.getState().analysis ? () => setGallery(false) : null}
+          />
+        )}
+        {help && <HelpSheet onClose={() => setHelp(false)} />}
+      </div>
+    </ReactFlowProvider>
+  );
+}

@@ -1,0 +1,228 @@
+// The canvas: the graph of the design, editable. Every action here is an
+// edit operation on the text; the graph is always drawn from the text.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import {
+  Background,
+  Controls,
+  MarkerType,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  type Connection,
+  type Edge,
+  type EdgeChange,
+  type Node,
+  type NodeChange,
+} from '@xyflow/react';
+import { autoLayout, NODE_WIDTH, type Positions, type XY } from '../graph/layout.ts';
+import { useDesign } from '../state/design.ts';
+import { useRun } from '../state/run.ts';
+import { DependencyEdge, type DependencyFlowEdge } from './DependencyEdge.tsx';
+import { ResourceNode, TermNode, type ResourceFlowNode, type TermFlowNode } from './ResourceNode.tsx';
+
+const nodeTypes = { resource: ResourceNode, term: TermNode };
+const edgeTypes = { dependency: DependencyEdge };
+export const PALETTE_MIME = 'application/hearth-type';
+
+function termPositions(positions: Positions, names: string[], prefix: string, side: 'left' | 'right'): Record<string, XY> {
+  const all = Object.entries(positions).filter(([k]) => !k.includes(':'));
+  const xs = all.map(([, p]) => p.x);
+  const ys = all.map(([, p]) => p.y);
+  const x = side === 'left' ? (xs.length ? Math.min(...xs) : 0) - 260 : (xs.length ? Math.max(...xs) : 0) + NODE_WIDTH + 80;
+  const y0 = ys.length ? Math.min(...ys) : 0;
+  const out: Record<string, XY> = {};
+  names.forEach((n, i) => (out[n] = positions[`${prefix}:${n}`] ?? { x, y: y0 + i * 56 }));
+  return out;
+}
+
+export function Canvas() {
+  const graph = useDesign((s) => s.graph);
+  const positions = useDesign((s) => s.positions);
+  const selected = useDesign((s) => s.selected);
+  const expanded = useDesign((s) => s.expanded);
+  const needsLayout = useDesign((s) => s.needsLayout);
+  const stale = useDesign((s) => s.stale);
+  const statuses = useRun((s) => s.statuses);
+  const plan = useRun((s) => s.planActions);
+  const flow = useReactFlow();
+
+  useEffect(() => {
+    if (!needsLayout || !graph) return;
+    let cancelled = false;
+    void autoLayout(graph).then((p) => {
+      if (!cancelled) useDesign.getState().setPositions({ ...useDesign.getState().positions, ...p });
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [needsLayout, graph]);
+
+  // Fit the graph in view when asked (a load, a new layout), once the nodes are drawn where they now are.
+  const fitRequests = useDesign((s) => s.fitRequests);
+  useEffect(() => {
+    if (!fitRequests) return;
+    const timer = setTimeout(() => void flow.fitView({ maxZoom: 1.2, duration: 0 }), 30);
+    return () => clearTimeout(timer);
+  }, [fitRequests, flow]);
+
+  const selectedSet = useMemo(() => new Set(selected), [selected]);
+  // Edges come from the text (removals go through onEdgesDelete); only their selection is kept here.
+  const [selectedEdges, setSelectedEdges] = useState<ReadonlySet<string>>(new Set());
+
+  const nodes = useMemo<Node[]>(() => {
+    if (!graph) return [];
+    const out: Node[] = graph.resources.map((r): ResourceFlowNode => ({
+      id: r.name,
+      type: 'resource',
+      position: positions[r.name] ?? { x: 0, y: 0 },
+      selected: selectedSet.has(r.name),
+      data: {
+        ...r,
+        expanded: Boolean(expanded[r.name]),
+        status: statuses[r.name]?.state ?? null,
+        statusNote: statuses[r.name]?.note ?? null,
+        planAction: plan[r.name] ?? null,
+      },
+    }));
+    const params = termPositions(
+      positions,
+      graph.parameters.map((p) => p.name),
+      'param',
+      'left',
+    );
+    for (const p of graph.parameters) {
+      out.push({
+        id: `param:${p.name}`,
+        type: 'term',
+        position: params[p.name]!,
+        selectable: false,
+        data: { name: p.name, detail: p.type, kind: 'parameter' },
+      } satisfies TermFlowNode);
+    }
+    const outs = termPositions(
+      positions,
+      graph.outputs.map((o) => o.name),
+      'output',
+      'right',
+    );
+    for (const o of graph.outputs) {
+      out.push({
+        id: `output:${o.name}`,
+        type: 'term',
+        position: outs[o.name]!,
+        selectable: false,
+        data: { name: o.name, detail: o.requires.join(', ') || '—', kind: 'output' },
+      } satisfies TermFlowNode);
+    }
+    return out;
+  }, [graph, positions, selectedSet, expanded, statuses, plan]);
+
+  const edges = useMemo<Edge[]>(
+    () =>
+      (graph?.edges ?? []).map((e): DependencyFlowEdge => ({
+        id: e.id,
+        source: e.source,
+        target: e.target,
+        type: 'dependency',
+        markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14 },
+        data: { kind: e.kind, label: e.label },
+        deletable: true,
+        selected: selectedEdges.has(e.id),
+      })),
+    [graph, selectedEdges],
+  );
+
+  const onNodesChange = useCallback((changes: NodeChange[]) => {
+    const moves: Record<string, XY> = {};
+    let selection: Set<string> | null = null;
+    for (const c of changes) {
+      if (c.type === 'position' && c.position) moves[c.id] = c.position;
+      if (c.type === 'select' && !c.id.includes(':')) {
+        selection ??= new Set(useDesign.getState().selected);
+        if (c.selected) selection.add(c.id);
+        else selection.delete(c.id);
+      }
+    }
+    if (Object.keys(moves).length) useDesign.getState().moveNodes(moves);
+    if (selection) useDesign.getState().select([...selection]);
+  }, []);
+
+  const onEdgesChange = useCallback((changes: EdgeChange[]) => {
+    const selects = changes.filter((c) => c.type === 'select');
+    if (!selects.length) return;
+    setSelectedEdges((current) => {
+      const next = new Set(current);
+      for (const c of selects)
+        if (c.selected) next.add(c.id);
+        else next.delete(c.id);
+      return next;
+    });
+  }, []);
+
+  const onConnect = useCallback((c: Connection) => {
+    if (!c.source || !c.target || c.source === c.target) return;
+    useDesign.getState().apply({ op: 'addDependency', resource: c.source, requires: c.target });
+  }, []);
+
+  const onEdgesDelete = useCallback((removed: Edge[]) => {
+    const design = useDesign.getState();
+    for (const e of removed) {
+      const kind = (e.data as { kind?: string } | undefined)?.kind;
+      if (kind === 'depends_on') design.apply({ op: 'removeDependency', resource: e.source, requires: e.target });
+      else
+        design.notify(
+          'info',
+          `${e.source} refers to ${e.target} through its property ${(e.data as { label?: string } | undefined)?.label ?? ''}: change that property to remove this edge.`,
+        );
+    }
+  }, []);
+
+  const onNodesDelete = useCallback((removed: Node[]) => {
+    for (const n of removed) if (n.type === 'resource') useDesign.getState().apply({ op: 'removeResource', name: n.id });
+  }, []);
+
+  const onDragOver = useCallback((event: React.DragEvent) => {
+    if (event.dataTransfer.types.includes(PALETTE_MIME)) {
+      event.preventDefault();
+      event.dataTransfer.dropEffect = 'copy';
+    }
+  }, []);
+
+  const onDrop = useCallback(
+    (event: React.DragEvent) => {
+      const type = event.dataTransfer.getData(PALETTE_MIME);
+      if (!type) return;
+      event.preventDefault();
+      const at = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      useDesign.getState().apply({ op: 'addResource', type }, { at: { x: at.x - NODE_WIDTH / 2, y: at.y - 20 } });
+    },
+    [flow],
+  );
+
+  return (
+    <div className={`canvas${stale ? ' is-stale' : ''}`} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        onEdgesDelete={onEdgesDelete}
+        onNodesDelete={onNodesDelete}
+        deleteKeyCode={['Delete', 'Backspace']}
+        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        selectionKeyCode="Shift"
+        minZoom={0.05}
+        maxZoom={2}
+        onlyRenderVisibleElements
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background gap={24} />
+        <MiniMap pannable zoomable nodeStrokeWidth={3} />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+    </div>
+  );
+}

@@ -1,0 +1,86 @@
+// A resource on the canvas: icon by category, name, type, problems badge,
+// and for groups (ResourceGroup, nested templates) a collapsible member list.
+import { memo } from 'react';
+import { Handle, Position, type NodeProps, type Node } from '@xyflow/react';
+import type { ResourceNodeData } from '../graph/derive.ts';
+import { useDesign } from '../state/design.ts';
+import { categoryStyle } from './categories.ts';
+
+export type ResourceFlowNode = Node<
+  ResourceNodeData & { expanded: boolean; status?: string | null; statusNote?: string | null; planAction?: string | null },
+  'resource'
+>;
+
+function ResourceNodeView({ data, selected }: NodeProps<ResourceFlowNode>) {
+  const style = categoryStyle(data.category);
+  const toggle = useDesign((s) => s.toggleExpanded);
+  return (
+    <div
+      className={`rnode${selected ? ' selected' : ''}${data.disabled ? ' disabled' : ''}${data.errors ? ' has-errors' : ''}`}
+      data-testid="node"
+      data-resource={data.name}
+      data-type={data.type}
+      {...(data.status ? { 'data-status': data.status } : {})}
+      {...(data.planAction ? { 'data-plan': data.planAction } : {})}
+      style={{ borderLeftColor: style.color }}
+    >
+      <Handle type="source" position={Position.Left} className="handle" />
+      <span className="rnode-icon" style={{ background: style.color }} aria-hidden>
+        {style.glyph}
+      </span>
+      <div className="rnode-text">
+        <div className="rnode-name">{data.name}</div>
+        <div className="rnode-type">{data.type || '(no type)'}</div>
+      </div>
+      {data.errors > 0 && (
+        <span className="badge badge-error" data-testid="node-errors" title={data.problem ?? ''}>
+          ✖ {data.errors}
+        </span>
+      )}
+      {data.errors === 0 && data.warnings > 0 && (
+        <span className="badge badge-warning" title={data.problem ?? ''}>
+          ⚠ {data.warnings}
+        </span>
+      )}
+      {data.members && (
+        <button
+          className="rnode-toggle nodrag"
+          data-testid="group-toggle"
+          onClick={(e) => {
+            e.stopPropagation();
+            toggle(data.name);
+          }}
+          title={data.expanded ? 'Collapse' : 'Expand'}
+        >
+          {data.expanded ? '▾' : '▸'} {data.members.length}
+        </button>
+      )}
+      {data.members && data.expanded && (
+        <ul className="rnode-members" data-testid="group-members">
+          {data.members.map((m) => (
+            <li key={m.name}>
+              <b>{m.name}</b> {m.type}
+            </li>
+          ))}
+        </ul>
+      )}
+      <Handle type="target" position={Position.Right} className="handle" />
+    </div>
+  );
+}
+
+export const ResourceNode = memo(ResourceNodeView);
+
+export type TermFlowNode = Node<{ name: string; detail: string; kind: 'parameter' | 'output' }, 'term'>;
+
+/** A parameter or an output: smaller, no handles. */
+function TermNodeView({ data }: NodeProps<TermFlowNode>) {
+  return (
+    <div className={`tnode tnode-${data.kind}`} data-testid={data.kind} data-name={data.name}>
+      <span className="tnode-kind">{data.kind === 'parameter' ? 'param' : 'output'}</span> {data.name}
+      <div className="tnode-detail">{data.detail}</div>
+    </div>
+  );
+}
+
+export const TermNode = memo(TermNodeView);

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeTemplate } from '@hearth/template';
+import { deriveGraph, propertyLabel } from './derive.ts';
+
+const TEMPLATE = `heat_template_version: 2018-08-31
+parameters:
+  image: {type: string, default: cirros}
+resources:
+  net: {type: OS::Neutron::Net}
+  port:
+    type: OS::Neutron::Port
+    properties: {network: {get_resource: net}}
+  web:
+    type: OS::Nova::Server
+    depends_on: net
+    properties:
+      image: {get_param: image}
+      flavor: small
+      networks: [{port: {get_resource: port}}]
+      name: {get_attr: [port, name]}
+  group:
+    type: OS::Heat::ResourceGroup
+    properties:
+      count: 3
+      resource_def: {type: OS::Cinder::Volume, properties: {size: 1}}
+outputs:
+  ip: {value: {get_attr: [web, first_address]}}
+`;
+
+describe('deriveGraph', () => {
+  it('draws depends_on and reference edges, labelled with the property they fill', () => {
+    const graph = deriveGraph(analyzeTemplate(TEMPLATE));
+    expect(graph.resources.map((r) => [r.name, r.category, r.line])).toEqual([
+      ['net', 'Network', 5],
+      ['port', 'Network', 6],
+      ['web', 'Compute', 9],
+      ['group', 'Orchestration', 17],
+    ]);
+    expect(graph.edges.map((e) => [e.source, e.target, e.kind, e.label])).toEqual([
+      ['port', 'net', 'get_resource', 'network'],
+      ['web', 'net', 'depends_on', null],
+      ['web', 'port', 'get_resource', 'networks[0].port'],
+      ['web', 'port', 'get_attr', 'name'],
+    ]);
+    expect(graph.resources[3]!.members).toEqual([
+      { name: '0', type: 'OS::Cinder::Volume' },
+      { name: '1', type: 'OS::Cinder::Volume' },
+      { name: '2', type: 'OS::Cinder::Volume' },
+    ]);
+    expect(graph.parameters).toEqual([{ name: 'image', type: 'string', line: 3, hidden: false }]);
+    expect(graph.outputs).toEqual([{ name: 'ip', line: 23, requires: ['web'] }]);
+    expect(graph.errorCount).toBe(0);
+  });
+
+  it('puts each problem on the node it concerns', () => {
+    const graph = deriveGraph(analyzeTemplate(TEMPLATE.replace('flavor: small', 'flavour: small')));
+    const web = graph.resources.find((r) => r.name === 'web')!;
+    expect(web.errors).toBe(1);
+    expect(web.problem).toMatch(/flavour/);
+    expect(graph.errorCount).toBe(1);
+  });
+
+  it('labels references by their property path', () => {
+    expect(propertyLabel('web.Properties.networks[0].port', 'web')).toBe('networks[0].port');
+    expect(propertyLabel('web.Metadata.x', 'web')).toBe('metadata.x');
+  });
+});

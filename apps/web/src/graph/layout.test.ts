@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeTemplate } from '@hearth/template';
+import { deriveGraph } from './derive.ts';
+import { autoLayout, carryPositions } from './layout.ts';
+
+const graphOf = (text: string) => deriveGraph(analyzeTemplate(text));
+const T = (names: string[]) =>
+  `heat_template_version: 2018-08-31\nresources:\n${names.map((n) => `  ${n}: {type: OS::Heat::None}\n`).join('')}`;
+
+describe('layout', () => {
+  it('lays requirements out left of what needs them', async () => {
+    const graph = graphOf(`heat_template_version: 2018-08-31
+resources:
+  a: {type: OS::Heat::None}
+  b: {type: OS::Heat::None, depends_on: a}
+  c: {type: OS::Heat::None, depends_on: b}
+`);
+    const p = await autoLayout(graph);
+    expect(p.a!.x).toBeLessThan(p.b!.x);
+    expect(p.b!.x).toBeLessThan(p.c!.x);
+  });
+
+  it('keeps positions by name, carries a renamed node’s spot, and places new ones without overlap', () => {
+    const before = graphOf(T(['a', 'b']));
+    const positions = { a: { x: 0, y: 0 }, b: { x: 400, y: 0 } };
+    const renamed = carryPositions(before, graphOf(T(['a', 'bee'])), positions);
+    expect(renamed).toEqual({ a: { x: 0, y: 0 }, bee: { x: 400, y: 0 } });
+    const added = carryPositions(before, graphOf(T(['a', 'b', 'c'])), positions);
+    expect(added.c).toBeDefined();
+    expect(Math.abs(added.c!.y - 0) >= 64 || Math.abs(added.c!.x - 0) >= 220).toBe(true);
+    const dropped = carryPositions(before, graphOf(T(['a', 'b', 'c'])), positions, { c: { x: 1000, y: 500 } });
+    expect(dropped.c).toEqual({ x: 1000, y: 500 });
+  });
+});

@@ -1,0 +1,285 @@
+// The selected resource as a form built from its type's schema: required
+// fields marked, enums as pickers, help from the descriptions, and any value
+// can be an intrinsic function (get_param, get_resource, get_attr) or YAML.
+import { useEffect, useMemo, useState } from 'react';
+import type { PropertySchema, ResourceInfo, Value, ValueMap } from '@hearth/template';
+import { isValueMap, nodeToValue, parseYamlText, propertyDescription } from '@hearth/template';
+import { revealLine } from '../editor/YamlEditor.tsx';
+import { useDesign } from '../state/design.ts';
+
+type Mode = 'value' | 'get_param' | 'get_resource' | 'get_attr' | 'yaml';
+
+function modeOf(value: Value | undefined): Mode {
+  if (value === undefined || value === null) return 'value';
+  if (isValueMap(value)) {
+    const keys = Object.keys(value);
+    if (keys.length === 1 && (keys[0] === 'get_param' || keys[0] === 'get_resource' || keys[0] === 'get_attr')) return keys[0];
+    return 'yaml';
+  }
+  if (Array.isArray(value)) return 'yaml';
+  return 'value';
+}
+
+function display(value: Value | undefined): string {
+  if (value === undefined || value === null) return '';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function PropertyField({
+  resource,
+  name,
+  schema,
+  value,
+  info,
+}: {
+  resource: string;
+  name: string;
+  schema: PropertySchema;
+  value: Value | undefined;
+  info: ResourceInfo[];
+}) {
+  const [mode, setMode] = useState<Mode>(modeOf(value));
+  const [draft, setDraft] = useState(display(value));
+  const analysis = useDesign((s) => s.analysis);
+  const key = JSON.stringify(value ?? null);
+  useEffect(() => {
+    setMode(modeOf(value));
+    setDraft(display(value));
+  }, [key]);
+  const apply = useDesign((s) => s.apply);
+  const set = (v: Value | undefined) => {
+    if (v === undefined || v === '') apply({ op: 'removeProperty', resource, path: [name] });
+    else apply({ op: 'setProperty', resource, path: [name], value: v });
+  };
+  const enumValues = schema.constraints.flatMap((c) => (c.kind === 'allowed_values' ? c.allowed : []));
+  const fn = isValueMap(value) ? value : {};
+  const attrTarget = Array.isArray(fn.get_attr) ? String(fn.get_attr[0] ?? '') : '';
+  const attrName = Array.isArray(fn.get_attr) ? String(fn.get_attr[1] ?? '') : '';
+  const targetInfo = info.find((r) => r.name === attrTarget);
+  const others = info.filter((r) => r.name !== resource);
+
+  let input;
+  if (mode === 'get_param') {
+    input = (
+      <select
+        aria-label={`${name} parameter`}
+        value={typeof fn.get_param === 'string' ? fn.get_param : ''}
+        onChange={(e) => set({ get_param: e.target.value })}
+      >
+        <option value="">— parameter —</option>
+        {(analysis?.parameters ?? []).map((p) => (
+          <option key={p.name}>{p.name}</option>
+        ))}
+      </select>
+    );
+  } else if (mode === 'get_resource') {
+    input = (
+      <select
+        aria-label={`${name} resource`}
+        value={typeof fn.get_resource === 'string' ? fn.get_resource : ''}
+        onChange={(e) => set({ get_resource: e.target.value })}
+      >
+        <option value="">— resource —</option>
+        {others.map((r) => (
+          <option key={r.name}>{r.name}</option>
+        ))}
+      </select>
+    );
+  } else if (mode === 'get_attr') {
+    input = (
+      <span className="pair">
+        <select
+          aria-label={`${name} resource`}
+          value={attrTarget}
+          onChange={(e) => set({ get_attr: [e.target.value, attrName || 'show'] })}
+        >
+          <option value="">— resource —</option>
+          {others.map((r) => (
+            <option key={r.name}>{r.name}</option>
+          ))}
+        </select>
+        <select aria-label={`${name} attribute`} value={attrName} onChange={(e) => set({ get_attr: [attrTarget, e.target.value] })}>
+          <option value="">— attribute —</option>
+          {Object.keys(targetInfo?.schema?.attributes ?? {}).map((a) => (
+            <option key={a}>{a}</option>
+          ))}
+        </select>
+      </span>
+    );
+  } else if (mode === 'yaml') {
+    input = (
+      <textarea
+        aria-label={name}
+        rows={2}
+        value={draft}
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={() => {
+          if (draft === display(value)) return;
+          if (!draft.trim()) return set(undefined);
+          const parsed = parseYamlText(draft);
+          if (!parsed.root || parsed.problems.some((p) => p.severity === 'error')) {
+            useDesign.getState().notify('error', `The value of ${name} is not valid YAML.`);
+            return;
+          }
+          set(nodeToValue(parsed.root));
+        }}
+      />
+    );
+  } else if (enumValues.length) {
+    input = (
+      <select
+        aria-label={name}
+        value={display(value)}
+        onChange={(e) => set(e.target.value === '' ? undefined : (enumValues.find((v) => String(v) === e.target.value) ?? e.target.value))}
+      >
+        <option value="">{schema.required ? '— choose —' : '(not set)'}</option>
+        {enumValues.map((v) => (
+          <option key={String(v)}>{String(v)}</option>
+        ))}
+      </select>
+    );
+  } else if (schema.type === 'boolean') {
+    input = <input aria-label={name} type="checkbox" checked={value === true} onChange={(e) => set(e.target.checked)} />;
+  } else {
+    const numeric = schema.type === 'integer' || schema.type === 'number';
+    input = (
+      <input
+        aria-label={name}
+        type={numeric ? 'number' : 'text'}
+        value={draft}
+        placeholder={schema.default !== undefined ? `default: ${display(schema.default)}` : ''}
+        onChange={(e) => setDraft(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
+        }}
+        onBlur={() => {
+          if (draft === display(value)) return;
+          set(draft === '' ? undefined : numeric ? Number(draft) : draft);
+        }}
+      />
+    );
+  }
+  return (
+    <div className="field" data-testid="property" data-property={name}>
+      <label title={propertyDescription(name, schema)}>
+        {name}
+        {schema.required && (
+          <span className="required" title="required">
+            *
+          </span>
+        )}
+        <span className="ptype">{schema.type}</span>
+      </label>
+      <div className="field-input">
+        <select className="mode" aria-label={`${name} kind of value`} value={mode} onChange={(e) => setMode(e.target.value as Mode)}>
+          <option value="value">value</option>
+          <option value="get_param">get_param</option>
+          <option value="get_resource">get_resource</option>
+          <option value="get_attr">get_attr</option>
+          <option value="yaml">YAML</option>
+        </select>
+        {input}
+      </div>
+      {schema.description && <div className="help">{schema.description.split('\n')[0]}</div>}
+    </div>
+  );
+}
+
+export function Inspector() {
+  const selected = useDesign((s) => s.selected);
+  const analysis = useDesign((s) => s.analysis);
+  const apply = useDesign((s) => s.apply);
+  const info = analysis?.resources ?? [];
+  const r = selected.length === 1 ? info.find((x) => x.name === selected[0]) : undefined;
+  const [name, setName] = useState(r?.name ?? '');
+  const [showAll, setShowAll] = useState(false);
+  useEffect(() => {
+    setName(r?.name ?? '');
+    setShowAll(false);
+  }, [r?.name]);
+  const values = useMemo<ValueMap>(() => {
+    const v = r?.def.propertiesNode ? nodeToValue(r.def.propertiesNode) : null;
+    return isValueMap(v) ? v : {};
+  }, [r]);
+  if (selected.length > 1) {
+    return (
+      <div className="inspector" data-testid="inspector">
+        <h3>{selected.length} resources selected</h3>
+        <button onClick={() => selected.forEach((n) => apply({ op: 'removeResource', name: n }))}>Delete them</button>
+      </div>
+    );
+  }
+  if (!r)
+    return (
+      <div className="inspector empty" data-testid="inspector">
+        Select a resource to edit its properties.
+      </div>
+    );
+  const schema = r.schema;
+  const props = Object.entries(schema?.properties ?? {}).filter(([k, p]) => showAll || p.required || k in values);
+  const hidden = Object.keys(schema?.properties ?? {}).length - props.length;
+  const line = analysis!.lines.position(r.def.keyNode.start).line;
+  return (
+    <div className="inspector" data-testid="inspector" data-resource={r.name}>
+      <div className="inspector-head">
+        <input
+          aria-label="Resource name"
+          className="name-input"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
+          }}
+          onBlur={() => {
+            if (name && name !== r.name) apply({ op: 'renameResource', from: r.name, to: name });
+          }}
+        />
+        <button className="link" onClick={() => revealLine(line)} title="Show in the YAML">
+          line {line}
+        </button>
+      </div>
+      <div className="inspector-type">{r.def.type}</div>
+      {schema?.description && <p className="help">{schema.description.split('\n')[0]}</p>}
+      {props.map(([k, p]) => (
+        <PropertyField key={`${r.name}.${k}`} resource={r.name} name={k} schema={p} value={values[k]} info={info} />
+      ))}
+      {hidden > 0 && (
+        <button className="link" onClick={() => setShowAll(true)}>
+          Show {hidden} more properties
+        </button>
+      )}
+      <div className="field">
+        <label>depends_on</label>
+        <ul className="deps">
+          {r.def.dependsOn.map((d) => (
+            <li key={d.name}>
+              {d.name}{' '}
+              <button
+                className="link"
+                aria-label={`Remove dependency on ${d.name}`}
+                onClick={() => apply({ op: 'removeDependency', resource: r.name, requires: d.name })}
+              >
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+        <select
+          aria-label="Add dependency"
+          value=""
+          onChange={(e) => e.target.value && apply({ op: 'addDependency', resource: r.name, requires: e.target.value })}
+        >
+          <option value="">+ depends on…</option>
+          {info
+            .filter((x) => x.name !== r.name && !r.def.dependsOn.some((d) => d.name === x.name))
+            .map((x) => (
+              <option key={x.name}>{x.name}</option>
+            ))}
+        </select>
+      </div>
+      <button className="danger" onClick={() => apply({ op: 'removeResource', name: r.name })}>
+        Delete resource
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,186 @@
+// The top bar: the design's name and save state, open/import, export,
+// layout, undo/redo, search, problems, help.
+import { useRef, useState } from 'react';
+import { useReactFlow } from '@xyflow/react';
+import { editorRedo, editorUndo, revealLine } from '../editor/YamlEditor.tsx';
+import { autoLayout } from '../graph/layout.ts';
+import { baseName, download, exportArchive, exportImage, layoutSidecar } from '../io/export.ts';
+import { readImport } from '../io/import.ts';
+import { useDesign } from '../state/design.ts';
+
+const NO_DIAGNOSTICS: never[] = [];
+
+export function Toolbar({ onOpenGallery, onHelp }: { onOpenGallery: () => void; onHelp: () => void }) {
+  const name = useDesign((s) => s.designName);
+  const saveState = useDesign((s) => s.saveState);
+  const errorCount = useDesign((s) => s.analysis?.diagnostics.filter((d) => d.severity === 'error').length ?? 0);
+  const diagnostics = useDesign((s) => s.analysis?.diagnostics) ?? NO_DIAGNOSTICS;
+  const stale = useDesign((s) => s.stale);
+  const flow = useReactFlow();
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [menu, setMenu] = useState<'export' | 'problems' | null>(null);
+  const [search, setSearch] = useState('');
+  const graph = useDesign((s) => s.graph);
+
+  const exportAs = async (what: 'template' | 'environment' | 'layout' | 'png' | 'svg' | 'archive') => {
+    setMenu(null);
+    const s = useDesign.getState();
+    const base = baseName(s.designName);
+    try {
+      if (what === 'template') download(`${base}.yaml`, s.text);
+      else if (what === 'environment') download(`${base}.env.yaml`, s.environment);
+      else if (what === 'layout') download(`${base}.layout.json`, layoutSidecar(s.positions), 'application/json');
+      else if (what === 'png' || what === 'svg') await exportImage(flow.getNodes(), what, base);
+      else
+        await exportArchive({
+          name: base,
+          template: s.text,
+          environment: s.environment,
+          positions: s.positions,
+          files: s.files,
+          nodes: flow.getNodes(),
+        });
+    } catch (error) {
+      s.notify('error', `Export failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+
+  const jump = (query: string) => {
+    const target =
+      graph?.resources.find((r) => r.name === query) ?? graph?.resources.find((r) => r.name.toLowerCase().includes(query.toLowerCase()));
+    if (!target) return useDesign.getState().notify('info', `No resource matches "${query}".`);
+    const node = flow.getNode(target.name);
+    if (node) void flow.setCenter(node.position.x + 110, node.position.y + 32, { zoom: 1.1, duration: 200 });
+    useDesign.getState().select([target.name]);
+    revealLine(target.line);
+  };
+
+  return (
+    <header className="toolbar">
+      <span className="brand">Hearth</span>
+      <input
+        className="design-name"
+        aria-label="Design name"
+        value={name}
+        onChange={(e) => useDesign.getState().setDesign(useDesign.getState().designId ?? '', e.target.value)}
+        onBlur={() => useDesign.getState().setSaveState('unsaved')}
+      />
+      <span className={`save-state save-${saveState}`} data-testid="save-state">
+        {saveState === 'saved' ? 'Saved' : saveState === 'saving' ? 'Saving…' : saveState === 'error' ? 'Not saved' : 'Unsaved'}
+      </span>
+      <button onClick={onOpenGallery}>Designs</button>
+      <button onClick={() => fileInput.current?.click()}>Import…</button>
+      <input
+        ref={fileInput}
+        type="file"
+        multiple
+        hidden
+        data-testid="import-input"
+        accept=".yaml,.yml,.json,.template,.sh,.txt"
+        onChange={async (e) => {
+          if (!e.target.files?.length) return;
+          try {
+            const d = await readImport(e.target.files);
+            useDesign.getState().load({
+              id: null,
+              name: d.name,
+              text: d.template,
+              environment: d.environment,
+              files: d.files,
+              ...(d.positions ? { positions: d.positions } : {}),
+            });
+            useDesign.getState().setSaveState('unsaved');
+          } catch (error) {
+            useDesign.getState().notify('error', error instanceof Error ? error.message : String(error));
+          }
+          e.target.value = '';
+        }}
+      />
+      <div className="menu-wrap">
+        <button onClick={() => setMenu(menu === 'export' ? null : 'export')} data-testid="export-menu">
+          Export ▾
+        </button>
+        {menu === 'export' && (
+          <div className="menu" role="menu">
+            <button data-testid="export-template" onClick={() => void exportAs('template')}>
+              Template (.yaml)
+            </button>
+            <button onClick={() => void exportAs('environment')}>Environment (.env.yaml)</button>
+            <button data-testid="export-layout" onClick={() => void exportAs('layout')}>
+              Layout sidecar (.layout.json)
+            </button>
+            <button onClick={() => void exportAs('png')}>Image (PNG)</button>
+            <button onClick={() => void exportAs('svg')}>Image (SVG)</button>
+            <button data-testid="export-archive" onClick={() => void exportAs('archive')}>
+              Everything (.zip)
+            </button>
+          </div>
+        )}
+      </div>
+      <button
+        title="Lay the graph out again"
+        onClick={async () => {
+          const g = useDesign.getState().graph;
+          if (!g) return;
+          useDesign.getState().setPositions(await autoLayout(g));
+        }}
+      >
+        Auto layout
+      </button>
+      <button title="Undo (Ctrl+Z)" aria-label="Undo" onClick={editorUndo}>
+        ↶
+      </button>
+      <button title="Redo (Ctrl+Shift+Z)" aria-label="Redo" onClick={editorRedo}>
+        ↷
+      </button>
+      <form
+        className="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (search.trim()) jump(search.trim());
+        }}
+      >
+        <input
+          aria-label="Find a resource"
+          data-testid="search"
+          list="resource-names"
+          placeholder="Find resource (Ctrl+K)"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+        />
+        <datalist id="resource-names">
+          {graph?.resources.slice(0, 2000).map((r) => (
+            <option key={r.name} value={r.name} />
+          ))}
+        </datalist>
+      </form>
+      <div className="menu-wrap">
+        <button
+          className={`diagnostics ${errorCount ? 'has-errors' : ''}`}
+          onClick={() => setMenu(menu === 'problems' ? null : 'problems')}
+          title="Problems"
+        >
+          {stale && (
+            <span className="stale-dot" title="The YAML does not parse">
+              ●
+            </span>
+          )}
+          ✖ <span data-testid="diagnostics">{errorCount}</span>
+        </button>
+        {menu === 'problems' && (
+          <div className="menu problems" role="menu">
+            {diagnostics.length === 0 && <div className="muted">No problems.</div>}
+            {diagnostics.slice(0, 200).map((d, i) => (
+              <button key={i} className={`problem ${d.severity}`} onClick={() => (setMenu(null), revealLine(d.line, d.column))}>
+                {d.line}:{d.column} {d.message}
+              </button>
+            ))}
+          </div>
+        )}
+      </div>
+      <button onClick={onHelp} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">
+        ?
+      </button>
+    </header>
+  );
+}

@@ -1,0 +1,75 @@
+// Designs are saved to the server a moment after each change, with their
+// layout, so that a reload (or another browser) finds them as they were.
+import { api, errorText } from '../api.ts';
+import type { Positions } from '../graph/layout.ts';
+import { useDesign } from './design.ts';
+
+let timer: ReturnType<typeof setTimeout> | null = null;
+let saving: Promise<void> | null = null;
+
+export async function openDesign(id: string): Promise<void> {
+  const design = await api.designs.get.query({ design: id });
+  const layout = design.layout as { positions?: Positions } | null;
+  useDesign.getState().load({
+    id: design.id,
+    name: design.name,
+    text: design.template,
+    environment: design.environment,
+    files: design.files,
+    ...(layout?.positions ? { positions: layout.positions } : {}),
+  });
+  setDesignInAddress(design.id);
+}
+
+export function setDesignInAddress(id: string | null): void {
+  const url = new URL(window.location.href);
+  if (id) url.searchParams.set('design', id);
+  else url.searchParams.delete('design');
+  window.history.replaceState(null, '', url);
+}
+
+async function saveNow(): Promise<void> {
+  const s = useDesign.getState();
+  s.setSaveState('saving');
+  try {
+    const saved = await api.designs.save.mutate({
+      ...(s.designId ? { id: s.designId } : {}),
+      name: s.designName.trim() || 'Untitled',
+      template: s.text,
+      environment: s.environment,
+      layout: JSON.parse(JSON.stringify({ positions: s.positions })) as Parameters<typeof api.designs.save.mutate>[0]['layout'],
+      files: s.files,
+    });
+    const now = useDesign.getState();
+    if (!now.designId) setDesignInAddress(saved.id);
+    now.setDesign(saved.id, now.designName);
+    // Changes made while saving are saved by the next round.
+    if (now.text === s.text && now.positions === s.positions && now.designName === s.designName) now.setSaveState('saved');
+    else schedule();
+  } catch (error) {
+    useDesign.getState().setSaveState('error');
+    useDesign.getState().notify('error', `The design could not be saved: ${errorText(error)}`);
+  }
+}
+
+function schedule(): void {
+  if (timer) clearTimeout(timer);
+  timer = setTimeout(() => {
+    timer = null;
+    saving = (saving ?? Promise.resolve()).then(saveNow);
+  }, 500);
+}
+
+/** Saves whenever the design changes; returns the unsubscribe function. */
+export function startAutosave(): () => void {
+  return useDesign.subscribe((state, previous) => {
+    if (
+      state.saveState === 'unsaved' &&
+      (state.text !== previous.text ||
+        state.positions !== previous.positions ||
+        state.designName !== previous.designName ||
+        previous.saveState !== 'unsaved')
+    )
+      schedule();
+  });
+}

@@ -1,0 +1,45 @@
+// End-to-end tests: Debian's Chromium (never a downloaded browser) against
+// the real server, started here on its own port with its own data directory.
+import { defineConfig } from '@playwright/test';
+
+const port = Number(process.env.HEARTH_E2E_PORT ?? 4399);
+
+export default defineConfig({
+  testDir: './tests',
+  outputDir: './artifacts/results',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: process.env.CI ? [['line']] : [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    headless: true,
+    viewport: { width: 1600, height: 1000 },
+    acceptDownloads: true,
+    screenshot: 'only-on-failure',
+    trace: 'off',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    },
+  },
+  webServer: {
+    command: `rm -rf e2e/artifacts/data && node apps/server/bin/hearth.mjs serve --port ${port} --data e2e/artifacts/data`,
+    cwd: '..',
+    url: `http://127.0.0.1:${port}/trpc/health`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});

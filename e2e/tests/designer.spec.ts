@@ -1,0 +1,206 @@
+// The designer: canvas and YAML editor, in sync both ways.
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { edge, editorText, newDesign, node, nodePosition, screenshot, setEditorText, typeAtEnd } from './helpers.ts';
+
+const BASE = `heat_template_version: 2018-08-31
+# The network everything sits on
+resources:
+  net:
+    type: OS::Neutron::Net # keep this comment
+  subnet:
+    type: OS::Neutron::Subnet
+    properties:
+      network: {get_resource: net}
+      cidr: 10.0.0.0/24
+`;
+
+test.beforeEach(async ({ page }) => {
+  page.on('pageerror', (e) => {
+    throw e;
+  });
+});
+
+test('dragging a type from the palette adds the resource, with its required properties, to the YAML', async ({ page }) => {
+  await newDesign(page, BASE);
+  await expect(node(page, 'subnet')).toBeVisible();
+  const canvas = page.getByTestId('canvas');
+  const box = (await canvas.boundingBox())!;
+  await page
+    .getByTestId('palette-item')
+    .and(page.locator('[data-type="OS::Nova::Server"]'))
+    .dragTo(canvas, { targetPosition: { x: box.width * 0.5, y: box.height * 0.8 } });
+  await expect(node(page, 'server')).toBeVisible();
+  const text = await editorText(page);
+  expect(text).toContain('  server:\n    type: OS::Nova::Server\n    properties:\n      flavor:');
+  expect(text).toContain('# keep this comment');
+  await screenshot(page, 'palette-drop');
+});
+
+test('typing a resource in the YAML adds a node; drawing an edge writes depends_on; a cycle is refused', async ({ page }) => {
+  await newDesign(page, BASE);
+  await typeAtEnd(page, '  vol: {type: OS::Cinder::Volume, properties: {size: 1}}');
+  await expect(node(page, 'vol')).toBeVisible();
+  await expect(edge(page, 'subnet', 'net', 'get_resource')).toHaveCount(1);
+
+  // Drag from vol's dependency handle (left) to net's (right): vol depends_on net.
+  await page.getByRole('button', { name: 'Auto layout' }).click();
+  await page.waitForTimeout(400);
+  const from = node(page, 'vol').locator('.react-flow__handle-left');
+  const to = node(page, 'net').locator('.react-flow__handle-right');
+  await from.hover();
+  await page.mouse.down();
+  const target = (await to.boundingBox())!;
+  await page.mouse.move(target.x + target.width / 2, target.y + target.height / 2, { steps: 8 });
+  await page.mouse.up();
+  await expect(edge(page, 'vol', 'net')).toHaveCount(1);
+  expect(await editorText(page)).toContain('  vol: {type: OS::Cinder::Volume, properties: {size: 1}, depends_on: net}');
+
+  // net -> vol would close a cycle: refused, naming it.
+  const netFrom = node(page, 'net').locator('.react-flow__handle-left');
+  const volTo = node(page, 'vol').locator('.react-flow__handle-right');
+  await netFrom.hover();
+  await page.mouse.down();
+  const t2 = (await volTo.boundingBox())!;
+  await page.mouse.move(t2.x + t2.width / 2, t2.y + t2.height / 2, { steps: 8 });
+  await page.mouse.up();
+  await expect(page.getByTestId('notice')).toContainText(/cycle/i);
+  await expect(page.getByTestId('notice')).toContainText('net');
+  await expect(edge(page, 'net', 'vol')).toHaveCount(0);
+
+  // Deleting the edge removes the depends_on.
+  await edge(page, 'vol', 'net').locator('path').first().click({ force: true });
+  await page.keyboard.press('Delete');
+  await expect(edge(page, 'vol', 'net')).toHaveCount(0);
+  expect(await editorText(page)).toContain('  vol: {type: OS::Cinder::Volume, properties: {size: 1}}');
+});
+
+test('comments survive ten canvas edits', async ({ page }) => {
+  const text = `heat_template_version: 2018-08-31
+# top comment
+parameters:
+  image: {type: string, default: cirros} # image comment
+resources:
+  # before net
+  net:
+    type: OS::Neutron::Net # type comment
+    properties:
+      name: private # name comment
+  # between
+  port:
+    type: OS::Neutron::Port
+    properties:
+      network: {get_resource: net} # reference comment
+# trailing comment
+`;
+  await newDesign(page, text);
+  await expect(node(page, 'port')).toBeVisible();
+  const comments = text
+    .split('\n')
+    .filter((l) => l.includes('#'))
+    .map((l) => l.slice(l.indexOf('#')));
+  // 1-3: add three resources from the palette.
+  for (let i = 0; i < 3; i++) await page.locator('[data-testid="palette-item"][data-type="OS::Heat::None"]').dblclick();
+  await expect(page.locator('[data-testid=node]')).toHaveCount(5);
+  // 4: rename one (inspector).
+  await node(page, 'none').click();
+  await page.getByLabel('Resource name').fill('marker');
+  await page.getByLabel('Resource name').press('Enter');
+  await expect(node(page, 'marker')).toBeVisible();
+  // 5: add a dependency through the inspector.
+  await page.getByLabel('Add dependency').selectOption('net');
+  await expect(edge(page, 'marker', 'net')).toHaveCount(1);
+  // 6: set a property on port through the form.
+  await node(page, 'port').click();
+  await page.getByRole('button', { name: /more properties/ }).click();
+  await page.locator('[data-property="name"] input').fill('port-one');
+  await page.locator('[data-property="name"] input').press('Enter');
+  await expect.poll(() => editorText(page)).toContain('name: port-one');
+  // 7: set it to a get_param.
+  await page.locator('[data-property="device_id"] select.mode').selectOption('get_param');
+  await page.getByLabel('device_id parameter').selectOption('image');
+  await expect.poll(() => editorText(page)).toContain('device_id: {get_param: image}');
+  // 8: delete a resource (keyboard).
+  await node(page, 'none_2').click();
+  await page.keyboard.press('Delete');
+  await expect(node(page, 'none_2')).toHaveCount(0);
+  // 9: remove the dependency again.
+  await node(page, 'marker').click();
+  await page.getByLabel('Remove dependency on net').click();
+  await expect(edge(page, 'marker', 'net')).toHaveCount(0);
+  // 10: copy and paste a resource.
+  await node(page, 'net').click();
+  await page.keyboard.press('Control+c');
+  await page.keyboard.press('Control+v');
+  await expect(node(page, 'net_copy')).toBeVisible();
+  const after = await editorText(page);
+  for (const c of comments) expect(after).toContain(c);
+  expect(
+    after.startsWith(
+      'heat_template_version: 2018-08-31\n# top comment\nparameters:\n  image: {type: string, default: cirros} # image comment\n',
+    ),
+  ).toBe(true);
+  await screenshot(page, 'ten-edits');
+});
+
+test('a rename, in the form or in the YAML, keeps the node where it was', async ({ page }) => {
+  await newDesign(page, BASE);
+  await expect(node(page, 'subnet')).toBeVisible();
+  const before = await nodePosition(page, 'subnet');
+  await node(page, 'subnet').click();
+  await page.getByLabel('Resource name').fill('subnet_a');
+  await page.getByLabel('Resource name').press('Enter');
+  await expect(node(page, 'subnet_a')).toBeVisible();
+  expect(await nodePosition(page, 'subnet_a')).toEqual(before);
+  const netBefore = await nodePosition(page, 'net');
+  const text = await editorText(page);
+  await setEditorText(page, text.replace('  net:\n', '  network:\n').replace('{get_resource: net}', '{get_resource: network}'));
+  await expect(node(page, 'network')).toBeVisible();
+  expect(await nodePosition(page, 'network')).toEqual(netBefore);
+});
+
+test('broken YAML shows markers and a stale canvas; fixing it recovers', async ({ page }) => {
+  await newDesign(page, BASE);
+  await expect(node(page, 'subnet')).toBeVisible();
+  // (Monaco closes brackets and quotes by itself: a stray mapping is what stays broken.)
+  await typeAtEnd(page, '  bad: x: y');
+  await expect(page.getByTestId('stale')).toBeVisible();
+  await expect(node(page, 'subnet')).toBeVisible();
+  await expect(page.locator('[data-testid="yaml-editor"] .squiggly-error').first()).toBeVisible();
+  await expect(page.getByTestId('diagnostics')).not.toHaveText('0');
+  await screenshot(page, 'stale');
+  for (let i = 0; i < 3; i++) await page.keyboard.press('Backspace');
+  await expect(page.getByTestId('stale')).toHaveCount(0);
+  await expect(page.getByTestId('diagnostics')).toHaveText('1');
+  await page.keyboard.press('Control+z');
+  await page.keyboard.press('Control+z');
+  await expect(node(page, 'bad')).toHaveCount(0);
+});
+
+test('export downloads the template byte for byte; a reload restores the design and its layout', async ({ page }) => {
+  const text = `${BASE}  # odd   spacing and 'quotes' are kept\n  extra: {type: OS::Heat::None}\n`;
+  await newDesign(page, text);
+  await expect(node(page, 'extra')).toBeVisible();
+  // Move a node, then wait for the save.
+  const handle = node(page, 'extra');
+  const box = (await handle.boundingBox())!;
+  await page.mouse.move(box.x + 60, box.y + 20);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 260, box.y + 180, { steps: 10 });
+  await page.mouse.up();
+  const moved = await nodePosition(page, 'extra');
+  await expect(page.getByTestId('save-state')).toHaveText('Saved');
+
+  await page.getByTestId('export-menu').click();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-template').click()]);
+  const path = await download.path();
+  expect(readFileSync(path!, 'utf8')).toBe(await editorText(page));
+  expect(readFileSync(path!, 'utf8')).toBe(text);
+
+  expect(page.url()).toMatch(/\?design=[0-9a-f-]{36}$/);
+  await page.reload();
+  await expect(node(page, 'extra')).toBeVisible();
+  expect(await editorText(page)).toBe(text);
+  expect(await nodePosition(page, 'extra')).toEqual(moved);
+  await screenshot(page, 'reloaded');
+});

@@ -1,0 +1,52 @@
+// What the end-to-end tests do again and again in the designer.
+import { expect, type Page } from '@playwright/test';
+
+/** Opens a new design and puts `text` in the editor (as a paste would). */
+export async function newDesign(page: Page, text: string): Promise<void> {
+  await page.goto('/');
+  await page.getByTestId('new-design').click();
+  await expect(page.getByTestId('gallery')).toHaveCount(0);
+  await setEditorText(page, text);
+}
+
+export async function setEditorText(page: Page, text: string): Promise<void> {
+  await page.waitForFunction(() => Boolean((window as unknown as { hearthEditor?: unknown }).hearthEditor));
+  await page.evaluate((t) => {
+    const editor = (window as unknown as { hearthEditor: { getModel(): { setValue(v: string): void } } }).hearthEditor;
+    editor.getModel().setValue(t);
+  }, text);
+}
+
+export async function editorText(page: Page): Promise<string> {
+  return page.evaluate(() =>
+    (window as unknown as { hearthEditor: { getModel(): { getValue(): string } } }).hearthEditor.getModel().getValue(),
+  );
+}
+
+export function node(page: Page, name: string) {
+  return page.locator(`[data-testid="node"][data-resource="${name}"]`);
+}
+
+export function edge(page: Page, source: string, target: string, kind = 'depends_on') {
+  return page.locator(`[data-testid="edge"][data-source="${source}"][data-target="${target}"][data-kind="${kind}"]`);
+}
+
+/** The node's position on the canvas (flow coordinates, from its transform). */
+export async function nodePosition(page: Page, name: string): Promise<{ x: number; y: number }> {
+  return page.evaluate((n) => {
+    const el = document.querySelector(`.react-flow__node[data-id="${n}"]`) as HTMLElement;
+    const m = /translate\(([-\d.]+)px, ([-\d.]+)px\)/.exec(el.style.transform);
+    return { x: Number(m?.[1]), y: Number(m?.[2]) };
+  }, name);
+}
+
+/** Puts the cursor at the end of the text and types, line by line (Monaco indents new lines itself). */
+export async function typeAtEnd(page: Page, line: string): Promise<void> {
+  await page.locator('[data-testid="yaml-editor"] .view-lines').click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type(line);
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `e2e/artifacts/screens/${name}.png` });
+}
