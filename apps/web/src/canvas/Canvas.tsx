@@ -1,6 +1,6 @@
 // The canvas: the graph of the design, editable. Every action here is an
 // edit operation on the text; the graph is always drawn from the text.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   Background,
   Controls,
@@ -14,7 +14,7 @@ import {
   type Node,
   type NodeChange,
 } from '@xyflow/react';
-import { autoLayout, NODE_WIDTH, type Positions, type XY } from '../graph/layout.ts';
+import { autoLayout, NODE_HEIGHT, NODE_WIDTH, type Positions, type XY } from '../graph/layout.ts';
 import { useDesign } from '../state/design.ts';
 import { useRun } from '../state/run.ts';
 import { DependencyEdge, type DependencyFlowEdge } from './DependencyEdge.tsx';
@@ -23,6 +23,15 @@ import { ResourceNode, TermNode, type ResourceFlowNode, type TermFlowNode } from
 const nodeTypes = { resource: ResourceNode, term: TermNode };
 const edgeTypes = { dependency: DependencyEdge };
 export const PALETTE_MIME = 'application/hearth-type';
+const MARKER = { type: MarkerType.ArrowClosed, width: 14, height: 14 };
+
+/** The previous array when every item is the same object (React Flow then has nothing to update). */
+function sameItems<T>(last: { current: T[] }, next: T[]): T[] {
+  const prev = last.current;
+  if (prev.length === next.length && prev.every((item, i) => item === next[i])) return prev;
+  last.current = next;
+  return next;
+}
 
 function termPositions(positions: Positions, names: string[], prefix: string, side: 'left' | 'right'): Record<string, XY> {
   const all = Object.entries(positions).filter(([k]) => !k.includes(':'));
@@ -69,21 +78,51 @@ export function Canvas() {
   // Edges come from the text (removals go through onEdgesDelete); only their selection is kept here.
   const [selectedEdges, setSelectedEdges] = useState<ReadonlySet<string>>(new Set());
 
+  // Node and edge objects are reused while what they show is unchanged: React Flow then skips them,
+  // which is what keeps a keystroke on a 1,000-resource design from redrawing 1,000 nodes.
+  const nodeCache = useRef(new Map<string, { key: string; node: ResourceFlowNode }>());
+  const edgeCache = useRef(new Map<string, { key: string; edge: DependencyFlowEdge }>());
+  const termCache = useRef(new Map<string, { key: string; node: TermFlowNode }>());
+  const lastNodes = useRef<Node[]>([]);
+  const lastEdges = useRef<Edge[]>([]);
+
   const nodes = useMemo<Node[]>(() => {
     if (!graph) return [];
-    const out: Node[] = graph.resources.map((r): ResourceFlowNode => ({
-      id: r.name,
-      type: 'resource',
-      position: positions[r.name] ?? { x: 0, y: 0 },
-      selected: selectedSet.has(r.name),
-      data: {
+    const cache = nodeCache.current;
+    const seen = new Set<string>();
+    const out: Node[] = graph.resources.map((r): ResourceFlowNode => {
+      seen.add(r.name);
+      const position = positions[r.name] ?? { x: 0, y: 0 };
+      const status = statuses[r.name];
+      const data = {
         ...r,
+        // Lines move with every edit above a resource; the node does not show them.
+        line: 0,
         expanded: Boolean(expanded[r.name]),
-        status: statuses[r.name]?.state ?? null,
-        statusNote: statuses[r.name]?.note ?? null,
+        status: status?.state ?? null,
+        statusNote: status?.note ?? null,
         planAction: plan[r.name] ?? null,
-      },
-    }));
+      };
+      const selected = selectedSet.has(r.name);
+      const key = JSON.stringify([data, position.x, position.y, selected]);
+      const hit = cache.get(r.name);
+      if (hit && hit.key === key) return hit.node;
+      // Plain nodes have a known size, which spares React Flow measuring a thousand of them on first render.
+      const sized = r.members ? {} : { width: NODE_WIDTH, height: NODE_HEIGHT };
+      const node: ResourceFlowNode = { id: r.name, type: 'resource', position, selected, data, ...sized };
+      cache.set(r.name, { key, node });
+      return node;
+    });
+    for (const name of [...cache.keys()]) if (!seen.has(name)) cache.delete(name);
+    const terms = termCache.current;
+    const term = (id: string, position: XY, data: TermFlowNode['data']): TermFlowNode => {
+      const key = JSON.stringify([position, data]);
+      const hit = terms.get(id);
+      if (hit && hit.key === key) return hit.node;
+      const node: TermFlowNode = { id, type: 'term', position, selectable: false, data };
+      terms.set(id, { key, node });
+      return node;
+    };
     const params = termPositions(
       positions,
       graph.parameters.map((p) => p.name),
@@ -91,13 +130,7 @@ export function Canvas() {
       'left',
     );
     for (const p of graph.parameters) {
-      out.push({
-        id: `param:${p.name}`,
-        type: 'term',
-        position: params[p.name]!,
-        selectable: false,
-        data: { name: p.name, detail: p.type, kind: 'parameter' },
-      } satisfies TermFlowNode);
+      out.push(term(`param:${p.name}`, params[p.name]!, { name: p.name, detail: p.type, kind: 'parameter' }));
     }
     const outs = termPositions(
       positions,
@@ -106,31 +139,36 @@ export function Canvas() {
       'right',
     );
     for (const o of graph.outputs) {
-      out.push({
-        id: `output:${o.name}`,
-        type: 'term',
-        position: outs[o.name]!,
-        selectable: false,
-        data: { name: o.name, detail: o.requires.join(', ') || '—', kind: 'output' },
-      } satisfies TermFlowNode);
+      out.push(term(`output:${o.name}`, outs[o.name]!, { name: o.name, detail: o.requires.join(', ') || '—', kind: 'output' }));
     }
-    return out;
+    return sameItems(lastNodes, out);
   }, [graph, positions, selectedSet, expanded, statuses, plan]);
 
-  const edges = useMemo<Edge[]>(
-    () =>
-      (graph?.edges ?? []).map((e): DependencyFlowEdge => ({
+  const edges = useMemo<Edge[]>(() => {
+    const cache = edgeCache.current;
+    const seen = new Set<string>();
+    const out = (graph?.edges ?? []).map((e): DependencyFlowEdge => {
+      seen.add(e.id);
+      const selected = selectedEdges.has(e.id);
+      const key = `${e.kind}|${e.label}|${selected}`;
+      const hit = cache.get(e.id);
+      if (hit && hit.key === key) return hit.edge;
+      const edge: DependencyFlowEdge = {
         id: e.id,
         source: e.source,
         target: e.target,
         type: 'dependency',
-        markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14 },
+        markerEnd: MARKER,
         data: { kind: e.kind, label: e.label },
         deletable: true,
-        selected: selectedEdges.has(e.id),
-      })),
-    [graph, selectedEdges],
-  );
+        selected,
+      };
+      cache.set(e.id, { key, edge });
+      return edge;
+    });
+    for (const id of [...cache.keys()]) if (!seen.has(id)) cache.delete(id);
+    return sameItems(lastEdges, out);
+  }, [graph, selectedEdges]);
 
   const onNodesChange = useCallback((changes: NodeChange[]) => {
     const moves: Record<string, XY> = {};
@@ -216,7 +254,6 @@ export function Canvas() {
         selectionKeyCode="Shift"
         minZoom={0.05}
         maxZoom={2}
-        onlyRenderVisibleElements
         proOptions={{ hideAttribution: true }}
       >
         <Background gap={24} />

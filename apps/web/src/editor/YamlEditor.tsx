@@ -5,7 +5,7 @@ import type { Diagnostic } from '@hearth/template';
 import { api } from '../api.ts';
 import { attachModel } from '../state/editor-bridge.ts';
 import { useDesign } from '../state/design.ts';
-import { monaco, TEMPLATE_URI } from './monaco.ts';
+import { adjustSchemaValidation, monaco, TEMPLATE_URI } from './monaco.ts';
 
 let editorInstance: monaco.editor.IStandaloneCodeEditor | null = null;
 
@@ -92,7 +92,11 @@ export function YamlEditor() {
         editor.pushUndoStop();
       },
     });
-    const sub = model.onDidChangeContent(() => useDesign.getState().textChanged(model.getValue()));
+    adjustSchemaValidation(model.getLineCount());
+    const sub = model.onDidChangeContent(() => {
+      adjustSchemaValidation(model.getLineCount());
+      useDesign.getState().textChanged(model.getValue());
+    });
     return () => {
       sub.dispose();
       attachModel(null);

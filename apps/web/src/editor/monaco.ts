@@ -15,12 +15,27 @@ self.MonacoEnvironment = {
 
 export const TEMPLATE_URI = 'file:///template.yaml';
 
-configureMonacoYaml(monaco, {
+const monacoYaml = configureMonacoYaml(monaco, {
   enableSchemaRequest: false,
   validate: true,
   completion: true,
   hover: true,
   schemas: [{ uri: 'inmemory://hearth/hot.schema.json', fileMatch: [TEMPLATE_URI, '*.yaml'], schema: hotJsonSchema() as never }],
 });
+
+/**
+ * Schema validation re-reads the whole document in the YAML worker on every
+ * change and sends back markers; past a few thousand lines that costs more than
+ * it tells (Hearth's own diagnostics still mark every problem), so it pauses.
+ */
+const SCHEMA_VALIDATION_MAX_LINES = 4000;
+let validating = true;
+
+export function adjustSchemaValidation(lineCount: number): void {
+  const wanted = lineCount <= SCHEMA_VALIDATION_MAX_LINES;
+  if (wanted === validating) return;
+  validating = wanted;
+  void monacoYaml.update({ validate: wanted });
+}
 
 export { monaco };

@@ -1,0 +1,215 @@
+// bench/web: the designer in Chromium against the real server, for
+// templates of 100 and 1,000 resources. Prints one JSON line per size:
+// first render, keystroke → canvas, canvas action → YAML (medians), and
+// frame times while panning. Never fails on time; not part of npm test.
+//   npm run bench:web
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Page } from '@playwright/test';
+import { syntheticTemplate } from '../template/synthetic.ts';
+
+const root = resolve(fileURLToPath(import.meta.url), '../../..');
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
+
+async function startServer(): Promise<{ url: string; stop: () => void }> {
+  const data = mkdtempSync(join(tmpdir(), 'hearth-bench-web-'));
+  const proc = spawn(process.execPath, [join(root, 'apps/server/bin/hearth.mjs'), 'serve', '--port', '0', '--data', data], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((ok, fail) => {
+    proc.on('exit', (code) => fail(new Error(`the server exited (${code})`)));
+    createInterface({ input: proc.stdout! }).on('line', (line) => {
+      const m = /listening on (http:\/\/\S+)/.exec(line);
+      if (m) ok(m[1]!);
+    });
+  });
+  return {
+    url,
+    stop: () => {
+      proc.kill('SIGTERM');
+      rmSync(data, { recursive: true, force: true });
+    },
+  };
+}
+
+async function saveDesign(url: string, name: string, template: string): Promise<string> {
+  const response = await fetch(`${url}/trpc/designs.save`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name, template }),
+  });
+  const body = (await response.json()) as { result: { data: { id: string } } };
+  return body.result.data.id;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)] ?? NaN;
+const round = (x: number) => Math.round(x * 10) / 10;
+
+type Hearth = {
+  design: {
+    getState(): { apply(op: unknown): boolean; graph: { resources: Array<{ name: string }> } | null };
+  };
+};
+
+/** Keystroke in the YAML (a letter added to or taken from a resource's name) → the canvas shows the node renamed (painted). */
+async function keystrokeToCanvas(page: Page, runs: number): Promise<number[]> {
+  return page.evaluate(async (n) => {
+    type Model = { getValue(): string; setValue(v: string): void; getLineContent(l: number): string };
+    const editor = (
+      window as unknown as {
+        hearthEditor: { getModel(): Model; setPosition(p: unknown): void; trigger(s: string, h: string, a: unknown): void };
+      }
+    ).hearthEditor;
+    const model = editor.getModel();
+    model.setValue(model.getValue().replace(/^resources:\n/m, 'resources:\n  zz_bench: {type: OS::Heat::None}\n'));
+    let line = 1;
+    while (!model.getLineContent(line).startsWith('  zz_bench:')) line++;
+    const column = '  zz_bench'.length + 1;
+    const shown = (name: string) => document.querySelector(`[data-testid="node"][data-resource="${name}"]`) !== null;
+    // Put the node in the middle of the view (the canvas draws only what is in view).
+    const pane = document.querySelector('.react-flow__pane')!.getBoundingClientRect();
+    const m = /translate\(([-\d.]+)px, ([-\d.]+)px\) scale\(([-\d.]+)\)/.exec(
+      (document.querySelector('.react-flow__viewport') as HTMLElement).style.transform,
+    )!;
+    const [tx, ty, zoom] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const hearth = (
+      window as unknown as { hearth: { design: { getState(): { moveNodes(p: Record<string, { x: number; y: number }>): void } } } }
+    ).hearth;
+    hearth.design.getState().moveNodes({ zz_bench: { x: (pane.width / 2 - tx) / zoom, y: (pane.height / 2 - ty) / zoom } });
+    for (let i = 0; i < 500 && !shown('zz_bench'); i++) await new Promise((r) => setTimeout(r, 20));
+    if (!shown('zz_bench')) throw new Error('the canvas did not show the new resource');
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const want = i % 2 === 0 ? 'zz_bencha' : 'zz_bench';
+      editor.setPosition({ lineNumber: line, column: i % 2 === 0 ? column : column + 1 });
+      const t0 = performance.now();
+      if (i % 2 === 0) editor.trigger('keyboard', 'type', { text: 'a' });
+      else editor.trigger('keyboard', 'deleteLeft', null);
+      for (let k = 0; k < 600 && !shown(want); k++) await new Promise((r) => requestAnimationFrame(r));
+      if (!shown(want)) {
+        const st = (
+          window as unknown as {
+            hearth: {
+              design: {
+                getState(): {
+                  positions: Record<string, unknown>;
+                  needsLayout: boolean;
+                  stale: boolean;
+                  graph: { resources: Array<{ name: string }> };
+                };
+              };
+            };
+          }
+        ).hearth.design.getState();
+        throw new Error(
+          `the canvas did not show ${want} (step ${i}; line: ${model.getLineContent(line)}; in graph: ${st.graph.resources.some((r) => r.name === want)}; position: ${JSON.stringify(st.positions[want])}; needsLayout ${st.needsLayout}; stale ${st.stale})`,
+        );
+      }
+      await new Promise((r) => requestAnimationFrame(r));
+      times.push(performance.now() - t0);
+    }
+    return times;
+  }, runs);
+}
+
+/** A canvas action (a property set from the form) → the YAML shows it (painted). */
+async function canvasToYaml(page: Page, runs: number, resource: string): Promise<number[]> {
+  return page.evaluate(
+    async ({ n, resource: r }) => {
+      const hearth = (window as unknown as { hearth: Hearth }).hearth;
+      const times: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const t0 = performance.now();
+        hearth.design.getState().apply({ op: 'setMetadata', resource: r, metadata: { bench: i } });
+        await new Promise((res) => requestAnimationFrame(res));
+        times.push(performance.now() - t0);
+      }
+      return times;
+    },
+    { n: runs, resource },
+  );
+}
+
+/** Frame intervals while dragging the canvas for about a second. */
+async function panFrames(page: Page): Promise<number[]> {
+  const pane = page.locator('.react-flow__pane');
+  const box = (await pane.boundingBox())!;
+  await page.evaluate(() => {
+    const w = window as unknown as { frames_: number[]; stopFrames: boolean };
+    w.frames_ = [];
+    w.stopFrames = false;
+    let last = performance.now();
+    const tick = (t: number) => {
+      w.frames_.push(t - last);
+      last = t;
+      if (!w.stopFrames) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  for (let i = 0; i < 60; i++)
+    await page.mouse.move(box.x + box.width / 2 + Math.sin(i / 6) * 200, box.y + box.height / 2 + Math.cos(i / 6) * 120);
+  await page.mouse.up();
+  return page.evaluate(() => {
+    const w = window as unknown as { frames_: number[]; stopFrames: boolean };
+    w.stopFrames = true;
+    return w.frames_.slice(2);
+  });
+}
+
+const server = await startServer();
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-quic'],
+});
+try {
+  for (const n of sizes.length ? sizes : [100, 1000]) {
+    const id = await saveDesign(server.url, `bench-${n}`, syntheticTemplate(n));
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    // The layout is computed on first open and saved with the design: measure the open that users repeat.
+    await page.goto(`${server.url}/?design=${id}`);
+    await page.waitForFunction((count) => document.querySelectorAll('[data-testid="node"]').length >= count, n, { timeout: 120_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="save-state"]')?.textContent === 'Saved', undefined, {
+      timeout: 120_000,
+    });
+    const renders: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await page.goto(`${server.url}/?design=${id}`);
+      await page.waitForFunction(
+        (count) =>
+          document.querySelectorAll('[data-testid="node"]').length >= count && document.querySelectorAll('[data-testid="edge"]').length > 0,
+        n,
+        { timeout: 120_000, polling: 'raf' },
+      );
+      renders.push(await page.evaluate(() => performance.now()));
+    }
+    const resources = await page.evaluate(() =>
+      (window as unknown as { hearth: Hearth }).hearth.design.getState().graph!.resources.map((r) => r.name),
+    );
+    const keys = await keystrokeToCanvas(page, 20);
+    const actions = await canvasToYaml(page, 20, resources[Math.floor(resources.length / 2)]!);
+    const frames = await panFrames(page);
+    console.log(
+      JSON.stringify({
+        resources: n,
+        first_render_ms: round(median(renders)),
+        keystroke_to_canvas_ms: { median: round(median(keys)), p95: round(p95(keys)) },
+        canvas_to_yaml_ms: { median: round(median(actions)), p95: round(p95(actions)) },
+        pan_frame_ms: { median: round(median(frames)), p95: round(p95(frames)), fps: round(1000 / median(frames)) },
+      }),
+    );
+    await page.close();
+  }
+} finally {
+  await browser.close();
+  server.stop();
+}
