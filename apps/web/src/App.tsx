@@ -10,6 +10,7 @@ import { readImport } from './io/import.ts';
 import { BLANK_TEMPLATE, Gallery, HelpSheet } from './panels/Gallery.tsx';
 import { Inspector } from './panels/Inspector.tsx';
 import { Palette } from './panels/Palette.tsx';
+import { RunPanel } from './panels/RunPanel.tsx';
 import { Toolbar } from './panels/Toolbar.tsx';
 import { useDesign } from './state/design.ts';
 import { openDesign, setDesignInAddress, startAutosave } from './state/persistence.ts';
@@ -150,6 +151,7 @@ export function App() {
               </div>
             )}
             <Canvas />
+            <RunPanel />
           </section>
           <section className="side">
             <Inspector />

@@ -76,6 +76,33 @@ export const stacksRouter = router({
     };
   }),
 
+  /** The operations run on the stack (create, updates, rollbacks, ...), oldest first. */
+  operations: procedure.input(z.object({ stack: stackRef })).query(async ({ ctx, input }) => {
+    const stack = await findStack(ctx.services, input.stack);
+    return ctx.services.store.listOperations(stack.id);
+  }),
+
+  /** The objects the simulated cloud holds for the stack and its nested stacks (nothing here exists in a real cloud). */
+  inventory: procedure.input(z.object({ stack: stackRef })).query(async ({ ctx, input }) => {
+    const { store } = ctx.services;
+    const stack = await store.getStack(input.stack);
+    if (!stack) return { simulated: true as const, objects: [] };
+    const ids = new Set([stack.id]);
+    const all = await store.listStacks({ includeDeleted: true });
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const s of all) {
+        const parent = (s.options as StackOptions).parentStack;
+        if (parent && ids.has(parent) && !ids.has(s.id)) {
+          ids.add(s.id);
+          grew = true;
+        }
+      }
+    }
+    const objects = (await store.simList({})).filter((o) => ids.has(o.stackId));
+    return { simulated: true as const, objects: objects.map((o) => ({ id: o.id, kind: o.kind, resource: o.resourceName, name: typeof o.data.name === 'string' ? o.data.name : null })) };
+  }),
+
   outputs: procedure.input(z.object({ stack: stackRef })).query(async ({ ctx, input }) => {
     const stack = await findStack(ctx.services, input.stack);
     return { stack: stack.name, status: `${stack.action}_${stack.status}`, outputs: stack.outputs };

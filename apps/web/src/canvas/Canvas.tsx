@@ -16,6 +16,7 @@ import {
 } from '@xyflow/react';
 import { autoLayout, NODE_HEIGHT, NODE_WIDTH, type Positions, type XY } from '../graph/layout.ts';
 import { useDesign } from '../state/design.ts';
+import { categoryOf } from '@hearth/template';
 import { useRun } from '../state/run.ts';
 import { DependencyEdge, type DependencyFlowEdge } from './DependencyEdge.tsx';
 import { ResourceNode, TermNode, type ResourceFlowNode, type TermFlowNode } from './ResourceNode.tsx';
@@ -24,6 +25,7 @@ const nodeTypes = { resource: ResourceNode, term: TermNode };
 const edgeTypes = { dependency: DependencyEdge };
 export const PALETTE_MIME = 'application/hearth-type';
 const MARKER = { type: MarkerType.ArrowClosed, width: 14, height: 14 };
+const NO_CHANGES: never[] = [];
 
 /** The previous array when every item is the same object (React Flow then has nothing to update). */
 function sameItems<T>(last: { current: T[] }, next: T[]): T[] {
@@ -53,6 +55,13 @@ export function Canvas() {
   const stale = useDesign((s) => s.stale);
   const statuses = useRun((s) => s.statuses);
   const plan = useRun((s) => s.planActions);
+  const planChanges = useRun((s) => s.plan?.changes) ?? NO_CHANGES;
+  const running = useRun((s) => Boolean(s.stack?.inProgress));
+  const requires = useMemo(() => {
+    const map = new Map<string, string[]>();
+    for (const e of graph?.edges ?? []) map.set(e.source, [...new Set([...(map.get(e.source) ?? []), e.target])]);
+    return map;
+  }, [graph]);
   const flow = useReactFlow();
 
   useEffect(() => {
@@ -94,6 +103,10 @@ export function Canvas() {
       seen.add(r.name);
       const position = positions[r.name] ?? { x: 0, y: 0 };
       const status = statuses[r.name];
+      const waitingOn =
+        running && (!status || status.state.startsWith('INIT'))
+          ? (requires.get(r.name) ?? []).filter((d) => !statuses[d]?.state.endsWith('_COMPLETE'))
+          : null;
       const data = {
         ...r,
         // Lines move with every edit above a resource; the node does not show them.
@@ -101,6 +114,8 @@ export function Canvas() {
         expanded: Boolean(expanded[r.name]),
         status: status?.state ?? null,
         statusNote: status?.note ?? null,
+        statusSince: status?.since ?? null,
+        waitingOn: waitingOn?.length ? waitingOn : null,
         planAction: plan[r.name] ?? null,
       };
       const selected = selectedSet.has(r.name);
@@ -123,6 +138,33 @@ export function Canvas() {
       terms.set(id, { key, node });
       return node;
     };
+    // Resources the plan deletes still show, as ghosts, so that the user sees what goes.
+    const ghosts = planChanges.filter((c) => (c.action === 'delete' || c.action === 'retain') && !seen.has(c.resource));
+    const xs = Object.values(positions).map((p) => p.x);
+    ghosts.forEach((c, i) => {
+      out.push({
+        id: `ghost:${c.resource}`,
+        type: 'resource',
+        position: positions[c.resource] ?? { x: (xs.length ? Math.max(...xs) : 0) + NODE_WIDTH + 120, y: i * (NODE_HEIGHT + 24) },
+        selectable: false,
+        draggable: false,
+        data: {
+          name: c.resource,
+          type: c.type,
+          category: categoryOf(c.type),
+          line: 0,
+          errors: 0,
+          warnings: 0,
+          problem: null,
+          disabled: false,
+          members: null,
+          group: null,
+          expanded: false,
+          planAction: c.action,
+          ghost: true,
+        },
+      } satisfies ResourceFlowNode);
+    });
     const params = termPositions(
       positions,
       graph.parameters.map((p) => p.name),
@@ -142,7 +184,7 @@ export function Canvas() {
       out.push(term(`output:${o.name}`, outs[o.name]!, { name: o.name, detail: o.requires.join(', ') || '—', kind: 'output' }));
     }
     return sameItems(lastNodes, out);
-  }, [graph, positions, selectedSet, expanded, statuses, plan]);
+  }, [graph, positions, selectedSet, expanded, statuses, plan, planChanges, running, requires]);
 
   const edges = useMemo<Edge[]>(() => {
     const cache = edgeCache.current;

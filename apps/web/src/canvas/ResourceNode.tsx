@@ -1,23 +1,72 @@
 // A resource on the canvas: icon by category, name, type, problems badge,
 // and for groups (ResourceGroup, nested templates) a collapsible member list.
-import { memo } from 'react';
+import { memo, useEffect, useState } from 'react';
 import { Handle, Position, type NodeProps, type Node } from '@xyflow/react';
 import type { ResourceNodeData } from '../graph/derive.ts';
 import { useDesign } from '../state/design.ts';
 import { categoryStyle } from './categories.ts';
+import { stateStyle } from './status.ts';
 
 export type ResourceFlowNode = Node<
-  ResourceNodeData & { expanded: boolean; status?: string | null; statusNote?: string | null; planAction?: string | null },
+  ResourceNodeData & {
+    expanded: boolean;
+    status?: string | null;
+    statusNote?: string | null;
+    statusSince?: number | null;
+    waitingOn?: string[] | null;
+    planAction?: string | null;
+    ghost?: boolean;
+  },
   'resource'
 >;
+
+const PLAN_LABEL: Record<string, string> = {
+  create: '＋ create',
+  update: '～ update',
+  replace: '⇄ replace',
+  delete: '－ delete',
+  retain: '⊝ retain',
+  unchanged: '＝ unchanged',
+};
+
+/** Seconds since `since`, ticking while shown. */
+function Elapsed({ since }: { since: number }) {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  return <span className="elapsed"> {Math.max(0, Math.round((now - since) / 1000))}s</span>;
+}
+
+function StatusLine({ data }: { data: ResourceFlowNode['data'] }) {
+  if (data.status) {
+    const style = stateStyle(data.status);
+    return (
+      <div className={`rnode-status ${style.className}`} data-testid="node-status" title={data.statusNote ?? style.label}>
+        <span aria-hidden>{style.icon}</span> {data.status}
+        {data.status.endsWith('_IN_PROGRESS') && data.statusSince ? <Elapsed since={data.statusSince} /> : null}
+        {data.statusNote && <div className="rnode-reason">{data.statusNote}</div>}
+      </div>
+    );
+  }
+  if (data.waitingOn?.length)
+    return (
+      <div className="rnode-status st-init" data-testid="node-waiting">
+        ○ waiting on {data.waitingOn.slice(0, 3).join(', ')}
+        {data.waitingOn.length > 3 ? ` +${data.waitingOn.length - 3}` : ''}
+      </div>
+    );
+  return null;
+}
 
 function ResourceNodeView({ data, selected }: NodeProps<ResourceFlowNode>) {
   const style = categoryStyle(data.category);
   const toggle = useDesign((s) => s.toggleExpanded);
   return (
     <div
-      className={`rnode${selected ? ' selected' : ''}${data.disabled ? ' disabled' : ''}${data.errors ? ' has-errors' : ''}`}
-      data-testid="node"
+      className={`rnode${selected ? ' selected' : ''}${data.disabled ? ' disabled' : ''}${data.errors ? ' has-errors' : ''}${data.ghost ? ' ghost' : ''}`}
+      data-testid={data.ghost ? 'ghost-node' : 'node'}
       data-resource={data.name}
       data-type={data.type}
       {...(data.status ? { 'data-status': data.status } : {})}
@@ -42,6 +91,12 @@ function ResourceNodeView({ data, selected }: NodeProps<ResourceFlowNode>) {
           ⚠ {data.warnings}
         </span>
       )}
+      {data.planAction && data.planAction !== 'unchanged' && (
+        <span className={`plan-badge plan-${data.planAction}`} data-testid="plan-badge">
+          {PLAN_LABEL[data.planAction] ?? data.planAction}
+        </span>
+      )}
+      <StatusLine data={data} />
       {data.members && (
         <button
           className="rnode-toggle nodrag"

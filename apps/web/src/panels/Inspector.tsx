@@ -6,6 +6,7 @@ import type { PropertySchema, ResourceInfo, Value, ValueMap } from '@hearth/temp
 import { isValueMap, nodeToValue, parseYamlText, propertyDescription } from '@hearth/template';
 import { revealLine } from '../editor/YamlEditor.tsx';
 import { useDesign } from '../state/design.ts';
+import { useRun } from '../state/run.ts';
 
 type Mode = 'value' | 'get_param' | 'get_resource' | 'get_attr' | 'yaml';
 
@@ -185,6 +186,39 @@ function PropertyField({
   );
 }
 
+/** What the plan does to this resource, and why: the property changes, the one that forces a replacement marked. */
+function PlanDetail({ name }: { name: string }) {
+  const change = useRun((s) => s.plan?.changes.find((c) => c.resource === name));
+  if (!change || change.action === 'unchanged') return null;
+  return (
+    <div className={`plan-detail plan-${change.action}`} data-testid="plan-detail">
+      <b>Plan: {change.action}</b> — {change.reason}
+      {change.changes.length > 0 && (
+        <ul>
+          {change.changes.map((c) => (
+            <li key={c.path} className={c.forcesReplacement ? 'forces' : ''}>
+              <code>{c.path}</code>: {JSON.stringify(c.before)} → {JSON.stringify(c.after)}
+              {c.forcesReplacement && <strong> (forces replacement)</strong>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** The resource's live state and, for a failure, its reason. */
+function LiveDetail({ name }: { name: string }) {
+  const status = useRun((s) => s.statuses[name]);
+  if (!status) return null;
+  return (
+    <div className="live-detail" data-testid="live-detail">
+      {status.state}
+      {status.note && <div className="error">{status.note}</div>}
+    </div>
+  );
+}
+
 export function Inspector() {
   const selected = useDesign((s) => s.selected);
   const analysis = useDesign((s) => s.analysis);
@@ -239,6 +273,8 @@ export function Inspector() {
         </button>
       </div>
       <div className="inspector-type">{r.def.type}</div>
+      <PlanDetail name={r.name} />
+      <LiveDetail name={r.name} />
       {schema?.description && <p className="help">{schema.description.split('\n')[0]}</p>}
       {props.map(([k, p]) => (
         <PropertyField key={`${r.name}.${k}`} resource={r.name} name={k} schema={p} value={values[k]} info={info} />

@@ -1,23 +1,124 @@
-// What the canvas shows about running the design: each resource's live
-// state, and the plan's action for each resource.
+// Running the design: the stack it deploys to, the plan shown on the canvas,
+// and the live state of every resource, rebuilt from the stack's events.
+// Events are kept by id, so a replay after a reconnect adds nothing twice.
 import { create } from 'zustand';
+
+export interface StackEvent {
+  id: number;
+  stackId: string;
+  stackName: string;
+  resourceName: string | null;
+  resourceType: string | null;
+  physicalId: string | null;
+  action: string;
+  status: string;
+  reason: string;
+  time: string;
+}
 
 export interface ResourceStatus {
   /** Heat's state, e.g. CREATE_IN_PROGRESS. */
   state: string;
   note: string | null;
+  /** When the current action started (ms since epoch), for elapsed time. */
+  since: number;
+}
+
+export interface PlanChange {
+  resource: string;
+  type: string;
+  action: string;
+  reason: string;
+  changes: Array<{ path: string; before: unknown; after: unknown; forcesReplacement: boolean }>;
+  requires: string[];
+}
+
+export interface Plan {
+  changes: PlanChange[];
+  summary: Record<string, number>;
+}
+
+export interface StackState {
+  id: string;
+  name: string;
+  action: string;
+  status: string;
+  statusReason: string;
+  inProgress: boolean;
 }
 
 export interface RunState {
+  stackName: string;
+  stack: StackState | null;
+  events: StackEvent[];
+  eventIds: Set<number>;
   statuses: Record<string, ResourceStatus>;
+  /** Per resource: the plan's action (create, update, replace, delete, retain, unchanged). */
   planActions: Record<string, string>;
+  plan: Plan | null;
+  /** The stack's updatedAt the plan was made against. */
+  planBasedOn: string | null;
+  connection: 'idle' | 'live' | 'reconnecting';
+  setStackName(name: string): void;
+  setStack(stack: StackState | null): void;
+  setPlan(plan: Plan | null, basedOn: string | null): void;
+  /** Adds events (from a replay or live); ignores ones already seen. */
+  addEvents(events: StackEvent[]): void;
+  resetEvents(): void;
+  setConnection(state: RunState['connection']): void;
   setStatuses(statuses: Record<string, ResourceStatus>): void;
   setPlanActions(actions: Record<string, string>): void;
 }
 
-export const useRun = create<RunState>()((set) => ({
+/**
+ * Each resource's state after these events (the last event of each resource
+ * wins). A failure's reason stays with the resource until the stack starts a
+ * new operation, so that a rolled-back resource still says why it failed.
+ */
+export function statusesFrom(events: StackEvent[]): Record<string, ResourceStatus> {
+  const out: Record<string, ResourceStatus> = {};
+  for (const e of events) {
+    if (!e.resourceName) {
+      if (e.status === 'IN_PROGRESS' && e.action !== 'ROLLBACK') for (const r of Object.values(out)) r.note = null;
+      continue;
+    }
+    const state = `${e.action}_${e.status}`;
+    const prev = out[e.resourceName];
+    const since = e.status === 'IN_PROGRESS' || !prev ? Date.parse(e.time) : prev.since;
+    out[e.resourceName] = { state, note: e.status === 'FAILED' ? e.reason : (prev?.note ?? null), since };
+  }
+  return out;
+}
+
+export const useRun = create<RunState>()((set, get) => ({
+  stackName: '',
+  stack: null,
+  events: [],
+  eventIds: new Set(),
   statuses: {},
   planActions: {},
+  plan: null,
+  planBasedOn: null,
+  connection: 'idle',
+  setStackName: (stackName) => set({ stackName }),
+  setStack: (stack) => set({ stack }),
+  setPlan: (plan, planBasedOn) =>
+    set({
+      plan,
+      planBasedOn,
+      planActions: plan ? Object.fromEntries(plan.changes.map((c) => [c.resource, c.action])) : {},
+    }),
+  addEvents(events) {
+    const { eventIds } = get();
+    const fresh = events.filter((e) => !eventIds.has(e.id));
+    if (!fresh.length) return;
+    const ids = new Set(eventIds);
+    for (const e of fresh) ids.add(e.id);
+    const all = [...get().events, ...fresh].sort((a, b) => a.id - b.id);
+    set({ events: all, eventIds: ids, statuses: statusesFrom(all) });
+  },
+  resetEvents: () => set({ events: [], eventIds: new Set(), statuses: {} }),
+  setConnection: (connection) => set({ connection }),
   setStatuses: (statuses) => set({ statuses }),
   setPlanActions: (planActions) => set({ planActions }),
 }));

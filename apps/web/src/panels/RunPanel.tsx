@@ -1,0 +1,502 @@
+// Deploying the design and watching it run: parameters, plan, apply,
+// cancel and delete; the event log, the timeline, the outputs, the stacks.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { Value } from '@hearth/template';
+import { analyzeTemplate } from '@hearth/template';
+import { api, errorText } from '../api.ts';
+import { revealLine } from '../editor/YamlEditor.tsx';
+import { download } from '../io/export.ts';
+import { useDesign } from '../state/design.ts';
+import { refreshStack, watchStack } from '../state/live.ts';
+import { useRun, type Plan, type StackEvent } from '../state/run.ts';
+import { stateStyle } from '../canvas/status.ts';
+
+type Tab = 'deploy' | 'events' | 'timeline' | 'outputs' | 'stacks';
+
+function slug(name: string): string {
+  const s = name.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z]+/, '');
+  return s || 'stack';
+}
+
+export function stackFailed(
+  stack: { action: string; status: string } | null,
+  statuses: Record<string, { state: string; note: string | null }>,
+): boolean {
+  if (!stack) return false;
+  return (
+    stack.status === 'FAILED' || stack.action === 'ROLLBACK' || Object.values(statuses).some((s) => s.state.endsWith('_FAILED') || s.note)
+  );
+}
+
+function StackBadge() {
+  const stack = useRun((s) => s.stack);
+  const statuses = useRun((s) => s.statuses);
+  const connection = useRun((s) => s.connection);
+  if (!stack) return <span className="muted">not deployed</span>;
+  const state = `${stack.action}_${stack.status}`;
+  // A stack is never shown complete while something inside it failed.
+  const failed = stackFailed(stack, statuses);
+  const style = stateStyle(failed && stack.status === 'COMPLETE' ? `${stack.action}_FAILED` : state);
+  return (
+    <span
+      className={`stack-badge ${style.className}`}
+      data-testid="stack-status"
+      data-state={state}
+      data-failed={failed ? 'true' : 'false'}
+      title={stack.statusReason}
+    >
+      {style.icon} {state}
+      {failed && stack.status === 'COMPLETE' ? ' (with failures)' : ''}
+      {connection === 'reconnecting' && <span className="muted"> · reconnecting…</span>}
+    </span>
+  );
+}
+
+function ParametersForm({ values, setValues }: { values: Record<string, string>; setValues: (v: Record<string, string>) => void }) {
+  const analysis = useDesign((s) => s.analysis);
+  const text = useDesign((s) => s.text);
+  const files = useDesign((s) => s.files);
+  const [problems, setProblems] = useState<Record<string, string>>({});
+  const params = analysis?.parameters ?? [];
+  const groups = analysis?.parameterGroups ?? [];
+  useEffect(() => {
+    // Constraints checked as the user types, by the same code the server runs.
+    const timer = setTimeout(() => {
+      const given = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== '')) as Record<string, Value>;
+      const checked = analyzeTemplate(text, { parameters: given, loadFile: (p) => files[p] });
+      const out: Record<string, string> = {};
+      for (const d of checked.diagnostics) {
+        const m = /^parameters\.([^.]+)/.exec(d.path);
+        if (m && d.severity === 'error' && !out[m[1]!]) out[m[1]!] = d.message;
+      }
+      setProblems(out);
+    }, 150);
+    return () => clearTimeout(timer);
+  }, [values, text, files]);
+  if (!params.length) return <p className="muted">This template has no parameters.</p>;
+  const grouped = groups.length
+    ? groups.map((g) => ({ label: g.label ?? 'Parameters', names: g.parameters }))
+    : [{ label: 'Parameters', names: params.map((p) => p.name) }];
+  const listed = new Set(grouped.flatMap((g) => g.names));
+  const rest = params.filter((p) => !listed.has(p.name)).map((p) => p.name);
+  if (rest.length) grouped.push({ label: 'Other parameters', names: rest });
+  return (
+    <div className="params" data-testid="parameters">
+      {grouped.map((g) => (
+        <fieldset key={g.label}>
+          <legend>{g.label}</legend>
+          {g.names.map((name) => {
+            const p = params.find((x) => x.name === name);
+            if (!p) return null;
+            const placeholder =
+              p.default === undefined
+                ? 'required'
+                : `default: ${p.hidden ? '••••' : typeof p.default === 'string' ? p.default : JSON.stringify(p.default)}`;
+            return (
+              <label key={name} className="param" data-param={name}>
+                <span title={p.description ?? ''}>{p.label ?? name}</span>
+                {p.type === 'boolean' ? (
+                  <select value={values[name] ?? ''} onChange={(e) => setValues({ ...values, [name]: e.target.value })}>
+                    <option value="">{placeholder}</option>
+                    <option>true</option>
+                    <option>false</option>
+                  </select>
+                ) : (
+                  <input
+                    type={p.hidden ? 'password' : p.type === 'number' ? 'number' : 'text'}
+                    value={values[name] ?? ''}
+                    placeholder={placeholder}
+                    onChange={(e) => setValues({ ...values, [name]: e.target.value })}
+                  />
+                )}
+                {problems[name] && (
+                  <span className="error" data-testid="param-problem">
+                    {problems[name]}
+                  </span>
+                )}
+              </label>
+            );
+          })}
+        </fieldset>
+      ))}
+    </div>
+  );
+}
+
+const PLAN_ICONS: Record<string, string> = { create: '＋', update: '～', replace: '⇄', delete: '－', retain: '⊝', unchanged: '＝' };
+
+function PlanSummary({ plan }: { plan: Plan }) {
+  return (
+    <div className="plan-summary" data-testid="plan-summary">
+      {(['create', 'update', 'replace', 'delete', 'retain', 'unchanged'] as const).map((a) => (
+        <span key={a} className={`plan-count plan-${a}`} data-action={a}>
+          {PLAN_ICONS[a]} {plan.summary[a] ?? 0} {a}
+        </span>
+      ))}
+    </div>
+  );
+}
+
+function DeployTab() {
+  const designName = useDesign((s) => s.designName);
+  const stackName = useRun((s) => s.stackName);
+  const stack = useRun((s) => s.stack);
+  const plan = useRun((s) => s.plan);
+  const analysis = useDesign((s) => s.analysis);
+  const [name, setName] = useState(stackName || slug(designName));
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [latency, setLatency] = useState('0.2');
+  const [fail, setFail] = useState('');
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    if (stackName) setName(stackName);
+  }, [stackName]);
+
+  const request = () => {
+    const s = useDesign.getState();
+    const parameters = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== ''));
+    return { template: s.text, files: s.files, parameters, ...(s.environment.trim() ? { environment: s.environment } : {}) };
+  };
+  const exists = async (): Promise<{ updatedAt: string } | null> => api.stacks.get.query({ stack: name }).catch(() => null);
+  const run = async (work: () => Promise<void>) => {
+    setBusy(true);
+    try {
+      await work();
+    } catch (error) {
+      useDesign.getState().notify('error', errorText(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const makePlan = () =>
+    run(async () => {
+      const current = await exists();
+      const p = await api.templates.plan.query({ ...request(), ...(current ? { stack: name } : {}) });
+      useRun.getState().setPlan(p as Plan, current?.updatedAt ?? null);
+    });
+
+  const apply = () =>
+    run(async () => {
+      setConfirming(false);
+      const options = { simulation: { latency: Number(latency) || 0, ...(fail ? { fail: [fail] } : {}) } };
+      const current = await exists();
+      if (current) {
+        const { planBasedOn } = useRun.getState();
+        await api.stacks.update.mutate({ stack: name, ...request(), options, ...(planBasedOn ? { planBasedOn } : {}) });
+      } else {
+        await api.stacks.create.mutate({ name, ...request(), options });
+      }
+      useRun.getState().setPlan(null, null);
+      watchStack(name);
+    });
+
+  return (
+    <div className="deploy" data-testid="deploy">
+      <div className="row">
+        <label>
+          Stack <input aria-label="Stack name" value={name} onChange={(e) => setName(e.target.value)} />
+        </label>
+        <label title="Seconds each simulated cloud action takes">
+          Simulated latency{' '}
+          <input
+            aria-label="Simulated latency"
+            type="number"
+            min="0"
+            step="0.1"
+            value={latency}
+            onChange={(e) => setLatency(e.target.value)}
+          />
+        </label>
+        <label title="Make one resource fail, to rehearse a failure">
+          Inject failure in{' '}
+          <select aria-label="Inject failure in" value={fail} onChange={(e) => setFail(e.target.value)}>
+            <option value="">(none)</option>
+            {(analysis?.resources ?? []).map((r) => (
+              <option key={r.name}>{r.name}</option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <ParametersForm values={values} setValues={setValues} />
+      <div className="row">
+        <button onClick={() => void makePlan()} disabled={busy} data-testid="plan">
+          Plan
+        </button>
+        <button className="primary" onClick={() => setConfirming(true)} disabled={busy || Boolean(stack?.inProgress)} data-testid="apply">
+          {stack && stack.status !== 'DELETE' ? 'Apply update…' : 'Deploy…'}
+        </button>
+        {stack?.inProgress && stack.action === 'UPDATE' && (
+          <button onClick={() => void run(async () => void (await api.stacks.cancel.mutate({ stack: name })))} data-testid="cancel">
+            Cancel update
+          </button>
+        )}
+        {stack && !stack.inProgress && (
+          <button
+            className="danger"
+            data-testid="delete-stack"
+            onClick={() => {
+              if (window.confirm(`Delete stack ${name} and everything in it?`))
+                void run(async () => void (await api.stacks.delete.mutate({ stack: name })));
+            }}
+          >
+            Delete stack
+          </button>
+        )}
+        <StackBadge />
+      </div>
+      {plan && <PlanSummary plan={plan} />}
+      {confirming && (
+        <div className="confirm" data-testid="confirm">
+          {plan
+            ? `Apply the plan to ${name}: ${plan.summary.create ?? 0} to create, ${plan.summary.update ?? 0} to update, ${plan.summary.replace ?? 0} to replace, ${(plan.summary.delete ?? 0) + (plan.summary.retain ?? 0)} to delete?`
+            : `Deploy the design as stack ${name}?`}
+          <button className="primary" onClick={() => void apply()} data-testid="confirm-apply">
+            Yes, go
+          </button>
+          <button onClick={() => setConfirming(false)}>No</button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function EventsTab() {
+  const events = useRun((s) => s.events);
+  const [resource, setResource] = useState('');
+  const [state, setState] = useState('');
+  const [paused, setPaused] = useState<StackEvent[] | null>(null);
+  const [follow, setFollow] = useState(true);
+  const list = useRef<HTMLDivElement>(null);
+  const shown = (paused ?? events).filter(
+    (e) => (!resource || (e.resourceName ?? '(stack)') === resource) && (!state || `${e.action}_${e.status}`.includes(state)),
+  );
+  useEffect(() => {
+    if (follow && list.current) list.current.scrollTop = list.current.scrollHeight;
+  }, [shown.length, follow]);
+  const names = useMemo(() => [...new Set(events.map((e) => e.resourceName ?? '(stack)'))].sort(), [events]);
+  return (
+    <div className="events">
+      <div className="row">
+        <select aria-label="Filter by resource" value={resource} onChange={(e) => setResource(e.target.value)}>
+          <option value="">all resources</option>
+          {names.map((n) => (
+            <option key={n}>{n}</option>
+          ))}
+        </select>
+        <select aria-label="Filter by state" value={state} onChange={(e) => setState(e.target.value)}>
+          <option value="">all states</option>
+          <option>IN_PROGRESS</option>
+          <option>COMPLETE</option>
+          <option>FAILED</option>
+        </select>
+        <label>
+          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> follow
+        </label>
+        <button onClick={() => setPaused(paused ? null : events)}>{paused ? 'Resume' : 'Pause'}</button>
+        <button onClick={() => download('events.jsonl', events.map((e) => JSON.stringify(e)).join('\n') + '\n', 'application/x-ndjson')}>
+          Export
+        </button>
+        <span className="muted" data-testid="event-count">
+          {events.length}
+        </span>
+      </div>
+      <div className="event-log" data-testid="event-log" ref={list}>
+        {shown.map((e) => (
+          <div key={e.id} className={`event ${stateStyle(`${e.action}_${e.status}`).className}`} data-testid="event" data-event-id={e.id}>
+            <span className="muted">{e.time.slice(11, 23)}</span> <b>{e.resourceName ?? `[stack ${e.stackName}]`}</b> {e.action}_{e.status}{' '}
+            <span className="muted">{e.reason}</span>
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+function TimelineTab() {
+  const events = useRun((s) => s.events);
+  const select = useDesign((s) => s.select);
+  const bars = useMemo(() => {
+    const start = new Map<string, number>();
+    const end = new Map<string, { t: number; state: string }>();
+    for (const e of events) {
+      if (!e.resourceName) continue;
+      const t = Date.parse(e.time);
+      if (e.status === 'IN_PROGRESS') {
+        start.set(e.resourceName, t);
+        end.delete(e.resourceName);
+      } else end.set(e.resourceName, { t, state: `${e.action}_${e.status}` });
+    }
+    const t0 = Math.min(...start.values());
+    const now = Date.now();
+    const rows = [...start].map(([name, s]) => ({
+      name,
+      from: s - t0,
+      to: (end.get(name)?.t ?? now) - t0,
+      state: end.get(name)?.state ?? 'IN_PROGRESS',
+    }));
+    const span = Math.max(1, ...rows.map((r) => r.to));
+    return { rows: rows.sort((a, b) => a.from - b.from), span };
+  }, [events]);
+  return (
+    <div className="timeline" data-testid="timeline">
+      {bars.rows.map((r) => (
+        <div key={r.name} className="tl-row" onMouseEnter={() => select([r.name])}>
+          <span className="tl-name">{r.name}</span>
+          <span className="tl-track">
+            <span
+              className={`tl-bar ${stateStyle(r.state).className}`}
+              style={{ left: `${(100 * r.from) / bars.span}%`, width: `${Math.max(0.5, (100 * (r.to - r.from)) / bars.span)}%` }}
+              title={`${r.state}: ${((r.to - r.from) / 1000).toFixed(1)}s`}
+            />
+          </span>
+          <span className="muted">{((r.to - r.from) / 1000).toFixed(1)}s</span>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function OutputsTab() {
+  const stackName = useRun((s) => s.stackName);
+  const stack = useRun((s) => s.stack);
+  const analysis = useDesign((s) => s.analysis);
+  const [outputs, setOutputs] = useState<Record<string, unknown> | null>(null);
+  const [reveal, setReveal] = useState<Record<string, boolean>>({});
+  useEffect(() => {
+    if (!stackName || stack?.inProgress) return;
+    api.stacks.outputs.query({ stack: stackName }).then(
+      (o) => setOutputs(o.outputs),
+      () => setOutputs(null),
+    );
+  }, [stackName, stack?.inProgress, stack?.action, stack?.status]);
+  const hidden = new Set(
+    (analysis?.parameters ?? [])
+      .filter((p) => p.hidden)
+      .map((p) => (typeof p.default === 'string' ? p.default : null))
+      .filter(Boolean),
+  );
+  const secret = (name: string, v: unknown) => /password|secret|token|key$/i.test(name) || (typeof v === 'string' && hidden.has(v));
+  if (!outputs) return <p className="muted">Outputs appear once the stack is deployed.</p>;
+  return (
+    <table className="outputs" data-testid="outputs">
+      <tbody>
+        {Object.entries(outputs).map(([k, v]) => {
+          const text = typeof v === 'string' ? v : JSON.stringify(v);
+          const masked = secret(k, v) && !reveal[k];
+          return (
+            <tr key={k} data-output={k}>
+              <th>{k}</th>
+              <td className="output-value">{masked ? '••••••' : text}</td>
+              <td>
+                {secret(k, v) && <button onClick={() => setReveal({ ...reveal, [k]: !reveal[k] })}>{masked ? 'Show' : 'Hide'}</button>}
+                <button onClick={() => void navigator.clipboard?.writeText(text)}>Copy</button>
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+function StacksTab() {
+  const [stacks, setStacks] = useState<Array<{ name: string; action: string; status: string; updatedAt: string }>>([]);
+  const [history, setHistory] = useState<
+    Array<{ kind: string; status: string; reason: string; startedAt: string; finishedAt: string | null }>
+  >([]);
+  const stackName = useRun((s) => s.stackName);
+  const stack = useRun((s) => s.stack);
+  useEffect(() => {
+    api.stacks.list.query().then(setStacks, () => setStacks([]));
+    if (stackName) api.stacks.operations.query({ stack: stackName }).then(setHistory, () => setHistory([]));
+  }, [stackName, stack?.action, stack?.status]);
+  return (
+    <div className="stacks" data-testid="stacks">
+      <ul>
+        {stacks.map((s) => (
+          <li key={s.name}>
+            <button className="link" onClick={() => watchStack(s.name)}>
+              {s.name}
+            </button>{' '}
+            <span className={stateStyle(`${s.action}_${s.status}`).className}>
+              {s.action}_{s.status}
+            </span>
+          </li>
+        ))}
+      </ul>
+      {stackName && (
+        <>
+          <h4>History of {stackName}</h4>
+          <ul>
+            {history.map((h, i) => (
+              <li key={i}>
+                {h.startedAt.slice(0, 19).replace('T', ' ')} {h.kind} → {h.status} <span className="muted">{h.reason}</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  );
+}
+
+export function RunPanel() {
+  const [tab, setTab] = useState<Tab>('deploy');
+  const [open, setOpen] = useState(true);
+  const statuses = useRun((s) => s.statuses);
+  // Failed in the current operation (a rolled-back resource keeps its reason).
+  const failed = Object.entries(statuses).filter(([, s]) => s.note);
+  const analysis = useDesign((s) => s.analysis);
+  useEffect(() => {
+    const name = new URL(window.location.href).searchParams.get('stack');
+    if (name) {
+      watchStack(name);
+      void refreshStack(name);
+    }
+  }, []);
+  return (
+    <section className={`run-panel${open ? '' : ' closed'}`} data-testid="run-panel">
+      <nav className="tabs">
+        {(['deploy', 'events', 'timeline', 'outputs', 'stacks'] as const).map((t) => (
+          <button key={t} className={t === tab ? 'active' : ''} onClick={() => (setTab(t), setOpen(true))} data-testid={`tab-${t}`}>
+            {t}
+          </button>
+        ))}
+        {failed.length > 0 && (
+          <span className="error failed-list">
+            Failed:{' '}
+            {failed.map(([name, s]) => (
+              <button
+                key={name}
+                className="link"
+                data-testid="failed-resource"
+                title={s.note ?? ''}
+                onClick={() => {
+                  useDesign.getState().select([name]);
+                  const r = analysis?.resources.find((x) => x.name === name);
+                  if (r) revealLine(analysis!.lines.position(r.def.keyNode.start).line);
+                }}
+              >
+                {name}
+              </button>
+            ))}
+          </span>
+        )}
+        <button className="link collapse" onClick={() => setOpen(!open)}>
+          {open ? '▾' : '▸'}
+        </button>
+      </nav>
+      {open && (
+        <div className="tab-body">
+          {tab === 'deploy' && <DeployTab />}
+          {tab === 'events' && <EventsTab />}
+          {tab === 'timeline' && <TimelineTab />}
+          {tab === 'outputs' && <OutputsTab />}
+          {tab === 'stacks' && <StacksTab />}
+        </div>
+      )}
+    </section>
+  );
+}

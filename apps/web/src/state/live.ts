@@ -1,0 +1,85 @@
+// The live link to a stack: its events streamed from the server (replayed
+// from the start, then live; the stream resumes from the last event id after
+// a dropped connection), batched per animation frame into the run state.
+import { api, errorText } from '../api.ts';
+import { useDesign } from './design.ts';
+import { useRun, type StackEvent } from './run.ts';
+
+let subscription: { unsubscribe(): void } | null = null;
+let pending: StackEvent[] = [];
+let flushScheduled = false;
+let refreshTimer: ReturnType<typeof setTimeout> | null = null;
+
+function flush(): void {
+  flushScheduled = false;
+  const batch = pending;
+  pending = [];
+  useRun.getState().addEvents(batch);
+}
+
+/** The stack's summary (state, in progress) from the server; null when it does not exist. */
+export async function refreshStack(name = useRun.getState().stackName): Promise<void> {
+  if (!name) return;
+  try {
+    const s = await api.stacks.get.query({ stack: name });
+    useRun
+      .getState()
+      .setStack({ id: s.id, name: s.name, action: s.action, status: s.status, statusReason: s.statusReason, inProgress: s.inProgress });
+  } catch {
+    useRun.getState().setStack(null);
+  }
+}
+
+function scheduleRefresh(): void {
+  if (refreshTimer) return;
+  refreshTimer = setTimeout(() => {
+    refreshTimer = null;
+    void refreshStack();
+  }, 50);
+}
+
+export function setStackInAddress(name: string | null): void {
+  const url = new URL(window.location.href);
+  if (name) url.searchParams.set('stack', name);
+  else url.searchParams.delete('stack');
+  window.history.replaceState(null, '', url);
+}
+
+/** Follows the stack `name`: every event so far, then the live ones. */
+export function watchStack(name: string): void {
+  subscription?.unsubscribe();
+  pending = [];
+  const run = useRun.getState();
+  run.resetEvents();
+  run.setStackName(name);
+  run.setConnection('live');
+  setStackInAddress(name);
+  void refreshStack(name);
+  subscription = api.stacks.watch.subscribe(
+    { stack: name, lastEventId: null },
+    {
+      onData: ({ data }) => {
+        const event = data as unknown as StackEvent;
+        pending.push(event);
+        if (!event.resourceName) scheduleRefresh();
+        if (!flushScheduled) {
+          flushScheduled = true;
+          requestAnimationFrame(flush);
+        }
+      },
+      onError: (error) => {
+        useRun.getState().setConnection('idle');
+        useDesign.getState().notify('error', `Lost the stack's event stream: ${errorText(error)}`);
+      },
+      onConnectionStateChange: (state) => {
+        useRun.getState().setConnection(state.state === 'connecting' ? 'reconnecting' : state.state === 'pending' ? 'live' : 'idle');
+      },
+    },
+  );
+}
+
+export function stopWatching(): void {
+  subscription?.unsubscribe();
+  subscription = null;
+  useRun.getState().setConnection('idle');
+}

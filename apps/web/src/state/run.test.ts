@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { statusesFrom, useRun, type StackEvent } from './run.ts';
+
+const ev = (id: number, resourceName: string | null, action: string, status: string, reason = ''): StackEvent => ({
+  id,
+  stackId: 's',
+  stackName: 's',
+  resourceName,
+  resourceType: null,
+  physicalId: null,
+  action,
+  status,
+  reason,
+  time: new Date(1000 * id).toISOString(),
+});
+
+describe('run state', () => {
+  it('derives each resource’s state from its last event, with the reason of a failure', () => {
+    const s = statusesFrom([
+      ev(1, 'a', 'CREATE', 'IN_PROGRESS'),
+      ev(2, 'a', 'CREATE', 'FAILED', 'boom'),
+      ev(3, 'b', 'CREATE', 'IN_PROGRESS'),
+    ]);
+    expect(s.a).toEqual({ state: 'CREATE_FAILED', note: 'boom', since: 1000 });
+    expect(s.b!.state).toBe('CREATE_IN_PROGRESS');
+    const rolledBack = statusesFrom([
+      ev(1, 'a', 'CREATE', 'FAILED', 'boom'),
+      ev(2, null, 'ROLLBACK', 'IN_PROGRESS'),
+      ev(3, 'a', 'DELETE', 'COMPLETE'),
+    ]);
+    expect(rolledBack.a).toMatchObject({ state: 'DELETE_COMPLETE', note: 'boom' });
+    const again = statusesFrom([ev(1, 'a', 'CREATE', 'FAILED', 'boom'), ev(2, null, 'UPDATE', 'IN_PROGRESS')]);
+    expect(again.a!.note).toBeNull();
+  });
+
+  it('adds a replayed event once, in id order', () => {
+    useRun.getState().resetEvents();
+    useRun.getState().addEvents([ev(2, 'a', 'CREATE', 'COMPLETE'), ev(1, 'a', 'CREATE', 'IN_PROGRESS')]);
+    useRun.getState().addEvents([ev(1, 'a', 'CREATE', 'IN_PROGRESS'), ev(2, 'a', 'CREATE', 'COMPLETE'), ev(3, null, 'CREATE', 'COMPLETE')]);
+    expect(useRun.getState().events.map((e) => e.id)).toEqual([1, 2, 3]);
+    expect(useRun.getState().statuses.a!.state).toBe('CREATE_COMPLETE');
+  });
+});

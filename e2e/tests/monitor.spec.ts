@@ -1,0 +1,135 @@
+// Plan and watch deployments live on the canvas.
+import { expect, test, type Page } from '@playwright/test';
+import { edge, editorText, newDesign, node, screenshot, setEditorText } from './helpers.ts';
+
+test.beforeEach(async ({ page }) => {
+  page.on('pageerror', (e) => {
+    throw e;
+  });
+});
+
+async function openExample(page: Page): Promise<void> {
+  await page.goto('/');
+  await page.getByTestId('open-design').filter({ hasText: 'sql-server-cluster' }).click();
+  await expect(page.locator('[data-testid=node]')).toHaveCount(40);
+}
+
+/** Records, in order, every data-status a node takes. */
+async function recordStatuses(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { statusLog: Array<[string, string]> };
+    w.statusLog = [];
+    new MutationObserver((records) => {
+      for (const r of records) {
+        const el = r.target as HTMLElement;
+        const status = el.getAttribute('data-status');
+        const name = el.getAttribute('data-resource');
+        if (status && name) w.statusLog.push([name, status]);
+      }
+    }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-status'] });
+  });
+}
+
+async function deploy(page: Page, stack: string, options: { latency?: string; fail?: string } = {}): Promise<void> {
+  await page.getByTestId('tab-deploy').click();
+  await page.getByLabel('Stack name').fill(stack);
+  await page.getByLabel('Simulated latency').fill(options.latency ?? '0.05');
+  if (options.fail) await page.getByLabel('Inject failure in').selectOption(options.fail);
+  await page.getByTestId('apply').click();
+  await page.getByTestId('confirm-apply').click();
+}
+
+test('the SQL Server cluster deploys on the simulated cloud: states move in dependency order, end complete, outputs appear', async ({
+  page,
+}) => {
+  await openExample(page);
+  await recordStatuses(page);
+  // Slow enough that every step is seen in progress on the canvas.
+  await deploy(page, 'sql-e2e', { latency: '0.4' });
+  await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'CREATE_IN_PROGRESS');
+  await expect(page.locator('[data-testid=node-waiting]').first()).toBeVisible();
+  await screenshot(page, 'deploying');
+  await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'CREATE_COMPLETE', { timeout: 30_000 });
+  await expect(page.locator('[data-testid=node][data-status="CREATE_COMPLETE"]')).toHaveCount(40);
+  const log = await page.evaluate(() => (window as unknown as { statusLog: Array<[string, string]> }).statusLog);
+  const at = (name: string, status: string) => log.findIndex(([n, s]) => n === name && s === status);
+  const edges = await page
+    .locator('[data-testid=edge]')
+    .evaluateAll((els) => els.map((e) => [e.getAttribute('data-source')!, e.getAttribute('data-target')!]));
+  expect(edges.length).toBeGreaterThan(40);
+  for (const [source, target] of edges) {
+    expect(at(source!, 'CREATE_IN_PROGRESS'), `${source} started`).toBeGreaterThanOrEqual(0);
+    expect(at(target!, 'CREATE_COMPLETE'), `${target} completed before ${source} started`).toBeLessThan(at(source!, 'CREATE_IN_PROGRESS'));
+  }
+  await page.getByTestId('tab-outputs').click();
+  await expect(page.locator('[data-output="availability_group"] .output-value')).toHaveText('ag1');
+  await expect(page.locator('[data-output="primary_endpoint"] .output-value')).toHaveText(/^TCP:\/\/10\.20\.0\.\d+:5022$/);
+  await page.getByTestId('tab-timeline').click();
+  await expect(page.getByTestId('timeline').locator('.tl-row')).toHaveCount(40);
+  await screenshot(page, 'deployed');
+});
+
+test('an injected failure shows its reason on the node, and the rollback leaves the simulated inventory empty', async ({ page }) => {
+  await openExample(page);
+  await deploy(page, 'sql-fail', { fail: 'node2_replica', latency: '0.02' });
+  await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'ROLLBACK_COMPLETE', { timeout: 30_000 });
+  await expect(page.getByTestId('stack-status')).toHaveAttribute('data-failed', 'true');
+  await expect(node(page, 'node2_replica').getByTestId('node-status')).toContainText(
+    'SimulatedFault: resources.node2_replica: Simulated failure',
+  );
+  await expect(page.getByTestId('failed-resource').filter({ hasText: 'node2_replica' })).toBeVisible();
+  await screenshot(page, 'failed');
+  const inventory = await page.request.post('/trpc/stacks.inventory', { data: { stack: 'sql-fail' } });
+  const body = (await inventory.json()) as { result: { data: { simulated: boolean; objects: unknown[] } } };
+  expect(body.result.data).toEqual({ simulated: true, objects: [] });
+});
+
+test('a reload mid-deployment resumes: the final state and the event log are complete, without duplicates', async ({ page }) => {
+  await openExample(page);
+  await deploy(page, 'sql-reload', { latency: '0.1' });
+  await expect(page.locator('[data-testid=node][data-status="CREATE_COMPLETE"]').nth(8)).toBeVisible({ timeout: 20_000 });
+  expect(page.url()).toContain('stack=sql-reload');
+  await page.reload();
+  await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'CREATE_COMPLETE', { timeout: 30_000 });
+  await expect(page.locator('[data-testid=node][data-status="CREATE_COMPLETE"]')).toHaveCount(40);
+  await page.getByTestId('tab-events').click();
+  const server = await page.request.post('/trpc/stacks.events', { data: { stack: 'sql-reload', limit: 1000 } });
+  const expected = ((await server.json()) as { result: { data: { events: Array<{ id: number }> } } }).result.data.events.map((e) => e.id);
+  await expect(page.getByTestId('event-count')).toHaveText(String(expected.length));
+  const shown = await page.locator('[data-testid=event]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-event-id'))));
+  expect(shown).toEqual(expected);
+});
+
+test('planning an update that replaces a resource badges it with the reason; deleted resources show as ghosts', async ({ page }) => {
+  const v1 = `heat_template_version: 2018-08-31
+resources:
+  secret:
+    type: OS::Heat::RandomString
+    properties: {length: 12}
+  keep:
+    type: OS::Heat::Value
+    properties: {value: {get_attr: [secret, value]}}
+  old:
+    type: OS::Heat::None
+`;
+  await newDesign(page, v1);
+  await expect(node(page, 'old')).toBeVisible();
+  await deploy(page, 'plan-e2e');
+  await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'CREATE_COMPLETE', { timeout: 20_000 });
+  await setEditorText(page, (await editorText(page)).replace('length: 12', 'length: 16').replace('  old:\n    type: OS::Heat::None\n', ''));
+  await expect(node(page, 'old')).toHaveCount(0);
+  await page.getByTestId('plan').click();
+  await expect(page.getByTestId('plan-summary')).toContainText('1 replace');
+  await expect(node(page, 'secret')).toHaveAttribute('data-plan', 'replace');
+  await expect(node(page, 'secret').getByTestId('plan-badge')).toHaveText(/replace/);
+  await expect(page.locator('[data-testid=ghost-node][data-resource="old"]')).toHaveAttribute('data-plan', 'delete');
+  await node(page, 'secret').click();
+  await expect(page.getByTestId('plan-detail')).toContainText('length');
+  await expect(page.getByTestId('plan-detail')).toContainText('(forces replacement)');
+  await expect(edge(page, 'keep', 'secret', 'get_attr')).toHaveCount(1);
+  await screenshot(page, 'plan');
+  await page.getByTestId('apply').click();
+  await expect(page.getByTestId('confirm')).toContainText('1 to replace');
+  await page.getByTestId('confirm-apply').click();
+  await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'UPDATE_COMPLETE', { timeout: 20_000 });
+});
