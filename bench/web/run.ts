@@ -166,13 +166,81 @@ async function panFrames(page: Page): Promise<number[]> {
   });
 }
 
+/**
+ * Engine event → the node's status on the page: a 1,000-resource stack whose
+ * resources complete spread over one second (about 1,000 events a second),
+ * deployed from the page. Delay per COMPLETE event, and frame times meanwhile.
+ */
+async function liveDelay(page: Page, url: string, n: number): Promise<Record<string, unknown>> {
+  const template = `heat_template_version: 2018-08-31\nresources:\n${Array.from({ length: n }, (_, i) => `  r${i}: {type: OS::Heat::TestResource, properties: {wait_secs: ${(i / n).toFixed(3)}}}\n`).join('')}`;
+  const id = await saveDesign(url, `live-${n}`, template);
+  await page.goto(`${url}/?design=${id}`);
+  await page.waitForFunction((count) => document.querySelectorAll('[data-testid="node"]').length >= count, n, { timeout: 120_000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid="save-state"]')?.textContent === 'Saved', undefined, {
+    timeout: 120_000,
+  });
+  await page.evaluate(() => {
+    type Ev = { resourceName: string | null; status: string; time: string };
+    const w = window as unknown as {
+      delays: number[];
+      frames_: number[];
+      stopFrames: boolean;
+      hearth: { run: { getState(): { events: Ev[] } } };
+    };
+    w.delays = [];
+    w.frames_ = [];
+    w.stopFrames = false;
+    let last = performance.now();
+    const tick = (t: number) => {
+      w.frames_.push(t - last);
+      last = t;
+      if (!w.stopFrames) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+    new MutationObserver((records) => {
+      // The server stamps events with its wall clock; so does Date.now() here (same machine).
+      const now = Date.now();
+      const events = w.hearth.run.getState().events;
+      for (const r of records) {
+        const el = r.target as HTMLElement;
+        if (el.getAttribute('data-status') !== 'CREATE_COMPLETE') continue;
+        const name = el.getAttribute('data-resource');
+        const e = events.find((x) => x.resourceName === name && x.status === 'COMPLETE');
+        if (e) w.delays.push(now - Date.parse(e.time));
+      }
+    }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-status'] });
+  });
+  await page.getByLabel('Stack name').fill(`live-${n}-${Date.now()}`);
+  await page.getByLabel('Simulated latency').fill('0');
+  await page.getByTestId('apply').click();
+  await page.getByTestId('confirm-apply').click();
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="stack-status"]')?.getAttribute('data-state') === 'CREATE_COMPLETE',
+    undefined,
+    { timeout: 120_000 },
+  );
+  const { delays, frames } = await page.evaluate(() => {
+    const w = window as unknown as { delays: number[]; frames_: number[]; stopFrames: boolean };
+    w.stopFrames = true;
+    return { delays: w.delays, frames: w.frames_.slice(2) };
+  });
+  return {
+    case: 'live-status',
+    resources: n,
+    events_seen: delays.length,
+    event_to_node_ms: { median: round(median(delays)), p95: round(p95(delays)) },
+    frame_ms: { median: round(median(frames)), p95: round(p95(frames)) },
+  };
+}
+
 const server = await startServer();
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-quic'],
 });
 try {
-  for (const n of sizes.length ? sizes : [100, 1000]) {
+  const liveOnly = process.argv.includes('live') && !sizes.length;
+  for (const n of liveOnly ? [] : sizes.length ? sizes : [100, 1000]) {
     const id = await saveDesign(server.url, `bench-${n}`, syntheticTemplate(n));
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     // The layout is computed on first open and saved with the design: measure the open that users repeat.
@@ -209,6 +277,9 @@ try {
     );
     await page.close();
   }
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  console.log(JSON.stringify(await liveDelay(page, server.url, 1000)));
+  await page.close();
 } finally {
   await browser.close();
   server.stop();

@@ -3,6 +3,7 @@
 // with Heat's states and status reasons. Every state change is written to the
 // store, then published.
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { dirname, join, normalize } from 'node:path/posix';
 import type { Analysis, Diagnostic, ResourceInfo, Value, ValueMap } from '@hearth/template';
 import {
@@ -118,6 +119,13 @@ function toJson(v: Value): JsonValue {
 /** A nested stack's failure, as its parent resource reports it (without repeating "Resource CREATE failed"). */
 function nestedReason(reason: string): string {
   return reason.replace(/^Resource [A-Z]+ failed: /, '');
+}
+
+/** An operation's abort controller: every running resource listens on its signal, so no listener limit. */
+function newController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
 }
 
 function errorMessage(error: unknown): string {
@@ -373,7 +381,7 @@ export class Engine {
       traversal,
       kind,
       stack,
-      controller: new AbortController(),
+      controller: newController(),
       walker: null,
       cancelled: false,
       timedOut: false,
@@ -595,7 +603,7 @@ export class Engine {
     await this.setStackState(op, 'CREATE', 'FAILED', reason);
     if ((op.stack.options as StackOptions).disableRollback) return;
     await this.setStackState(op, 'ROLLBACK', 'IN_PROGRESS', REASON.stackStarted('ROLLBACK'));
-    op.controller = new AbortController();
+    op.controller = newController();
     const failed = await this.deleteAll(op, records, analysis);
     if (failed) await this.setStackState(op, 'ROLLBACK', 'FAILED', REASON.resourceFailed('DELETE', failed));
     else await this.setStackState(op, 'ROLLBACK', 'COMPLETE', REASON.stackCompleted('ROLLBACK'));
@@ -794,7 +802,7 @@ export class Engine {
     // Roll back: update to the template the stack had before, with a fresh start.
     op.cancelled = false;
     op.timedOut = false;
-    op.controller = new AbortController();
+    op.controller = newController();
     await this.setStackState(op, 'ROLLBACK', 'IN_PROGRESS', REASON.stackStarted('ROLLBACK'), {
       template: previous.template,
       environment: previous.environment,
@@ -1047,7 +1055,7 @@ export class Engine {
         traversal,
         kind: stack.action as Kind,
         stack,
-        controller: new AbortController(),
+        controller: newController(),
         walker: null,
         cancelled: false,
         timedOut: false,

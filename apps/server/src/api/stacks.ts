@@ -89,7 +89,7 @@ export const stacksRouter = router({
     if (!stack) return { simulated: true as const, objects: [] };
     const ids = new Set([stack.id]);
     const all = await store.listStacks({ includeDeleted: true });
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       for (const s of all) {
         const parent = (s.options as StackOptions).parentStack;
@@ -100,7 +100,15 @@ export const stacksRouter = router({
       }
     }
     const objects = (await store.simList({})).filter((o) => ids.has(o.stackId));
-    return { simulated: true as const, objects: objects.map((o) => ({ id: o.id, kind: o.kind, resource: o.resourceName, name: typeof o.data.name === 'string' ? o.data.name : null })) };
+    return {
+      simulated: true as const,
+      objects: objects.map((o) => ({
+        id: o.id,
+        kind: o.kind,
+        resource: o.resourceName,
+        name: typeof o.data.name === 'string' ? o.data.name : null,
+      })),
+    };
   }),
 
   outputs: procedure.input(z.object({ stack: stackRef })).query(async ({ ctx, input }) => {
@@ -194,18 +202,23 @@ export const stacksRouter = router({
           }
           if (page.length < 500) break;
         }
-        while (!signal?.aborted) {
-          while (live.length) {
-            const event = live.shift()!;
-            if (event.id <= last) continue;
-            last = event.id;
-            yield tracked(String(event.id), event);
+        const onAbort = () => wake?.();
+        signal?.addEventListener('abort', onAbort, { once: true });
+        try {
+          while (!signal?.aborted) {
+            while (live.length) {
+              const event = live.shift()!;
+              if (event.id <= last) continue;
+              last = event.id;
+              yield tracked(String(event.id), event);
+            }
+            await new Promise<void>((resolve) => {
+              wake = resolve;
+            });
+            wake = null;
           }
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-            signal?.addEventListener('abort', () => resolve(), { once: true });
-          });
-          wake = null;
+        } finally {
+          signal?.removeEventListener('abort', onAbort);
         }
       } finally {
         unsubscribe();

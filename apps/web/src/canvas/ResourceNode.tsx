@@ -46,7 +46,7 @@ function StatusLine({ data }: { data: ResourceFlowNode['data'] }) {
       <div className={`rnode-status ${style.className}`} data-testid="node-status" title={data.statusNote ?? style.label}>
         <span aria-hidden>{style.icon}</span> {data.status}
         {data.status.endsWith('_IN_PROGRESS') && data.statusSince ? <Elapsed since={data.statusSince} /> : null}
-        {data.statusNote && <div className="rnode-reason">{data.statusNote}</div>}
+        {data.statusNote && <span className="rnode-reason"> — {data.statusNote}</span>}
       </div>
     );
   }
@@ -65,7 +65,7 @@ function ResourceNodeView({ data, selected }: NodeProps<ResourceFlowNode>) {
   const toggle = useDesign((s) => s.toggleExpanded);
   return (
     <div
-      className={`rnode${selected ? ' selected' : ''}${data.disabled ? ' disabled' : ''}${data.errors ? ' has-errors' : ''}${data.ghost ? ' ghost' : ''}`}
+      className={`rnode${data.members ? '' : ' fixed'}${selected ? ' selected' : ''}${data.disabled ? ' disabled' : ''}${data.errors ? ' has-errors' : ''}${data.ghost ? ' ghost' : ''}`}
       data-testid={data.ghost ? 'ghost-node' : 'node'}
       data-resource={data.name}
       data-type={data.type}
@@ -80,6 +80,7 @@ function ResourceNodeView({ data, selected }: NodeProps<ResourceFlowNode>) {
       <div className="rnode-text">
         <div className="rnode-name">{data.name}</div>
         <div className="rnode-type">{data.type || '(no type)'}</div>
+        <StatusLine data={data} />
       </div>
       {data.errors > 0 && (
         <span className="badge badge-error" data-testid="node-errors" title={data.problem ?? ''}>
@@ -96,7 +97,6 @@ function ResourceNodeView({ data, selected }: NodeProps<ResourceFlowNode>) {
           {PLAN_LABEL[data.planAction] ?? data.planAction}
         </span>
       )}
-      <StatusLine data={data} />
       {data.members && (
         <button
           className="rnode-toggle nodrag"
