@@ -186,8 +186,10 @@ async function liveDelay(page: Page, url: string, n: number): Promise<Record<str
       frames_: number[];
       stopFrames: boolean;
       hearth: { run: { getState(): { events: Ev[] } } };
+      hearthArrivals: Array<[number, string]>;
     };
     w.delays = [];
+    w.hearthArrivals = [];
     w.frames_ = [];
     w.stopFrames = false;
     let last = performance.now();
@@ -219,16 +221,17 @@ async function liveDelay(page: Page, url: string, n: number): Promise<Record<str
     undefined,
     { timeout: 120_000 },
   );
-  const { delays, frames } = await page.evaluate(() => {
-    const w = window as unknown as { delays: number[]; frames_: number[]; stopFrames: boolean };
+  const { delays, frames, arrivals } = await page.evaluate(() => {
+    const w = window as unknown as { delays: number[]; frames_: number[]; stopFrames: boolean; hearthArrivals: Array<[number, string]> };
     w.stopFrames = true;
-    return { delays: w.delays, frames: w.frames_.slice(2) };
+    return { delays: w.delays, frames: w.frames_.slice(2), arrivals: w.hearthArrivals.map(([at, time]) => at - Date.parse(time)) };
   });
   return {
     case: 'live-status',
     resources: n,
     events_seen: delays.length,
     event_to_node_ms: { median: round(median(delays)), p95: round(p95(delays)) },
+    event_to_page_ms: { median: round(median(arrivals)), p95: round(p95(arrivals)) },
     frame_ms: { median: round(median(frames)), p95: round(p95(frames)) },
   };
 }

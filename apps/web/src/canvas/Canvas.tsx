@@ -123,7 +123,9 @@ export function Canvas() {
       const hit = cache.get(r.name);
       if (hit && hit.key === key) return hit.node;
       // Plain nodes have a known size, which spares React Flow measuring a thousand of them on first render.
-      const sized = r.members ? {} : { width: NODE_WIDTH, height: NODE_HEIGHT };
+      // With `measured` given, React Flow also keeps the handles it measured before, instead of measuring
+      // the node again whenever its data (a status, a badge) changes.
+      const sized = r.members ? {} : { width: NODE_WIDTH, height: NODE_HEIGHT, measured: { width: NODE_WIDTH, height: NODE_HEIGHT } };
       const node: ResourceFlowNode = { id: r.name, type: 'resource', position, selected, data, ...sized };
       cache.set(r.name, { key, node });
       return node;

@@ -60,6 +60,8 @@ export function watchStack(name: string): void {
     {
       onData: ({ data }) => {
         const event = data as unknown as StackEvent;
+        // For benchmarks: when each event reached the page.
+        (window as unknown as { hearthArrivals?: Array<[number, string]> }).hearthArrivals?.push([Date.now(), event.time]);
         pending.push(event);
         if (!event.resourceName) scheduleRefresh();
         if (!flushScheduled) {
