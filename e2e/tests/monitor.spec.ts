@@ -47,7 +47,8 @@ test('the SQL Server cluster deploys on the simulated cloud: states move in depe
   // Slow enough that every step is seen in progress on the canvas.
   await deploy(page, 'sql-e2e', { latency: '0.4' });
   await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'CREATE_IN_PROGRESS');
-  await expect(page.locator('[data-testid=node-waiting]').first()).toBeVisible();
+  // (Zoomed this far out the canvas draws plain boxes coloured by state; the words are there when zoomed in.)
+  await expect(page.locator('[data-testid=node-waiting]').first()).toContainText(/^○ waiting on \w+/);
   await screenshot(page, 'deploying');
   await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'CREATE_COMPLETE', { timeout: 30_000 });
   await expect(page.locator('[data-testid=node][data-status="CREATE_COMPLETE"]')).toHaveCount(40);

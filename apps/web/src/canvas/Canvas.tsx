@@ -26,6 +26,7 @@ const edgeTypes = { dependency: DependencyEdge };
 export const PALETTE_MIME = 'application/hearth-type';
 const MARKER = { type: MarkerType.ArrowClosed, width: 14, height: 14 };
 const NO_CHANGES: never[] = [];
+const COMPACT_ZOOM = 0.2;
 
 /** The previous array when every item is the same object (React Flow then has nothing to update). */
 function sameItems<T>(last: { current: T[] }, next: T[]): T[] {
@@ -281,9 +282,17 @@ export function Canvas() {
     [flow],
   );
 
+  // Zoomed far out, nodes are drawn as plain coloured boxes (their text is unreadable there anyway): a class
+  // on the container switches it, so zooming costs no React render and a big canvas paints far less.
+  const container = useRef<HTMLDivElement>(null);
+  const onMove = useCallback((_event: unknown, viewport: { zoom: number }) => {
+    container.current?.classList.toggle('zoomed-out', viewport.zoom < COMPACT_ZOOM);
+  }, []);
+
   return (
-    <div className={`canvas${stale ? ' is-stale' : ''}`} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div className={`canvas${stale ? ' is-stale' : ''}`} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop} ref={container}>
       <ReactFlow
+        onMove={onMove}
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}

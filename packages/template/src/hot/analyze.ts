@@ -178,8 +178,16 @@ export interface AnalysisState {
   checks: WeakMap<YNode, CheckUnit>;
 }
 
+/**
+ * The names a cached unit looked up while it was computed, with what it found
+ * ("declared:web" → "1"). The unit holds while every lookup finds the same:
+ * renaming one resource re-reads only what refers to it.
+ */
+type Lookups = Map<string, string>;
+
 interface DefinitionUnit {
   context: string;
+  lookups: Lookups;
   info: ResourceInfo;
   diagnostics: DiagnosticInput[];
   /** Property values the implicit-dependency rules read, kept while the context holds. */
@@ -188,6 +196,9 @@ interface DefinitionUnit {
 
 interface CheckUnit {
   context: string;
+  lookups: Lookups;
+  /** The definition the checks were made for (a re-read definition is checked again). */
+  def: ResourceDef;
   requires: string[];
   references: Reference[];
   droppedDependsOn: string[];
@@ -302,6 +313,49 @@ class TemplateAnalyzer {
   }
 
   /** Runs `work` with its problems captured, to cache them with what it computed. */
+  /** Names looked up by the unit being computed (see Lookups). */
+  private recording: Lookups | null = null;
+
+  private isDeclared(name: string): boolean {
+    const found = this.declaredNames().has(name);
+    this.recording?.set(`declared:${name}`, found ? '1' : '0');
+    return found;
+  }
+
+  private isEnabled(name: string): boolean {
+    const found = this.enabled.has(name);
+    this.recording?.set(`enabled:${name}`, found ? '1' : '0');
+    return found;
+  }
+
+  /** Whether every lookup a cached unit made still finds the same. */
+  private lookupsHold(lookups: Lookups): boolean {
+    for (const [key, value] of lookups) {
+      const at = key.indexOf(':');
+      const kind = at < 0 ? key : key.slice(0, at);
+      const name = key.slice(at + 1);
+      let now: string;
+      if (kind === 'declared') now = this.declaredNames().has(name) ? '1' : '0';
+      else if (kind === 'enabled') now = this.enabled.has(name) ? '1' : '0';
+      else if (kind === 'schema') now = String(identity(this.resources.get(name)?.schema));
+      else now = [...this.declaredNames()].join('\u0000');
+      if (now !== value) return false;
+    }
+    return true;
+  }
+
+  /** Runs `work` capturing its diagnostics and recording the names it looks up. */
+  private recorded<T>(work: () => T): { value: T; diagnostics: DiagnosticInput[]; lookups: Lookups } {
+    const saved = this.recording;
+    const lookups: Lookups = new Map();
+    this.recording = lookups;
+    try {
+      return { ...this.capture(work), lookups };
+    } finally {
+      this.recording = saved;
+    }
+  }
+
   private capture<T>(work: () => T): { value: T; diagnostics: DiagnosticInput[] } {
     const saved = this.sink;
     const diagnostics: DiagnosticInput[] = [];
@@ -434,7 +488,7 @@ class TemplateAnalyzer {
   evalEnv(runtime?: RuntimeResources): ValidateEnv {
     const env: ValidateEnv = {
       param: (name) => this.paramValue(name),
-      hasResource: (name) => this.enabled.has(name),
+      hasResource: (name) => this.isEnabled(name),
       resourceRef: (name) => (runtime ? runtime.reference(name) : name),
       attribute: (name, attribute, path) => (runtime ? runtime.attribute(name, attribute, path) : null),
       file: (key) => this.options.loadFile?.(key, this.filename),
@@ -450,6 +504,7 @@ class TemplateAnalyzer {
       yaqlSyntaxError,
       attributeNames: (name) => {
         const info = this.resources.get(name);
+        this.recording?.set(`schema:${name}`, String(identity(info?.schema)));
         if (!info?.schema || info.schema.openAttributes) return 'any';
         return new Set(Object.keys(info.schema.attributes));
       },
@@ -458,7 +513,7 @@ class TemplateAnalyzer {
   }
 
   private setUpParsing(): void {
-    const construct = (call: FnExpr) => constructCall(call, { hasResource: (n) => this.declaredNames().has(n) });
+    const construct = (call: FnExpr) => constructCall(call, { hasResource: (n) => this.isDeclared(n) });
     const macro = (call: FnExpr, raw: YNode | undefined, path: string) => this.parseIf(call, raw, path);
     this.exprHooks = { table: this.version.functions, construct, macro, report: this.report };
     this.conditionHooks = { table: conditionFunctionTable(this.version), construct, macro, report: this.report };
@@ -613,15 +668,19 @@ class TemplateAnalyzer {
       identity(this.options.loadFile),
       identity(this.options.extraType),
       this.stackName,
-      [...declared].join('\u0000'),
     ].join('|');
     for (const entry of entries) {
       const cached = this.state?.definitions.get(entry.node);
       let unit: DefinitionUnit;
-      if (cached && cached.context === this.definitionContext && cached.info.name === entry.name) unit = cached;
+      if (cached && cached.context === this.definitionContext && cached.info.name === entry.name && this.lookupsHold(cached.lookups))
+        unit = cached;
       else {
-        const { value: info, diagnostics } = this.capture(() => this.readDefinition(entry.name, entry.keyNode, entry.node as YMap));
-        unit = { context: this.definitionContext, info, diagnostics, properties: new Map() };
+        const {
+          value: info,
+          diagnostics,
+          lookups,
+        } = this.recorded(() => this.readDefinition(entry.name, entry.keyNode, entry.node as YMap));
+        unit = { context: this.definitionContext, lookups, info, diagnostics, properties: new Map() };
         this.state?.definitions.set(entry.node, unit);
       }
       this.collector.addAll(unit.diagnostics);
@@ -736,18 +795,15 @@ class TemplateAnalyzer {
 
   /** Each enabled resource's references and validation, cached per definition. */
   private checkResources(): void {
-    const signature = [...this.resources.values()]
-      .map((r) => `${r.name}:${r.enabled && !r.def.broken ? 1 : 0}:${identity(r.schema)}`)
-      .join('\u0000');
-    const context = `${this.definitionContext}|${signature}`;
+    const context = this.definitionContext;
     for (const info of this.resources.values()) {
       if (!info.enabled || info.def.broken) continue;
       const cached = this.state?.checks.get(info.def.node);
       let unit: CheckUnit;
-      if (cached && cached.context === context) unit = cached;
+      if (cached && cached.context === context && cached.def === info.def && this.lookupsHold(cached.lookups)) unit = cached;
       else {
-        const { value, diagnostics } = this.capture(() => this.checkResource(info));
-        unit = { context, ...value, diagnostics };
+        const { value, diagnostics, lookups } = this.recorded(() => this.checkResource(info));
+        unit = { context, lookups, def: info.def, ...value, diagnostics };
         this.state?.checks.set(info.def.node, unit);
       }
       this.collector.addAll(unit.diagnostics);
@@ -764,8 +820,8 @@ class TemplateAnalyzer {
     const requires = new Set<string>();
     const droppedDependsOn: string[] = [];
     for (const dep of def.dependsOn) {
-      if (this.enabled.has(dep.name)) requires.add(dep.name);
-      else if (this.declaredNames().has(dep.name)) droppedDependsOn.push(dep.name);
+      if (this.isEnabled(dep.name)) requires.add(dep.name);
+      else if (this.isDeclared(dep.name)) droppedDependsOn.push(dep.name);
       else {
         this.error(
           new HeatError(
@@ -841,6 +897,7 @@ class TemplateAnalyzer {
   }
 
   private nameHint(name: string): string {
+    this.recording?.set('all-names', [...this.declaredNames()].join('\u0000'));
     const close = closestName(name, this.declaredNames());
     return close ? ` Did you mean ${close}?` : '';
   }

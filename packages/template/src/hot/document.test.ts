@@ -66,3 +66,40 @@ describe('incremental analysis', () => {
     expect(summary(doc.update(text))).toEqual(summary(analyzeTemplate(text, { filename: path })));
   });
 });
+
+describe('incremental analysis after renames', () => {
+  it('re-checks exactly what refers to a renamed, added or removed resource', () => {
+    const base = `heat_template_version: 2018-08-31
+resources:
+  net: {type: OS::Neutron::Net}
+  subnet:
+    type: OS::Neutron::Subnet
+    properties: {network: {get_resource: net}, cidr: 10.0.0.0/24}
+  server:
+    type: OS::Nova::Server
+    depends_on: subnet
+    properties: {image: x, flavor: y, name: {get_attr: [net, name]}}
+  other: {type: OS::Heat::None}
+outputs:
+  id: {value: {get_resource: net}}
+`;
+    const steps = [
+      base,
+      base.replace('  net: {type', '  network: {type'),
+      base.replace('  net: {type', '  network: {type').replace(/get_resource: net}/g, 'get_resource: network}'),
+      base
+        .replace('  net: {type', '  network: {type')
+        .replace(/get_resource: net}/g, 'get_resource: network}')
+        .replace('[net, name]', '[network, name]'),
+      base.replace('  net: {type: OS::Neutron::Net}', '  net: {type: OS::Heat::None}'),
+      base
+        .replace('  other: {type: OS::Heat::None}', '  other: {type: OS::Heat::None}\n  nett: {type: OS::Heat::None}')
+        .replace('  net: {type', '  net2: {type'),
+      base.replace('depends_on: subnet', 'depends_on: subnet2'),
+      base.replace('  subnet:\n', '  subnet2:\n').replace('depends_on: subnet', 'depends_on: subnet2'),
+      base,
+    ];
+    const doc = new TemplateDocument();
+    for (const text of steps) expect(summary(doc.update(text))).toEqual(summary(analyzeTemplate(text)));
+  });
+});
