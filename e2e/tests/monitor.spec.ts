@@ -134,3 +134,24 @@ resources:
   await page.getByTestId('confirm-apply').click();
   await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'UPDATE_COMPLETE', { timeout: 20_000 });
 });
+
+test('two browsers watching the same stack see the same thing', async ({ page, browser }) => {
+  await openExample(page);
+  await deploy(page, 'sql-two', { latency: '0.1' });
+  await expect(page.locator('[data-testid=node][data-status="CREATE_COMPLETE"]').nth(3)).toBeVisible({ timeout: 20_000 });
+  const other = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  await other.goto(page.url());
+  for (const p of [page, other])
+    await expect(p.getByTestId('stack-status')).toHaveAttribute('data-state', 'CREATE_COMPLETE', { timeout: 30_000 });
+  const states = async (p: typeof page) =>
+    p
+      .locator('[data-testid=node]')
+      .evaluateAll((els) => els.map((e) => `${e.getAttribute('data-resource')}=${e.getAttribute('data-status')}`).sort());
+  expect(await states(other)).toEqual(await states(page));
+  for (const p of [page, other]) await p.getByTestId('tab-events').click();
+  const ids = async (p: typeof page) =>
+    p.locator('[data-testid=event]').evaluateAll((els) => els.map((e) => e.getAttribute('data-event-id')));
+  await expect.poll(async () => (await ids(other)).length).toBe((await ids(page)).length);
+  expect(await ids(other)).toEqual(await ids(page));
+  await other.close();
+});
