@@ -144,6 +144,8 @@ export class Engine {
   private readonly concurrency: number | undefined;
   private readonly writer: StateWriter;
   readonly limits: EngineLimits;
+  /** Set by shutdown: operations end where they are, without rolling back. */
+  private stopping = false;
 
   constructor(options: EngineOptions) {
     this.store = options.store;
@@ -369,6 +371,7 @@ export class Engine {
   // ------------------------------------------------------------ operations
 
   private async begin(stack: StackRecord, kind: Kind): Promise<Operation> {
+    if (this.stopping) throw new EngineError('Hearth is stopping; try again once it is back.', 'LIMIT');
     const traversal = randomUUID();
     const claimed = await this.store.updateStack(stack.id, { currentTraversal: traversal }, null);
     if (!claimed) {
@@ -601,7 +604,8 @@ export class Engine {
     }
     const reason = op.timedOut ? REASON.timedOut('CREATE') : REASON.resourceFailed('CREATE', this.firstFailure(result.failed));
     await this.setStackState(op, 'CREATE', 'FAILED', reason);
-    if ((op.stack.options as StackOptions).disableRollback) return;
+    // A stopping engine leaves the stack failed as it is; rolling back is for the user to ask.
+    if ((op.stack.options as StackOptions).disableRollback || this.stopping) return;
     await this.setStackState(op, 'ROLLBACK', 'IN_PROGRESS', REASON.stackStarted('ROLLBACK'));
     op.controller = newController();
     const failed = await this.deleteAll(op, records, analysis);
@@ -798,7 +802,7 @@ export class Engine {
         ? REASON.timedOut(action)
         : REASON.resourceFailed(action, outcome ?? 'unknown error');
     await this.setStackState(op, action, 'FAILED', reason);
-    if (rollingBack || (op.stack.options as StackOptions).disableRollback) return;
+    if (rollingBack || (op.stack.options as StackOptions).disableRollback || this.stopping) return;
     // Roll back: update to the template the stack had before, with a fresh start.
     op.cancelled = false;
     op.timedOut = false;
@@ -1101,6 +1105,7 @@ export class Engine {
 
   /** Stops every running operation (for a clean shutdown in tests). */
   async shutdown(): Promise<void> {
+    this.stopping = true;
     for (const op of this.operations.values()) {
       op.walker?.stop();
       op.controller.abort(new ResourceFailure('the engine is shutting down'));

@@ -250,3 +250,20 @@ describe('check', () => {
     expect(bad.statusReason).toMatch(/resources\.v/);
   });
 });
+
+describe('shutdown', () => {
+  it('stops running work and leaves the stack failed, without rolling back', async () => {
+    const stack = await h.engine.createStack({
+      name: 'stop',
+      template:
+        'heat_template_version: 2018-08-31\nresources:\n  net: {type: OS::Neutron::Net}\n  slow: {type: OS::Heat::TestResource, properties: {wait_secs: 30}, depends_on: net}\n',
+    });
+    for (let i = 0; i < 200 && (await h.engine.resources(stack.id)).find((r) => r.name === 'slow')?.status !== 'IN_PROGRESS'; i++)
+      await new Promise((r) => setTimeout(r, 5));
+    await h.engine.shutdown();
+    const after = (await h.store.getStack(stack.id))!;
+    expect(`${after.action}_${after.status}`).toBe('CREATE_FAILED');
+    expect((await h.engine.resources(stack.id)).find((r) => r.name === 'slow')!.statusReason).toMatch(/the engine is shutting down/);
+    expect((await h.cloud.store.simList({ stackId: stack.id })).map((o) => o.kind)).toEqual(['network']);
+  });
+});
