@@ -33,12 +33,23 @@ export async function serveCommand(argv: string[], io: CliIO): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port needs a port number, not "${values.port ?? process.env.PORT}"`);
   const started = Date.now();
-  const server = await startServer({
-    host: values.host ?? process.env.HOST ?? '127.0.0.1',
-    port,
-    dataDir: values.data ?? process.env.HEARTH_DATA ?? '.hearth-data',
-    allowLocalScripts: values['allow-local-scripts'] || process.env.HEARTH_ALLOW_LOCAL_SCRIPTS === '1',
-  });
+  const host = values.host ?? process.env.HOST ?? '127.0.0.1';
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer({
+      host,
+      port,
+      dataDir: values.data ?? process.env.HEARTH_DATA ?? '.hearth-data',
+      allowLocalScripts: values['allow-local-scripts'] || process.env.HEARTH_ALLOW_LOCAL_SCRIPTS === '1',
+    });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'EADDRINUSE') io.err(`hearth serve: ${host}:${port} is already in use; choose another port with --port (or PORT).`);
+    else if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+      io.err(`hearth serve: cannot listen on ${host}: no such address on this machine.`);
+    else io.err(`hearth serve: ${(error as Error).message}`);
+    return 1;
+  }
   io.out(`Hearth is listening on ${server.url} (started in ${((Date.now() - started) / 1000).toFixed(1)}s)`);
   io.out(`Data: ${server.dataDir}`);
   io.out('OpenStack resources run on the simulated cloud: nothing is created in a real cloud.');

@@ -146,3 +146,17 @@ describe('hearth against a server', () => {
     }
   }, 60_000);
 });
+
+describe('hearth serve', () => {
+  it('says clearly when its port is taken', async () => {
+    const port = Number(new URL(server.url).port);
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(['serve', '--port', String(port), '--data', mkdtempSync(join(tmpdir(), 'hearth-busy-'))], {
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+    });
+    expect(code).toBe(1);
+    expect(err).toEqual([`hearth serve: 127.0.0.1:${port} is already in use; choose another port with --port (or PORT).`]);
+  });
+});

@@ -136,7 +136,13 @@ export async function startServer(options: ServeOptions): Promise<HearthServer> 
       else res.end();
     });
   });
-  const address = await listen(http, options.port, options.host);
+  let address: AddressInfo;
+  try {
+    address = await listen(http, options.port, options.host);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const url = `http://${urlHost(options.host)}:${address.port}`;
 
   const limits = { ...DEFAULT_API_LIMITS, ...options.limits };
