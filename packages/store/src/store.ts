@@ -1,8 +1,8 @@
 // The store: stacks, resources, events (ids only ever grow), operations,
 // designs, the simulated cloud's inventory and wait condition signals. One
 // implementation over Kysely serves SQLite and PostgreSQL.
-import type { Kysely, Transaction } from 'kysely';
-import type { Database, ResourcesTable, StacksTable } from './schema.ts';
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Database, ResourcesTable, SimObjectsTable, StacksTable } from './schema.ts';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -224,6 +224,56 @@ const EVENT_COLUMNS = [
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+function simFromRow(row: Selectable<SimObjectsTable>): SimObjectRecord {
+  return {
+    id: row.id,
+    kind: row.kind,
+    clientToken: row.client_token,
+    stackId: row.stack_id,
+    resourceName: row.resource_name,
+    data: parse(row.data),
+    createdAt: row.created_at,
+  };
+}
+
+function resourceToRow(r: NewResource, t: string) {
+  return {
+    stack_id: r.stackId,
+    name: r.name,
+    type: r.type,
+    physical_id: r.physicalId,
+    action: r.action,
+    status: r.status,
+    status_reason: r.statusReason,
+    attributes: json(r.attributes),
+    properties: json(r.properties),
+    definition: json(r.definition),
+    requires: json(r.requires),
+    generation: r.generation,
+    client_token: r.clientToken,
+    replaced_by: r.replacedBy,
+    engine_id: r.engineId,
+    created_at: t,
+    updated_at: t,
+  };
+}
+
+function eventToRow(e: NewEvent, t: string) {
+  return {
+    stack_id: e.stackId,
+    stack_name: e.stackName,
+    resource_name: e.resourceName,
+    resource_type: e.resourceType,
+    physical_id: e.physicalId,
+    action: e.action,
+    status: e.status,
+    reason: e.reason,
+    traversal: e.traversal,
+    engine_id: e.engineId,
+    time: e.time ?? t,
+  };
+}
+
 export class Store {
   constructor(
     readonly db: Kysely<Database>,
@@ -330,28 +380,7 @@ export class Store {
   }
 
   async insertResource(r: NewResource): Promise<ResourceRecord> {
-    const t = now();
-    const row = {
-      stack_id: r.stackId,
-      name: r.name,
-      type: r.type,
-      physical_id: r.physicalId,
-      action: r.action,
-      status: r.status,
-      status_reason: r.statusReason,
-      attributes: json(r.attributes),
-      properties: json(r.properties),
-      definition: json(r.definition),
-      requires: json(r.requires),
-      generation: r.generation,
-      client_token: r.clientToken,
-      replaced_by: r.replacedBy,
-      engine_id: r.engineId,
-      created_at: t,
-      updated_at: t,
-    };
-    const inserted = await this.q.insertInto('resources').values(row).returning('id').executeTakeFirstOrThrow();
-    return { ...r, id: Number(inserted.id), createdAt: t, updatedAt: t };
+    return (await this.insertResources([r]))[0]!;
   }
 
   /** The live resources that have this physical id (a wait condition handle, for its signal endpoint). */
@@ -366,25 +395,7 @@ export class Store {
     for (let i = 0; i < rs.length; i += 50) {
       const chunk = rs.slice(i, i + 50);
       const t = now();
-      const rows = chunk.map((r) => ({
-        stack_id: r.stackId,
-        name: r.name,
-        type: r.type,
-        physical_id: r.physicalId,
-        action: r.action,
-        status: r.status,
-        status_reason: r.statusReason,
-        attributes: json(r.attributes),
-        properties: json(r.properties),
-        definition: json(r.definition),
-        requires: json(r.requires),
-        generation: r.generation,
-        client_token: r.clientToken,
-        replaced_by: r.replacedBy,
-        engine_id: r.engineId,
-        created_at: t,
-        updated_at: t,
-      }));
+      const rows = chunk.map((r) => resourceToRow(r, t));
       // The rows of one insert get increasing ids in row order.
       const ids = (await this.q.insertInto('resources').values(rows).returning('id').execute())
         .map((r) => Number(r.id))
@@ -420,21 +431,7 @@ export class Store {
   // ---------------------------------------------------------------- events
 
   async appendEvent(e: NewEvent): Promise<EventRecord> {
-    const row = {
-      stack_id: e.stackId,
-      stack_name: e.stackName,
-      resource_name: e.resourceName,
-      resource_type: e.resourceType,
-      physical_id: e.physicalId,
-      action: e.action,
-      status: e.status,
-      reason: e.reason,
-      traversal: e.traversal,
-      engine_id: e.engineId,
-      time: e.time ?? now(),
-    };
-    const inserted = await this.q.insertInto('events').values(row).returning('id').executeTakeFirstOrThrow();
-    return { ...e, id: Number(inserted.id), time: row.time };
+    return (await this.appendEvents([e]))[0]!;
   }
 
   /** Appends many events with few statements; ids increase in the order given. */
@@ -443,19 +440,7 @@ export class Store {
     for (let i = 0; i < events.length; i += 200) {
       const chunk = events.slice(i, i + 200);
       const t = now();
-      const rows = chunk.map((e) => ({
-        stack_id: e.stackId,
-        stack_name: e.stackName,
-        resource_name: e.resourceName,
-        resource_type: e.resourceType,
-        physical_id: e.physicalId,
-        action: e.action,
-        status: e.status,
-        reason: e.reason,
-        traversal: e.traversal,
-        engine_id: e.engineId,
-        time: e.time ?? t,
-      }));
+      const rows = chunk.map((e) => eventToRow(e, t));
       const ids = (await this.q.insertInto('events').values(rows).returning('id').execute()).map((r) => Number(r.id)).sort((a, b) => a - b);
       chunk.forEach((e, k) => out.push({ ...e, id: ids[k]!, time: rows[k]!.time }));
     }
@@ -581,32 +566,12 @@ export class Store {
 
   async simByToken(clientToken: string): Promise<SimObjectRecord | null> {
     const row = await this.q.selectFrom('sim_objects').selectAll().where('client_token', '=', clientToken).executeTakeFirst();
-    return row
-      ? {
-          id: row.id,
-          kind: row.kind,
-          clientToken: row.client_token,
-          stackId: row.stack_id,
-          resourceName: row.resource_name,
-          data: parse(row.data),
-          createdAt: row.created_at,
-        }
-      : null;
+    return row ? simFromRow(row) : null;
   }
 
   async simById(id: string): Promise<SimObjectRecord | null> {
     const row = await this.q.selectFrom('sim_objects').selectAll().where('id', '=', id).executeTakeFirst();
-    return row
-      ? {
-          id: row.id,
-          kind: row.kind,
-          clientToken: row.client_token,
-          stackId: row.stack_id,
-          resourceName: row.resource_name,
-          data: parse(row.data),
-          createdAt: row.created_at,
-        }
-      : null;
+    return row ? simFromRow(row) : null;
   }
 
   async simInsert(o: Omit<SimObjectRecord, 'createdAt'>): Promise<SimObjectRecord> {
@@ -643,15 +608,7 @@ export class Store {
     let q = this.q.selectFrom('sim_objects').selectAll().orderBy('created_at');
     if (filter.stackId) q = q.where('stack_id', '=', filter.stackId);
     if (filter.kind) q = q.where('kind', '=', filter.kind);
-    return (await q.execute()).map((row) => ({
-      id: row.id,
-      kind: row.kind,
-      clientToken: row.client_token,
-      stackId: row.stack_id,
-      resourceName: row.resource_name,
-      data: parse(row.data),
-      createdAt: row.created_at,
-    }));
+    return (await q.execute()).map(simFromRow);
   }
 
   // ---------------------------------------------------------------- wait condition signals
