@@ -154,37 +154,41 @@ async function finish(
   return result.ok ? 0 : 1;
 }
 
-export async function deployCommand(argv: string[], io: CliIO): Promise<number> {
+/** What deploy and update read from their arguments: the stack, its template bundle, the run options. */
+function runRequest(argv: string[], io: CliIO, usage: string) {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...TEMPLATE_OPTIONS, ...RUN_OPTIONS } });
-  if (values.help) return (io.out(DEPLOY_USAGE), 0);
+  if (values.help) {
+    io.out(usage);
+    return null;
+  }
   const json = format(values.format) === 'json';
   if (positionals.length !== 2) throw new UsageError('give the stack name and the template');
   const [name, templatePath] = positionals as [string, string];
   const bundle = readTemplateBundle(templatePath, values.env, parseParamArgs(values.param));
-  const options = runOptions(values);
-  const client = connect(values);
+  return { name, bundle, json, watch: values.watch, options: runOptions(values), client: connect(values) };
+}
+
+export async function deployCommand(argv: string[], io: CliIO): Promise<number> {
+  const run = runRequest(argv, io, DEPLOY_USAGE);
+  if (!run) return 0;
+  const { name, bundle, json, watch, options, client } = run;
   return guarded(io, async () => {
     const stack = await client.stacks.create.mutate({ name, ...bundle, options });
-    return finish(client, io, name, null, 'CREATE', values.watch, json, stack);
+    return finish(client, io, name, null, 'CREATE', watch, json, stack);
   });
 }
 
 export async function updateCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...TEMPLATE_OPTIONS, ...RUN_OPTIONS } });
-  if (values.help) return (io.out(UPDATE_USAGE), 0);
-  const json = format(values.format) === 'json';
-  if (positionals.length !== 2) throw new UsageError('give the stack name and the template');
-  const [name, templatePath] = positionals as [string, string];
-  const bundle = readTemplateBundle(templatePath, values.env, parseParamArgs(values.param));
-  const options = runOptions(values);
-  const client = connect(values);
+  const run = runRequest(argv, io, UPDATE_USAGE);
+  if (!run) return 0;
+  const { name, bundle, json, watch, options, client } = run;
   return guarded(io, async () => {
     const current = await client.stacks.get.query({ stack: name });
     const after = await lastEventId(client, name);
     const { plan, stack } = await client.stacks.update.mutate({ stack: name, ...bundle, options, planBasedOn: current.updatedAt });
     if (json) io.out(JSON.stringify({ type: 'plan', ...plan }));
     else printPlan(io, plan);
-    return finish(client, io, name, after, 'UPDATE', values.watch, json, stack);
+    return finish(client, io, name, after, 'UPDATE', watch, json, stack);
   });
 }
 
@@ -195,31 +199,40 @@ const SIMPLE = {
   ...SERVER_OPTIONS,
 } as const;
 
-export async function deleteCommand(argv: string[], io: CliIO): Promise<number> {
+/** A verb that starts an operation on one named stack (delete, cancel), optionally watched to its end. */
+async function stackOperation(
+  argv: string[],
+  io: CliIO,
+  verb: { usage: string; missing: string; expected: string; start: (client: Client, stack: string) => Promise<unknown> },
+): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: SIMPLE });
-  if (values.help) return (io.out(DELETE_USAGE), 0);
+  if (values.help) return (io.out(verb.usage), 0);
   const json = format(values.format) === 'json';
-  if (positionals.length !== 1) throw new UsageError('name the stack to delete');
+  if (positionals.length !== 1) throw new UsageError(verb.missing);
   const name = positionals[0]!;
   const client = connect(values);
   return guarded(io, async () => {
     const after = await lastEventId(client, name);
-    const stack = await client.stacks.delete.mutate({ stack: name });
-    return finish(client, io, name, after, 'DELETE', values.watch, json, stack);
+    const stack = await verb.start(client, name);
+    return finish(client, io, name, after, verb.expected, values.watch, json, stack);
   });
 }
 
-export async function cancelCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: SIMPLE });
-  if (values.help) return (io.out(CANCEL_USAGE), 0);
-  const json = format(values.format) === 'json';
-  if (positionals.length !== 1) throw new UsageError('name the stack whose update to cancel');
-  const name = positionals[0]!;
-  const client = connect(values);
-  return guarded(io, async () => {
-    const after = await lastEventId(client, name);
-    const stack = await client.stacks.cancel.mutate({ stack: name });
-    return finish(client, io, name, after, 'ROLLBACK', values.watch, json, stack);
+export function deleteCommand(argv: string[], io: CliIO): Promise<number> {
+  return stackOperation(argv, io, {
+    usage: DELETE_USAGE,
+    missing: 'name the stack to delete',
+    expected: 'DELETE',
+    start: (client, stack) => client.stacks.delete.mutate({ stack }),
+  });
+}
+
+export function cancelCommand(argv: string[], io: CliIO): Promise<number> {
+  return stackOperation(argv, io, {
+    usage: CANCEL_USAGE,
+    missing: 'name the stack whose update to cancel',
+    expected: 'ROLLBACK',
+    start: (client, stack) => client.stacks.cancel.mutate({ stack }),
   });
 }
 
