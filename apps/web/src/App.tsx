@@ -6,14 +6,13 @@ import { isValueMap, nodeToValue } from '@hearth/template';
 import { api } from './api.ts';
 import { Canvas } from './canvas/Canvas.tsx';
 import { editorRedo, editorUndo, YamlEditor } from './editor/YamlEditor.tsx';
-import { readImport } from './io/import.ts';
 import { BLANK_TEMPLATE, Gallery, HelpSheet } from './panels/Gallery.tsx';
 import { Inspector } from './panels/Inspector.tsx';
 import { Palette } from './panels/Palette.tsx';
 import { RunPanel } from './panels/RunPanel.tsx';
 import { Toolbar } from './panels/Toolbar.tsx';
 import { useDesign } from './state/design.ts';
-import { openDesign, setDesignInAddress, startAutosave } from './state/persistence.ts';
+import { openDesign, openImport, setDesignInAddress, startAutosave } from './state/persistence.ts';
 
 type PaletteTypes = Parameters<typeof Palette>[0]['serverTypes'];
 
@@ -103,22 +102,7 @@ export function App() {
     const onDrop = async (e: DragEvent) => {
       if (!e.dataTransfer?.files.length) return;
       e.preventDefault();
-      try {
-        const d = await readImport(e.dataTransfer.files);
-        useDesign.getState().load({
-          id: null,
-          name: d.name,
-          text: d.template,
-          environment: d.environment,
-          files: d.files,
-          ...(d.positions ? { positions: d.positions } : {}),
-        });
-        useDesign.getState().setSaveState('unsaved');
-        setDesignInAddress(null);
-        setGallery(false);
-      } catch (error) {
-        useDesign.getState().notify('error', error instanceof Error ? error.message : String(error));
-      }
+      if (await openImport(e.dataTransfer.files)) setGallery(false);
     };
     const onDragOver = (e: DragEvent) => {
       if (e.dataTransfer?.types.includes('Files')) e.preventDefault();

@@ -174,7 +174,7 @@ function DeployTab() {
     run(async () => {
       const current = await exists();
       const p = await api.templates.plan.query({ ...request(), ...(current ? { stack: name } : {}) });
-      useRun.getState().setPlan(p as Plan, current?.updatedAt ?? null);
+      useRun.getState().setPlan(p, current?.updatedAt ?? null);
     });
 
   const apply = () =>

@@ -5,7 +5,7 @@ import { useReactFlow } from '@xyflow/react';
 import { editorRedo, editorUndo, revealLine } from '../editor/YamlEditor.tsx';
 import { autoLayout } from '../graph/layout.ts';
 import { baseName, download, exportArchive, exportImage, layoutSidecar } from '../io/export.ts';
-import { readImport } from '../io/import.ts';
+import { openImport } from '../state/persistence.ts';
 import { useDesign } from '../state/design.ts';
 
 const NO_DIAGNOSTICS: never[] = [];
@@ -79,20 +79,7 @@ export function Toolbar({ onOpenGallery, onHelp }: { onOpenGallery: () => void; 
         accept=".yaml,.yml,.json,.template,.sh,.txt"
         onChange={async (e) => {
           if (!e.target.files?.length) return;
-          try {
-            const d = await readImport(e.target.files);
-            useDesign.getState().load({
-              id: null,
-              name: d.name,
-              text: d.template,
-              environment: d.environment,
-              files: d.files,
-              ...(d.positions ? { positions: d.positions } : {}),
-            });
-            useDesign.getState().setSaveState('unsaved');
-          } catch (error) {
-            useDesign.getState().notify('error', error instanceof Error ? error.message : String(error));
-          }
+          await openImport(e.target.files);
           e.target.value = '';
         }}
       />

@@ -2,6 +2,7 @@
 // layout, so that a reload (or another browser) finds them as they were.
 import { api, errorText } from '../api.ts';
 import type { Positions } from '../graph/layout.ts';
+import { readImport } from '../io/import.ts';
 import { useDesign } from './design.ts';
 
 let timer: ReturnType<typeof setTimeout> | null = null;
@@ -19,6 +20,27 @@ export async function openDesign(id: string): Promise<void> {
     ...(layout?.positions ? { positions: layout.positions } : {}),
   });
   setDesignInAddress(design.id);
+}
+
+/** Opens templates chosen or dropped from disk as a new, unsaved design; false (with a notice) when they are not one. */
+export async function openImport(files: FileList | File[]): Promise<boolean> {
+  try {
+    const d = await readImport(files);
+    useDesign.getState().load({
+      id: null,
+      name: d.name,
+      text: d.template,
+      environment: d.environment,
+      files: d.files,
+      ...(d.positions ? { positions: d.positions } : {}),
+    });
+    useDesign.getState().setSaveState('unsaved');
+    setDesignInAddress(null);
+    return true;
+  } catch (error) {
+    useDesign.getState().notify('error', error instanceof Error ? error.message : String(error));
+    return false;
+  }
 }
 
 export function setDesignInAddress(id: string | null): void {

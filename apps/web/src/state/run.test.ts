@@ -12,6 +12,8 @@ const ev = (id: number, resourceName: string | null, action: string, status: str
   status,
   reason,
   time: new Date(1000 * id).toISOString(),
+  traversal: null,
+  engineId: null,
 });
 
 describe('run state', () => {

@@ -2,19 +2,10 @@
 // and the live state of every resource, rebuilt from the stack's events.
 // Events are kept by id, so a replay after a reconnect adds nothing twice.
 import { create } from 'zustand';
+import type { api } from '../api.ts';
 
-export interface StackEvent {
-  id: number;
-  stackId: string;
-  stackName: string;
-  resourceName: string | null;
-  resourceType: string | null;
-  physicalId: string | null;
-  action: string;
-  status: string;
-  reason: string;
-  time: string;
-}
+/** A stack event, as the server's API gives it. */
+export type StackEvent = Awaited<ReturnType<typeof api.stacks.events.query>>['events'][number];
 
 export interface ResourceStatus {
   /** Heat's state, e.g. CREATE_IN_PROGRESS. */
@@ -24,19 +15,9 @@ export interface ResourceStatus {
   since: number;
 }
 
-export interface PlanChange {
-  resource: string;
-  type: string;
-  action: string;
-  reason: string;
-  changes: Array<{ path: string; before: unknown; after: unknown; forcesReplacement: boolean }>;
-  requires: string[];
-}
-
-export interface Plan {
-  changes: PlanChange[];
-  summary: Record<string, number>;
-}
+/** The plan of a deployment, as the server's API gives it. */
+export type Plan = Awaited<ReturnType<typeof api.templates.plan.query>>;
+export type PlanChange = Plan['changes'][number];
 
 export interface StackState {
   id: string;
