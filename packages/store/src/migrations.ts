@@ -127,6 +127,50 @@ const migrationsFor = (dialect: Dialect): Record<string, Migration> => ({
       await db.schema.createIndex('resources_physical_id').on('resources').column('physical_id').execute();
     },
   },
+  '003-cluster-traversals': {
+    async up(db: Kysely<unknown>) {
+      // Heat's convergence state for engine workers: each operation's walk is phases of nodes (one
+      // per resource action) with the requirements they still wait for, and the worker holding each.
+      await db.schema
+        .createTable('cluster_phases')
+        .addColumn('traversal', 'text', (c) => c.notNull())
+        .addColumn('phase', 'integer', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('total', 'integer', (c) => c.notNull())
+        .addColumn('settled', 'integer', (c) => c.notNull())
+        .addColumn('failure', 'text')
+        .addColumn('stopped', 'integer', (c) => c.notNull())
+        .addColumn('ended', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('cluster_phases_pk', ['traversal', 'phase'])
+        .execute();
+      await db.schema
+        .createTable('cluster_nodes')
+        .addColumn('traversal', 'text', (c) => c.notNull())
+        .addColumn('phase', 'integer', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('resource_id', 'integer', (c) => c.notNull())
+        .addColumn('work', 'text', (c) => c.notNull())
+        .addColumn('dependents', 'text', (c) => c.notNull())
+        .addColumn('remaining', 'integer', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('owner', 'text')
+        .addColumn('lease_until', 'text')
+        .addColumn('started_at', 'text')
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('cluster_nodes_pk', ['traversal', 'phase', 'key'])
+        .execute();
+      await db.schema.createIndex('cluster_nodes_owner').on('cluster_nodes').columns(['owner', 'state']).execute();
+      // One row per satisfied requirement: a repeated report of the same completion changes nothing.
+      await db.schema
+        .createTable('cluster_inputs')
+        .addColumn('traversal', 'text', (c) => c.notNull())
+        .addColumn('phase', 'integer', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('satisfied_by', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('cluster_inputs_pk', ['traversal', 'phase', 'key', 'satisfied_by'])
+        .execute();
+    },
+  },
 });
 
 class InCodeMigrations implements MigrationProvider {

@@ -105,6 +105,40 @@ export interface MetaTable {
   value: string;
 }
 
+export interface ClusterPhasesTable {
+  traversal: string;
+  phase: number;
+  kind: string;
+  total: number;
+  settled: number;
+  failure: string | null;
+  stopped: number;
+  ended: number;
+}
+
+export interface ClusterNodesTable {
+  traversal: string;
+  phase: number;
+  key: string;
+  resource_id: number;
+  work: string;
+  /** JSON array of the keys of the nodes waiting for this one. */
+  dependents: string;
+  remaining: number;
+  state: string;
+  owner: string | null;
+  lease_until: string | null;
+  started_at: string | null;
+  attempts: number;
+}
+
+export interface ClusterInputsTable {
+  traversal: string;
+  phase: number;
+  key: string;
+  satisfied_by: string;
+}
+
 export interface Database {
   stacks: StacksTable;
   resources: ResourcesTable;
@@ -114,6 +148,9 @@ export interface Database {
   sim_objects: SimObjectsTable;
   signals: SignalsTable;
   meta: MetaTable;
+  cluster_phases: ClusterPhasesTable;
+  cluster_nodes: ClusterNodesTable;
+  cluster_inputs: ClusterInputsTable;
 }
 
 export type Json<T> = ColumnType<T, string, string>;

@@ -1,7 +1,7 @@
 // The store: stacks, resources, events (ids only ever grow), operations,
 // designs, the simulated cloud's inventory and wait condition signals. One
 // implementation over Kysely serves SQLite and PostgreSQL.
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Database, ResourcesTable, SimObjectsTable, StacksTable } from './schema.ts';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -113,6 +113,8 @@ export class StoreError extends Error {
 }
 
 const now = () => new Date().toISOString();
+/** The advisory lock that orders event ids in PostgreSQL (any constant no other code uses). */
+const EVENTS_LOCK = 72_011;
 const json = (v: unknown) => JSON.stringify(v ?? null);
 function parse<T>(text: string | null): T {
   return (text === null ? null : JSON.parse(text)) as T;
@@ -374,6 +376,19 @@ export class Store {
     return rows.map((r) => resourceFromRow(r as ResourceRow));
   }
 
+  /** The stack's resources with these names (every generation). */
+  async resourcesNamed(stackId: string, names: string[]): Promise<ResourceRecord[]> {
+    if (!names.length) return [];
+    const rows = await this.q
+      .selectFrom('resources')
+      .selectAll()
+      .where('stack_id', '=', stackId)
+      .where('name', 'in', names)
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => resourceFromRow(r as ResourceRow));
+  }
+
   async getResource(id: number): Promise<ResourceRecord | null> {
     const row = await this.q.selectFrom('resources').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? resourceFromRow(row as ResourceRow) : null;
@@ -436,6 +451,14 @@ export class Store {
 
   /** Appends many events with few statements; ids increase in the order given. */
   async appendEvents(events: NewEvent[]): Promise<EventRecord[]> {
+    if (this.dialect === 'postgres') {
+      if (!this.db.isTransaction) return this.transaction((tx) => tx.appendEvents(events));
+      // Several workers append at once: ids must become visible in the order they are given, or a
+      // reader resuming after id N could skip an event committed later with a smaller id. One lock,
+      // held until commit, makes id order commit order; the notification wakes the API servers.
+      await sql`select pg_advisory_xact_lock(${EVENTS_LOCK})`.execute(this.db);
+      await sql`select pg_notify('hearth_events', '')`.execute(this.db);
+    }
     const out: EventRecord[] = [];
     for (let i = 0; i < events.length; i += 200) {
       const chunk = events.slice(i, i + 200);

@@ -1,0 +1,35 @@
+// The shared store for several engine workers: PostgreSQL, chosen by
+// DATABASE_URL, with the same schema and queries as the embedded store.
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { migrate } from './migrations.ts';
+import type { Database } from './schema.ts';
+import { Store } from './store.ts';
+
+// bigint counts and ids come back as numbers, not strings (they stay far below 2^53).
+pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
+
+export async function openPostgresStore(url: string, options: { poolSize?: number } = {}): Promise<Store> {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  // An idle client that loses its server must not take the process down.
+  pool.on('error', (error) => console.error(`hearth: database connection lost: ${error.message}`));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await migrate(db as unknown as Kysely<unknown>, 'postgres');
+  } catch (error) {
+    await db.destroy();
+    throw new Error(`Cannot use the database at ${redact(url)}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return new Store(db, 'postgres');
+}
+
+/** The address without its password, for messages. */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'DATABASE_URL';
+  }
+}
