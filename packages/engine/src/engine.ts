@@ -89,9 +89,10 @@ export interface EngineOptions {
   limits?: Partial<EngineLimits>;
 }
 
-type Kind = 'CREATE' | 'UPDATE' | 'DELETE' | 'ROLLBACK' | 'CHECK';
+export type Kind = 'CREATE' | 'UPDATE' | 'DELETE' | 'ROLLBACK' | 'CHECK';
 
-interface Operation {
+/** One operation on one stack, as the engine running it sees it. */
+export interface Operation {
   traversal: string;
   kind: Kind;
   stack: StackRecord;
@@ -112,8 +113,28 @@ function fileLoader(files: Record<string, string>) {
   };
 }
 
-function toJson(v: Value): JsonValue {
+export function toJson(v: Value): JsonValue {
   return JSON.parse(JSON.stringify(v ?? null)) as JsonValue;
+}
+
+/**
+ * The order of a deletion, keyed by resource id: each resource waits for the
+ * deletion of every resource that requires it.
+ */
+export function deletionWaits(live: ResourceRecord[]): Map<string, Set<string>> {
+  const names = new Map<string, ResourceRecord[]>();
+  for (const r of live) names.set(r.name, [...(names.get(r.name) ?? []), r]);
+  const waitsFor = new Map<string, Set<string>>(live.map((r) => [String(r.id), new Set<string>()]));
+  for (const r of live) {
+    for (const dep of r.requires) for (const target of names.get(dep) ?? []) waitsFor.get(String(target.id))!.add(String(r.id));
+  }
+  return waitsFor;
+}
+
+/** deletion_policy Retain: the object stays in the cloud when the resource goes. */
+export function retained(rec: ResourceRecord): boolean {
+  const definition = (rec.definition ?? {}) as ValueMap;
+  return typeof definition.deletion_policy === 'string' && definition.deletion_policy.toLowerCase() === 'retain';
 }
 
 /** A nested stack's failure, as its parent resource reports it (without repeating "Resource CREATE failed"). */
@@ -122,13 +143,13 @@ function nestedReason(reason: string): string {
 }
 
 /** An operation's abort controller: every running resource listens on its signal, so no listener limit. */
-function newController(): AbortController {
+export function newController(): AbortController {
   const controller = new AbortController();
   setMaxListeners(0, controller.signal);
   return controller;
 }
 
-function errorMessage(error: unknown): string {
+export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
@@ -136,16 +157,16 @@ function errorMessage(error: unknown): string {
 export class Engine {
   readonly bus: EventBus;
   readonly engineId: string;
-  private readonly store: Store;
-  private readonly providers: ProviderRegistry;
+  protected readonly store: Store;
+  protected readonly providers: ProviderRegistry;
   private readonly operations = new Map<string, Operation>();
   private readonly signalWaiters = new Map<string, Set<() => void>>();
   readonly services: EngineServices;
   private readonly concurrency: number | undefined;
-  private readonly writer: StateWriter;
+  protected readonly writer: StateWriter;
   readonly limits: EngineLimits;
   /** Set by shutdown: operations end where they are, without rolling back. */
-  private stopping = false;
+  protected stopping = false;
 
   constructor(options: EngineOptions) {
     this.store = options.store;
@@ -233,7 +254,7 @@ export class Engine {
     }
   }
 
-  private ready(analysis: Analysis): void {
+  protected ready(analysis: Analysis): void {
     const count = analysis.resources.filter((r) => r.enabled).length;
     if (count > this.limits.maxResourcesPerStack) {
       throw new EngineError(
@@ -370,7 +391,7 @@ export class Engine {
 
   // ------------------------------------------------------------ operations
 
-  private async begin(stack: StackRecord, kind: Kind): Promise<Operation> {
+  protected async begin(stack: StackRecord, kind: Kind): Promise<Operation> {
     if (this.stopping) throw new EngineError('Hearth is stopping; try again once it is back.', 'LIMIT');
     const traversal = randomUUID();
     const claimed = await this.store.updateStack(stack.id, { currentTraversal: traversal }, null);
@@ -420,12 +441,21 @@ export class Engine {
 
   async createStack(input: StackInput): Promise<StackRecord> {
     this.checkCapacity(input.options ?? {});
+    const { stack, analysis } = await this.prepareCreate(input);
+    const op = await this.begin(stack, 'CREATE');
+    await this.record(stack, op.traversal, null, 'CREATE', 'IN_PROGRESS', REASON.stackStarted('CREATE'));
+    const records = await this.store.transaction((tx) => tx.insertResources(this.resourceRows(stack.id, analysis)));
+    this.launch(op, () => this.runCreate(op, analysis, records));
+    return stack;
+  }
+
+  /** Checks the template can run and stores the new stack (CREATE_IN_PROGRESS). */
+  protected async prepareCreate(input: StackInput): Promise<{ stack: StackRecord; analysis: Analysis }> {
     const analysis = this.analyze(input);
     this.ready(analysis);
-    const id = randomUUID();
     const options = (input.options ?? {}) as ValueMap;
     const stack = await this.store.createStack({
-      id,
+      id: randomUUID(),
       name: input.name,
       action: 'CREATE',
       status: 'IN_PROGRESS',
@@ -437,18 +467,15 @@ export class Engine {
       options: toJson(options) as Record<string, JsonValue>,
       currentTraversal: null,
     });
-    const op = await this.begin(stack, 'CREATE');
-    await this.record(stack, op.traversal, null, 'CREATE', 'IN_PROGRESS', REASON.stackStarted('CREATE'));
-    const records = await this.store.transaction((tx) =>
-      tx.insertResources(
-        analysis.resources.filter((r) => r.enabled && !r.def.broken).map((info) => this.newResource(stack.id, info, analysis, 0)),
-      ),
-    );
-    this.launch(op, () => this.runCreate(op, analysis, records));
-    return stack;
+    return { stack, analysis };
   }
 
-  private newResource(
+  /** The rows of a new stack's resources (not created yet: INIT). */
+  protected resourceRows(stackId: string, analysis: Analysis): Array<Omit<ResourceRecord, 'id' | 'createdAt' | 'updatedAt'>> {
+    return analysis.resources.filter((r) => r.enabled && !r.def.broken).map((info) => this.newResource(stackId, info, analysis, 0));
+  }
+
+  protected newResource(
     stackId: string,
     info: ResourceInfo,
     analysis: Analysis,
@@ -474,7 +501,7 @@ export class Engine {
   }
 
   /** get_resource and get_attr against the stack's live resources. */
-  private runtime(records: ReadonlyMap<string, ResourceRecord>) {
+  protected runtime(records: ReadonlyMap<string, ResourceRecord>) {
     return {
       reference: (name: string): Value => records.get(name)?.physicalId ?? name,
       attribute: (name: string, attribute: string | null, path: Value[]): Value => {
@@ -495,7 +522,7 @@ export class Engine {
     };
   }
 
-  private resolveProperties(
+  protected resolveProperties(
     analysis: Analysis,
     info: ResourceInfo,
     records: ReadonlyMap<string, ResourceRecord>,
@@ -509,7 +536,7 @@ export class Engine {
     return { properties: resolveMap(info.def.properties), metadata: resolveMap(info.def.metadata) };
   }
 
-  private context(op: Operation, rec: ResourceRecord, properties: ValueMap, metadata: ValueMap): ActionContext {
+  protected context(op: Operation, rec: ResourceRecord, properties: ValueMap, metadata: ValueMap): ActionContext {
     const stackRef: StackRef = { id: op.stack.id, name: op.stack.name, options: op.stack.options as ValueMap };
     return {
       stack: stackRef,
@@ -525,12 +552,12 @@ export class Engine {
     };
   }
 
-  private withNested(op: Operation, info: ResourceInfo | undefined, ctx: ActionContext): ActionContext {
+  protected withNested(op: Operation, info: ResourceInfo | undefined, ctx: ActionContext): ActionContext {
     if (info?.resolution !== 'template' || !info.nested) return ctx;
     return { ...ctx, nestedTemplate: { path: info.nested.path, text: info.nested.text, files: op.stack.files } };
   }
 
-  private providerFor(rec: ResourceRecord, info?: ResourceInfo): ResourceProvider {
+  protected providerFor(rec: ResourceRecord, info?: ResourceInfo): ResourceProvider {
     const provider =
       this.providers.provider(info?.resolution === 'template' ? '@template' : (info?.iface ?? rec.type)) ??
       this.providers.provider(rec.type);
@@ -547,25 +574,11 @@ export class Engine {
     action: 'CREATE' | 'UPDATE',
     previous?: ResourceRecord,
   ): Promise<void> {
-    const info = analysis.resources.find((r) => r.name === rec.name)!;
     await this.setResourceState(op, rec, action, 'IN_PROGRESS', REASON.stateChanged);
     try {
-      const { properties, metadata } = this.resolveProperties(analysis, info, records);
-      const provider = this.providerFor(rec, info);
-      const ctx = this.withNested(op, info, this.context(op, rec, properties, metadata));
-      let state: ProvidedState;
-      if (action === 'UPDATE' && previous && provider.update) {
-        state = await provider.update({ ...ctx, previousProperties: previous.properties as ValueMap });
-      } else {
-        state = await provider.create(ctx);
-      }
+      const patch = await this.performCreateOrUpdate(op, analysis, rec, records, action, previous);
       op.controller.signal.throwIfAborted();
-      await this.setResourceState(op, rec, action, 'COMPLETE', REASON.stateChanged, {
-        physicalId: state.physicalId,
-        attributes: toJson(state.attributes) as Record<string, JsonValue>,
-        properties: toJson(properties) as Record<string, JsonValue>,
-        definition: toJson(nodeToValue(info.def.node)),
-      });
+      await this.setResourceState(op, rec, action, 'COMPLETE', REASON.stateChanged, patch);
     } catch (error) {
       const reason = this.failureReason(op, rec, error);
       await this.setResourceState(op, rec, action, 'FAILED', reason);
@@ -573,7 +586,38 @@ export class Engine {
     }
   }
 
-  private failureReason(op: Operation, rec: ResourceRecord, error: unknown): string {
+  /**
+   * Has the provider create (or update in place) the resource; returns what
+   * its row becomes. `steps` when the action runs as short jobs.
+   */
+  protected async performCreateOrUpdate(
+    op: Operation,
+    analysis: Analysis,
+    rec: ResourceRecord,
+    records: ReadonlyMap<string, ResourceRecord>,
+    action: 'CREATE' | 'UPDATE',
+    previous?: ResourceRecord,
+    steps?: { startedAt: number },
+  ): Promise<Partial<ResourceRecord>> {
+    const info = analysis.resources.find((r) => r.name === rec.name)!;
+    const { properties, metadata } = this.resolveProperties(analysis, info, records);
+    const provider = this.providerFor(rec, info);
+    const ctx = { ...this.withNested(op, info, this.context(op, rec, properties, metadata)), ...(steps ? { steps } : {}) };
+    let state: ProvidedState;
+    if (action === 'UPDATE' && previous && provider.update) {
+      state = await provider.update({ ...ctx, previousProperties: previous.properties as ValueMap });
+    } else {
+      state = await provider.create(ctx);
+    }
+    return {
+      physicalId: state.physicalId,
+      attributes: toJson(state.attributes) as Record<string, JsonValue>,
+      properties: toJson(properties) as Record<string, JsonValue>,
+      definition: toJson(nodeToValue(info.def.node)),
+    };
+  }
+
+  protected failureReason(op: Operation, rec: ResourceRecord, error: unknown): string {
     if (op.timedOut) return REASON.timedOut(op.kind);
     if (op.cancelled) return `${op.kind} cancelled`;
     const cause =
@@ -613,11 +657,11 @@ export class Engine {
     else await this.setStackState(op, 'ROLLBACK', 'COMPLETE', REASON.stackCompleted('ROLLBACK'));
   }
 
-  private firstFailure(failed: Array<{ error: unknown }>): string {
+  protected firstFailure(failed: Array<{ error: unknown }>): string {
     return failed.length ? errorMessage(failed[0]!.error) : 'unknown error';
   }
 
-  private resolveOutputs(analysis: Analysis, records: ReadonlyMap<string, ResourceRecord>): Record<string, JsonValue> {
+  protected resolveOutputs(analysis: Analysis, records: ReadonlyMap<string, ResourceRecord>): Record<string, JsonValue> {
     const env = analysis.evalEnv(this.runtime(records));
     const outputs: Record<string, JsonValue> = {};
     for (const o of analysis.outputs) {
@@ -636,18 +680,9 @@ export class Engine {
    * everything that needs it); returns the first failure, or null.
    */
   private async deleteAll(op: Operation, records: ResourceRecord[], analysis: Analysis | null): Promise<string | null> {
-    const live = records.filter((r) => !(r.action === 'INIT') && !(r.action === 'DELETE' && r.status === 'COMPLETE'));
-    const skip = records.filter((r) => r.action === 'INIT');
-    for (const r of skip) await this.store.deleteResource(r.id);
-    const key = (r: ResourceRecord) => String(r.id);
-    const byKey = new Map(live.map((r) => [key(r), r]));
-    const names = new Map<string, ResourceRecord[]>();
-    for (const r of live) names.set(r.name, [...(names.get(r.name) ?? []), r]);
-    // Reverse edges: a resource waits for the deletion of every resource that requires it.
-    const waitsFor = new Map<string, Set<string>>(live.map((r) => [key(r), new Set<string>()]));
-    for (const r of live) {
-      for (const dep of r.requires) for (const target of names.get(dep) ?? []) waitsFor.get(key(target))!.add(key(r));
-    }
+    const live = await this.toDelete(this.store, records);
+    const byKey = new Map(live.map((r) => [String(r.id), r]));
+    const waitsFor = deletionWaits(live);
     const walker = new DagWalker(
       [...byKey.keys()],
       waitsFor,
@@ -660,15 +695,10 @@ export class Engine {
   }
 
   private async deleteOne(op: Operation, rec: ResourceRecord, analysis: Analysis | null): Promise<void> {
-    const definition = (rec.definition ?? {}) as ValueMap;
-    const retain = typeof definition.deletion_policy === 'string' && definition.deletion_policy.toLowerCase() === 'retain';
+    const retain = retained(rec);
     await this.setResourceState(op, rec, 'DELETE', 'IN_PROGRESS', REASON.stateChanged);
     try {
-      if (rec.physicalId && !retain) {
-        const info = analysis?.resources.find((r) => r.name === rec.name && (r.def.type ?? '') === rec.type);
-        const provider = this.providerFor(rec, info);
-        await provider.delete(this.withNested(op, info, this.context(op, rec, rec.properties as ValueMap, {})));
-      }
+      await this.performDelete(op, rec, analysis);
       await this.setResourceState(
         op,
         rec,
@@ -683,6 +713,28 @@ export class Engine {
       await this.setResourceState(op, rec, 'DELETE', 'FAILED', reason);
       throw new ResourceFailure(reason);
     }
+  }
+
+  /** Has the provider delete the resource's object (not one kept by deletion_policy Retain). */
+  protected async performDelete(
+    op: Operation,
+    rec: ResourceRecord,
+    analysis: Analysis | null,
+    steps?: { startedAt: number },
+  ): Promise<void> {
+    if (!rec.physicalId || retained(rec)) return;
+    const info = analysis?.resources.find((r) => r.name === rec.name && (r.def.type ?? '') === rec.type);
+    const provider = this.providerFor(rec, info);
+    await provider.delete({
+      ...this.withNested(op, info, this.context(op, rec, rec.properties as ValueMap, {})),
+      ...(steps ? { steps } : {}),
+    });
+  }
+
+  /** The resources a deletion must act on; rows of resources never created go at once. */
+  protected async toDelete(store: Store, records: ResourceRecord[]): Promise<ResourceRecord[]> {
+    for (const r of records) if (r.action === 'INIT') await store.deleteResource(r.id);
+    return records.filter((r) => !(r.action === 'INIT') && !(r.action === 'DELETE' && r.status === 'COMPLETE'));
   }
 
   async deleteStack(idOrName: string): Promise<StackRecord> {

@@ -5,3 +5,4 @@ export * from './plan.ts';
 export * from './provider.ts';
 export * from './states.ts';
 export { DagWalker, type WalkResult } from './walker.ts';
+export { writeStateChanges, type StateChange } from './state-writer.ts';

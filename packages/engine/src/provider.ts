@@ -61,6 +61,12 @@ export interface ActionContext {
   metadata: ValueMap;
   signal: AbortSignal;
   services: EngineServices;
+  /**
+   * Set when the action runs as short jobs (engine workers): when the action started, first time
+   * included. A provider may then throw ActionPending instead of waiting long; it is called again
+   * later with the same context and must pick up where the object is (Heat's check_*_complete).
+   */
+  steps?: { startedAt: number };
   /** For a resource whose type is a template: that template, and the files it may use. */
   nestedTemplate?: { path: string; text: string; files: Record<string, string> };
 }
@@ -99,4 +105,11 @@ export interface ProviderRegistry {
   provider(type: string): ResourceProvider | undefined;
   /** Types the engine can run beyond Heat's catalog (Hearth::...), with their schemas. */
   extraType?(type: string): ResourceTypeSchema | { refused: string } | undefined;
+}
+
+/** Thrown by a provider running in steps: the action goes on; call again in `checkAfterMs`. */
+export class ActionPending extends Error {
+  constructor(readonly checkAfterMs: number) {
+    super(`the action is still in progress; check again in ${checkAfterMs} ms`);
+  }
 }

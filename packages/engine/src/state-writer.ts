@@ -45,6 +45,12 @@ async function applyRows(tx: Store, changes: StateChange[]): Promise<void> {
   await flushGroups();
 }
 
+/** Applies changes and appends their events in the caller's transaction (ids in the order given). */
+export async function writeStateChanges(tx: Store, changes: StateChange[]): Promise<EventRecord[]> {
+  await applyRows(tx, changes);
+  return tx.appendEvents(changes.map((c) => c.event));
+}
+
 export class StateWriter {
   private queue: Pending[] = [];
   private flushing = false;
@@ -69,13 +75,12 @@ export class StateWriter {
     const batch = this.queue;
     this.queue = [];
     try {
-      const events = await this.store.transaction(async (tx) => {
-        await applyRows(
+      const events = await this.store.transaction((tx) =>
+        writeStateChanges(
           tx,
           batch.map((p) => p.change),
-        );
-        return tx.appendEvents(batch.map((p) => p.change.event));
-      });
+        ),
+      );
       events.forEach((event, i) => {
         this.publish(event);
         batch[i]!.resolve(event);
@@ -84,10 +89,7 @@ export class StateWriter {
       // One bad write must not take the others with it: each again, alone.
       for (const item of batch) {
         try {
-          const [event] = await this.store.transaction(async (tx) => {
-            await applyRows(tx, [item.change]);
-            return tx.appendEvents([item.change.event]);
-          });
+          const [event] = await this.store.transaction((tx) => writeStateChanges(tx, [item.change]));
           this.publish(event!);
           item.resolve(event!);
         } catch (error) {

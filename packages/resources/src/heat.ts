@@ -7,7 +7,7 @@ import { isValueMap, jsonDumps } from '@hearth/template';
 import { stringify } from 'yaml';
 import type { SimulatedCloud } from './cloud.ts';
 import { runSignalCommands } from './signal-commands.ts';
-import { simulateAction, sleep } from './simulation.ts';
+import { actionTakes, simulateAction } from './simulation.ts';
 
 const str = (v: Value | undefined): string => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
 const num = (v: Value | undefined, d = 0): number => (typeof v === 'number' ? v : Number(v ?? d) || d);
@@ -31,17 +31,17 @@ function actionWait(ctx: ActionContext, action: 'create' | 'update' | 'delete'):
 /** OS::Heat::TestResource: waits, fails or returns its value as its properties say. */
 export const testResourceProvider: ResourceProvider = {
   async create(ctx) {
-    await sleep(actionWait(ctx, 'create'), ctx.signal);
+    await actionTakes(ctx, actionWait(ctx, 'create'));
     if (ctx.properties.fail === true) throw new ResourceFailure('Test Resource failed ' + ctx.resourceName, 'ValueError');
     return { physicalId: randomUUID(), attributes: { output: str(ctx.properties.value ?? 'test_string') } };
   },
   async update(ctx: UpdateContext) {
-    await sleep(actionWait(ctx, 'update'), ctx.signal);
+    await actionTakes(ctx, actionWait(ctx, 'update'));
     if (ctx.properties.fail === true) throw new ResourceFailure('Test Resource failed ' + ctx.resourceName, 'ValueError');
     return { physicalId: ctx.physicalId ?? randomUUID(), attributes: { output: str(ctx.properties.value ?? 'test_string') } };
   },
   async delete(ctx) {
-    await sleep(actionWait(ctx, 'delete'), ctx.signal);
+    await actionTakes(ctx, actionWait(ctx, 'delete'));
   },
   async check() {},
   replaceReason(before, after) {

@@ -2,7 +2,7 @@
 // from the stack's `simulation` option, so that designs can be rehearsed and
 // tests can prove that nothing leaks after a failure.
 import type { ActionContext } from '@hearth/engine';
-import { ResourceFailure } from '@hearth/engine';
+import { ActionPending, ResourceFailure } from '@hearth/engine';
 import type { Value, ValueMap } from '@hearth/template';
 import { isValueMap } from '@hearth/template';
 
@@ -79,17 +79,27 @@ function chance(key: string, seed: number): number {
   return ((h >>> 0) % 100000) / 100000;
 }
 
+/** Waits shorter than this inline even when the action runs in steps: a new job would cost more. */
+const INLINE_WAIT_MS = 1000;
+
+/**
+ * Makes an action take `seconds` (negative: until aborted). Run in steps (engine
+ * workers), the time is kept by the clock from the action's start: a long
+ * wait becomes ActionPending, and the next step finds how much is left.
+ */
+export async function actionTakes(ctx: ActionContext, seconds: number): Promise<void> {
+  if (!ctx.steps) return sleep(seconds, ctx.signal);
+  if (seconds < 0) throw new ActionPending(5000);
+  const left = ctx.steps.startedAt + seconds * 1000 - Date.now();
+  if (left > INLINE_WAIT_MS) throw new ActionPending(left);
+  await sleep(Math.max(0, left) / 1000, ctx.signal);
+}
+
 /** Applies latency and faults to one action of the simulated cloud. */
 export async function simulateAction(ctx: ActionContext, action: 'create' | 'update' | 'delete' | 'check'): Promise<void> {
   const s = settingsOf(ctx.stack.options);
   const latency = s.latencyByType[ctx.type] ?? s.latency;
-  if (s.hang.has(ctx.resourceName) && action !== 'delete') {
-    await new Promise<void>((_, reject) => {
-      if (ctx.signal.aborted) reject(ctx.signal.reason);
-      ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason), { once: true });
-    });
-  }
-  await sleep(latency, ctx.signal);
+  await actionTakes(ctx, s.hang.has(ctx.resourceName) && action !== 'delete' ? -1 : latency);
   const failsHere =
     s.failOn.has(action) &&
     (s.fail.has(ctx.resourceName) || (s.failProbability > 0 && chance(`${ctx.clientToken}:${action}`, s.seed) < s.failProbability));
