@@ -1,0 +1,5 @@
+// @hearth/cluster: several engine workers sharing one PostgreSQL database.
+export { ClusterEngine, type ClusterEngineOptions } from './cluster-engine.ts';
+export { JobQueue, DEFAULT_QUEUE_SETTINGS, type QueueSettings } from './job-queue.ts';
+export { relayEvents, type EventRelay } from './event-relay.ts';
+export { startWorker, type WorkerOptions, type RunningWorker } from './worker.ts';

@@ -1,0 +1,277 @@
+// Heat's convergence state, in the shared database: an operation (one
+// traversal id) walks phases; a phase is a graph of nodes, one per resource
+// action. A node waits for its requirements (one input row per completed
+// requirement, so a repeated report changes nothing), is held by one worker
+// at a time (owner + lease), and settles once: done, failed or skipped.
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '@hearth/store';
+
+export type Work = 'create' | 'delete';
+export type PhaseKind = 'create' | 'rollback' | 'delete';
+
+export interface PhaseNode {
+  key: string;
+  resourceId: number;
+  work: Work;
+  /** Keys of the nodes of the same phase this one waits for. */
+  requires: string[];
+}
+
+export interface NodeRef {
+  stackId: string;
+  traversal: string;
+  phase: number;
+  key: string;
+}
+
+export interface PhaseRef {
+  stackId: string;
+  traversal: string;
+  phase: number;
+}
+
+export interface PhaseRow {
+  kind: PhaseKind;
+  failure: string | null;
+  stopped: boolean;
+}
+
+export interface NodeRow {
+  resourceId: number;
+  work: Work;
+  startedAt: number;
+  /** True when this claim is the node's first: its IN_PROGRESS event is still to be written. */
+  firstStart: boolean;
+}
+
+export type Claim = { status: 'claimed'; node: NodeRow; phase: PhaseRow } | { status: 'busy' } | { status: 'settled' };
+
+export interface Settled {
+  /** False when the node was not this worker's to settle (another took it over, or it is settled). */
+  accepted: boolean;
+  /** Nodes this settlement released: their requirements are all complete. */
+  ready: NodeRef[];
+  /** True when this was the phase's last node to settle. */
+  phaseDone: boolean;
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export class Traversals {
+  constructor(private readonly db: Db) {}
+
+  /** Writes a phase and its nodes; returns the nodes that need nothing (to enqueue). */
+  async addPhase(ref: PhaseRef, kind: PhaseKind, nodes: PhaseNode[]): Promise<NodeRef[]> {
+    const known = new Set(nodes.map((n) => n.key));
+    const dependents = new Map<string, string[]>(nodes.map((n) => [n.key, []]));
+    const requires = new Map<string, string[]>();
+    for (const n of nodes) {
+      const deps = [...new Set(n.requires)].filter((d) => known.has(d) && d !== n.key);
+      requires.set(n.key, deps);
+      for (const d of deps) dependents.get(d)!.push(n.key);
+    }
+    await this.db
+      .insertInto('cluster_phases')
+      .values({ traversal: ref.traversal, phase: ref.phase, kind, total: nodes.length, settled: 0, failure: null, stopped: 0, ended: 0 })
+      .execute();
+    for (let i = 0; i < nodes.length; i += 500) {
+      await this.db
+        .insertInto('cluster_nodes')
+        .values(
+          nodes.slice(i, i + 500).map((n) => ({
+            traversal: ref.traversal,
+            phase: ref.phase,
+            key: n.key,
+            resource_id: n.resourceId,
+            work: n.work,
+            dependents: JSON.stringify(dependents.get(n.key)),
+            remaining: requires.get(n.key)!.length,
+            state: requires.get(n.key)!.length === 0 ? 'ready' : 'waiting',
+            owner: null,
+            lease_until: null,
+            started_at: null,
+            attempts: 0,
+          })),
+        )
+        .execute();
+    }
+    return nodes.filter((n) => requires.get(n.key)!.length === 0).map((n) => ({ ...ref, key: n.key }));
+  }
+
+  async phase(ref: PhaseRef): Promise<PhaseRow | null> {
+    const row = await this.db
+      .selectFrom('cluster_phases')
+      .select(['kind', 'failure', 'stopped'])
+      .where('traversal', '=', ref.traversal)
+      .where('phase', '=', ref.phase)
+      .executeTakeFirst();
+    return row ? { kind: row.kind as PhaseKind, failure: row.failure, stopped: Boolean(row.stopped) } : null;
+  }
+
+  /**
+   * Takes the node for `owner`: it must be ready, or held by a worker whose
+   * lease has run out (that worker is taken for dead, as Heat does with an
+   * engine that no longer answers).
+   */
+  async claim(ref: NodeRef, owner: string, leaseMs: number): Promise<Claim> {
+    const now = new Date();
+    const row = await this.db
+      .updateTable('cluster_nodes')
+      .set((eb) => ({
+        state: 'running',
+        owner,
+        lease_until: new Date(now.getTime() + leaseMs).toISOString(),
+        attempts: eb('attempts', '+', 1),
+      }))
+      .where('traversal', '=', ref.traversal)
+      .where('phase', '=', ref.phase)
+      .where('key', '=', ref.key)
+      .where((eb) => eb.or([eb('state', '=', 'ready'), eb.and([eb('state', '=', 'running'), eb('lease_until', '<', now.toISOString())])]))
+      .returning(['resource_id', 'work', 'started_at'])
+      .executeTakeFirst();
+    if (!row) {
+      const current = await this.db
+        .selectFrom('cluster_nodes')
+        .select('state')
+        .where('traversal', '=', ref.traversal)
+        .where('phase', '=', ref.phase)
+        .where('key', '=', ref.key)
+        .executeTakeFirst();
+      return current?.state === 'running' ? { status: 'busy' } : { status: 'settled' };
+    }
+    let startedAt = row.started_at;
+    if (startedAt === null) {
+      startedAt = now.toISOString();
+      await this.db
+        .updateTable('cluster_nodes')
+        .set({ started_at: startedAt })
+        .where('traversal', '=', ref.traversal)
+        .where('phase', '=', ref.phase)
+        .where('key', '=', ref.key)
+        .execute();
+    }
+    const phase = await this.phase(ref);
+    return {
+      status: 'claimed',
+      node: {
+        resourceId: Number(row.resource_id),
+        work: row.work as Work,
+        startedAt: Date.parse(startedAt),
+        firstStart: row.started_at === null,
+      },
+      phase: phase!,
+    };
+  }
+
+  /** Hands a node that is still in progress back (its next step is a new job). */
+  async release(ref: NodeRef, owner: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('cluster_nodes')
+      .set({ state: 'ready', owner: null, lease_until: null })
+      .where('traversal', '=', ref.traversal)
+      .where('phase', '=', ref.phase)
+      .where('key', '=', ref.key)
+      .where('state', '=', 'running')
+      .where('owner', '=', owner)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** Keeps the nodes a live worker holds from being taken for abandoned. */
+  async renewLeases(owner: string, leaseMs: number): Promise<void> {
+    await this.db
+      .updateTable('cluster_nodes')
+      .set({ lease_until: new Date(Date.now() + leaseMs).toISOString() })
+      .where('owner', '=', owner)
+      .where('state', '=', 'running')
+      .execute();
+  }
+
+  /**
+   * Settles a node once, by the worker holding it. Done: each dependent records this input and is
+   * released when it has them all. Failed: the phase stops, and the nodes
+   * still waiting are skipped (those running finish, as in one process).
+   */
+  async settle(ref: NodeRef, owner: string, outcome: 'done' | 'failed' | 'skipped', reason = ''): Promise<Settled> {
+    const node = await this.db
+      .updateTable('cluster_nodes')
+      .set({ state: outcome, owner: null, lease_until: null })
+      .where('traversal', '=', ref.traversal)
+      .where('phase', '=', ref.phase)
+      .where('key', '=', ref.key)
+      .where('state', '=', 'running')
+      .where('owner', '=', owner)
+      .returning('dependents')
+      .executeTakeFirst();
+    if (!node) return { accepted: false, ready: [], phaseDone: false };
+    let settledNow = 1;
+    const ready: NodeRef[] = [];
+    if (outcome === 'failed') {
+      await this.db
+        .updateTable('cluster_phases')
+        .set((eb) => ({ stopped: 1, failure: eb.fn.coalesce('failure', eb.val(reason)) }))
+        .where('traversal', '=', ref.traversal)
+        .where('phase', '=', ref.phase)
+        .execute();
+      const skipped = await this.db
+        .updateTable('cluster_nodes')
+        .set({ state: 'skipped' })
+        .where('traversal', '=', ref.traversal)
+        .where('phase', '=', ref.phase)
+        .where('state', '=', 'waiting')
+        .returning('key')
+        .execute();
+      settledNow += skipped.length;
+    } else if (outcome === 'done') {
+      const dependents = JSON.parse(node.dependents) as string[];
+      if (dependents.length) {
+        const fresh = await this.db
+          .insertInto('cluster_inputs')
+          .values(dependents.map((key) => ({ traversal: ref.traversal, phase: ref.phase, key, satisfied_by: ref.key })))
+          .onConflict((oc) => oc.doNothing())
+          .returning('key')
+          .execute();
+        if (fresh.length) {
+          const released = await this.db
+            .updateTable('cluster_nodes')
+            .set((eb) => ({
+              remaining: eb('remaining', '-', 1),
+              state: eb.case().when('remaining', '=', 1).then('ready').else(eb.ref('state')).end(),
+            }))
+            .where('traversal', '=', ref.traversal)
+            .where('phase', '=', ref.phase)
+            .where(
+              'key',
+              'in',
+              fresh.map((f) => f.key),
+            )
+            .where('state', '=', 'waiting')
+            .returning(['key', 'state'])
+            .execute();
+          for (const r of released) if (r.state === 'ready') ready.push({ ...ref, key: r.key });
+        }
+      }
+    }
+    const phase = await this.db
+      .updateTable('cluster_phases')
+      .set((eb) => ({ settled: eb('settled', '+', settledNow) }))
+      .where('traversal', '=', ref.traversal)
+      .where('phase', '=', ref.phase)
+      .returning(['settled', 'total'])
+      .executeTakeFirstOrThrow();
+    return { accepted: true, ready, phaseDone: Number(phase.settled) >= Number(phase.total) };
+  }
+
+  /** Marks the phase ended; null when another worker already ended it. */
+  async endPhase(ref: PhaseRef): Promise<PhaseRow | null> {
+    const row = await this.db
+      .updateTable('cluster_phases')
+      .set({ ended: 1 })
+      .where('traversal', '=', ref.traversal)
+      .where('phase', '=', ref.phase)
+      .where('ended', '=', 0)
+      .returning(['kind', 'failure', 'stopped'])
+      .executeTakeFirst();
+    return row ? { kind: row.kind as PhaseKind, failure: row.failure, stopped: Boolean(row.stopped) } : null;
+  }
+}

@@ -1,0 +1,48 @@
+// One engine worker: takes resource actions and phase ends from the queue,
+// against the shared database, until stopped.
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { createProviders } from '@hearth/resources';
+import { openPostgresStore, type Store } from '@hearth/store';
+import { ClusterEngine } from './cluster-engine.ts';
+import { JobQueue, type QueueSettings } from './job-queue.ts';
+
+export interface WorkerOptions {
+  databaseUrl: string;
+  /** Jobs this worker runs at once (default 20). */
+  concurrency?: number;
+  queue?: Partial<QueueSettings>;
+  allowLocalScripts?: boolean;
+  /** Where wait condition handles are signalled: the API server's address. */
+  signalBaseUrl?: string;
+}
+
+export interface RunningWorker {
+  engineId: string;
+  engine: ClusterEngine;
+  store: Store;
+  stop(): Promise<void>;
+}
+
+export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
+  const store = await openPostgresStore(options.databaseUrl);
+  const queue = await JobQueue.open(options.databaseUrl, options.queue);
+  const engineId = `worker-${hostname()}-${process.pid}-${randomUUID().slice(0, 4)}`;
+  const engine = new ClusterEngine({
+    store,
+    providers: createProviders({ store, allowLocalScripts: options.allowLocalScripts ?? false }),
+    queue,
+    engineId,
+    ...(options.signalBaseUrl ? { signalBaseUrl: options.signalBaseUrl } : {}),
+  });
+  await engine.work(options.concurrency ?? 20);
+  return {
+    engineId,
+    engine,
+    store,
+    async stop() {
+      await engine.shutdown();
+      await store.close();
+    },
+  };
+}
