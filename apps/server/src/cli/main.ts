@@ -3,6 +3,7 @@ import { processIO, UsageError, type CliIO } from './io.ts';
 import { exportCommand, EXPORT_USAGE } from './export.ts';
 import { schemaCommand, SCHEMA_USAGE } from './schema.ts';
 import { serveCommand, SERVE_USAGE } from './serve.ts';
+import { workerCommand, WORKER_USAGE } from './worker.ts';
 import {
   cancelCommand,
   CANCEL_USAGE,
@@ -35,6 +36,7 @@ Commands:
   export     write a design or a stack's template, environment, layout and files
   schema     print the JSON Schema of HOT templates, for editors
   serve      run the Hearth server (designer, API, signal endpoints)
+  worker     run stacks' resource actions for servers sharing a PostgreSQL database
 
 Commands that talk to a server take --server URL (default http://127.0.0.1:8080)
 and --token TOKEN (needed when the server listens beyond loopback).
@@ -55,6 +57,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   export: { run: exportCommand, usage: EXPORT_USAGE },
   schema: { run: schemaCommand, usage: SCHEMA_USAGE },
   serve: { run: serveCommand, usage: SERVE_USAGE },
+  worker: { run: workerCommand, usage: WORKER_USAGE },
 };
 
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {

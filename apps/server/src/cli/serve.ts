@@ -1,10 +1,12 @@
 // `hearth serve`: the web app, the API and the signal endpoints in one process.
 import { parseArgs } from 'node:util';
+import { redact } from '@hearth/store';
 import { startServer } from '../http/server.ts';
+import { queueSettingsFromEnv } from './worker.ts';
 import type { CliIO } from './io.ts';
 import { UsageError } from './io.ts';
 
-export const SERVE_USAGE = `Usage: hearth serve [--host HOST] [--port PORT] [--data DIR] [--allow-local-scripts]
+export const SERVE_USAGE = `Usage: hearth serve [--host HOST] [--port PORT] [--data DIR] [--database URL] [--allow-local-scripts]
 
 Serves Hearth: the designer, the API and the wait condition signal endpoints.
 
@@ -14,6 +16,10 @@ Serves Hearth: the designer, the API and the wait condition signal endpoints.
   --port PORT             port (default: $PORT or 8080; 0 picks a free one)
   --data DIR              where stacks, designs and events live (default:
                           $HEARTH_DATA or ./.hearth-data)
+  --database URL          a PostgreSQL database shared with engine workers (default:
+                          $DATABASE_URL; without one, the embedded SQLite store in DIR
+                          and this process runs the stacks). With a database, start
+                          one or more "hearth worker" processes to run them
   --allow-local-scripts   let Hearth::Local::Script resources run commands on this
                           machine (default: refused; also $HEARTH_ALLOW_LOCAL_SCRIPTS=1)`;
 
@@ -24,6 +30,7 @@ export async function serveCommand(argv: string[], io: CliIO): Promise<number> {
       host: { type: 'string' },
       port: { type: 'string' },
       data: { type: 'string' },
+      database: { type: 'string' },
       'allow-local-scripts': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -33,6 +40,7 @@ export async function serveCommand(argv: string[], io: CliIO): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port needs a port number, not "${values.port ?? process.env.PORT}"`);
   const started = Date.now();
+  const databaseUrl = values.database ?? process.env.DATABASE_URL;
   const host = values.host ?? process.env.HOST ?? '127.0.0.1';
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
@@ -41,6 +49,7 @@ export async function serveCommand(argv: string[], io: CliIO): Promise<number> {
       port,
       dataDir: values.data ?? process.env.HEARTH_DATA ?? '.hearth-data',
       allowLocalScripts: values['allow-local-scripts'] || process.env.HEARTH_ALLOW_LOCAL_SCRIPTS === '1',
+      ...(databaseUrl ? { databaseUrl, queue: queueSettingsFromEnv() } : {}),
     });
   } catch (error) {
     const code = (error as { code?: string }).code;
@@ -51,7 +60,7 @@ export async function serveCommand(argv: string[], io: CliIO): Promise<number> {
     return 1;
   }
   io.out(`Hearth is listening on ${server.url} (started in ${((Date.now() - started) / 1000).toFixed(1)}s)`);
-  io.out(`Data: ${server.dataDir}`);
+  io.out(databaseUrl ? `Data: PostgreSQL at ${redact(databaseUrl)}; stacks run on "hearth worker" processes` : `Data: ${server.dataDir}`);
   io.out('OpenStack resources run on the simulated cloud: nothing is created in a real cloud.');
   if (server.examplesAdded.length) io.out(`Examples added to your designs: ${server.examplesAdded.join(', ')}`);
   if (server.recovered.length) io.out(`Stacks interrupted by the last stop, now marked failed: ${server.recovered.join(', ')}`);

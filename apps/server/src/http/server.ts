@@ -6,7 +6,8 @@ import { resolve } from 'node:path';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { Engine, type EngineLimits } from '@hearth/engine';
 import { createProviders } from '@hearth/resources';
-import { openSqliteStore, type Store } from '@hearth/store';
+import { ClusterEngine, JobQueue, relayEvents, type EventRelay, type QueueSettings } from '@hearth/cluster';
+import { openPostgresStore, openSqliteStore, type Store } from '@hearth/store';
 import { appRouter } from '../api/router.ts';
 import { DEFAULT_API_LIMITS, type ApiLimits, type HearthServices } from '../api/services.ts';
 import { isLoopback, loadOrCreateToken, requestToken, sameSecret, TOKEN_COOKIE } from './auth.ts';
@@ -28,6 +29,10 @@ export interface ServeOptions {
   /** Largest request body, in bytes. */
   maxBodyBytes?: number;
   limits?: Partial<ApiLimits & EngineLimits>;
+  /** A PostgreSQL database shared with engine workers (`hearth worker`): this server then runs no resource actions itself. */
+  databaseUrl?: string;
+  /** Job expiry and polling, with a database (tests shorten them). */
+  queue?: Partial<QueueSettings>;
 }
 
 export interface HearthServer {
@@ -75,7 +80,7 @@ function urlHost(host: string): string {
 
 export async function startServer(options: ServeOptions): Promise<HearthServer> {
   const dataDir = resolve(options.dataDir);
-  const store: Store = await openSqliteStore(dataDir);
+  const store: Store = options.databaseUrl ? await openPostgresStore(options.databaseUrl) : await openSqliteStore(dataDir);
   const needsToken = !isLoopback(options.host);
   const { token, created } = needsToken ? loadOrCreateToken(dataDir) : { token: null, created: false };
   const webDir = resolve(options.webDir ?? defaultWebDir());
@@ -147,7 +152,17 @@ export async function startServer(options: ServeOptions): Promise<HearthServer> 
 
   const limits = { ...DEFAULT_API_LIMITS, ...options.limits };
   const providers = createProviders({ store, allowLocalScripts: options.allowLocalScripts ?? false });
-  const engine = new Engine({ store, providers, signalBaseUrl: options.publicUrl ?? url, limits });
+  const signalBaseUrl = options.publicUrl ?? url;
+  let engine: Engine;
+  let relay: EventRelay | null = null;
+  if (options.databaseUrl) {
+    // Workers run the resource actions; this server starts operations and relays every worker's events.
+    const queue = await JobQueue.open(options.databaseUrl, options.queue);
+    engine = new ClusterEngine({ store, providers, queue, signalBaseUrl, limits });
+    relay = await relayEvents(options.databaseUrl, store, engine.bus);
+  } else {
+    engine = new Engine({ store, providers, signalBaseUrl, limits });
+  }
   const recovered = (await engine.recover()).map((s) => s.name);
   const examplesAdded = await seedExamples(store, options.examplesDir === undefined ? defaultExamplesDir() : options.examplesDir);
   services = {
@@ -170,6 +185,7 @@ export async function startServer(options: ServeOptions): Promise<HearthServer> 
     async close() {
       http.closeAllConnections();
       await new Promise<void>((r) => http.close(() => r()));
+      await relay?.stop();
       await engine.shutdown();
       await store.close();
     },

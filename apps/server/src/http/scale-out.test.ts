@@ -1,0 +1,231 @@
+// Scale-out, end to end: a private PostgreSQL, the real API server on it, two
+// `hearth worker` processes (the built command line). One worker is killed
+// (SIGKILL) in the middle of a deployment of a few hundred simulated
+// resources; the other must finish it with nothing created twice and an
+// event log, as browsers receive it, complete and in order. The same stack on
+// the embedded store must end the same way.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventRecord } from '@hearth/store';
+import { startPostgresServer, type PostgresServer } from '@hearth/store';
+import { startTestServer, until, type TestServer } from '../test-support/server.ts';
+
+const BUILT = join(import.meta.dirname, '..', '..', 'dist', 'cli.mjs');
+const CLI = join(import.meta.dirname, '..', '..', 'bin', 'hearth.mjs');
+const RESOURCES = 300;
+const WIDTH = 30;
+const QUEUE = { expirySeconds: 4, superviseSeconds: 1 };
+
+/** Layers of WIDTH key pairs; every tenth resource a volume, slow enough to run in several steps. */
+function template(): string {
+  const lines = ['heat_template_version: 2018-08-31', 'resources:'];
+  for (let i = 0; i < RESOURCES; i++) {
+    const volume = i % 10 === 0;
+    lines.push(`  r${i}:`);
+    lines.push(volume ? '    type: OS::Cinder::Volume' : '    type: OS::Nova::KeyPair');
+    lines.push(volume ? `    properties: {size: 1, name: v${i}}` : `    properties: {name: k${i}}`);
+    if (i >= WIDTH) {
+      const base = Math.floor(i / WIDTH) * WIDTH - WIDTH;
+      lines.push(`    depends_on: [r${base + (i % WIDTH)}, r${base + ((i + 1) % WIDTH)}]`);
+    }
+  }
+  lines.push('outputs:', '  size:', `    value: {get_attr: [r${RESOURCES - 10}, size]}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function requirements(i: number): number[] {
+  if (i < WIDTH) return [];
+  const base = Math.floor(i / WIDTH) * WIDTH - WIDTH;
+  return [base + (i % WIDTH), base + ((i + 1) % WIDTH)];
+}
+
+const SIMULATION = { latencyByType: { 'OS::Nova::KeyPair': 0.15, 'OS::Cinder::Volume': 1.2 } };
+
+/** Every event of the server, as a browser receives them (the watch subscription). */
+function collect(test: TestServer, lastEventId: number | null = null) {
+  const events: EventRecord[] = [];
+  const subscription = test.client.stacks.watch.subscribe(
+    { lastEventId: lastEventId === null ? null : String(lastEventId) },
+    { onData: ({ data }) => void events.push(data as unknown as EventRecord) },
+  );
+  return { events, stop: () => subscription.unsubscribe() };
+}
+
+interface Worker {
+  process: ChildProcess;
+  id: Promise<string>;
+}
+
+function startWorker(databaseUrl: string): Worker {
+  const child = spawn(process.execPath, [CLI, 'worker', '--concurrency', '10'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      HEARTH_JOB_EXPIRY_SECONDS: String(QUEUE.expirySeconds),
+      HEARTH_JOB_SUPERVISE_SECONDS: String(QUEUE.superviseSeconds),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stderr!.on('data', (d: Buffer) => process.stderr.write(`[worker ${child.pid}] ${d.toString()}`));
+  const id = new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      output += d.toString();
+      const m = /Hearth worker (\S+) is taking jobs/.exec(output);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before it started: ${output}`)));
+  });
+  return { process: child, id };
+}
+
+/** The checks both modes must pass: all created once, events complete, each after its requirements. */
+async function checkDeployment(test: TestServer, stackId: string, events: EventRecord[]) {
+  const stack = await test.client.stacks.get.query({ stack: stackId });
+  expect(`${stack.action}_${stack.status}`).toBe('CREATE_COMPLETE');
+  expect(stack.outputs).toEqual({ size: 1 });
+
+  // The simulated cloud holds exactly one object per resource, the one the resource points at.
+  const store = test.server.services.store;
+  const inventory = await store.simList({ stackId });
+  const resources = await store.listResources(stackId);
+  expect(inventory).toHaveLength(RESOURCES);
+  expect(new Set(inventory.map((o) => o.resourceName)).size).toBe(RESOURCES);
+  expect(new Set(inventory.map((o) => o.id))).toEqual(new Set(resources.map((r) => r.physicalId)));
+
+  // What the browser received is the stored log, in order, without gaps or repeats.
+  const mine = events.filter((e) => e.stackId === stackId);
+  const stored = await store.listEvents({ stackId });
+  expect(mine.map((e) => e.id)).toEqual(stored.map((e) => e.id));
+  for (let i = 1; i < mine.length; i++) expect(mine[i]!.id).toBeGreaterThan(mine[i - 1]!.id);
+
+  // Each resource: CREATE_IN_PROGRESS then CREATE_COMPLETE, once each, after its requirements completed.
+  const byResource = new Map<string, EventRecord[]>();
+  for (const e of mine) if (e.resourceName) byResource.set(e.resourceName, [...(byResource.get(e.resourceName) ?? []), e]);
+  expect(byResource.size).toBe(RESOURCES);
+  for (const [name, list] of byResource) {
+    expect(
+      list.map((e) => `${e.action}_${e.status}`),
+      name,
+    ).toEqual(['CREATE_IN_PROGRESS', 'CREATE_COMPLETE']);
+  }
+  for (let i = 0; i < RESOURCES; i++) {
+    const started = byResource.get(`r${i}`)![0]!.id;
+    for (const d of requirements(i)) expect(byResource.get(`r${d}`)![1]!.id).toBeLessThan(started);
+  }
+  const stackEvents = mine.filter((e) => e.resourceName === null).map((e) => `${e.action}_${e.status}`);
+  expect(stackEvents).toEqual(['CREATE_IN_PROGRESS', 'CREATE_COMPLETE']);
+  expect(mine.at(-1)!.resourceName).toBeNull();
+  return { byResource, stored };
+}
+
+describe('several engine workers on PostgreSQL', () => {
+  let postgres: PostgresServer;
+  let api: TestServer;
+  const workers: Worker[] = [];
+
+  beforeAll(async () => {
+    expect(existsSync(BUILT), 'built by npm test before the tests run').toBe(true);
+    postgres = await startPostgresServer();
+    api = await startTestServer({ databaseUrl: postgres.url, queue: QUEUE });
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const w of workers) w.process.kill('SIGKILL');
+    await api?.stop();
+    postgres?.stop();
+  }, 60_000);
+
+  it('finishes a deployment when one of two workers is killed in the middle, creating nothing twice', async () => {
+    workers.push(startWorker(postgres.url), startWorker(postgres.url));
+    const [killedId, survivorId] = (await Promise.all(workers.map((w) => w.id))) as [string, string];
+    const stream = collect(api);
+    const t0 = Date.now();
+    const created = await api.client.stacks.create.mutate({ name: 'big', template: template(), options: { simulation: SIMULATION } });
+
+    // Kill worker 1 while it holds resources in progress, a good way into the deployment.
+    const inFlightOf = (engine: string) => {
+      const open = new Map<string, string>();
+      for (const e of stream.events) {
+        if (!e.resourceName || e.stackId !== created.id) continue;
+        if (e.status === 'IN_PROGRESS') open.set(e.resourceName, e.engineId ?? '');
+        else open.delete(e.resourceName);
+      }
+      return [...open].filter(([, id]) => id === engine).map(([name]) => name);
+    };
+    const completed = () => stream.events.filter((e) => e.stackId === created.id && e.status === 'COMPLETE').length;
+    await until(async () => completed() >= RESOURCES / 2 && inFlightOf(killedId).length > 0, 60_000);
+    const dead = new Promise((resolve) => workers[0]!.process.once('exit', resolve));
+    workers[0]!.process.kill('SIGKILL');
+    await dead;
+    const killedAt = Date.now() - t0;
+    // What the dead worker held: nodes only a lease that runs out can free.
+    const held = await api.server.services.store.db
+      .selectFrom('cluster_nodes')
+      .innerJoin('resources', 'resources.id', 'cluster_nodes.resource_id')
+      .select('resources.name')
+      .where('cluster_nodes.owner', '=', killedId)
+      .where('cluster_nodes.state', '=', 'running')
+      .execute();
+    const interrupted = held.map((r) => r.name);
+    expect(interrupted.length).toBeGreaterThan(0);
+
+    await until(async () => !(await api.client.stacks.get.query({ stack: created.id })).inProgress, 120_000);
+    const tookMs = Date.now() - t0;
+    await until(async () => stream.events.some((e) => e.stackId === created.id && e.resourceName === null && e.status !== 'IN_PROGRESS'));
+    stream.stop();
+    const { byResource, stored } = await checkDeployment(api, created.id, stream.events);
+
+    // The survivor finished what the dead worker had begun.
+    for (const name of interrupted) expect(byResource.get(name)![1]!.engineId, name).toBe(survivorId);
+    const engines = new Set(stored.map((e) => e.engineId));
+    expect(engines.has(killedId) && engines.has(survivorId)).toBe(true);
+    console.log(
+      `scale-out: ${RESOURCES} resources on 2 workers, one killed at ${(killedAt / 1000).toFixed(1)} s holding ${interrupted.length}; complete after ${(tookMs / 1000).toFixed(1)} s`,
+    );
+
+    // A browser that reconnects from an event id gets exactly what followed it.
+    const middle = stored[Math.floor(stored.length / 2)]!.id;
+    const resumed = collect(api, middle);
+    const rest = stored.filter((e) => e.id > middle).map((e) => e.id);
+    await until(async () => resumed.events.filter((e) => e.stackId === created.id).length >= rest.length);
+    resumed.stop();
+    expect(resumed.events.filter((e) => e.stackId === created.id).map((e) => e.id)).toEqual(rest);
+
+    // Deleting it empties the simulated cloud (on the surviving worker).
+    await api.client.stacks.delete.mutate({ stack: created.id });
+    await until(async () => (await api.server.services.store.getStack(created.id))?.currentTraversal === null, 60_000);
+    expect((await api.server.services.store.getStack(created.id))?.status).toBe('COMPLETE');
+    expect(await api.server.services.store.simList({ stackId: created.id })).toHaveLength(0);
+  }, 240_000);
+
+  it('ends the same way as the embedded store', async () => {
+    const embedded = await startTestServer();
+    try {
+      const stream = collect(embedded);
+      const created = await embedded.client.stacks.create.mutate({
+        name: 'big',
+        template: template(),
+        options: { simulation: SIMULATION },
+      });
+      await until(async () => !(await embedded.client.stacks.get.query({ stack: created.id })).inProgress, 120_000);
+      await until(async () => stream.events.some((e) => e.stackId === created.id && e.resourceName === null && e.status !== 'IN_PROGRESS'));
+      stream.stop();
+      const local = await checkDeployment(embedded, created.id, stream.events);
+      const shared = (await api.server.services.store.listEvents({})).filter((e) => e.stackName === 'big');
+      // The same states with the same reasons, resource by resource.
+      const story = (events: EventRecord[]) => {
+        const out = new Map<string, string[]>();
+        for (const e of events)
+          out.set(e.resourceName ?? '(stack)', [...(out.get(e.resourceName ?? '(stack)') ?? []), `${e.action}_${e.status}: ${e.reason}`]);
+        return out;
+      };
+      const createdOnWorkers = shared.filter((e) => e.action === 'CREATE');
+      expect(story(local.stored)).toEqual(story(createdOnWorkers));
+    } finally {
+      await embedded.stop();
+    }
+  }, 180_000);
+});
