@@ -1,0 +1,112 @@
+// The worker side of the cluster engine, one job at a time, on a real
+// PostgreSQL: what a worker does with a node another worker left behind.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProviders } from '@hearth/resources';
+import { openPostgresStore, startPostgresServer, type PostgresServer, type Store } from '@hearth/store';
+import { ClusterEngine } from './cluster-engine.ts';
+import { JobQueue } from './job-queue.ts';
+import { Traversals } from './traversals.ts';
+
+let postgres: PostgresServer;
+let store: Store;
+let queue: JobQueue;
+let worker: ClusterEngine;
+
+const TEMPLATE = `heat_template_version: 2018-08-31
+resources:
+  key:
+    type: OS::Nova::KeyPair
+    properties: {name: deployer}
+  server:
+    type: OS::Nova::Server
+    properties: {image: cirros, flavor: m1.tiny, key_name: {get_resource: key}}
+`;
+
+beforeAll(async () => {
+  postgres = await startPostgresServer();
+  store = await openPostgresStore(postgres.url);
+  // Nobody takes jobs from this queue: the test runs each step by hand.
+  queue = await JobQueue.open(postgres.url, { expirySeconds: 1 });
+  worker = new ClusterEngine({ store, providers: createProviders({ store }), queue, engineId: 'survivor' });
+}, 120_000);
+
+afterAll(async () => {
+  await queue?.stop();
+  await store?.close();
+  postgres?.stop();
+});
+
+async function events(stackId: string) {
+  return (await store.listEvents({ stackId })).map((e) => `${e.resourceName ?? 'stack'} ${e.action}_${e.status} ${e.engineId}`);
+}
+
+describe('a cluster worker', () => {
+  it('takes over a node whose worker died after the cloud made its object, and adopts that object', async () => {
+    const stack = await worker.createStack({ name: 'adopt', template: TEMPLATE });
+    const traversal = (await store.getStack(stack.id))!.currentTraversal!;
+    const key = { stackId: stack.id, traversal, phase: 0, key: 'key' };
+    const [rec] = await store.resourcesNamed(stack.id, ['key']);
+
+    // The dead worker: it held the node and its create reached the cloud, then nothing more.
+    await store.transaction(async (tx) => {
+      await new Traversals(tx.db).claim(key, 'dead', 200);
+      await tx.updateResource(rec!.id, { action: 'CREATE', status: 'IN_PROGRESS', engineId: 'dead' });
+      await tx.appendEvents([
+        {
+          stackId: stack.id,
+          stackName: 'adopt',
+          resourceName: 'key',
+          resourceType: rec!.type,
+          physicalId: null,
+          action: 'CREATE',
+          status: 'IN_PROGRESS',
+          reason: 'state changed',
+          traversal,
+          engineId: 'dead',
+        },
+      ]);
+    });
+    const made = await store.simInsert({
+      id: 'made-by-the-dead',
+      kind: 'keypair',
+      clientToken: rec!.clientToken,
+      stackId: stack.id,
+      resourceName: 'key',
+      data: { name: 'deployer' },
+    });
+
+    await worker.checkNode(key);
+    // Its lease had not run out yet: the survivor leaves it alone.
+    expect((await store.resourcesNamed(stack.id, ['key']))[0]!.status).toBe('IN_PROGRESS');
+
+    await new Promise((r) => setTimeout(r, 250));
+    await worker.checkNode(key);
+    const key2 = (await store.resourcesNamed(stack.id, ['key']))[0]!;
+    expect(`${key2.action}_${key2.status}`).toBe('CREATE_COMPLETE');
+    expect(key2.physicalId).toBe(made.id);
+
+    await worker.checkNode({ ...key, key: 'server' });
+    await worker.endPhase({ stackId: stack.id, traversal, phase: 0 });
+    expect(await events(stack.id)).toEqual([
+      `stack CREATE_IN_PROGRESS ${worker.engineId}`,
+      'key CREATE_IN_PROGRESS dead',
+      'key CREATE_COMPLETE survivor',
+      'server CREATE_IN_PROGRESS survivor',
+      'server CREATE_COMPLETE survivor',
+      'stack CREATE_COMPLETE survivor',
+    ]);
+    expect((await store.simList({ stackId: stack.id })).map((o) => o.kind).sort()).toEqual(['keypair', 'server']);
+    const server = (await store.resourcesNamed(stack.id, ['server']))[0]!;
+    expect((await store.simById(server.physicalId!))?.data.key_name).toBe(made.id);
+    expect((await store.getStack(stack.id))?.currentTraversal).toBeNull();
+  });
+
+  it('skips a node of a traversal that is no longer the stack’s', async () => {
+    const stack = await worker.createStack({ name: 'stale', template: TEMPLATE });
+    const traversal = (await store.getStack(stack.id))!.currentTraversal!;
+    await store.updateStack(stack.id, { currentTraversal: 'newer' }, traversal);
+    await worker.checkNode({ stackId: stack.id, traversal, phase: 0, key: 'key' });
+    expect((await store.resourcesNamed(stack.id, ['key']))[0]!.action).toBe('INIT');
+    expect(await store.simList({ stackId: stack.id })).toHaveLength(0);
+  });
+});

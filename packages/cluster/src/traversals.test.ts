@@ -1,0 +1,106 @@
+// The convergence state on a real PostgreSQL: releases, leases and failures
+// behave when several workers settle nodes at the same moment.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPostgresStore, startPostgresServer, type PostgresServer, type Store } from '@hearth/store';
+import { Traversals, type NodeRef, type PhaseNode } from './traversals.ts';
+
+let postgres: PostgresServer;
+let store: Store;
+
+beforeAll(async () => {
+  postgres = await startPostgresServer();
+  store = await openPostgresStore(postgres.url);
+}, 120_000);
+
+afterAll(async () => {
+  await store?.close();
+  postgres?.stop();
+});
+
+let traversalCount = 0;
+async function phaseOf(nodes: Array<[string, string[]]>) {
+  const ref = { stackId: 's', traversal: `t${++traversalCount}`, phase: 0 };
+  const phaseNodes: PhaseNode[] = nodes.map(([key, requires], i) => ({ key, resourceId: i + 1, work: 'create', requires }));
+  const ready = await new Traversals(store.db).addPhase(ref, 'create', phaseNodes);
+  const node = (key: string): NodeRef => ({ ...ref, key });
+  const state = async (key: string) =>
+    (
+      await store.db
+        .selectFrom('cluster_nodes')
+        .select(['state', 'remaining', 'owner'])
+        .where('traversal', '=', ref.traversal)
+        .where('key', '=', key)
+        .executeTakeFirstOrThrow()
+    ).state;
+  return { ref, ready: ready.map((r) => r.key), node, state };
+}
+
+const inTx = <T>(work: (t: Traversals) => Promise<T>) => store.transaction((tx) => work(new Traversals(tx.db)));
+
+describe('traversals', () => {
+  it('releases a node exactly once when its two requirements complete at the same moment', async () => {
+    const p = await phaseOf([
+      ['a', []],
+      ['b', []],
+      ['c', ['a', 'b']],
+    ]);
+    expect(p.ready).toEqual(['a', 'b']);
+    await inTx((t) => t.claim(p.node('a'), 'w1', 10_000));
+    await inTx((t) => t.claim(p.node('b'), 'w2', 10_000));
+    const [fromA, fromB] = await Promise.all([
+      inTx((t) => t.settle(p.node('a'), 'w1', 'done')),
+      inTx((t) => t.settle(p.node('b'), 'w2', 'done')),
+    ]);
+    expect([...fromA.ready, ...fromB.ready].map((r) => r.key)).toEqual(['c']);
+    expect(await p.state('c')).toBe('ready');
+    // A repeated report of the same completion changes nothing.
+    expect((await inTx((t) => t.settle(p.node('a'), 'w1', 'done'))).accepted).toBe(false);
+    expect(await p.state('c')).toBe('ready');
+  });
+
+  it('keeps a node with the worker holding it until its lease runs out, then lets another take it over', async () => {
+    const p = await phaseOf([['a', []]]);
+    const first = await inTx((t) => t.claim(p.node('a'), 'w1', 300));
+    expect(first.status === 'claimed' && first.node.firstStart).toBe(true);
+    expect((await inTx((t) => t.claim(p.node('a'), 'w2', 300))).status).toBe('busy');
+    await new Promise((r) => setTimeout(r, 350));
+    const second = await inTx((t) => t.claim(p.node('a'), 'w2', 300));
+    // The same action goes on: it keeps its start, and its IN_PROGRESS event is not written again.
+    expect(second.status === 'claimed' && !second.node.firstStart && second.node.startedAt).toBe(
+      first.status === 'claimed' && first.node.startedAt,
+    );
+    // The worker taken for dead cannot settle it any more; the new holder can.
+    expect((await inTx((t) => t.settle(p.node('a'), 'w1', 'done'))).accepted).toBe(false);
+    const settled = await inTx((t) => t.settle(p.node('a'), 'w2', 'done'));
+    expect(settled).toEqual({ accepted: true, ready: [], phaseDone: true });
+  });
+
+  it('a renewed lease keeps the node held', async () => {
+    const p = await phaseOf([['a', []]]);
+    await inTx((t) => t.claim(p.node('a'), 'w1', 300));
+    await new Promise((r) => setTimeout(r, 200));
+    await new Traversals(store.db).renewLeases('w1', 300);
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await inTx((t) => t.claim(p.node('a'), 'w2', 300))).status).toBe('busy');
+  });
+
+  it('stops a phase at its first failure: waiting nodes are skipped and it ends when the running ones settle', async () => {
+    const p = await phaseOf([
+      ['a', []],
+      ['b', []],
+      ['c', ['a']],
+      ['d', ['c']],
+    ]);
+    await inTx((t) => t.claim(p.node('a'), 'w1', 10_000));
+    await inTx((t) => t.claim(p.node('b'), 'w2', 10_000));
+    const failed = await inTx((t) => t.settle(p.node('a'), 'w1', 'failed', 'first'));
+    expect(failed).toEqual({ accepted: true, ready: [], phaseDone: false });
+    expect([await p.state('c'), await p.state('d')]).toEqual(['skipped', 'skipped']);
+    const last = await inTx((t) => t.settle(p.node('b'), 'w2', 'failed', 'second'));
+    expect(last.phaseDone).toBe(true);
+    const ended = await inTx((t) => t.endPhase(p.ref));
+    expect(ended).toEqual({ kind: 'create', failure: 'first', stopped: true });
+    // Ended once: a second phase-end job finds nothing to do.
+    expect(await inTx((t) => t.endPhase(p.ref))).toBeNull();
+  });
+});
