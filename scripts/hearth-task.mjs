@@ -122,6 +122,7 @@ switch (task) {
       '--target=node20',
       `--outfile=${bundle}`,
       '--external:better-sqlite3',
+      '--external:pg-native',
       '--external:playwright-core',
       '--external:@playwright/test',
       '--log-level=warning',

@@ -3,25 +3,36 @@
 // never fails on time.
 //   npm run bench:engine -- fan:1000 chain:30 layers:1000
 //   npm run bench:engine -- --wait 0.5 layers:100 fan:100
+//   npm run bench:engine -- --workers 2 --wait 0.1 layers:1000   (PostgreSQL, N worker processes)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Engine } from '@hearth/engine';
 import { createProviders } from '@hearth/resources';
 import { openSqliteStore } from '@hearth/store';
 import { criticalPathLength, shapeTemplate, type Shape } from './shapes.ts';
+import { runWorkersCase } from './workers.ts';
 
 const SHAPES: readonly Shape[] = ['fan', 'chain', 'layers'];
 
-function parseArgs(argv: string[]): { wait: number; cases: Array<{ shape: Shape; n: number }> } {
+function parseArgs(argv: string[]): { wait: number; workers: number; cases: Array<{ shape: Shape; n: number }> } {
   let wait = 0;
+  let workers = 0;
   const cases: Array<{ shape: Shape; n: number }> = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--wait') {
       wait = Number(argv[++i]);
+      continue;
+    }
+    if (arg === '--workers') {
+      workers = Number(argv[++i]);
+      if (!Number.isInteger(workers) || workers < 1) {
+        console.error('bench/engine: --workers needs a whole number of at least 1');
+        process.exit(2);
+      }
       continue;
     }
     const [shape, count] = arg.split(':');
@@ -32,7 +43,7 @@ function parseArgs(argv: string[]): { wait: number; cases: Array<{ shape: Shape;
     cases.push({ shape: shape as Shape, n: Number(count) });
   }
   if (!cases.length) cases.push({ shape: 'fan', n: 1000 }, { shape: 'chain', n: 30 }, { shape: 'layers', n: 1000 });
-  return { wait, cases };
+  return { wait, workers, cases };
 }
 
 async function runCase(shape: Shape, n: number, wait: number): Promise<Record<string, number | string>> {
@@ -68,18 +79,23 @@ async function runCase(shape: Shape, n: number, wait: number): Promise<Record<st
 const round = (ms: number) => Math.round(ms) / 1000;
 
 const self = fileURLToPath(import.meta.url);
-const { wait, cases } = parseArgs(process.argv.slice(2));
+const { wait, workers, cases } = parseArgs(process.argv.slice(2));
 if (process.env.HEARTH_BENCH_CASE) {
   const [shape, n] = process.env.HEARTH_BENCH_CASE.split(':') as [Shape, string];
-  const result = await runCase(shape, Number(n), wait);
+  const root = join(dirname(self), '..', '..');
+  const result = workers ? await runWorkersCase(root, shape, Number(n), wait, workers) : await runCase(shape, Number(n), wait);
   console.log(JSON.stringify({ ...result, peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }));
 } else {
   for (const c of cases) {
     // Each case in its own process, so that its peak memory is its own.
-    const run = spawnSync(process.execPath, [...process.execArgv, self, '--wait', String(wait)], {
-      env: { ...process.env, HEARTH_BENCH_CASE: `${c.shape}:${c.n}` },
-      encoding: 'utf8',
-    });
+    const run = spawnSync(
+      process.execPath,
+      [...process.execArgv, self, '--wait', String(wait), ...(workers ? ['--workers', String(workers)] : [])],
+      {
+        env: { ...process.env, HEARTH_BENCH_CASE: `${c.shape}:${c.n}` },
+        encoding: 'utf8',
+      },
+    );
     process.stdout.write(run.stdout);
     if (run.status !== 0) process.stderr.write(run.stderr);
   }

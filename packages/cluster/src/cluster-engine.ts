@@ -30,13 +30,14 @@ export interface ClusterEngineOptions extends EngineOptions {
   queue: JobQueue;
 }
 
-const ANALYSES_KEPT = 16;
+const TRAVERSALS_KEPT = 16;
 
 export class ClusterEngine extends Engine {
   private readonly queue: JobQueue;
   /** How long a node stays held by a worker that stopped renewing it. */
   private readonly leaseMs: number;
-  private readonly analyses = new Map<string, Analysis | null>();
+  /** Per traversal: the stack as its operation began (template, files, options) and its analysis. */
+  private readonly traversals = new Map<string, { stack: StackRecord; analysis: Analysis | null }>();
   private heartbeat: ReturnType<typeof setInterval> | null = null;
 
   constructor(options: ClusterEngineOptions) {
@@ -124,11 +125,10 @@ export class ClusterEngine extends Engine {
       const traversals = new Traversals(tx.db);
       const claim = await traversals.claim(ref, this.engineId, this.leaseMs);
       if (claim.status !== 'claimed') return claim;
-      const stack = await tx.getStack(ref.stackId);
+      const stack = await this.stackOf(tx, ref);
       const rec = await tx.getResource(claim.node.resourceId);
       if (!stack || stack.currentTraversal !== ref.traversal || claim.phase.stopped || !rec) {
-        const settled = await traversals.settle(ref, this.engineId, 'skipped');
-        await this.queue.enqueue(tx, this.dueAfter(ref, settled));
+        await this.settleIn(tx, ref, 'skipped');
         return { status: 'settled' as const };
       }
       const action = claim.node.work === 'create' ? 'CREATE' : 'DELETE';
@@ -151,7 +151,7 @@ export class ClusterEngine extends Engine {
     let reason = '';
     try {
       if (node.work === 'create') {
-        const analysis = this.analysisFor(stack, ref.traversal);
+        const analysis = this.traversals.get(ref.traversal)?.analysis;
         if (!analysis) throw new Error('the stack’s template no longer analyses');
         const records = new Map(
           (await this.store.resourcesNamed(stack.id, rec.requires)).filter((r) => r.replacedBy === null).map((r) => [r.name, r]),
@@ -159,7 +159,7 @@ export class ClusterEngine extends Engine {
         const patch = await this.performCreateOrUpdate(op, analysis, rec, records, 'CREATE', undefined, steps);
         change = this.resourceChange(stack, ref.traversal, rec, 'CREATE', 'COMPLETE', REASON.stateChanged, patch);
       } else {
-        await this.performDelete(op, rec, this.analysisFor(stack, ref.traversal), steps);
+        await this.performDelete(op, rec, this.traversals.get(ref.traversal)?.analysis ?? null, steps);
         const why = rec.physicalId && retained(rec) ? 'deletion_policy Retain: kept in the cloud' : REASON.stateChanged;
         change = this.resourceChange(stack, ref.traversal, rec, 'DELETE', 'COMPLETE', why, {}, true);
       }
@@ -176,13 +176,32 @@ export class ClusterEngine extends Engine {
       outcome = 'failed';
       change = this.resourceChange(stack, ref.traversal, rec, action, 'FAILED', reason);
     }
-    await this.store.transaction(async (tx) => {
-      const settled = await new Traversals(tx.db).settle(ref, this.engineId, outcome, reason);
-      // Another worker took the node over (this one was taken for dead): its result counts, not this one.
-      if (!settled.accepted) return;
-      await writeStateChanges(tx, [change]);
-      await this.queue.enqueue(tx, this.dueAfter(ref, settled));
-    });
+    await this.store.transaction((tx) => this.settleIn(tx, ref, outcome, reason, change));
+  }
+
+  /**
+   * Settles the node with its state change, enqueues the nodes it released,
+   * and the phase's end when it was the last. Nothing when the node is no
+   * longer this worker's (another took it over, taking this one for dead).
+   */
+  private async settleIn(
+    tx: Store,
+    ref: NodeRef,
+    outcome: 'done' | 'failed' | 'skipped',
+    reason = '',
+    change?: StateChange,
+  ): Promise<void> {
+    const traversals = new Traversals(tx.db);
+    const settled = await traversals.settle(ref, this.engineId, outcome, reason);
+    if (!settled.accepted) return;
+    if (change) await writeStateChanges(tx, [change]);
+    await this.queue.enqueue(
+      tx,
+      settled.ready.map((data) => ({ queue: NODE_QUEUE, data })),
+    );
+    if (await traversals.countSettled(ref, settled.count)) {
+      await this.queue.enqueue(tx, [{ queue: PHASE_QUEUE, data: { stackId: ref.stackId, traversal: ref.traversal, phase: ref.phase } }]);
+    }
   }
 
   /** The phase's last node has settled: the next phase, or the stack's final state. */
@@ -190,7 +209,7 @@ export class ClusterEngine extends Engine {
     await this.store.transaction(async (tx) => {
       const ended = await new Traversals(tx.db).endPhase(ref);
       if (!ended) return;
-      const stack = await tx.getStack(ref.stackId);
+      const stack = await this.stackOf(tx, ref);
       if (!stack || stack.currentTraversal !== ref.traversal) return;
       const state = (action: string, status: string, reason: string, patch: StackPatch = {}) =>
         writeStateChanges(tx, [this.stackChange(stack, ref.traversal, action, status, reason, patch)]);
@@ -198,7 +217,7 @@ export class ClusterEngine extends Engine {
       switch (ended.kind) {
         case 'create': {
           if (failure === null) {
-            const analysis = this.analysisFor(stack, ref.traversal);
+            const analysis = this.traversals.get(ref.traversal)?.analysis;
             const records = new Map((await tx.listResources(stack.id)).filter((r) => r.replacedBy === null).map((r) => [r.name, r]));
             await state('CREATE', 'COMPLETE', REASON.stackCompleted('CREATE'), {
               outputs: analysis ? this.resolveOutputs(analysis, records) : {},
@@ -245,19 +264,27 @@ export class ClusterEngine extends Engine {
     await this.startPhase(tx, ref, kind, nodes);
   }
 
-  private dueAfter(ref: NodeRef, settled: { ready: NodeRef[]; phaseDone: boolean }): DueJob[] {
-    const due: DueJob[] = settled.ready.map((data) => ({ queue: NODE_QUEUE, data }));
-    if (settled.phaseDone) due.push({ queue: PHASE_QUEUE, data: { stackId: ref.stackId, traversal: ref.traversal, phase: ref.phase } });
-    return due;
+  /**
+   * The stack for a step of its traversal: its template, files and analysis
+   * read once per traversal in this process, its state read every time.
+   */
+  private async stackOf(tx: Store, ref: PhaseRef): Promise<StackRecord | null> {
+    const known = this.traversals.get(ref.traversal);
+    if (!known) {
+      const stack = await tx.getStack(ref.stackId);
+      if (!stack) return null;
+      if (this.traversals.size >= TRAVERSALS_KEPT) this.traversals.delete(this.traversals.keys().next().value!);
+      this.traversals.set(ref.traversal, { stack, analysis: this.analyse(stack) });
+      return { ...stack };
+    }
+    const state = await tx.stackState(ref.stackId);
+    return state ? { ...known.stack, ...state } : null;
   }
 
-  /** The template analysed once per traversal in this process (null when it no longer analyses). */
-  private analysisFor(stack: StackRecord, traversal: string): Analysis | null {
-    const key = `${traversal}:${stack.action === 'ROLLBACK' ? 'CREATE' : stack.action}`;
-    if (this.analyses.has(key)) return this.analyses.get(key)!;
-    let analysis: Analysis | null;
+  /** The stack's template analysed (null when it no longer analyses: a deletion goes on without it). */
+  private analyse(stack: StackRecord): Analysis | null {
     try {
-      analysis = this.analyze({
+      return this.analyze({
         name: stack.name,
         template: stack.template,
         environment: stack.environment,
@@ -266,11 +293,8 @@ export class ClusterEngine extends Engine {
         options: stack.options as StackOptions,
       });
     } catch {
-      analysis = null;
+      return null;
     }
-    if (this.analyses.size >= ANALYSES_KEPT) this.analyses.delete(this.analyses.keys().next().value!);
-    this.analyses.set(key, analysis);
-    return analysis;
   }
 
   private operationFor(stack: StackRecord, traversal: string): Operation {

@@ -37,6 +37,13 @@ async function phaseOf(nodes: Array<[string, string[]]>) {
 
 const inTx = <T>(work: (t: Traversals) => Promise<T>) => store.transaction((tx) => work(new Traversals(tx.db)));
 
+/** A settlement as a worker makes it: the node, then the phase's count; whether the phase is done. */
+const settle = (ref: NodeRef, owner: string, outcome: 'done' | 'failed', reason = '') =>
+  inTx(async (t) => {
+    const settled = await t.settle(ref, owner, outcome, reason);
+    return { ...settled, phaseDone: await t.countSettled(ref, settled.count) };
+  });
+
 describe('traversals', () => {
   it('releases a node exactly once when its two requirements complete at the same moment', async () => {
     const p = await phaseOf([
@@ -47,14 +54,11 @@ describe('traversals', () => {
     expect(p.ready).toEqual(['a', 'b']);
     await inTx((t) => t.claim(p.node('a'), 'w1', 10_000));
     await inTx((t) => t.claim(p.node('b'), 'w2', 10_000));
-    const [fromA, fromB] = await Promise.all([
-      inTx((t) => t.settle(p.node('a'), 'w1', 'done')),
-      inTx((t) => t.settle(p.node('b'), 'w2', 'done')),
-    ]);
+    const [fromA, fromB] = await Promise.all([settle(p.node('a'), 'w1', 'done'), settle(p.node('b'), 'w2', 'done')]);
     expect([...fromA.ready, ...fromB.ready].map((r) => r.key)).toEqual(['c']);
     expect(await p.state('c')).toBe('ready');
     // A repeated report of the same completion changes nothing.
-    expect((await inTx((t) => t.settle(p.node('a'), 'w1', 'done'))).accepted).toBe(false);
+    expect((await settle(p.node('a'), 'w1', 'done')).accepted).toBe(false);
     expect(await p.state('c')).toBe('ready');
   });
 
@@ -70,9 +74,9 @@ describe('traversals', () => {
       first.status === 'claimed' && first.node.startedAt,
     );
     // The worker taken for dead cannot settle it any more; the new holder can.
-    expect((await inTx((t) => t.settle(p.node('a'), 'w1', 'done'))).accepted).toBe(false);
-    const settled = await inTx((t) => t.settle(p.node('a'), 'w2', 'done'));
-    expect(settled).toEqual({ accepted: true, ready: [], phaseDone: true });
+    expect((await settle(p.node('a'), 'w1', 'done')).accepted).toBe(false);
+    const settled = await settle(p.node('a'), 'w2', 'done');
+    expect(settled).toEqual({ accepted: true, ready: [], count: 1, phaseDone: true });
   });
 
   it('a renewed lease keeps the node held', async () => {
@@ -93,10 +97,10 @@ describe('traversals', () => {
     ]);
     await inTx((t) => t.claim(p.node('a'), 'w1', 10_000));
     await inTx((t) => t.claim(p.node('b'), 'w2', 10_000));
-    const failed = await inTx((t) => t.settle(p.node('a'), 'w1', 'failed', 'first'));
-    expect(failed).toEqual({ accepted: true, ready: [], phaseDone: false });
+    const failed = await settle(p.node('a'), 'w1', 'failed', 'first');
+    expect(failed).toEqual({ accepted: true, ready: [], count: 3, phaseDone: false });
     expect([await p.state('c'), await p.state('d')]).toEqual(['skipped', 'skipped']);
-    const last = await inTx((t) => t.settle(p.node('b'), 'w2', 'failed', 'second'));
+    const last = await settle(p.node('b'), 'w2', 'failed', 'second');
     expect(last.phaseDone).toBe(true);
     const ended = await inTx((t) => t.endPhase(p.ref));
     expect(ended).toEqual({ kind: 'create', failure: 'first', stopped: true });

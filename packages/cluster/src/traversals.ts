@@ -51,8 +51,8 @@ export interface Settled {
   accepted: boolean;
   /** Nodes this settlement released: their requirements are all complete. */
   ready: NodeRef[];
-  /** True when this was the phase's last node to settle. */
-  phaseDone: boolean;
+  /** Nodes it settled (itself, and those skipped after a failure): for countSettled. */
+  count: number;
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -122,6 +122,7 @@ export class Traversals {
         owner,
         lease_until: new Date(now.getTime() + leaseMs).toISOString(),
         attempts: eb('attempts', '+', 1),
+        started_at: eb.fn.coalesce('started_at', eb.val(now.toISOString())),
       }))
       .where('traversal', '=', ref.traversal)
       .where('phase', '=', ref.phase)
@@ -139,17 +140,7 @@ export class Traversals {
         .executeTakeFirst();
       return current?.state === 'running' ? { status: 'busy' } : { status: 'settled' };
     }
-    let startedAt = row.started_at;
-    if (startedAt === null) {
-      startedAt = now.toISOString();
-      await this.db
-        .updateTable('cluster_nodes')
-        .set({ started_at: startedAt })
-        .where('traversal', '=', ref.traversal)
-        .where('phase', '=', ref.phase)
-        .where('key', '=', ref.key)
-        .execute();
-    }
+    const startedAt = row.started_at!;
     const phase = await this.phase(ref);
     return {
       status: 'claimed',
@@ -157,7 +148,8 @@ export class Traversals {
         resourceId: Number(row.resource_id),
         work: row.work as Work,
         startedAt: Date.parse(startedAt),
-        firstStart: row.started_at === null,
+        // Claimed again only after a step or a takeover: never within the millisecond of the first claim.
+        firstStart: startedAt === now.toISOString(),
       },
       phase: phase!,
     };
@@ -203,7 +195,7 @@ export class Traversals {
       .where('owner', '=', owner)
       .returning('dependents')
       .executeTakeFirst();
-    if (!node) return { accepted: false, ready: [], phaseDone: false };
+    if (!node) return { accepted: false, ready: [], count: 0 };
     let settledNow = 1;
     const ready: NodeRef[] = [];
     if (outcome === 'failed') {
@@ -252,14 +244,24 @@ export class Traversals {
         }
       }
     }
+    return { accepted: true, ready, count: settledNow };
+  }
+
+  /**
+   * Adds settled nodes to the phase's count; true when they were its last.
+   * Every settlement of the phase updates this one row, so callers do it last
+   * in their transaction: the row stays locked only until the commit.
+   */
+  async countSettled(ref: PhaseRef, count: number): Promise<boolean> {
+    if (count === 0) return false;
     const phase = await this.db
       .updateTable('cluster_phases')
-      .set((eb) => ({ settled: eb('settled', '+', settledNow) }))
+      .set((eb) => ({ settled: eb('settled', '+', count) }))
       .where('traversal', '=', ref.traversal)
       .where('phase', '=', ref.phase)
       .returning(['settled', 'total'])
       .executeTakeFirstOrThrow();
-    return { accepted: true, ready, phaseDone: Number(phase.settled) >= Number(phase.total) };
+    return Number(phase.settled) >= Number(phase.total);
   }
 
   /** Marks the phase ended; null when another worker already ended it. */

@@ -343,6 +343,18 @@ export class Store {
     return byName ? stackFromRow(byName) : null;
   }
 
+  /** What changes while a stack runs, without its template and files (cheap to read for every step). */
+  async stackState(id: string): Promise<Pick<StackRecord, 'action' | 'status' | 'statusReason' | 'currentTraversal'> | null> {
+    const row = await this.q
+      .selectFrom('stacks')
+      .select(['action', 'status', 'status_reason', 'current_traversal'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row
+      ? { action: row.action, status: row.status, statusReason: row.status_reason, currentTraversal: row.current_traversal }
+      : null;
+  }
+
   async listStacks(options: { includeDeleted?: boolean } = {}): Promise<StackRecord[]> {
     let q = this.q.selectFrom('stacks').selectAll().orderBy('created_at');
     if (!options.includeDeleted) q = q.where('deleted_at', 'is', null);
