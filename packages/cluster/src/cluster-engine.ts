@@ -5,15 +5,18 @@
 // one that settles a phase's last node ends the phase (next phase, or the
 // stack's final state). States, reasons and events are the single-process
 // engine's, written in the transaction that settles the node.
-import type { Analysis } from '@hearth/template';
+import type { Analysis, ValueMap } from '@hearth/template';
 import {
   ActionPending,
   deletionWaits,
   Engine,
   EngineError,
   REASON,
+  ResourceFailure,
+  errorMessage,
   newController,
   retained,
+  toJson,
   writeStateChanges,
   type EngineOptions,
   type Operation,
@@ -21,16 +24,54 @@ import {
   type StackOptions,
   type StateChange,
   type Kind,
+  type Plan,
+  type PreviousTemplate,
 } from '@hearth/engine';
+import { nodeToValue } from '@hearth/template';
 import type { ResourcePatch, ResourceRecord, StackPatch, StackRecord, Store } from '@hearth/store';
 import { NODE_QUEUE, PHASE_QUEUE, type DueJob, type JobQueue } from './job-queue.ts';
-import { Traversals, type NodeRef, type PhaseKind, type PhaseNode, type PhaseRef } from './traversals.ts';
+import {
+  Traversals,
+  type NodeRef,
+  type PhaseKind,
+  type PhaseNode,
+  type PhaseRef,
+  type NodeRow,
+  type PhaseRow,
+  type StopReason,
+  type Work,
+} from './traversals.ts';
 
 export interface ClusterEngineOptions extends EngineOptions {
   queue: JobQueue;
 }
 
 const TRAVERSALS_KEPT = 16;
+/** How often a long action looks whether its update was cancelled from another process. */
+const STOP_POLL_MS = 1000;
+
+type NodeAction = 'CREATE' | 'UPDATE' | 'DELETE' | 'CHECK';
+
+/** A node taken by this worker, with what its action needs. */
+interface Claimed {
+  stack: StackRecord;
+  rec: ResourceRecord;
+  node: NodeRow;
+  phase: PhaseRow;
+  action: NodeAction;
+  analysis: Analysis | null;
+}
+
+/** When the stack's timeout_mins, counted from now, ends its operation. */
+function deadlineOf(stack: StackRecord): Date | null {
+  const minutes = Number((stack.options as StackOptions).timeoutMins ?? 0);
+  return minutes > 0 ? new Date(Date.now() + minutes * 60_000) : null;
+}
+
+/** The phases of a traversal that run the same template share its analysis. */
+function familyOf(traversal: string, kind: PhaseKind): string {
+  return kind.startsWith('rollback-') ? `${traversal}:previous` : traversal;
+}
 
 export class ClusterEngine extends Engine {
   private readonly queue: JobQueue;
@@ -39,6 +80,8 @@ export class ClusterEngine extends Engine {
   /** Per traversal: the stack as its operation began (template, files, options) and its analysis. */
   private readonly traversals = new Map<string, { stack: StackRecord; analysis: Analysis | null }>();
   private heartbeat: ReturnType<typeof setInterval> | null = null;
+  /** The nodes this process is acting on now: only their leases are renewed. */
+  private readonly acting = new Map<string, NodeRef>();
 
   constructor(options: ClusterEngineOptions) {
     super(options);
@@ -57,7 +100,7 @@ export class ClusterEngine extends Engine {
       await writeStateChanges(tx, [this.stackChange(stack, op.traversal, 'CREATE', 'IN_PROGRESS', REASON.stackStarted('CREATE'))]);
       const records = await tx.insertResources(this.resourceRows(stack.id, analysis));
       const nodes: PhaseNode[] = records.map((r) => ({ key: r.name, resourceId: r.id, work: 'create', requires: r.requires }));
-      await this.startPhase(tx, { stackId: stack.id, traversal: op.traversal, phase: 0 }, 'create', nodes);
+      await this.startPhase(tx, { stackId: stack.id, traversal: op.traversal, phase: 0 }, 'create', nodes, deadlineOf(stack));
     });
     return stack;
   }
@@ -67,24 +110,67 @@ export class ClusterEngine extends Engine {
     const op = await this.begin(stack, 'DELETE');
     await this.store.transaction(async (tx) => {
       await writeStateChanges(tx, [this.stackChange(stack, op.traversal, 'DELETE', 'IN_PROGRESS', REASON.stackStarted('DELETE'))]);
-      await this.startDeletion(tx, stack, { stackId: stack.id, traversal: op.traversal, phase: 0 }, 'delete');
+      await this.startDeletion(tx, { stackId: stack.id, traversal: op.traversal, phase: 0 }, 'delete', await tx.listResources(stack.id));
     });
     return stack;
   }
 
-  override updateStack(): never {
-    throw new EngineError(
-      'Stack updates are not run by engine workers yet: run this server without DATABASE_URL to update stacks.',
-      'INVALID',
-    );
+  override async updateStack(
+    idOrName: string,
+    input: Omit<StackInput, 'name'> & { name?: string },
+  ): Promise<{ stack: StackRecord; plan: Plan }> {
+    const stack = await this.getStack(idOrName);
+    const full: StackInput = { ...input, name: stack.name, options: { ...(stack.options as StackOptions), ...(input.options ?? {}) } };
+    const analysis = this.analyze(full);
+    this.ready(analysis);
+    const op = await this.begin(stack, 'UPDATE');
+    try {
+      const plan = await this.planAgainst(stack.id, analysis);
+      const { patch } = this.updatePatch(stack, full);
+      await this.store.transaction(async (tx) => {
+        await writeStateChanges(tx, [this.stackChange(stack, op.traversal, 'UPDATE', 'IN_PROGRESS', REASON.stackStarted('UPDATE'), patch)]);
+        this.remember(op.traversal, { ...stack }, analysis);
+        const ref = { stackId: stack.id, traversal: op.traversal, phase: 0 };
+        await this.startUpdatePhase(tx, stack, ref, 'update', analysis, plan, deadlineOf(stack));
+      });
+      return { stack, plan };
+    } catch (error) {
+      await this.store.updateStack(stack.id, { currentTraversal: null }, op.traversal);
+      throw error;
+    }
   }
 
-  override cancelUpdate(): never {
-    throw new EngineError('Stack updates are not run by engine workers yet, so there is none to cancel.', 'INVALID');
+  /** Stops the update where it is: nothing new starts, actions begun fail as cancelled, then it rolls back. */
+  override async cancelUpdate(idOrName: string): Promise<StackRecord> {
+    const stack = await this.getStack(idOrName);
+    const traversal = stack.currentTraversal;
+    const phase = traversal ? await new Traversals(this.store.db).current(traversal) : null;
+    if (!traversal || !phase || stack.action !== 'UPDATE' || (phase.kind !== 'update' && phase.kind !== 'cleanup')) {
+      throw new EngineError(`Stack ${stack.name} has no update in progress to cancel (it is ${stack.action}_${stack.status}).`, 'INVALID');
+    }
+    const ref = { stackId: stack.id, traversal, phase: phase.phase };
+    await this.store.transaction(async (tx) => {
+      const traversals = new Traversals(tx.db);
+      if (await traversals.stop(ref, 'UPDATE cancelled', 'cancelled')) await this.queue.enqueue(tx, [{ queue: PHASE_QUEUE, data: ref }]);
+      // Actions between two steps hear of it now, not at their next step.
+      await this.queue.enqueue(
+        tx,
+        (await traversals.betweenSteps(ref)).map((data) => ({ queue: NODE_QUEUE, data })),
+      );
+    });
+    return stack;
   }
 
-  override checkStack(): never {
-    throw new EngineError('Stack checks are not run by engine workers yet.', 'INVALID');
+  override async checkStack(idOrName: string): Promise<StackRecord> {
+    const stack = await this.getStack(idOrName);
+    const op = await this.begin(stack, 'CHECK');
+    await this.store.transaction(async (tx) => {
+      await writeStateChanges(tx, [this.stackChange(stack, op.traversal, 'CHECK', 'IN_PROGRESS', REASON.stackStarted('CHECK'))]);
+      const live = (await tx.listResources(stack.id)).filter((r) => r.replacedBy === null);
+      const nodes: PhaseNode[] = live.map((r) => ({ key: String(r.id), resourceId: r.id, work: 'check', requires: [] }));
+      await this.startPhase(tx, { stackId: stack.id, traversal: op.traversal, phase: 0 }, 'check', nodes);
+    });
+    return stack;
   }
 
   /** Resolves when the stack's operation has ended, whichever worker ends it. */
@@ -107,7 +193,7 @@ export class ClusterEngine extends Engine {
   async work(concurrency: number): Promise<void> {
     const renew = () =>
       new Traversals(this.store.db)
-        .renewLeases(this.engineId, this.leaseMs)
+        .renewLeases(this.engineId, [...this.acting.values()], this.leaseMs)
         .catch((error: unknown) => console.error(`hearth: renewing leases: ${String(error)}`));
     this.heartbeat = setInterval(() => void renew(), Math.max(250, this.leaseMs / 3));
     await this.queue.work({ node: (job) => this.checkNode(job), phase: (job) => this.endPhase(job) }, concurrency);
@@ -121,20 +207,7 @@ export class ClusterEngine extends Engine {
 
   /** One step of one node: claim it, act, settle it (or hand it back while the cloud is still busy). */
   async checkNode(ref: NodeRef): Promise<void> {
-    const claimed = await this.store.transaction(async (tx) => {
-      const traversals = new Traversals(tx.db);
-      const claim = await traversals.claim(ref, this.engineId, this.leaseMs);
-      if (claim.status !== 'claimed') return claim;
-      const stack = await this.stackOf(tx, ref);
-      const rec = await tx.getResource(claim.node.resourceId);
-      if (!stack || stack.currentTraversal !== ref.traversal || claim.phase.stopped || !rec) {
-        await this.settleIn(tx, ref, 'skipped');
-        return { status: 'settled' as const };
-      }
-      const action = claim.node.work === 'create' ? 'CREATE' : 'DELETE';
-      if (claim.node.firstStart) await writeStateChanges(tx, [this.resourceChange(stack, ref.traversal, rec, action, 'IN_PROGRESS')]);
-      return { status: 'claimed' as const, stack, rec, node: claim.node, action };
-    });
+    const claimed = await this.store.transaction((tx) => this.claimNode(tx, ref));
     if (claimed.status === 'busy') {
       // Held by a worker whose lease still runs: look again once it could have run out.
       await this.store.transaction((tx) =>
@@ -143,31 +216,38 @@ export class ClusterEngine extends Engine {
       return;
     }
     if (claimed.status !== 'claimed') return;
-    const { stack, rec, node, action } = claimed;
+    const id = `${ref.traversal}/${ref.phase}/${ref.key}`;
+    this.acting.set(id, ref);
+    try {
+      await this.step(ref, claimed);
+    } catch (error) {
+      // The database failed this step (a deadlock, a lost connection): hand the node back for the job's retry.
+      await this.store.transaction((tx) => new Traversals(tx.db).release(ref, this.engineId)).catch(() => {});
+      throw error;
+    } finally {
+      this.acting.delete(id);
+    }
+  }
+
+  /** The action of a claimed node, then its settlement (or its next step, later). */
+  private async step(ref: NodeRef, claimed: Claimed): Promise<void> {
+    const { stack, rec, node, phase, action, analysis } = claimed;
     const op = this.operationFor(stack, ref.traversal);
     const steps = { startedAt: node.startedAt };
+    const stopWatch = this.watchForStop(ref, phase, op);
     let change: StateChange;
     let outcome: 'done' | 'failed' = 'done';
     let reason = '';
     try {
-      if (node.work === 'create') {
-        const analysis = this.traversals.get(ref.traversal)?.analysis;
-        if (!analysis) throw new Error('the stack’s template no longer analyses');
-        const records = new Map(
-          (await this.store.resourcesNamed(stack.id, rec.requires)).filter((r) => r.replacedBy === null).map((r) => [r.name, r]),
-        );
-        const patch = await this.performCreateOrUpdate(op, analysis, rec, records, 'CREATE', undefined, steps);
-        change = this.resourceChange(stack, ref.traversal, rec, 'CREATE', 'COMPLETE', REASON.stateChanged, patch);
-      } else {
-        await this.performDelete(op, rec, this.traversals.get(ref.traversal)?.analysis ?? null, steps);
-        const why = rec.physicalId && retained(rec) ? 'deletion_policy Retain: kept in the cloud' : REASON.stateChanged;
-        change = this.resourceChange(stack, ref.traversal, rec, 'DELETE', 'COMPLETE', why, {}, true);
-      }
+      change = await this.perform(op, stack, ref.traversal, rec, action, analysis, steps);
     } catch (error) {
       if (error instanceof ActionPending) {
+        stopWatch();
+        // The next step comes no later than the stack's timeout, which it then reports.
+        const next = Math.min(Date.now() + error.checkAfterMs, phase.deadline ?? Infinity);
         await this.store.transaction(async (tx) => {
           if (await new Traversals(tx.db).release(ref, this.engineId)) {
-            await this.queue.enqueue(tx, [{ queue: NODE_QUEUE, data: ref, startAfter: new Date(Date.now() + error.checkAfterMs) }]);
+            await this.queue.enqueue(tx, [{ queue: NODE_QUEUE, data: ref, startAfter: new Date(next) }]);
           }
         });
         return;
@@ -176,7 +256,138 @@ export class ClusterEngine extends Engine {
       outcome = 'failed';
       change = this.resourceChange(stack, ref.traversal, rec, action, 'FAILED', reason);
     }
-    await this.store.transaction((tx) => this.settleIn(tx, ref, outcome, reason, change));
+    stopWatch();
+    const stopReason: StopReason | null = op.timedOut ? 'timed out' : op.cancelled ? 'cancelled' : null;
+    await this.store.transaction((tx) => this.settleIn(tx, ref, outcome, reason, change, stopReason));
+  }
+
+  /** The action itself; returns the resource's change when it is done. */
+  private async perform(
+    op: Operation,
+    stack: StackRecord,
+    traversal: string,
+    rec: ResourceRecord,
+    action: NodeAction,
+    analysis: Analysis | null,
+    steps: { startedAt: number },
+  ): Promise<StateChange> {
+    switch (action) {
+      case 'DELETE': {
+        await this.performDelete(op, rec, analysis, steps);
+        const why = rec.physicalId && retained(rec) ? 'deletion_policy Retain: kept in the cloud' : REASON.stateChanged;
+        return this.resourceChange(stack, traversal, rec, 'DELETE', 'COMPLETE', why, {}, true);
+      }
+      case 'CHECK': {
+        const provider = this.providerFor(rec);
+        if (!rec.physicalId) throw new ResourceFailure('the resource was never created');
+        await provider.check?.({ ...this.context(op, rec, rec.properties as ValueMap, {}), steps });
+        return this.resourceChange(stack, traversal, rec, 'CHECK', 'COMPLETE');
+      }
+      default: {
+        if (!analysis) throw new Error('the stack’s template no longer analyses');
+        const records = new Map(
+          (await this.store.resourcesNamed(stack.id, rec.requires)).filter((r) => r.replacedBy === null).map((r) => [r.name, r]),
+        );
+        const previous = action === 'UPDATE' ? { ...rec } : undefined;
+        const patch = await this.performCreateOrUpdate(op, analysis, rec, records, action, previous, steps);
+        op.controller.signal.throwIfAborted();
+        return this.resourceChange(stack, traversal, rec, action, 'COMPLETE', REASON.stateChanged, patch);
+      }
+    }
+  }
+
+  /**
+   * While an action runs in this job: the stack's timeout, or a cancel from
+   * another process, aborts it as they do in one process. Returns the stop.
+   */
+  private watchForStop(ref: NodeRef, phase: PhaseRow, op: Operation): () => void {
+    const abort = (reason: string) => op.controller.abort(new ResourceFailure(reason));
+    const timer =
+      phase.deadline === null
+        ? null
+        : setTimeout(
+            () => {
+              op.timedOut = true;
+              abort(REASON.timedOut(op.kind));
+            },
+            Math.max(0, phase.deadline - Date.now()),
+          );
+    const poll = setInterval(() => {
+      void new Traversals(this.store.db)
+        .phase(ref)
+        .then((now) => {
+          if (now?.stopReason === 'cancelled' && !op.cancelled) {
+            op.cancelled = true;
+            abort(`${op.kind} cancelled`);
+          }
+        })
+        .catch(() => {});
+    }, STOP_POLL_MS);
+    return () => {
+      if (timer) clearTimeout(timer);
+      clearInterval(poll);
+    };
+  }
+
+  /**
+   * Takes the node and prepares its action: the resource it acts on (a
+   * replacement's new generation is made here, once), its IN_PROGRESS event
+   * on the first claim. A node whose phase stopped before it began is
+   * skipped; one already begun goes on, as running actions do in one
+   * process, unless the stop was a cancel or the stack's timeout.
+   */
+  private async claimNode(tx: Store, ref: NodeRef) {
+    const traversals = new Traversals(tx.db);
+    const claim = await traversals.claim(ref, this.engineId, this.leaseMs);
+    if (claim.status !== 'claimed') return claim;
+    const { node, phase } = claim;
+    const stack = await this.stackOf(tx, ref, phase.kind);
+    let rec = await tx.getResource(node.resourceId);
+    const timedOut = phase.deadline !== null && Date.now() >= phase.deadline;
+    const skip = async (stopReason: StopReason | null = null) => {
+      if (stopReason) await traversals.stop(ref, REASON.timedOut(stack!.action), stopReason);
+      await this.settleIn(tx, ref, 'skipped');
+      return { status: 'settled' as const };
+    };
+    if (!stack || stack.currentTraversal !== ref.traversal || !rec) return skip();
+    if (node.firstStart && phase.kind !== 'check' && (phase.stopped || timedOut)) return skip(timedOut ? 'timed out' : null);
+    const action: NodeAction =
+      node.work === 'delete' ? 'DELETE' : node.work === 'update' ? 'UPDATE' : node.work === 'check' ? 'CHECK' : 'CREATE';
+    if (!node.firstStart && (timedOut || phase.stopReason === 'cancelled')) {
+      // Begun, then stopped: it fails with the reason, as an aborted action does in one process.
+      if (node.work === 'replace' && rec.replacedBy !== null) rec = (await tx.getResource(rec.replacedBy)) ?? rec;
+      const stopReason: StopReason = timedOut ? 'timed out' : 'cancelled';
+      const reason = timedOut ? REASON.timedOut(stack.action) : `${stack.action} cancelled`;
+      await this.settleIn(tx, ref, 'failed', reason, this.resourceChange(stack, ref.traversal, rec, action, 'FAILED', reason), stopReason);
+      return { status: 'settled' as const };
+    }
+    const analysis = this.traversals.get(familyOf(ref.traversal, phase.kind))?.analysis ?? null;
+    const info = analysis?.resources.find((r) => r.name === rec!.name);
+    if (node.work === 'unchanged') {
+      if (info) {
+        await tx.updateResource(rec.id, {
+          requires: this.newResource(stack.id, info, analysis!, 0).requires,
+          definition: toJson(nodeToValue(info.def.node)),
+        });
+      }
+      await this.settleIn(tx, ref, 'done');
+      return { status: 'settled' as const };
+    }
+    if (node.work === 'replace') {
+      // Heat creates the replacement first; the old one goes in the cleanup.
+      if (rec.replacedBy === null && info) {
+        const [fresh] = await tx.insertResources([this.newResource(stack.id, info, analysis!, rec.generation + 1)]);
+        await tx.updateResource(rec.id, { replacedBy: fresh!.id });
+        rec = fresh!;
+      } else if (rec.replacedBy !== null) {
+        rec = (await tx.getResource(rec.replacedBy))!;
+      }
+    } else if (node.firstStart && info && (node.work === 'create' || node.work === 'update')) {
+      rec.requires = this.newResource(stack.id, info, analysis!, 0).requires;
+      await tx.updateResource(rec.id, { requires: rec.requires });
+    }
+    if (node.firstStart) await writeStateChanges(tx, [this.resourceChange(stack, ref.traversal, rec, action, 'IN_PROGRESS')]);
+    return { status: 'claimed' as const, stack, rec, node, phase, action, analysis };
   }
 
   /**
@@ -190,9 +401,10 @@ export class ClusterEngine extends Engine {
     outcome: 'done' | 'failed' | 'skipped',
     reason = '',
     change?: StateChange,
+    stopReason: StopReason | null = null,
   ): Promise<void> {
     const traversals = new Traversals(tx.db);
-    const settled = await traversals.settle(ref, this.engineId, outcome, reason);
+    const settled = await traversals.settle(ref, this.engineId, outcome, reason, stopReason);
     if (!settled.accepted) return;
     if (change) await writeStateChanges(tx, [change]);
     await this.queue.enqueue(
@@ -209,27 +421,36 @@ export class ClusterEngine extends Engine {
     await this.store.transaction(async (tx) => {
       const ended = await new Traversals(tx.db).endPhase(ref);
       if (!ended) return;
-      const stack = await this.stackOf(tx, ref);
+      const stack = await this.stackOf(tx, ref, ended.kind);
       if (!stack || stack.currentTraversal !== ref.traversal) return;
+      const next = { ...ref, phase: ref.phase + 1 };
       const state = (action: string, status: string, reason: string, patch: StackPatch = {}) =>
         writeStateChanges(tx, [this.stackChange(stack, ref.traversal, action, status, reason, patch)]);
+      const outputs = async () => {
+        const analysis = this.traversals.get(familyOf(ref.traversal, ended.kind))?.analysis;
+        const records = new Map((await tx.listResources(stack.id)).filter((r) => r.replacedBy === null).map((r) => [r.name, r]));
+        return analysis ? this.resolveOutputs(analysis, records) : {};
+      };
       const failure = ended.failure;
+      const deadline = ended.deadline === null ? null : new Date(ended.deadline);
+      // Heat's reason for the stack: the first resource failure, or why the phase was stopped.
+      const why = (action: string) =>
+        ended.stopReason === 'timed out'
+          ? REASON.timedOut(action)
+          : ended.stopReason === 'cancelled'
+            ? REASON.cancelled(action)
+            : REASON.resourceFailed(action, failure ?? 'unknown error');
+      const rollingBack = !(stack.options as StackOptions).disableRollback && !this.stopping;
       switch (ended.kind) {
-        case 'create': {
+        case 'create':
           if (failure === null) {
-            const analysis = this.traversals.get(ref.traversal)?.analysis;
-            const records = new Map((await tx.listResources(stack.id)).filter((r) => r.replacedBy === null).map((r) => [r.name, r]));
-            await state('CREATE', 'COMPLETE', REASON.stackCompleted('CREATE'), {
-              outputs: analysis ? this.resolveOutputs(analysis, records) : {},
-            });
+            await state('CREATE', 'COMPLETE', REASON.stackCompleted('CREATE'), { outputs: await outputs() });
             break;
           }
-          await state('CREATE', 'FAILED', REASON.resourceFailed('CREATE', failure));
-          if ((stack.options as StackOptions).disableRollback || this.stopping) break;
+          await state('CREATE', 'FAILED', why('CREATE'));
+          if (!rollingBack) break;
           await state('ROLLBACK', 'IN_PROGRESS', REASON.stackStarted('ROLLBACK'));
-          await this.startDeletion(tx, stack, { ...ref, phase: ref.phase + 1 }, 'rollback');
-          return;
-        }
+          return this.startDeletion(tx, next, 'rollback', await tx.listResources(stack.id));
         case 'rollback':
           if (failure === null) await state('ROLLBACK', 'COMPLETE', REASON.stackCompleted('ROLLBACK'));
           else await state('ROLLBACK', 'FAILED', REASON.resourceFailed('DELETE', failure));
@@ -238,22 +459,129 @@ export class ClusterEngine extends Engine {
           if (failure === null) await state('DELETE', 'COMPLETE', REASON.stackCompleted('DELETE'), { deletedAt: new Date().toISOString() });
           else await state('DELETE', 'FAILED', REASON.resourceFailed('DELETE', failure));
           break;
+        case 'update':
+        case 'rollback-update': {
+          const action = ended.kind === 'update' ? 'UPDATE' : 'ROLLBACK';
+          if (failure === null)
+            return this.startCleanup(tx, stack, next, ended.kind === 'update' ? 'cleanup' : 'rollback-cleanup', deadline);
+          await state(action, 'FAILED', why(action));
+          if (action === 'UPDATE' && rollingBack) return this.startRollback(tx, stack, next, state);
+          break;
+        }
+        case 'cleanup':
+        case 'rollback-cleanup': {
+          const action = ended.kind === 'cleanup' ? 'UPDATE' : 'ROLLBACK';
+          if (failure === null) {
+            await state(action, 'COMPLETE', REASON.stackCompleted(action), { outputs: await outputs(), previous: null });
+            break;
+          }
+          await state(action, 'FAILED', why(action));
+          if (action === 'UPDATE' && rollingBack) return this.startRollback(tx, stack, next, state);
+          break;
+        }
+        case 'check':
+          if (failure === null) await state('CHECK', 'COMPLETE', REASON.stackCompleted('CHECK'));
+          else await state('CHECK', 'FAILED', REASON.resourceFailed('CHECK', failure));
+          break;
       }
-      await tx.updateStack(stack.id, { currentTraversal: null }, ref.traversal);
-      await tx.finishOperation(ref.traversal, `${stack.action}_${stack.status}`, stack.statusReason);
+      await this.finish(tx, stack, ref.traversal);
     });
+  }
+
+  private async finish(tx: Store, stack: StackRecord, traversal: string): Promise<void> {
+    await tx.updateStack(stack.id, { currentTraversal: null }, traversal);
+    await tx.finishOperation(traversal, `${stack.action}_${stack.status}`, stack.statusReason);
+  }
+
+  /** A failed update goes back to the template the stack had, by a plan against what exists now. */
+  private async startRollback(
+    tx: Store,
+    stack: StackRecord,
+    ref: PhaseRef,
+    state: (action: string, status: string, reason: string, patch?: StackPatch) => Promise<unknown>,
+  ): Promise<void> {
+    const previous = stack.previous as unknown as PreviousTemplate;
+    await state('ROLLBACK', 'IN_PROGRESS', REASON.stackStarted('ROLLBACK'), {
+      template: previous.template,
+      environment: previous.environment,
+      parameters: previous.parameters,
+      files: previous.files,
+      options: previous.options,
+    });
+    let back: Analysis;
+    try {
+      back = this.analyze({
+        ...previous,
+        name: stack.name,
+        parameters: previous.parameters as StackInput['parameters'],
+        options: previous.options as StackOptions,
+      });
+    } catch (error) {
+      await state('ROLLBACK', 'FAILED', errorMessage(error));
+      return this.finish(tx, stack, ref.traversal);
+    }
+    this.remember(familyOf(ref.traversal, 'rollback-update'), { ...stack }, back);
+    await this.startUpdatePhase(tx, stack, ref, 'rollback-update', back, await this.planAgainst(stack.id, back));
   }
 
   // ------------------------------------------------------------ helpers
 
-  private async startPhase(tx: Store, ref: PhaseRef, kind: PhaseKind, nodes: PhaseNode[]): Promise<void> {
-    const ready = await new Traversals(tx.db).addPhase(ref, kind, nodes);
+  private async startPhase(tx: Store, ref: PhaseRef, kind: PhaseKind, nodes: PhaseNode[], deadline: Date | null = null): Promise<void> {
+    const ready = await new Traversals(tx.db).addPhase(ref, kind, nodes, deadline);
     const due: DueJob[] = nodes.length ? ready.map((data) => ({ queue: NODE_QUEUE, data })) : [{ queue: PHASE_QUEUE, data: ref }];
     await this.queue.enqueue(tx, due);
   }
 
-  private async startDeletion(tx: Store, stack: StackRecord, ref: PhaseRef, kind: PhaseKind): Promise<void> {
-    const live = await this.toDelete(tx, await tx.listResources(stack.id));
+  /** The plan's creates, updates and replacements, in dependency order (resources to create get their rows now). */
+  private async startUpdatePhase(
+    tx: Store,
+    stack: StackRecord,
+    ref: PhaseRef,
+    kind: PhaseKind,
+    analysis: Analysis,
+    plan: Plan,
+    deadline: Date | null = null,
+  ): Promise<void> {
+    const live = new Map((await tx.listResources(stack.id)).filter((r) => r.replacedBy === null).map((r) => [r.name, r]));
+    const forward = plan.changes.filter((c) => c.action !== 'delete' && c.action !== 'retain');
+    const infos = new Map(analysis.resources.map((r) => [r.name, r]));
+    const made = await tx.insertResources(
+      forward
+        .filter((c) => c.action === 'create' && !live.has(c.resource))
+        .map((c) => this.newResource(stack.id, infos.get(c.resource)!, analysis, 0)),
+    );
+    for (const r of made) live.set(r.name, r);
+    const nodes: PhaseNode[] = forward.map((c) => ({
+      key: c.resource,
+      resourceId: live.get(c.resource)!.id,
+      work: c.action as Work,
+      requires: c.requires,
+    }));
+    await this.startPhase(tx, ref, kind, nodes, deadline);
+  }
+
+  /** After an update: what was replaced, and what the template no longer has, in reverse dependency order. */
+  private async startCleanup(tx: Store, stack: StackRecord, ref: PhaseRef, kind: PhaseKind, deadline: Date | null): Promise<void> {
+    const analysis = this.traversals.get(familyOf(ref.traversal, kind))?.analysis;
+    const kept = new Set((analysis?.resources ?? []).filter((r) => r.enabled).map((r) => r.name));
+    const all = await tx.listResources(stack.id);
+    await this.startDeletion(
+      tx,
+      ref,
+      kind,
+      all.filter((r) => r.replacedBy !== null || !kept.has(r.name)),
+      deadline,
+    );
+  }
+
+  private async startDeletion(
+    tx: Store,
+    ref: PhaseRef,
+    kind: PhaseKind,
+    records: ResourceRecord[],
+    deadline: Date | null = null,
+  ): Promise<void> {
+    const live = await this.toDelete(tx, records);
     const waits = deletionWaits(live);
     const nodes: PhaseNode[] = live.map((r) => ({
       key: String(r.id),
@@ -261,24 +589,30 @@ export class ClusterEngine extends Engine {
       work: 'delete',
       requires: [...waits.get(String(r.id))!],
     }));
-    await this.startPhase(tx, ref, kind, nodes);
+    await this.startPhase(tx, ref, kind, nodes, deadline);
   }
 
   /**
    * The stack for a step of its traversal: its template, files and analysis
-   * read once per traversal in this process, its state read every time.
+   * read once per traversal and template (a rollback goes back to another)
+   * in this process, its state read every time.
    */
-  private async stackOf(tx: Store, ref: PhaseRef): Promise<StackRecord | null> {
-    const known = this.traversals.get(ref.traversal);
+  private async stackOf(tx: Store, ref: PhaseRef, kind: PhaseKind): Promise<StackRecord | null> {
+    const family = familyOf(ref.traversal, kind);
+    const known = this.traversals.get(family);
     if (!known) {
       const stack = await tx.getStack(ref.stackId);
       if (!stack) return null;
-      if (this.traversals.size >= TRAVERSALS_KEPT) this.traversals.delete(this.traversals.keys().next().value!);
-      this.traversals.set(ref.traversal, { stack, analysis: this.analyse(stack) });
+      this.remember(family, stack, this.analyse(stack));
       return { ...stack };
     }
     const state = await tx.stackState(ref.stackId);
     return state ? { ...known.stack, ...state } : null;
+  }
+
+  private remember(family: string, stack: StackRecord, analysis: Analysis | null): void {
+    if (this.traversals.size >= TRAVERSALS_KEPT) this.traversals.delete(this.traversals.keys().next().value!);
+    this.traversals.set(family, { stack, analysis });
   }
 
   /** The stack's template analysed (null when it no longer analyses: a deletion goes on without it). */

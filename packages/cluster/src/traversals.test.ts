@@ -83,7 +83,7 @@ describe('traversals', () => {
     const p = await phaseOf([['a', []]]);
     await inTx((t) => t.claim(p.node('a'), 'w1', 300));
     await new Promise((r) => setTimeout(r, 200));
-    await new Traversals(store.db).renewLeases('w1', 300);
+    await new Traversals(store.db).renewLeases('w1', [p.node('a')], 300);
     await new Promise((r) => setTimeout(r, 200));
     expect((await inTx((t) => t.claim(p.node('a'), 'w2', 300))).status).toBe('busy');
   });
@@ -103,7 +103,7 @@ describe('traversals', () => {
     const last = await settle(p.node('b'), 'w2', 'failed', 'second');
     expect(last.phaseDone).toBe(true);
     const ended = await inTx((t) => t.endPhase(p.ref));
-    expect(ended).toEqual({ kind: 'create', failure: 'first', stopped: true });
+    expect(ended).toEqual({ kind: 'create', failure: 'first', stopped: true, stopReason: null, deadline: null });
     // Ended once: a second phase-end job finds nothing to do.
     expect(await inTx((t) => t.endPhase(p.ref))).toBeNull();
   });

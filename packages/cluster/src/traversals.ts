@@ -6,8 +6,18 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '@hearth/store';
 
-export type Work = 'create' | 'delete';
-export type PhaseKind = 'create' | 'rollback' | 'delete';
+/** What a node does to its resource; for an update, the plan's action. */
+export type Work = 'create' | 'update' | 'replace' | 'unchanged' | 'delete' | 'check';
+/**
+ * create, then rollback (deleting all) when it fails; delete; update (the
+ * plan's creates, updates and replacements), then cleanup (deleting what was
+ * replaced or removed), or rollback-update and rollback-cleanup to the
+ * previous template when either fails; check.
+ */
+export type PhaseKind = 'create' | 'rollback' | 'delete' | 'update' | 'cleanup' | 'rollback-update' | 'rollback-cleanup' | 'check';
+
+/** Why a phase stopped, beyond a resource's failure. */
+export type StopReason = 'cancelled' | 'timed out';
 
 export interface PhaseNode {
   key: string;
@@ -34,6 +44,27 @@ export interface PhaseRow {
   kind: PhaseKind;
   failure: string | null;
   stopped: boolean;
+  stopReason: StopReason | null;
+  /** When the stack's timeout ends the phase (ms since the epoch), or null. */
+  deadline: number | null;
+}
+
+const PHASE_COLUMNS = ['kind', 'failure', 'stopped', 'stop_reason', 'deadline'] as const;
+
+function phaseFromRow(row: {
+  kind: string;
+  failure: string | null;
+  stopped: number;
+  stop_reason: string | null;
+  deadline: string | null;
+}): PhaseRow {
+  return {
+    kind: row.kind as PhaseKind,
+    failure: row.failure,
+    stopped: Boolean(row.stopped),
+    stopReason: row.stop_reason as StopReason | null,
+    deadline: row.deadline === null ? null : Date.parse(row.deadline),
+  };
 }
 
 export interface NodeRow {
@@ -61,7 +92,7 @@ export class Traversals {
   constructor(private readonly db: Db) {}
 
   /** Writes a phase and its nodes; returns the nodes that need nothing (to enqueue). */
-  async addPhase(ref: PhaseRef, kind: PhaseKind, nodes: PhaseNode[]): Promise<NodeRef[]> {
+  async addPhase(ref: PhaseRef, kind: PhaseKind, nodes: PhaseNode[], deadline: Date | null = null): Promise<NodeRef[]> {
     const known = new Set(nodes.map((n) => n.key));
     const dependents = new Map<string, string[]>(nodes.map((n) => [n.key, []]));
     const requires = new Map<string, string[]>();
@@ -72,7 +103,18 @@ export class Traversals {
     }
     await this.db
       .insertInto('cluster_phases')
-      .values({ traversal: ref.traversal, phase: ref.phase, kind, total: nodes.length, settled: 0, failure: null, stopped: 0, ended: 0 })
+      .values({
+        traversal: ref.traversal,
+        phase: ref.phase,
+        kind,
+        total: nodes.length,
+        settled: 0,
+        failure: null,
+        stopped: 0,
+        stop_reason: null,
+        deadline: deadline?.toISOString() ?? null,
+        ended: 0,
+      })
       .execute();
     for (let i = 0; i < nodes.length; i += 500) {
       await this.db
@@ -101,11 +143,23 @@ export class Traversals {
   async phase(ref: PhaseRef): Promise<PhaseRow | null> {
     const row = await this.db
       .selectFrom('cluster_phases')
-      .select(['kind', 'failure', 'stopped'])
+      .select(PHASE_COLUMNS)
       .where('traversal', '=', ref.traversal)
       .where('phase', '=', ref.phase)
       .executeTakeFirst();
-    return row ? { kind: row.kind as PhaseKind, failure: row.failure, stopped: Boolean(row.stopped) } : null;
+    return row ? phaseFromRow(row) : null;
+  }
+
+  /** The phase of the traversal that has not ended yet, if any. */
+  async current(traversal: string): Promise<(PhaseRow & { phase: number }) | null> {
+    const row = await this.db
+      .selectFrom('cluster_phases')
+      .select([...PHASE_COLUMNS, 'phase'])
+      .where('traversal', '=', traversal)
+      .where('ended', '=', 0)
+      .orderBy('phase', 'desc')
+      .executeTakeFirst();
+    return row ? { ...phaseFromRow(row), phase: Number(row.phase) } : null;
   }
 
   /**
@@ -169,13 +223,15 @@ export class Traversals {
     return Number(r.numUpdatedRows) > 0;
   }
 
-  /** Keeps the nodes a live worker holds from being taken for abandoned. */
-  async renewLeases(owner: string, leaseMs: number): Promise<void> {
+  /** Keeps the nodes a live worker is acting on from being taken for abandoned. */
+  async renewLeases(owner: string, nodes: NodeRef[], leaseMs: number): Promise<void> {
+    if (!nodes.length) return;
     await this.db
       .updateTable('cluster_nodes')
       .set({ lease_until: new Date(Date.now() + leaseMs).toISOString() })
       .where('owner', '=', owner)
       .where('state', '=', 'running')
+      .where((eb) => eb.or(nodes.map((n) => eb.and([eb('traversal', '=', n.traversal), eb('phase', '=', n.phase), eb('key', '=', n.key)]))))
       .execute();
   }
 
@@ -184,7 +240,22 @@ export class Traversals {
    * released when it has them all. Failed: the phase stops, and the nodes
    * still waiting are skipped (those running finish, as in one process).
    */
-  async settle(ref: NodeRef, owner: string, outcome: 'done' | 'failed' | 'skipped', reason = ''): Promise<Settled> {
+  async settle(
+    ref: NodeRef,
+    owner: string,
+    outcome: 'done' | 'failed' | 'skipped',
+    reason = '',
+    stopReason: StopReason | null = null,
+  ): Promise<Settled> {
+    // Settlements of a phase take its row first: they touch each other's nodes, and one order of locks
+    // (phase, then nodes) keeps them from deadlocking.
+    await this.db
+      .selectFrom('cluster_phases')
+      .select('phase')
+      .where('traversal', '=', ref.traversal)
+      .where('phase', '=', ref.phase)
+      .forUpdate()
+      .execute();
     const node = await this.db
       .updateTable('cluster_nodes')
       .set({ state: outcome, owner: null, lease_until: null })
@@ -199,21 +270,7 @@ export class Traversals {
     let settledNow = 1;
     const ready: NodeRef[] = [];
     if (outcome === 'failed') {
-      await this.db
-        .updateTable('cluster_phases')
-        .set((eb) => ({ stopped: 1, failure: eb.fn.coalesce('failure', eb.val(reason)) }))
-        .where('traversal', '=', ref.traversal)
-        .where('phase', '=', ref.phase)
-        .execute();
-      const skipped = await this.db
-        .updateTable('cluster_nodes')
-        .set({ state: 'skipped' })
-        .where('traversal', '=', ref.traversal)
-        .where('phase', '=', ref.phase)
-        .where('state', '=', 'waiting')
-        .returning('key')
-        .execute();
-      settledNow += skipped.length;
+      settledNow += await this.stopPhase(ref, reason, stopReason);
     } else if (outcome === 'done') {
       const dependents = JSON.parse(node.dependents) as string[];
       if (dependents.length) {
@@ -248,6 +305,50 @@ export class Traversals {
   }
 
   /**
+   * Stops the phase: the first failure (or the reason it was stopped) is
+   * kept, nodes still waiting are skipped; returns how many were.
+   */
+  private async stopPhase(ref: PhaseRef, failure: string, stopReason: StopReason | null): Promise<number> {
+    await this.db
+      .updateTable('cluster_phases')
+      .set((eb) => ({
+        stopped: 1,
+        failure: eb.fn.coalesce('failure', eb.val(failure)),
+        stop_reason: eb.fn.coalesce('stop_reason', eb.val(stopReason)),
+      }))
+      .where('traversal', '=', ref.traversal)
+      .where('phase', '=', ref.phase)
+      .execute();
+    const skipped = await this.db
+      .updateTable('cluster_nodes')
+      .set({ state: 'skipped' })
+      .where('traversal', '=', ref.traversal)
+      .where('phase', '=', ref.phase)
+      .where('state', '=', 'waiting')
+      .returning('key')
+      .execute();
+    return skipped.length;
+  }
+
+  /** Nodes begun and waiting for their next step (what a cancel must reach at once). */
+  async betweenSteps(ref: PhaseRef): Promise<NodeRef[]> {
+    const rows = await this.db
+      .selectFrom('cluster_nodes')
+      .select('key')
+      .where('traversal', '=', ref.traversal)
+      .where('phase', '=', ref.phase)
+      .where('state', '=', 'ready')
+      .where('started_at', 'is not', null)
+      .execute();
+    return rows.map((r) => ({ ...ref, key: r.key }));
+  }
+
+  /** Stops a phase from outside (a cancel): true when that settled its last nodes. */
+  async stop(ref: PhaseRef, failure: string, stopReason: StopReason): Promise<boolean> {
+    return this.countSettled(ref, await this.stopPhase(ref, failure, stopReason));
+  }
+
+  /**
    * Adds settled nodes to the phase's count; true when they were its last.
    * Every settlement of the phase updates this one row, so callers do it last
    * in their transaction: the row stays locked only until the commit.
@@ -272,8 +373,8 @@ export class Traversals {
       .where('traversal', '=', ref.traversal)
       .where('phase', '=', ref.phase)
       .where('ended', '=', 0)
-      .returning(['kind', 'failure', 'stopped'])
+      .returning(PHASE_COLUMNS)
       .executeTakeFirst();
-    return row ? { kind: row.kind as PhaseKind, failure: row.failure, stopped: Boolean(row.stopped) } : null;
+    return row ? phaseFromRow(row) : null;
   }
 }

@@ -91,6 +91,15 @@ export interface EngineOptions {
 
 export type Kind = 'CREATE' | 'UPDATE' | 'DELETE' | 'ROLLBACK' | 'CHECK';
 
+/** The template, environment, parameters, files and options a stack had before an update. */
+export interface PreviousTemplate {
+  template: string;
+  environment: string;
+  parameters: Record<string, JsonValue>;
+  files: Record<string, string>;
+  options: Record<string, JsonValue>;
+}
+
 /** One operation on one stack, as the engine running it sees it. */
 export interface Operation {
   traversal: string;
@@ -794,29 +803,9 @@ export class Engine {
     const op = await this.begin(stack, 'UPDATE');
     let plan: Plan;
     try {
-      const records = await this.store.listResources(stack.id);
-      const current = new Map(records.filter((r) => r.replacedBy === null).map((r) => [r.name, r]));
-      plan = computePlan({
-        analysis,
-        current,
-        providers: this.providers,
-        resolveProperties: (info) => this.resolveProperties(analysis, info, current).properties,
-      });
-      const previous = {
-        template: stack.template,
-        environment: stack.environment,
-        parameters: stack.parameters,
-        files: stack.files,
-        options: stack.options,
-      };
-      await this.setStackState(op, 'UPDATE', 'IN_PROGRESS', REASON.stackStarted('UPDATE'), {
-        template: full.template,
-        environment: full.environment ?? '',
-        parameters: (full.parameters ?? {}) as Record<string, JsonValue>,
-        files: full.files ?? {},
-        options: toJson({ ...(stack.options as ValueMap), ...((full.options ?? {}) as ValueMap) }) as Record<string, JsonValue>,
-        previous: toJson(previous as unknown as Value),
-      });
+      plan = await this.planAgainst(stack.id, analysis);
+      const { previous, patch } = this.updatePatch(stack, full);
+      await this.setStackState(op, 'UPDATE', 'IN_PROGRESS', REASON.stackStarted('UPDATE'), patch);
       this.launch(op, () => this.runUpdate(op, analysis, plan, previous));
     } catch (error) {
       await this.store.updateStack(stack.id, { currentTraversal: null }, op.traversal);
@@ -825,17 +814,45 @@ export class Engine {
     return { stack: op.stack, plan };
   }
 
+  /** The plan that takes the stack's live resources to the analysed template. */
+  protected async planAgainst(stackId: string, analysis: Analysis): Promise<Plan> {
+    const records = await this.store.listResources(stackId);
+    const current = new Map(records.filter((r) => r.replacedBy === null).map((r) => [r.name, r]));
+    return computePlan({
+      analysis,
+      current,
+      providers: this.providers,
+      resolveProperties: (info) => this.resolveProperties(analysis, info, current).properties,
+    });
+  }
+
+  /** What an update writes on the stack: the new template, keeping the one it replaces for a rollback. */
+  protected updatePatch(stack: StackRecord, full: StackInput): { previous: PreviousTemplate; patch: Partial<StackRecord> } {
+    const previous: PreviousTemplate = {
+      template: stack.template,
+      environment: stack.environment,
+      parameters: stack.parameters,
+      files: stack.files,
+      options: stack.options,
+    };
+    return {
+      previous,
+      patch: {
+        template: full.template,
+        environment: full.environment ?? '',
+        parameters: (full.parameters ?? {}) as Record<string, JsonValue>,
+        files: full.files ?? {},
+        options: toJson({ ...(stack.options as ValueMap), ...((full.options ?? {}) as ValueMap) }) as Record<string, JsonValue>,
+        previous: toJson(previous as unknown as Value),
+      },
+    };
+  }
+
   private async runUpdate(
     op: Operation,
     analysis: Analysis,
     plan: Plan,
-    previous: {
-      template: string;
-      environment: string;
-      parameters: Record<string, JsonValue>;
-      files: Record<string, string>;
-      options: Record<string, JsonValue>;
-    },
+    previous: PreviousTemplate,
     rollingBack = false,
   ): Promise<void> {
     const action = rollingBack ? 'ROLLBACK' : 'UPDATE';
@@ -880,15 +897,7 @@ export class Engine {
       await this.setStackState(op, 'ROLLBACK', 'FAILED', errorMessage(error));
       return;
     }
-    const records = await this.store.listResources(op.stack.id);
-    const current = new Map(records.filter((r) => r.replacedBy === null).map((r) => [r.name, r]));
-    const backPlan = computePlan({
-      analysis: back,
-      current,
-      providers: this.providers,
-      resolveProperties: (info) => this.resolveProperties(back, info, current).properties,
-    });
-    await this.runUpdate(op, back, backPlan, previous, true);
+    await this.runUpdate(op, back, await this.planAgainst(op.stack.id, back), previous, true);
   }
 
   /** Runs a plan: creates, updates and replacements in dependency order, then the deletions. Returns a failure or null. */

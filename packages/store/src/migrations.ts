@@ -140,6 +140,10 @@ const migrationsFor = (dialect: Dialect): Record<string, Migration> => ({
         .addColumn('settled', 'integer', (c) => c.notNull())
         .addColumn('failure', 'text')
         .addColumn('stopped', 'integer', (c) => c.notNull())
+        // Why it stopped beyond a failure: 'cancelled' or 'timed out'.
+        .addColumn('stop_reason', 'text')
+        // When the stack's timeout ends it (ISO time), if it has one.
+        .addColumn('deadline', 'text')
         .addColumn('ended', 'integer', (c) => c.notNull())
         .addPrimaryKeyConstraint('cluster_phases_pk', ['traversal', 'phase'])
         .execute();

@@ -113,6 +113,8 @@ export interface ClusterPhasesTable {
   settled: number;
   failure: string | null;
   stopped: number;
+  stop_reason: string | null;
+  deadline: string | null;
   ended: number;
 }
 

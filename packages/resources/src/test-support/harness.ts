@@ -22,10 +22,15 @@ export async function harness(options: { allowLocalScripts?: boolean; store?: St
   const providers = createProviders({ store, allowLocalScripts: options.allowLocalScripts ?? false });
   // Port 9 (discard) is closed here: signals the simulated servers POST fall back to in-process delivery.
   const engine = new Engine({ store, providers, signalBaseUrl: options.signalBaseUrl ?? 'http://127.0.0.1:9' });
+  return harnessFor(store, engine, providers.cloud);
+}
+
+/** The harness over an engine someone made (another kind of engine, another store). */
+export function harnessFor(store: Store, engine: Engine, cloud: SimulatedCloud, stop: () => Promise<void> = async () => {}): Harness {
   return {
     store,
     engine,
-    cloud: providers.cloud,
+    cloud,
     async create(input) {
       const stack = await engine.createStack(input);
       return engine.wait(stack.id);
@@ -42,6 +47,7 @@ export async function harness(options: { allowLocalScripts?: boolean; store?: St
     async close() {
       await engine.shutdown();
       await store.close();
+      await stop();
     },
   };
 }

@@ -1,0 +1,38 @@
+// The lifecycle suite the embedded engine passes, run by the cluster engine
+// on PostgreSQL: the same states, reasons, events and simulated cloud. Each
+// test gets its own database; the engine takes its own jobs (one process
+// acting as API server and worker).
+import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
+import { createProviders } from '@hearth/resources';
+import { harnessFor, lifecycleSuite, type Harness } from '@hearth/resources/test-support';
+import { openPostgresStore, startPostgresServer, type PostgresServer } from '@hearth/store';
+import { ClusterEngine } from './cluster-engine.ts';
+import { JobQueue } from './job-queue.ts';
+
+let postgres: PostgresServer;
+let databases = 0;
+
+beforeAll(async () => {
+  postgres = await startPostgresServer();
+}, 120_000);
+
+afterAll(() => postgres?.stop());
+
+async function clusterHarness(): Promise<Harness> {
+  const name = `lifecycle_${++databases}`;
+  const admin = new pg.Client({ connectionString: postgres.url });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = postgres.url.replace(/\/postgres$/, `/${name}`);
+  const store = await openPostgresStore(url);
+  const queue = await JobQueue.open(url, { expirySeconds: 5, superviseSeconds: 1 });
+  const providers = createProviders({ store });
+  // Port 9 (discard) is closed here: signals the simulated servers POST fall back to in-process delivery.
+  const engine = new ClusterEngine({ store, providers, queue, signalBaseUrl: 'http://127.0.0.1:9' });
+  await engine.work(20);
+  return harnessFor(store, engine, providers.cloud);
+}
+
+lifecycleSuite(clusterHarness, { stopsWithTheProcess: false });

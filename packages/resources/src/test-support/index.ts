@@ -1,0 +1,3 @@
+// What other packages' tests reuse: the harness contract and the lifecycle suite.
+export { harness, harnessFor, transitions, type Harness } from './harness.ts';
+export { lifecycleSuite, type SuiteOptions } from './lifecycle-suite.ts';

@@ -1,0 +1,283 @@
+// Stack operations as users see them (states, reasons, events, the
+// simulated cloud), written once and run against each engine: the embedded
+// one here, and engine workers on PostgreSQL in packages/cluster.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EngineError } from '@hearth/engine';
+import { transitions, type Harness } from './harness.ts';
+
+const chain = `heat_template_version: 2018-08-31
+parameters:
+  greeting: {type: string, default: hello}
+resources:
+  a:
+    type: OS::Heat::TestResource
+    properties: {value: {get_param: greeting}}
+  b:
+    type: OS::Heat::TestResource
+    properties: {value: {get_attr: [a, output]}}
+  c:
+    type: OS::Heat::None
+    depends_on: b
+outputs:
+  b_out: {value: {get_attr: [b, output]}}
+`;
+
+export interface SuiteOptions {
+  /** The engine runs in the test's process, so stopping it stops its stacks (not so for workers). */
+  stopsWithTheProcess: boolean;
+}
+
+export function lifecycleSuite(makeHarness: () => Promise<Harness>, options: SuiteOptions): void {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await makeHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  describe('create and delete', () => {
+    it('creates resources in dependency order with Heat states and reasons, and resolves outputs', async () => {
+      const stack = await h.create({ name: 's1', template: chain });
+      expect(`${stack.action}_${stack.status}`).toBe('CREATE_COMPLETE');
+      expect(stack.statusReason).toBe('Stack CREATE completed successfully');
+      expect(stack.outputs).toEqual({ b_out: 'hello' });
+      const events = await h.events(stack.id);
+      expect(transitions(events)).toEqual([
+        '<stack> CREATE_IN_PROGRESS',
+        'a CREATE_IN_PROGRESS',
+        'a CREATE_COMPLETE',
+        'b CREATE_IN_PROGRESS',
+        'b CREATE_COMPLETE',
+        'c CREATE_IN_PROGRESS',
+        'c CREATE_COMPLETE',
+        '<stack> CREATE_COMPLETE',
+      ]);
+      expect(events.find((e) => e.resourceName === 'a')!.reason).toBe('state changed');
+      const ids = events.map((e) => e.id);
+      expect([...ids].sort((x, y) => x - y)).toEqual(ids);
+      const deleted = await h.remove('s1');
+      expect(`${deleted.action}_${deleted.status}`).toBe('DELETE_COMPLETE');
+      const del = transitions(await h.store.listEvents({ stackId: stack.id, afterId: ids.at(-1)! }));
+      expect(del.indexOf('c DELETE_COMPLETE')).toBeLessThan(del.indexOf('b DELETE_IN_PROGRESS'));
+      expect(del.indexOf('b DELETE_COMPLETE')).toBeLessThan(del.indexOf('a DELETE_IN_PROGRESS'));
+      await expect(h.engine.getStack('s1')).rejects.toThrow(/no stack s1/);
+    });
+  });
+
+  describe('refusals', () => {
+    it('refuses a second operation while one is in progress', async () => {
+      const slow = `heat_template_version: 2018-08-31
+resources:
+  a: {type: OS::Heat::TestResource, properties: {wait_secs: 0.3}}
+`;
+      const stack = await h.engine.createStack({ name: 'busy', template: slow });
+      await expect(h.engine.deleteStack('busy')).rejects.toThrow(/already has an action \(CREATE\) in progress/);
+      await expect(h.engine.deleteStack('busy')).rejects.toBeInstanceOf(EngineError);
+      await h.engine.wait(stack.id);
+    });
+
+    it('refuses an invalid template with its diagnostics', async () => {
+      const error = await h.engine
+        .createStack({ name: 'bad', template: 'heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Nope}\n' })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(EngineError);
+      expect((error as EngineError).code).toBe('TEMPLATE_INVALID');
+      expect((error as EngineError).diagnostics[0]).toMatchObject({ line: 3 });
+    });
+  });
+
+  describe('failure and rollback', () => {
+    const failing = `heat_template_version: 2018-08-31
+resources:
+  net: {type: OS::Neutron::Net}
+  subnet:
+    type: OS::Neutron::Subnet
+    properties: {network: {get_resource: net}, cidr: 10.0.0.0/24}
+  slow: {type: OS::Heat::TestResource, properties: {wait_secs: 0.2}}
+  bad:
+    type: OS::Heat::TestResource
+    depends_on: subnet
+    properties: {fail: true}
+  after:
+    type: OS::Heat::None
+    depends_on: bad
+`;
+
+    it('stops new work, lets running actions finish, then rolls back and leaves nothing behind', async () => {
+      const stack = await h.create({ name: 'f', template: failing });
+      expect(`${stack.action}_${stack.status}`).toBe('ROLLBACK_COMPLETE');
+      expect(stack.statusReason).toBe('Stack ROLLBACK completed successfully');
+      const t = transitions(await h.events(stack.id));
+      expect(t).toContain('bad CREATE_FAILED');
+      expect(t).not.toContain('after CREATE_IN_PROGRESS');
+      // The slow resource was running when bad failed: it finished, then was deleted.
+      expect(t.indexOf('slow CREATE_COMPLETE')).toBeGreaterThan(t.indexOf('bad CREATE_FAILED'));
+      expect(t.indexOf('<stack> CREATE_FAILED')).toBeGreaterThan(t.indexOf('slow CREATE_COMPLETE'));
+      expect(t).toContain('<stack> ROLLBACK_IN_PROGRESS');
+      const failedEvent = (await h.events(stack.id)).find((e) => e.resourceName === 'bad' && e.status === 'FAILED')!;
+      expect(failedEvent.reason).toBe('ValueError: resources.bad: Test Resource failed bad');
+      const stackFailed = (await h.events(stack.id)).find(
+        (e) => e.resourceName === null && e.action === 'CREATE' && e.status === 'FAILED',
+      )!;
+      expect(stackFailed.reason).toBe('Resource CREATE failed: ValueError: resources.bad: Test Resource failed bad');
+      expect(await h.cloud.store.simList({ stackId: stack.id })).toEqual([]);
+      expect(await h.engine.resources(stack.id)).toEqual([]);
+    });
+
+    it('keeps what was made when disable_rollback is set', async () => {
+      const stack = await h.create({ name: 'f2', template: failing, options: { disableRollback: true } });
+      expect(`${stack.action}_${stack.status}`).toBe('CREATE_FAILED');
+      const kinds = (await h.cloud.store.simList({ stackId: stack.id })).map((o) => o.kind).sort();
+      expect(kinds).toEqual(['network', 'subnet']);
+      const deleted = await h.remove('f2');
+      expect(deleted.status).toBe('COMPLETE');
+      expect(await h.cloud.store.simList({ stackId: stack.id })).toEqual([]);
+    });
+
+    it('honours timeout_mins', async () => {
+      const stack = await h.engine.createStack({
+        name: 't',
+        template: 'heat_template_version: 2018-08-31\nresources:\n  forever: {type: OS::Heat::TestResource, properties: {wait_secs: -1}}\n',
+        options: { timeoutMins: 0.005, disableRollback: true },
+      });
+      const done = await h.engine.wait(stack.id);
+      expect(`${done.action}_${done.status}`).toBe('CREATE_FAILED');
+      expect(done.statusReason).toBe('Create timed out');
+      const r = (await h.engine.resources(stack.id))[0]!;
+      expect(`${r.action}_${r.status}`).toBe('CREATE_FAILED');
+      expect(r.statusReason).toBe('Create timed out');
+    });
+  });
+
+  describe('update', () => {
+    const v1 = `heat_template_version: 2018-08-31
+resources:
+  keep: {type: OS::Heat::TestResource, properties: {value: same}}
+  tweak: {type: OS::Heat::TestResource, properties: {value: one}}
+  swap: {type: OS::Heat::TestResource, properties: {value: x, update_replace_value: a}}
+  gone: {type: OS::Heat::None}
+  kept:
+    type: OS::Heat::None
+    deletion_policy: Retain
+  net: {type: OS::Neutron::Net, properties: {name: n1}}
+  user:
+    type: OS::Heat::TestResource
+    properties: {value: {get_attr: [swap, output]}}
+outputs:
+  tweak: {value: {get_attr: [tweak, output]}}
+`;
+    const v2 = `heat_template_version: 2018-08-31
+resources:
+  keep: {type: OS::Heat::TestResource, properties: {value: same}}
+  tweak: {type: OS::Heat::TestResource, properties: {value: two}}
+  swap: {type: OS::Heat::TestResource, properties: {value: x, update_replace_value: b}}
+  net: {type: OS::Neutron::Net, properties: {name: n2}}
+  fresh: {type: OS::Heat::None}
+  user:
+    type: OS::Heat::TestResource
+    properties: {value: {get_attr: [swap, output]}}
+outputs:
+  tweak: {value: {get_attr: [tweak, output]}}
+`;
+
+    it('plans every resource with its reason, and the same plan drives the update', async () => {
+      const stack = await h.create({ name: 'u', template: v1 });
+      expect(stack.status).toBe('COMPLETE');
+      const plan = await h.engine.plan('u', { name: 'u', template: v2 });
+      const byName = Object.fromEntries(plan.changes.map((c) => [c.resource, c]));
+      expect(byName.keep!.action).toBe('unchanged');
+      expect(byName.tweak!.action).toBe('update');
+      expect(byName.tweak!.changes).toEqual([{ path: 'properties.value', before: 'one', after: 'two', forcesReplacement: false }]);
+      expect(byName.swap!.action).toBe('replace');
+      expect(byName.swap!.reason).toMatch(/update_replace_value/);
+      expect(byName.gone!.action).toBe('delete');
+      expect(byName.kept!.action).toBe('retain');
+      expect(byName.fresh!.action).toBe('create');
+      expect(byName.net!.action).toBe('update');
+      // user's input comes from swap, which is replaced: its value is known only after apply.
+      expect(['update', 'unchanged']).toContain(byName.user!.action);
+
+      const netBefore = (await h.cloud.store.simList({ stackId: stack.id, kind: 'network' }))[0]!;
+      const updated = await h.update('u', { template: v2 });
+      expect(`${updated.action}_${updated.status}`).toBe('UPDATE_COMPLETE');
+      expect(updated.outputs).toEqual({ tweak: 'two' });
+      const t = transitions(await h.events(stack.id));
+      expect(t).not.toContain('keep UPDATE_IN_PROGRESS');
+      expect(t).toContain('tweak UPDATE_COMPLETE');
+      // Replacement: the new swap is created before the old one is deleted.
+      expect(t.lastIndexOf('swap CREATE_COMPLETE')).toBeLessThan(t.lastIndexOf('swap DELETE_COMPLETE'));
+      expect(t).toContain('gone DELETE_COMPLETE');
+      const live = await h.engine.resources(stack.id);
+      expect(live.map((r) => r.name).sort()).toEqual(['fresh', 'keep', 'net', 'swap', 'tweak', 'user']);
+      expect(live.find((r) => r.name === 'swap')!.generation).toBe(1);
+      const netAfter = (await h.cloud.store.simList({ stackId: stack.id, kind: 'network' }))[0]!;
+      expect(netAfter.id).toBe(netBefore.id);
+      expect(netAfter.data.name).toBe('n2');
+    });
+
+    it('rolls a failed update back to the previous template', async () => {
+      await h.create({ name: 'r', template: v1 });
+      const broken = v2.replace('fresh: {type: OS::Heat::None}', 'fresh: {type: OS::Heat::TestResource, properties: {fail: true}}');
+      const done = await h.update('r', { template: broken });
+      expect(`${done.action}_${done.status}`).toBe('ROLLBACK_COMPLETE');
+      expect(done.template).toBe(v1);
+      const live = await h.engine.resources(done.id);
+      expect(live.map((r) => r.name).sort()).toEqual(['gone', 'keep', 'kept', 'net', 'swap', 'tweak', 'user']);
+      expect(live.find((r) => r.name === 'tweak')!.attributes).toMatchObject({ output: 'one' });
+      expect((await h.cloud.store.simList({ stackId: done.id, kind: 'network' }))[0]!.data.name).toBe('n1');
+    });
+
+    it('cancels an update in progress, then rolls back', async () => {
+      await h.create({ name: 'c', template: v1 });
+      const slow = v2.replace('fresh: {type: OS::Heat::None}', 'fresh: {type: OS::Heat::TestResource, properties: {wait_secs: 30}}');
+      const { stack } = await h.engine.updateStack('c', { template: slow });
+      await new Promise((r) => setTimeout(r, 100));
+      await h.engine.cancelUpdate('c');
+      const done = await h.engine.wait(stack.id);
+      expect(`${done.action}_${done.status}`).toBe('ROLLBACK_COMPLETE');
+      const t = transitions(await h.events(stack.id));
+      expect(t).toContain('fresh CREATE_FAILED');
+      expect(t).toContain('<stack> UPDATE_FAILED');
+      const ev = (await h.events(stack.id)).find((e) => e.resourceName === null && e.action === 'UPDATE' && e.status === 'FAILED')!;
+      expect(ev.reason).toBe('Stack UPDATE cancelled');
+      await expect(h.engine.cancelUpdate('c')).rejects.toThrow(/no update in progress/);
+    });
+  });
+
+  describe('check', () => {
+    it('checks every resource against the simulated cloud', async () => {
+      const stack = await h.create({
+        name: 'k',
+        template:
+          'heat_template_version: 2018-08-31\nresources:\n  net: {type: OS::Neutron::Net}\n  v: {type: OS::Cinder::Volume, properties: {size: 1}}\n',
+      });
+      const ok = await h.engine.wait((await h.engine.checkStack('k')).id);
+      expect(`${ok.action}_${ok.status}`).toBe('CHECK_COMPLETE');
+      const vol = (await h.cloud.store.simList({ stackId: stack.id, kind: 'volume' }))[0]!;
+      await h.cloud.store.simDelete(vol.id);
+      const bad = await h.engine.wait((await h.engine.checkStack('k')).id);
+      expect(`${bad.action}_${bad.status}`).toBe('CHECK_FAILED');
+      expect(bad.statusReason).toMatch(/resources\.v/);
+    });
+  });
+
+  if (options.stopsWithTheProcess) {
+    describe('shutdown', () => {
+      it('stops running work and leaves the stack failed, without rolling back', async () => {
+        const stack = await h.engine.createStack({
+          name: 'stop',
+          template:
+            'heat_template_version: 2018-08-31\nresources:\n  net: {type: OS::Neutron::Net}\n  slow: {type: OS::Heat::TestResource, properties: {wait_secs: 30}, depends_on: net}\n',
+        });
+        for (let i = 0; i < 200 && (await h.engine.resources(stack.id)).find((r) => r.name === 'slow')?.status !== 'IN_PROGRESS'; i++)
+          await new Promise((r) => setTimeout(r, 5));
+        await h.engine.shutdown();
+        const after = (await h.store.getStack(stack.id))!;
+        expect(`${after.action}_${after.status}`).toBe('CREATE_FAILED');
+        expect((await h.engine.resources(stack.id)).find((r) => r.name === 'slow')!.statusReason).toMatch(/the engine is shutting down/);
+        expect((await h.cloud.store.simList({ stackId: stack.id })).map((o) => o.kind)).toEqual(['network']);
+      });
+    });
+  }
+}
