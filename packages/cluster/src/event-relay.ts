@@ -7,6 +7,8 @@ import type { EventBus } from '@hearth/engine';
 import type { Store } from '@hearth/store';
 
 export interface EventRelay {
+  /** Resolves once every event committed so far has been published. */
+  flush(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -53,6 +55,14 @@ export async function relayEvents(url: string, store: Store, bus: EventBus): Pro
   await listener.query('listen hearth_events');
   const timer = setInterval(relay, SAFETY_POLL_MS);
   return {
+    async flush() {
+      const target = await store.lastEventId();
+      while (last < target && !stopped) {
+        relay();
+        await running;
+        if (last < target) await new Promise((r) => setTimeout(r, 10));
+      }
+    },
     async stop() {
       stopped = true;
       clearInterval(timer);

@@ -25,29 +25,41 @@ export async function harness(options: { allowLocalScripts?: boolean; store?: St
   return harnessFor(store, engine, providers.cloud);
 }
 
+export interface HarnessHooks {
+  /** After an operation ended: until its events have been published (an engine whose events come from elsewhere). */
+  settled?: () => Promise<void>;
+  /** After the engine stopped, before the store closes. */
+  stop?: () => Promise<void>;
+}
+
 /** The harness over an engine someone made (another kind of engine, another store). */
-export function harnessFor(store: Store, engine: Engine, cloud: SimulatedCloud, stop: () => Promise<void> = async () => {}): Harness {
+export function harnessFor(store: Store, engine: Engine, cloud: SimulatedCloud, hooks: HarnessHooks = {}): Harness {
+  const ended = async (stackId: string) => {
+    const stack = await engine.wait(stackId);
+    await hooks.settled?.();
+    return stack;
+  };
   return {
     store,
     engine,
     cloud,
     async create(input) {
       const stack = await engine.createStack(input);
-      return engine.wait(stack.id);
+      return ended(stack.id);
     },
     async update(stack, input) {
       const { stack: s } = await engine.updateStack(stack, input);
-      return engine.wait(s.id);
+      return ended(s.id);
     },
     async remove(stack) {
       const s = await engine.deleteStack(stack);
-      return engine.wait(s.id);
+      return ended(s.id);
     },
     events: (stackId) => store.listEvents({ stackId }),
     async close() {
       await engine.shutdown();
+      await hooks.stop?.();
       await store.close();
-      await stop();
     },
   };
 }

@@ -1,13 +1,15 @@
-// The lifecycle suite the embedded engine passes, run by the cluster engine
-// on PostgreSQL: the same states, reasons, events and simulated cloud. Each
+// The suites the embedded engine passes (lifecycle, Heat's types, the SQL
+// Server cluster), run by the cluster engine on PostgreSQL: the same states,
+// reasons, events and simulated cloud. Each
 // test gets its own database; the engine takes its own jobs (one process
 // acting as API server and worker).
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { createProviders } from '@hearth/resources';
-import { harnessFor, lifecycleSuite, type Harness } from '@hearth/resources/test-support';
+import { harnessFor, lifecycleSuite, sqlServerClusterSuite, typesSuite, type Harness } from '@hearth/resources/test-support';
 import { openPostgresStore, startPostgresServer, type PostgresServer } from '@hearth/store';
 import { ClusterEngine } from './cluster-engine.ts';
+import { relayEvents } from './event-relay.ts';
 import { JobQueue } from './job-queue.ts';
 
 let postgres: PostgresServer;
@@ -32,7 +34,11 @@ async function clusterHarness(): Promise<Harness> {
   // Port 9 (discard) is closed here: signals the simulated servers POST fall back to in-process delivery.
   const engine = new ClusterEngine({ store, providers, queue, signalBaseUrl: 'http://127.0.0.1:9' });
   await engine.work(20);
-  return harnessFor(store, engine, providers.cloud);
+  // Events reach the engine's bus as they reach an API server's: relayed from the database.
+  const relay = await relayEvents(url, store, engine.bus);
+  return harnessFor(store, engine, providers.cloud, { settled: () => relay.flush(), stop: () => relay.stop() });
 }
 
 lifecycleSuite(clusterHarness, { stopsWithTheProcess: false });
+typesSuite(clusterHarness);
+sqlServerClusterSuite(clusterHarness);
