@@ -1,0 +1,102 @@
+// The store on a private PostgreSQL: the same queries as on SQLite, and the
+// guarantees several workers rely on.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPostgresStore } from './postgres.ts';
+import { startPostgresServer, type PostgresServer } from './postgres-server.ts';
+import type { NewEvent, Store } from './store.ts';
+
+let postgres: PostgresServer;
+let store: Store;
+
+beforeAll(async () => {
+  postgres = await startPostgresServer();
+  store = await openPostgresStore(postgres.url);
+}, 120_000);
+
+afterAll(async () => {
+  await store?.close();
+  postgres?.stop();
+});
+
+const event = (resourceName: string): NewEvent => ({
+  stackId: 's',
+  stackName: 's',
+  resourceName,
+  resourceType: null,
+  physicalId: null,
+  action: 'CREATE',
+  status: 'IN_PROGRESS',
+  reason: '',
+  traversal: null,
+  engineId: null,
+});
+
+describe('the PostgreSQL store', () => {
+  it('lets only one operation own a stack, among concurrent connections', async () => {
+    await store.createStack({
+      id: 'cas',
+      name: 'cas',
+      action: 'CREATE',
+      status: 'COMPLETE',
+      statusReason: '',
+      template: '',
+      environment: '',
+      parameters: {},
+      files: {},
+      options: {},
+      currentTraversal: null,
+    });
+    const claims = await Promise.all(['a', 'b', 'c', 'd'].map((t) => store.updateStack('cas', { currentTraversal: t }, null)));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('makes event ids visible in commit order: a writer waits for the one before it to commit', async () => {
+    let releaseFirst!: () => void;
+    const firstHolds = new Promise<void>((r) => (releaseFirst = r));
+    const order: string[] = [];
+    const first = store.transaction(async (tx) => {
+      const [e] = await tx.appendEvents([event('first')]);
+      await firstHolds;
+      order.push('first commits');
+      return e!;
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const second = store.appendEvents([event('second')]).then(([e]) => {
+      order.push('second committed');
+      return e!;
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(order).toEqual([]);
+    releaseFirst();
+    const [a, b] = await Promise.all([first, second]);
+    expect(order).toEqual(['first commits', 'second committed']);
+    expect(b.id).toBeGreaterThan(a.id);
+  });
+
+  it('keeps designs, the simulated inventory, signals and settings', async () => {
+    const design = await store.saveDesign({ id: 'd1', name: 'web', template: 't', environment: '', layout: { a: [1, 2] }, files: {} });
+    expect(design.name).toBe('web');
+    await expect(store.saveDesign({ id: 'd2', name: 'web', template: '', environment: '', layout: null, files: {} })).rejects.toThrow(
+      /already exists/,
+    );
+    await store.renameDesign('d1', 'web2');
+    expect((await store.getDesign('web2'))?.layout).toEqual({ a: [1, 2] });
+    await store.simInsert({ id: 'o1', kind: 'network', clientToken: 'tok', stackId: 's', resourceName: 'net', data: { name: 'n' } });
+    await expect(
+      store.simInsert({ id: 'o2', kind: 'network', clientToken: 'tok', stackId: 's', resourceName: 'net', data: {} }),
+    ).rejects.toThrow();
+    expect((await store.simByToken('tok'))?.id).toBe('o1');
+    const signal = await store.addSignal('h', { status: 'SUCCESS' });
+    expect(await store.listSignals('h')).toEqual([{ id: signal, data: { status: 'SUCCESS' }, time: expect.any(String) }]);
+    await store.setMeta('k', 'v1');
+    await store.setMeta('k', 'v2');
+    expect(await store.getMeta('k')).toBe('v2');
+  });
+
+  it('says which database it could not use, without its password', async () => {
+    const url = postgres.url.replace('hearth@', 'hearth:secret@').replace(/\/postgres$/, '/nosuchdb');
+    await expect(openPostgresStore(url)).rejects.toThrow(
+      /Cannot use the database at postgresql:\/\/hearth:\*\*\*@127\.0\.0\.1:\d+\/nosuchdb: .*nosuchdb/,
+    );
+  });
+});
