@@ -848,13 +848,7 @@ export class Engine {
     };
   }
 
-  private async runUpdate(
-    op: Operation,
-    analysis: Analysis,
-    plan: Plan,
-    previous: PreviousTemplate,
-    rollingBack = false,
-  ): Promise<void> {
+  private async runUpdate(op: Operation, analysis: Analysis, plan: Plan, previous: PreviousTemplate, rollingBack = false): Promise<void> {
     const action = rollingBack ? 'ROLLBACK' : 'UPDATE';
     const outcome = await this.applyPlan(op, analysis, plan);
     if (outcome === null && !op.cancelled && !op.timedOut) {
