@@ -151,13 +151,14 @@ export class ClusterEngine extends Engine {
     const ref = { stackId: stack.id, traversal, phase: phase.phase };
     await this.store.transaction(async (tx) => {
       const traversals = new Traversals(tx.db);
-      if (await traversals.stop(ref, 'UPDATE cancelled', 'cancelled')) await this.queue.enqueue(tx, [{ queue: PHASE_QUEUE, data: ref }]);
+      await traversals.stop(ref, 'UPDATE cancelled', 'cancelled');
       // Actions between two steps hear of it now, not at their next step.
       await this.queue.enqueue(
         tx,
         (await traversals.betweenSteps(ref)).map((data) => ({ queue: NODE_QUEUE, data })),
       );
     });
+    await this.endPhaseIfSettled(ref);
     return stack;
   }
 
@@ -215,6 +216,7 @@ export class ClusterEngine extends Engine {
       );
       return;
     }
+    if (claimed.status === 'settled') return this.endPhaseIfSettled(ref);
     if (claimed.status !== 'claimed') return;
     const id = `${ref.traversal}/${ref.phase}/${ref.key}`;
     this.acting.set(id, ref);
@@ -259,6 +261,7 @@ export class ClusterEngine extends Engine {
     stopWatch();
     const stopReason: StopReason | null = op.timedOut ? 'timed out' : op.cancelled ? 'cancelled' : null;
     await this.store.transaction((tx) => this.settleIn(tx, ref, outcome, reason, change, stopReason));
+    await this.endPhaseIfSettled(ref);
   }
 
   /** The action itself; returns the resource's change when it is done. */
@@ -382,7 +385,8 @@ export class ClusterEngine extends Engine {
       } else if (rec.replacedBy !== null) {
         rec = (await tx.getResource(rec.replacedBy))!;
       }
-    } else if (node.firstStart && info && (node.work === 'create' || node.work === 'update')) {
+    } else if (node.firstStart && info && phase.kind !== 'create' && (node.work === 'create' || node.work === 'update')) {
+      // An update may change what the resource requires (a new stack's rows have it already).
       rec.requires = this.newResource(stack.id, info, analysis!, 0).requires;
       await tx.updateResource(rec.id, { requires: rec.requires });
     }
@@ -391,9 +395,10 @@ export class ClusterEngine extends Engine {
   }
 
   /**
-   * Settles the node with its state change, enqueues the nodes it released,
-   * and the phase's end when it was the last. Nothing when the node is no
-   * longer this worker's (another took it over, taking this one for dead).
+   * Settles the node with its state change and enqueues the nodes it
+   * released. Nothing when the node is no longer this worker's (another took
+   * it over, taking this one for dead). The state change goes last: its event
+   * holds the lock that orders events until the commit.
    */
   private async settleIn(
     tx: Store,
@@ -406,14 +411,24 @@ export class ClusterEngine extends Engine {
     const traversals = new Traversals(tx.db);
     const settled = await traversals.settle(ref, this.engineId, outcome, reason, stopReason);
     if (!settled.accepted) return;
-    if (change) await writeStateChanges(tx, [change]);
     await this.queue.enqueue(
       tx,
       settled.ready.map((data) => ({ queue: NODE_QUEUE, data })),
     );
-    if (await traversals.countSettled(ref, settled.count)) {
-      await this.queue.enqueue(tx, [{ queue: PHASE_QUEUE, data: { stackId: ref.stackId, traversal: ref.traversal, phase: ref.phase } }]);
-    }
+    if (change) await writeStateChanges(tx, [change]);
+  }
+
+  /**
+   * After a settlement commits: when the phase has nothing left to settle,
+   * its end is enqueued. Two last settlements at once may both enqueue it;
+   * the end runs once (endPhase is idempotent). A worker that dies between
+   * its commit and this question leaves its job to be retried, and the
+   * retry, finding the node settled, asks again.
+   */
+  private async endPhaseIfSettled(ref: PhaseRef): Promise<void> {
+    if (!(await new Traversals(this.store.db).allSettled(ref))) return;
+    const phase = { stackId: ref.stackId, traversal: ref.traversal, phase: ref.phase };
+    await this.store.transaction((tx) => this.queue.enqueue(tx, [{ queue: PHASE_QUEUE, data: phase }]));
   }
 
   /** The phase's last node has settled: the next phase, or the stack's final state. */

@@ -82,11 +82,12 @@ export interface Settled {
   accepted: boolean;
   /** Nodes this settlement released: their requirements are all complete. */
   ready: NodeRef[];
-  /** Nodes it settled (itself, and those skipped after a failure): for countSettled. */
-  count: number;
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+/** States of a node that has not settled yet. */
+const OPEN_STATES = ['waiting', 'ready', 'running'];
 
 export class Traversals {
   constructor(private readonly db: Db) {}
@@ -108,7 +109,6 @@ export class Traversals {
         phase: ref.phase,
         kind,
         total: nodes.length,
-        settled: 0,
         failure: null,
         stopped: 0,
         stop_reason: null,
@@ -247,15 +247,6 @@ export class Traversals {
     reason = '',
     stopReason: StopReason | null = null,
   ): Promise<Settled> {
-    // Settlements of a phase take its row first: they touch each other's nodes, and one order of locks
-    // (phase, then nodes) keeps them from deadlocking.
-    await this.db
-      .selectFrom('cluster_phases')
-      .select('phase')
-      .where('traversal', '=', ref.traversal)
-      .where('phase', '=', ref.phase)
-      .forUpdate()
-      .execute();
     const node = await this.db
       .updateTable('cluster_nodes')
       .set({ state: outcome, owner: null, lease_until: null })
@@ -266,11 +257,10 @@ export class Traversals {
       .where('owner', '=', owner)
       .returning('dependents')
       .executeTakeFirst();
-    if (!node) return { accepted: false, ready: [], count: 0 };
-    let settledNow = 1;
+    if (!node) return { accepted: false, ready: [] };
     const ready: NodeRef[] = [];
     if (outcome === 'failed') {
-      settledNow += await this.stopPhase(ref, reason, stopReason);
+      await this.stopPhase(ref, reason, stopReason);
     } else if (outcome === 'done') {
       const dependents = JSON.parse(node.dependents) as string[];
       if (dependents.length) {
@@ -301,14 +291,22 @@ export class Traversals {
         }
       }
     }
-    return { accepted: true, ready, count: settledNow };
+    return { accepted: true, ready };
   }
 
   /**
-   * Stops the phase: the first failure (or the reason it was stopped) is
-   * kept, nodes still waiting are skipped; returns how many were.
+   * Stops the phase: nodes still waiting are skipped, and the first failure
+   * (or the reason it was stopped) is kept. Nodes first, the phase's row
+   * last, as every other writer of both does.
    */
-  private async stopPhase(ref: PhaseRef, failure: string, stopReason: StopReason | null): Promise<number> {
+  private async stopPhase(ref: PhaseRef, failure: string, stopReason: StopReason | null): Promise<void> {
+    await this.db
+      .updateTable('cluster_nodes')
+      .set({ state: 'skipped' })
+      .where('traversal', '=', ref.traversal)
+      .where('phase', '=', ref.phase)
+      .where('state', '=', 'waiting')
+      .execute();
     await this.db
       .updateTable('cluster_phases')
       .set((eb) => ({
@@ -319,15 +317,6 @@ export class Traversals {
       .where('traversal', '=', ref.traversal)
       .where('phase', '=', ref.phase)
       .execute();
-    const skipped = await this.db
-      .updateTable('cluster_nodes')
-      .set({ state: 'skipped' })
-      .where('traversal', '=', ref.traversal)
-      .where('phase', '=', ref.phase)
-      .where('state', '=', 'waiting')
-      .returning('key')
-      .execute();
-    return skipped.length;
   }
 
   /** Nodes begun and waiting for their next step (what a cancel must reach at once). */
@@ -343,26 +332,25 @@ export class Traversals {
     return rows.map((r) => ({ ...ref, key: r.key }));
   }
 
-  /** Stops a phase from outside (a cancel): true when that settled its last nodes. */
-  async stop(ref: PhaseRef, failure: string, stopReason: StopReason): Promise<boolean> {
-    return this.countSettled(ref, await this.stopPhase(ref, failure, stopReason));
+  /** Stops a phase from outside (a cancel). */
+  async stop(ref: PhaseRef, failure: string, stopReason: StopReason): Promise<void> {
+    await this.stopPhase(ref, failure, stopReason);
   }
 
   /**
-   * Adds settled nodes to the phase's count; true when they were its last.
-   * Every settlement of the phase updates this one row, so callers do it last
-   * in their transaction: the row stays locked only until the commit.
+   * True when every node of the phase has settled. Asked after a settlement
+   * commits: of two last settlements at once, the later commit sees both.
    */
-  async countSettled(ref: PhaseRef, count: number): Promise<boolean> {
-    if (count === 0) return false;
-    const phase = await this.db
-      .updateTable('cluster_phases')
-      .set((eb) => ({ settled: eb('settled', '+', count) }))
+  async allSettled(ref: PhaseRef): Promise<boolean> {
+    const open = await this.db
+      .selectFrom('cluster_nodes')
+      .select('key')
       .where('traversal', '=', ref.traversal)
       .where('phase', '=', ref.phase)
-      .returning(['settled', 'total'])
-      .executeTakeFirstOrThrow();
-    return Number(phase.settled) >= Number(phase.total);
+      .where('state', 'in', OPEN_STATES)
+      .limit(1)
+      .executeTakeFirst();
+    return open === undefined;
   }
 
   /** Marks the phase ended; null when another worker already ended it. */

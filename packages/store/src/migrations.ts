@@ -137,7 +137,6 @@ const migrationsFor = (dialect: Dialect): Record<string, Migration> => ({
         .addColumn('phase', 'integer', (c) => c.notNull())
         .addColumn('kind', 'text', (c) => c.notNull())
         .addColumn('total', 'integer', (c) => c.notNull())
-        .addColumn('settled', 'integer', (c) => c.notNull())
         .addColumn('failure', 'text')
         .addColumn('stopped', 'integer', (c) => c.notNull())
         // Why it stopped beyond a failure: 'cancelled' or 'timed out'.
@@ -164,6 +163,10 @@ const migrationsFor = (dialect: Dialect): Record<string, Migration> => ({
         .addPrimaryKeyConstraint('cluster_nodes_pk', ['traversal', 'phase', 'key'])
         .execute();
       await db.schema.createIndex('cluster_nodes_owner').on('cluster_nodes').columns(['owner', 'state']).execute();
+      // Whether a phase has nodes left to settle, asked after every settlement.
+      await sql`create index cluster_nodes_open on cluster_nodes (traversal, phase) where state in ('waiting', 'ready', 'running')`.execute(
+        db,
+      );
       // One row per satisfied requirement: a repeated report of the same completion changes nothing.
       await db.schema
         .createTable('cluster_inputs')

@@ -110,7 +110,6 @@ export interface ClusterPhasesTable {
   phase: number;
   kind: string;
   total: number;
-  settled: number;
   failure: string | null;
   stopped: number;
   stop_reason: string | null;

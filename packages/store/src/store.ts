@@ -468,8 +468,7 @@ export class Store {
       // Several workers append at once: ids must become visible in the order they are given, or a
       // reader resuming after id N could skip an event committed later with a smaller id. One lock,
       // held until commit, makes id order commit order; the notification wakes the API servers.
-      await sql`select pg_advisory_xact_lock(${EVENTS_LOCK})`.execute(this.db);
-      await sql`select pg_notify('hearth_events', '')`.execute(this.db);
+      await sql`select pg_advisory_xact_lock(${EVENTS_LOCK}), pg_notify('hearth_events', '')`.execute(this.db);
     }
     const out: EventRecord[] = [];
     for (let i = 0; i < events.length; i += 200) {
