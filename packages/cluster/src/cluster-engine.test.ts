@@ -50,6 +50,7 @@ describe('a cluster worker', () => {
     // The dead worker: it held the node and its create reached the cloud, then nothing more.
     await store.transaction(async (tx) => {
       await new Traversals(tx.db).claim(key, 'dead', 200);
+      await new Traversals(tx.db).announce(key, 'dead');
       await tx.updateResource(rec!.id, { action: 'CREATE', status: 'IN_PROGRESS', engineId: 'dead' });
       await tx.appendEvents([
         {

@@ -52,6 +52,9 @@ const STOP_POLL_MS = 1000;
 
 type NodeAction = 'CREATE' | 'UPDATE' | 'DELETE' | 'CHECK';
 
+/** An action that has not ended after this long gets its IN_PROGRESS event at once. */
+const ANNOUNCE_AFTER_MS = 100;
+
 /** A node taken by this worker, with what its action needs. */
 interface Claimed {
   stack: StackRecord;
@@ -237,6 +240,13 @@ export class ClusterEngine extends Engine {
     const op = this.operationFor(stack, ref.traversal);
     const steps = { startedAt: node.startedAt };
     const stopWatch = this.watchForStop(ref, phase, op);
+    // IN_PROGRESS is written once the action has taken a moment; a quick one writes it with its outcome.
+    let announcing: Promise<void> | null = node.announced ? Promise.resolve() : null;
+    const announce = () =>
+      (announcing ??= this.store
+        .transaction(async (tx) => writeStateChanges(tx, await this.announcement(tx, ref, stack, rec, action)))
+        .then(() => {}));
+    const early = announcing ? null : setTimeout(() => void announce().catch(() => {}), ANNOUNCE_AFTER_MS);
     let change: StateChange;
     let outcome: 'done' | 'failed' = 'done';
     let reason = '';
@@ -245,6 +255,8 @@ export class ClusterEngine extends Engine {
     } catch (error) {
       if (error instanceof ActionPending) {
         stopWatch();
+        if (early) clearTimeout(early);
+        await announce();
         // The next step comes no later than the stack's timeout, which it then reports.
         const next = Math.min(Date.now() + error.checkAfterMs, phase.deadline ?? Infinity);
         await this.store.transaction(async (tx) => {
@@ -257,11 +269,25 @@ export class ClusterEngine extends Engine {
       reason = this.failureReason(op, rec, error);
       outcome = 'failed';
       change = this.resourceChange(stack, ref.traversal, rec, action, 'FAILED', reason);
+    } finally {
+      if (early) clearTimeout(early);
     }
     stopWatch();
     const stopReason: StopReason | null = op.timedOut ? 'timed out' : op.cancelled ? 'cancelled' : null;
-    await this.store.transaction((tx) => this.settleIn(tx, ref, outcome, reason, change, stopReason));
+    const announced = announcing as Promise<void> | null;
+    if (announced) await announced;
+    await this.store.transaction(async (tx) => {
+      const before = announced ? [] : await this.announcement(tx, ref, stack, rec, action);
+      await this.settleIn(tx, ref, outcome, reason, [...before, change], stopReason);
+    });
     await this.endPhaseIfSettled(ref);
+  }
+
+  /** The resource's IN_PROGRESS change, when nobody has written it yet (taking the right to write it). */
+  private async announcement(tx: Store, ref: NodeRef, stack: StackRecord, rec: ResourceRecord, action: NodeAction): Promise<StateChange[]> {
+    return (await new Traversals(tx.db).announce(ref, this.engineId))
+      ? [this.resourceChange(stack, ref.traversal, rec, action, 'IN_PROGRESS')]
+      : [];
   }
 
   /** The action itself; returns the resource's change when it is done. */
@@ -361,7 +387,15 @@ export class ClusterEngine extends Engine {
       if (node.work === 'replace' && rec.replacedBy !== null) rec = (await tx.getResource(rec.replacedBy)) ?? rec;
       const stopReason: StopReason = timedOut ? 'timed out' : 'cancelled';
       const reason = timedOut ? REASON.timedOut(stack.action) : `${stack.action} cancelled`;
-      await this.settleIn(tx, ref, 'failed', reason, this.resourceChange(stack, ref.traversal, rec, action, 'FAILED', reason), stopReason);
+      const before = await this.announcement(tx, ref, stack, rec, action);
+      await this.settleIn(
+        tx,
+        ref,
+        'failed',
+        reason,
+        [...before, this.resourceChange(stack, ref.traversal, rec, action, 'FAILED', reason)],
+        stopReason,
+      );
       return { status: 'settled' as const };
     }
     const analysis = this.traversals.get(familyOf(ref.traversal, phase.kind))?.analysis ?? null;
@@ -390,7 +424,6 @@ export class ClusterEngine extends Engine {
       rec.requires = this.newResource(stack.id, info, analysis!, 0).requires;
       await tx.updateResource(rec.id, { requires: rec.requires });
     }
-    if (node.firstStart) await writeStateChanges(tx, [this.resourceChange(stack, ref.traversal, rec, action, 'IN_PROGRESS')]);
     return { status: 'claimed' as const, stack, rec, node, phase, action, analysis };
   }
 
@@ -405,7 +438,7 @@ export class ClusterEngine extends Engine {
     ref: NodeRef,
     outcome: 'done' | 'failed' | 'skipped',
     reason = '',
-    change?: StateChange,
+    changes: StateChange[] = [],
     stopReason: StopReason | null = null,
   ): Promise<void> {
     const traversals = new Traversals(tx.db);
@@ -415,7 +448,7 @@ export class ClusterEngine extends Engine {
       tx,
       settled.ready.map((data) => ({ queue: NODE_QUEUE, data })),
     );
-    if (change) await writeStateChanges(tx, [change]);
+    if (changes.length) await writeStateChanges(tx, changes);
   }
 
   /**

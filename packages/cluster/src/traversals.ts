@@ -71,8 +71,10 @@ export interface NodeRow {
   resourceId: number;
   work: Work;
   startedAt: number;
-  /** True when this claim is the node's first: its IN_PROGRESS event is still to be written. */
+  /** True when this claim is the node's first: its action has not begun before. */
   firstStart: boolean;
+  /** True when its IN_PROGRESS event has been written. */
+  announced: boolean;
 }
 
 export type Claim = { status: 'claimed'; node: NodeRow; phase: PhaseRow } | { status: 'busy' } | { status: 'settled' };
@@ -182,7 +184,7 @@ export class Traversals {
       .where('phase', '=', ref.phase)
       .where('key', '=', ref.key)
       .where((eb) => eb.or([eb('state', '=', 'ready'), eb.and([eb('state', '=', 'running'), eb('lease_until', '<', now.toISOString())])]))
-      .returning(['resource_id', 'work', 'started_at'])
+      .returning(['resource_id', 'work', 'started_at', 'announced'])
       .executeTakeFirst();
     if (!row) {
       const current = await this.db
@@ -204,9 +206,25 @@ export class Traversals {
         startedAt: Date.parse(startedAt),
         // Claimed again only after a step or a takeover: never within the millisecond of the first claim.
         firstStart: startedAt === now.toISOString(),
+        announced: Boolean(row.announced),
       },
       phase: phase!,
     };
+  }
+
+  /** Marks the node's IN_PROGRESS event written; false when it already was (or the node is not this worker's). */
+  async announce(ref: NodeRef, owner: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('cluster_nodes')
+      .set({ announced: 1 })
+      .where('traversal', '=', ref.traversal)
+      .where('phase', '=', ref.phase)
+      .where('key', '=', ref.key)
+      .where('state', '=', 'running')
+      .where('owner', '=', owner)
+      .where('announced', '=', 0)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 
   /** Hands a node that is still in progress back (its next step is a new job). */

@@ -159,6 +159,8 @@ const migrationsFor = (dialect: Dialect): Record<string, Migration> => ({
         .addColumn('owner', 'text')
         .addColumn('lease_until', 'text')
         .addColumn('started_at', 'text')
+        // 1 once the resource's IN_PROGRESS event is written (exactly once, by whichever worker).
+        .addColumn('announced', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('attempts', 'integer', (c) => c.notNull())
         .addPrimaryKeyConstraint('cluster_nodes_pk', ['traversal', 'phase', 'key'])
         .execute();

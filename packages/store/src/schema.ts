@@ -130,6 +130,7 @@ export interface ClusterNodesTable {
   owner: string | null;
   lease_until: string | null;
   started_at: string | null;
+  announced: ColumnType<number, number | undefined, number>;
   attempts: number;
 }
 
