@@ -6,7 +6,7 @@
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
-import type { Database, Store } from '@hearth/store';
+import { withStartupLock, type Database, type Store } from '@hearth/store';
 import type { NodeRef, PhaseRef } from './traversals.ts';
 
 export const NODE_QUEUE = 'hearth-node';
@@ -69,12 +69,14 @@ export class JobQueue {
       schedule: false,
     });
     boss.on('error', (error: Error) => console.error(`hearth: job queue: ${error.message}`));
-    await boss.start();
-    for (const name of [NODE_QUEUE, PHASE_QUEUE]) {
-      // A job's handler never throws for a resource's failure (that is recorded in the stack);
-      // it throws only when the database did, and then it is worth retrying.
-      await boss.createQueue(name, { name, retryLimit: 50, retryDelay: 1, expireInSeconds: s.expirySeconds });
-    }
+    await withStartupLock(url, async () => {
+      await boss.start();
+      for (const name of [NODE_QUEUE, PHASE_QUEUE]) {
+        // A job's handler never throws for a resource's failure (that is recorded in the stack);
+        // it throws only when the database did, and then it is worth retrying.
+        await boss.createQueue(name, { name, retryLimit: 50, retryDelay: 1, expireInSeconds: s.expirySeconds });
+      }
+    });
     return new JobQueue(boss, url, s);
   }
 

@@ -2,5 +2,5 @@
 export * from './store.ts';
 export { openMemoryStore, openSqliteStore } from './sqlite.ts';
 export type { Database } from './schema.ts';
-export { openPostgresStore, redact } from './postgres.ts';
+export { openPostgresStore, redact, withStartupLock } from './postgres.ts';
 export { startPostgresServer, type PostgresServer } from './postgres-server.ts';

@@ -15,12 +15,31 @@ export async function openPostgresStore(url: string, options: { poolSize?: numbe
   pool.on('error', (error) => console.error(`hearth: database connection lost: ${error.message}`));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
-    await migrate(db as unknown as Kysely<unknown>, 'postgres');
+    await withStartupLock(url, () => migrate(db as unknown as Kysely<unknown>, 'postgres'));
   } catch (error) {
     await db.destroy();
     throw new Error(`Cannot use the database at ${redact(url)}: ${error instanceof Error ? error.message : String(error)}`);
   }
   return new Store(db, 'postgres');
+}
+
+/** Any constant no other code uses: the lock that lets one process at a time set the database up. */
+const STARTUP_LOCK = 72_012;
+
+/**
+ * Runs `work` while holding a lock that every Hearth process starting on the
+ * database takes: servers and workers started at the same moment would
+ * otherwise run the same migrations at once (and deadlock).
+ */
+export async function withStartupLock<T>(url: string, work: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('select pg_advisory_lock($1)', [STARTUP_LOCK]);
+    return await work();
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
 /** The address without its password, for messages. */
