@@ -96,25 +96,43 @@ export class ClusterEngine extends Engine {
 
   // ------------------------------------------------------------ starting operations (any process)
 
+  /**
+   * Takes the stack for a new operation (its traversal) and, in one
+   * transaction, writes its IN_PROGRESS state and first phase. When that
+   * fails, the stack is let go again rather than left in progress forever.
+   */
+  private async operate(
+    stack: StackRecord,
+    kind: Kind,
+    patch: StackPatch,
+    firstPhase: (tx: Store, ref: PhaseRef) => Promise<void>,
+  ): Promise<void> {
+    const op = await this.begin(stack, kind);
+    try {
+      await this.store.transaction(async (tx) => {
+        await writeStateChanges(tx, [this.stackChange(stack, op.traversal, kind, 'IN_PROGRESS', REASON.stackStarted(kind), patch)]);
+        await firstPhase(tx, { stackId: stack.id, traversal: op.traversal, phase: 0 });
+      });
+    } catch (error) {
+      await this.store.updateStack(stack.id, { currentTraversal: null }, op.traversal);
+      await this.store.finishOperation(op.traversal, `${kind}_FAILED`, errorMessage(error));
+      throw error;
+    }
+  }
+
   override async createStack(input: StackInput): Promise<StackRecord> {
     const { stack, analysis } = await this.prepareCreate(input);
-    const op = await this.begin(stack, 'CREATE');
-    await this.store.transaction(async (tx) => {
-      await writeStateChanges(tx, [this.stackChange(stack, op.traversal, 'CREATE', 'IN_PROGRESS', REASON.stackStarted('CREATE'))]);
+    await this.operate(stack, 'CREATE', {}, async (tx, ref) => {
       const records = await tx.insertResources(this.resourceRows(stack.id, analysis));
       const nodes: PhaseNode[] = records.map((r) => ({ key: r.name, resourceId: r.id, work: 'create', requires: r.requires }));
-      await this.startPhase(tx, { stackId: stack.id, traversal: op.traversal, phase: 0 }, 'create', nodes, deadlineOf(stack));
+      await this.startPhase(tx, ref, 'create', nodes, deadlineOf(stack));
     });
     return stack;
   }
 
   override async deleteStack(idOrName: string): Promise<StackRecord> {
     const stack = await this.getStack(idOrName);
-    const op = await this.begin(stack, 'DELETE');
-    await this.store.transaction(async (tx) => {
-      await writeStateChanges(tx, [this.stackChange(stack, op.traversal, 'DELETE', 'IN_PROGRESS', REASON.stackStarted('DELETE'))]);
-      await this.startDeletion(tx, { stackId: stack.id, traversal: op.traversal, phase: 0 }, 'delete', await tx.listResources(stack.id));
-    });
+    await this.operate(stack, 'DELETE', {}, async (tx, ref) => this.startDeletion(tx, ref, 'delete', await tx.listResources(stack.id)));
     return stack;
   }
 
@@ -126,21 +144,15 @@ export class ClusterEngine extends Engine {
     const full: StackInput = { ...input, name: stack.name, options: { ...(stack.options as StackOptions), ...(input.options ?? {}) } };
     const analysis = this.analyze(full);
     this.ready(analysis);
-    const op = await this.begin(stack, 'UPDATE');
-    try {
-      const plan = await this.planAgainst(stack.id, analysis);
-      const { patch } = this.updatePatch(stack, full);
-      await this.store.transaction(async (tx) => {
-        await writeStateChanges(tx, [this.stackChange(stack, op.traversal, 'UPDATE', 'IN_PROGRESS', REASON.stackStarted('UPDATE'), patch)]);
-        this.remember(op.traversal, { ...stack }, analysis);
-        const ref = { stackId: stack.id, traversal: op.traversal, phase: 0 };
-        await this.startUpdatePhase(tx, stack, ref, 'update', analysis, plan, deadlineOf(stack));
-      });
-      return { stack, plan };
-    } catch (error) {
-      await this.store.updateStack(stack.id, { currentTraversal: null }, op.traversal);
-      throw error;
-    }
+    const { patch } = this.updatePatch(stack, full);
+    let plan: Plan | undefined;
+    await this.operate(stack, 'UPDATE', patch, async (tx, ref) => {
+      // Planned once the stack is this operation's: nothing changes it in between.
+      plan = await this.planAgainst(stack.id, analysis);
+      this.remember(ref.traversal, { ...stack }, analysis);
+      await this.startUpdatePhase(tx, stack, ref, 'update', analysis, plan, deadlineOf(stack));
+    });
+    return { stack, plan: plan! };
   }
 
   /** Stops the update where it is: nothing new starts, actions begun fail as cancelled, then it rolls back. */
@@ -167,12 +179,10 @@ export class ClusterEngine extends Engine {
 
   override async checkStack(idOrName: string): Promise<StackRecord> {
     const stack = await this.getStack(idOrName);
-    const op = await this.begin(stack, 'CHECK');
-    await this.store.transaction(async (tx) => {
-      await writeStateChanges(tx, [this.stackChange(stack, op.traversal, 'CHECK', 'IN_PROGRESS', REASON.stackStarted('CHECK'))]);
+    await this.operate(stack, 'CHECK', {}, async (tx, ref) => {
       const live = (await tx.listResources(stack.id)).filter((r) => r.replacedBy === null);
       const nodes: PhaseNode[] = live.map((r) => ({ key: String(r.id), resourceId: r.id, work: 'check', requires: [] }));
-      await this.startPhase(tx, { stackId: stack.id, traversal: op.traversal, phase: 0 }, 'check', nodes);
+      await this.startPhase(tx, ref, 'check', nodes);
     });
     return stack;
   }
