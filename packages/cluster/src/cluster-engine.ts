@@ -313,7 +313,7 @@ export class ClusterEngine extends Engine {
     switch (action) {
       case 'DELETE': {
         await this.performDelete(op, rec, analysis, steps);
-        const why = rec.physicalId && retained(rec) ? 'deletion_policy Retain: kept in the cloud' : REASON.stateChanged;
+        const why = retained(rec) ? REASON.retained : REASON.stateChanged;
         return this.resourceChange(stack, traversal, rec, 'DELETE', 'COMPLETE', why, {}, true);
       }
       case 'CHECK': {
@@ -370,10 +370,10 @@ export class ClusterEngine extends Engine {
 
   /**
    * Takes the node and prepares its action: the resource it acts on (a
-   * replacement's new generation is made here, once), its IN_PROGRESS event
-   * on the first claim. A node whose phase stopped before it began is
-   * skipped; one already begun goes on, as running actions do in one
-   * process, unless the stop was a cancel or the stack's timeout.
+   * replacement's new generation is made here, once) and what it requires.
+   * A node whose phase stopped before it began is skipped; one already begun
+   * goes on, as running actions do in one process, unless the stop was a
+   * cancel or the stack's timeout: then it fails with that reason.
    */
   private async claimNode(tx: Store, ref: NodeRef) {
     const traversals = new Traversals(tx.db);

@@ -708,15 +708,7 @@ export class Engine {
     await this.setResourceState(op, rec, 'DELETE', 'IN_PROGRESS', REASON.stateChanged);
     try {
       await this.performDelete(op, rec, analysis);
-      await this.setResourceState(
-        op,
-        rec,
-        'DELETE',
-        'COMPLETE',
-        retain ? 'deletion_policy Retain: kept in the cloud' : REASON.stateChanged,
-        {},
-        true,
-      );
+      await this.setResourceState(op, rec, 'DELETE', 'COMPLETE', retain ? REASON.retained : REASON.stateChanged, {}, true);
     } catch (error) {
       const reason = this.failureReason(op, rec, error);
       await this.setResourceState(op, rec, 'DELETE', 'FAILED', reason);

@@ -11,6 +11,7 @@ export function stateName(action: string, status: string): string {
 
 export const REASON = {
   stateChanged: 'state changed',
+  retained: 'deletion_policy Retain: kept in the cloud',
   stackStarted: (action: string) => `Stack ${action} started`,
   stackCompleted: (action: string) => `Stack ${action} completed successfully`,
   resourceFailed: (action: string, reason: string) => `Resource ${action} failed: ${reason}`,
