@@ -304,7 +304,13 @@ function EventsTab() {
       </div>
       <div className="event-log" data-testid="event-log" ref={list}>
         {shown.map((e) => (
-          <div key={e.id} className={`event ${stateStyle(`${e.action}_${e.status}`).className}`} data-testid="event" data-event-id={e.id}>
+          <div
+            key={e.id}
+            className={`event ${stateStyle(`${e.action}_${e.status}`).className}`}
+            data-testid="event"
+            data-event-id={e.id}
+            title={e.engineId ? `written by ${e.engineId}` : undefined}
+          >
             <span className="muted">{e.time.slice(11, 23)}</span> <b>{e.resourceName ?? `[stack ${e.stackName}]`}</b> {e.action}_{e.status}{' '}
             <span className="muted">{e.reason}</span>
           </div>
