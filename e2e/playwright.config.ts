@@ -3,6 +3,8 @@
 import { defineConfig } from '@playwright/test';
 
 const port = Number(process.env.HEARTH_E2E_PORT ?? 4399);
+/** The scale-out setup (PostgreSQL, API server, two workers) listens on the next port. */
+export const clusterPort = port + 1;
 
 export default defineConfig({
   testDir: './tests',
@@ -33,13 +35,26 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: `rm -rf e2e/artifacts/data && node apps/server/bin/hearth.mjs serve --port ${port} --data e2e/artifacts/data`,
-    cwd: '..',
-    url: `http://127.0.0.1:${port}/trpc/health`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      command: `rm -rf e2e/artifacts/data && node apps/server/bin/hearth.mjs serve --port ${port} --data e2e/artifacts/data`,
+      cwd: '..',
+      url: `http://127.0.0.1:${port}/trpc/health`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command: `node --import tsx e2e/cluster-server.ts ${clusterPort}`,
+      cwd: '..',
+      url: `http://127.0.0.1:${clusterPort}/trpc/health`,
+      reuseExistingServer: false,
+      // PostgreSQL may have to be installed from Debian's packages first.
+      timeout: 300_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
+    },
+  ],
 });

@@ -50,3 +50,20 @@ export async function typeAtEnd(page: Page, line: string): Promise<void> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `e2e/artifacts/screens/${name}.png` });
 }
+
+/** Opens the SQL Server cluster example from the gallery. */
+export async function openExample(page: Page): Promise<void> {
+  await page.goto('/');
+  await page.getByTestId('open-design').filter({ hasText: 'sql-server-cluster' }).click();
+  await expect(page.locator('[data-testid=node]')).toHaveCount(40);
+}
+
+/** Deploys the open design from the Deploy tab (simulated latency, an injected failure). */
+export async function deploy(page: Page, stack: string, options: { latency?: string; fail?: string } = {}): Promise<void> {
+  await page.getByTestId('tab-deploy').click();
+  await page.getByLabel('Stack name').fill(stack);
+  await page.getByLabel('Simulated latency').fill(options.latency ?? '0.05');
+  if (options.fail) await page.getByLabel('Inject failure in').selectOption(options.fail);
+  await page.getByTestId('apply').click();
+  await page.getByTestId('confirm-apply').click();
+}

@@ -1,18 +1,12 @@
 // Plan and watch deployments live on the canvas.
 import { expect, test, type Page } from '@playwright/test';
-import { edge, editorText, newDesign, node, screenshot, setEditorText } from './helpers.ts';
+import { deploy, edge, editorText, newDesign, node, openExample, screenshot, setEditorText } from './helpers.ts';
 
 test.beforeEach(async ({ page }) => {
   page.on('pageerror', (e) => {
     throw e;
   });
 });
-
-async function openExample(page: Page): Promise<void> {
-  await page.goto('/');
-  await page.getByTestId('open-design').filter({ hasText: 'sql-server-cluster' }).click();
-  await expect(page.locator('[data-testid=node]')).toHaveCount(40);
-}
 
 /** Records, in order, every data-status a node takes. */
 async function recordStatuses(page: Page): Promise<void> {
@@ -28,15 +22,6 @@ async function recordStatuses(page: Page): Promise<void> {
       }
     }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-status'] });
   });
-}
-
-async function deploy(page: Page, stack: string, options: { latency?: string; fail?: string } = {}): Promise<void> {
-  await page.getByTestId('tab-deploy').click();
-  await page.getByLabel('Stack name').fill(stack);
-  await page.getByLabel('Simulated latency').fill(options.latency ?? '0.05');
-  if (options.fail) await page.getByLabel('Inject failure in').selectOption(options.fail);
-  await page.getByTestId('apply').click();
-  await page.getByTestId('confirm-apply').click();
 }
 
 test('the SQL Server cluster deploys on the simulated cloud: states move in dependency order, end complete, outputs appear', async ({

@@ -1,0 +1,35 @@
+// The designer against an API server whose stacks run on two engine workers
+// sharing PostgreSQL (e2e/cluster-server.ts): the canvas follows a deployment
+// whatever worker acts, and the event log is the stored one.
+import { expect, test } from '@playwright/test';
+import { clusterPort } from '../playwright.config.ts';
+import { deploy, openExample } from './helpers.ts';
+
+test.use({ baseURL: `http://127.0.0.1:${clusterPort}` });
+
+test.beforeEach(async ({ page }) => {
+  page.on('pageerror', (e) => {
+    throw e;
+  });
+});
+
+test('on two workers, the SQL Server cluster deploys live on the canvas; a reload resumes the complete event log', async ({ page }) => {
+  await openExample(page);
+  await deploy(page, 'sql-workers', { latency: '0.2' });
+  await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'CREATE_IN_PROGRESS');
+  await expect(page.locator('[data-testid=node][data-status="CREATE_IN_PROGRESS"]').first()).toBeVisible();
+  await expect(page.locator('[data-testid=node][data-status="CREATE_COMPLETE"]').nth(10)).toBeVisible({ timeout: 30_000 });
+  await page.reload();
+  await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'CREATE_COMPLETE', { timeout: 60_000 });
+  await expect(page.locator('[data-testid=node][data-status="CREATE_COMPLETE"]')).toHaveCount(40);
+
+  await page.getByTestId('tab-events').click();
+  const server = await page.request.post('/trpc/stacks.events', { data: { stack: 'sql-workers', limit: 1000 } });
+  const expected = ((await server.json()) as { result: { data: { events: Array<{ id: number }> } } }).result.data.events.map((e) => e.id);
+  await expect(page.getByTestId('event-count')).toHaveText(String(expected.length));
+  const shown = await page.locator('[data-testid=event]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-event-id'))));
+  expect(shown).toEqual(expected);
+  // Both workers took part, and each event says which one wrote it.
+  const writers = await page.locator('[data-testid=event]').evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('title')))]);
+  expect(writers.filter((w) => w?.startsWith('written by worker-'))).toHaveLength(2);
+});
