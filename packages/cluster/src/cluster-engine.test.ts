@@ -102,6 +102,18 @@ describe('a cluster worker', () => {
     expect((await store.getStack(stack.id))?.currentTraversal).toBeNull();
   });
 
+  it('at start, fails an operation its server left before writing its first phase (and only such)', async () => {
+    const stack = await worker.createStack({ name: 'orphan', template: TEMPLATE });
+    const running = (await store.getStack(stack.id))!.currentTraversal!;
+    await store.createStack({ ...stack, id: 'left', name: 'left', currentTraversal: 'lost-traversal' });
+    await store.startOperation({ traversal: 'lost-traversal', stackId: 'left', kind: 'CREATE', startedAt: '2026-01-01T00:00:00.000Z' });
+    expect((await worker.recover()).map((s) => s.name)).toEqual(['left']);
+    const left = (await store.getStack('left'))!;
+    expect([left.status, left.currentTraversal]).toEqual(['FAILED', null]);
+    expect(left.statusReason).toMatch(/server stopped before the CREATE could start/);
+    expect((await store.getStack(stack.id))!.currentTraversal).toBe(running);
+  });
+
   it('skips a node of a traversal that is no longer the stack’s', async () => {
     const stack = await worker.createStack({ name: 'stale', template: TEMPLATE });
     const traversal = (await store.getStack(stack.id))!.currentTraversal!;

@@ -47,6 +47,8 @@ export interface ClusterEngineOptions extends EngineOptions {
 }
 
 const TRAVERSALS_KEPT = 16;
+/** An operation without a first phase this long after it began was left by a server that stopped. */
+const UNSTARTED_GRACE_MS = 60_000;
 /** How often a long action looks whether its update was cancelled from another process. */
 const STOP_POLL_MS = 1000;
 
@@ -196,9 +198,27 @@ export class ClusterEngine extends Engine {
     }
   }
 
-  /** Nothing to recover in one process: the queue gives a dead worker's jobs to another. */
+  /**
+   * A dead worker's jobs go to another worker by themselves. What can be left
+   * is an operation whose server stopped between taking the stack and writing
+   * its first phase: nothing would ever end it, so it is marked failed.
+   */
   override async recover(): Promise<StackRecord[]> {
-    return [];
+    const recovered: StackRecord[] = [];
+    const before = new Date(Date.now() - UNSTARTED_GRACE_MS).toISOString();
+    for (const stack of await this.store.stacksInProgress()) {
+      const traversal = stack.currentTraversal!;
+      if (await new Traversals(this.store.db).phase({ stackId: stack.id, traversal, phase: 0 })) continue;
+      const operation = (await this.store.listOperations(stack.id)).find((o) => o.traversal === traversal);
+      if (operation && operation.startedAt > before) continue;
+      const reason = `The server stopped before the ${stack.action} could start; nothing was done.`;
+      await this.store.transaction(async (tx) => {
+        await writeStateChanges(tx, [this.stackChange(stack, traversal, stack.action, 'FAILED', reason)]);
+        await this.finish(tx, stack, traversal);
+      });
+      recovered.push(stack);
+    }
+    return recovered;
   }
 
   // ------------------------------------------------------------ working (worker processes)
