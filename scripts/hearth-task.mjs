@@ -4,7 +4,7 @@
 // through npm (corepack cannot verify pnpm's signatures on these machines),
 // installs the workspace, builds it, then does the task.
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -57,16 +57,30 @@ function build() {
   run(process.execPath, [join(root, 'scripts', 'build.mjs')]);
 }
 
-function ensureChromium() {
-  if (existsSync('/usr/bin/chromium')) return;
-  step('installing Chromium from Debian for the end-to-end tests');
+let aptUpdated = false;
+function aptInstall(pkg) {
   const asRoot = process.getuid?.() === 0 ? [] : ['sudo'];
   const apt = (args) =>
     run(asRoot.length ? 'sudo' : 'apt-get', [...(asRoot.length ? ['apt-get'] : []), ...args], {
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     });
-  apt(['update', '-qq']);
-  apt(['install', '-y', '-qq', 'chromium']);
+  if (!aptUpdated) apt(['update', '-qq']);
+  aptUpdated = true;
+  apt(['install', '-y', '-qq', pkg]);
+}
+
+function ensureChromium() {
+  if (existsSync('/usr/bin/chromium')) return;
+  step('installing Chromium from Debian for the end-to-end tests');
+  aptInstall('chromium');
+}
+
+/** The scale-out tests start private PostgreSQL servers; installed once here, before tests run in parallel. */
+function ensurePostgres() {
+  const base = '/usr/lib/postgresql';
+  if (existsSync(base) && readdirSync(base).some((v) => existsSync(join(base, v, 'bin', 'initdb')))) return;
+  step('installing PostgreSQL from Debian for the scale-out tests');
+  aptInstall('postgresql');
 }
 
 function test() {
@@ -77,6 +91,7 @@ function test() {
   timings.format = run(bin('prettier'), ['--check', '--log-level=warn', '.']);
   step('type check (tsc -b)');
   timings.types = run(bin('tsc'), ['-b']);
+  ensurePostgres();
   step('unit and integration tests (vitest)');
   timings.unit = run(bin('vitest'), ['run']);
   if (existsSync(join(root, 'e2e', 'playwright.config.ts'))) {
