@@ -10,6 +10,7 @@ import {
   ActionPending,
   deletionWaits,
   Engine,
+  GroupCommit,
   EngineError,
   REASON,
   ResourceFailure,
@@ -67,6 +68,18 @@ interface Claimed {
   analysis: Analysis | null;
 }
 
+type ClaimResult = { status: 'busy' } | { status: 'settled' } | ({ status: 'claimed' } & Claimed);
+
+/** What a step writes of its node: its IN_PROGRESS change (when nobody has yet), its settlement, or both. */
+interface NodeWrite {
+  ref: NodeRef;
+  announcement?: StateChange;
+  settlement?: { outcome: 'done' | 'failed'; reason: string; stopReason: StopReason | null; change: StateChange };
+}
+
+/** The most node writes one commit takes. */
+const WRITES_PER_COMMIT = 500;
+
 /** When the stack's timeout_mins, counted from now, ends its operation. */
 function deadlineOf(stack: StackRecord): Date | null {
   const minutes = Number((stack.options as StackOptions).timeoutMins ?? 0);
@@ -87,6 +100,9 @@ export class ClusterEngine extends Engine {
   private heartbeat: ReturnType<typeof setInterval> | null = null;
   /** The nodes this process is acting on now: only their leases are renewed. */
   private readonly acting = new Map<string, NodeRef>();
+  /** Jobs taken together are claimed together, and steps that end together write together (group commits). */
+  private readonly claims = new GroupCommit<NodeRef, ClaimResult>((refs) => this.store.transaction((tx) => this.claimNodes(tx, refs)));
+  private readonly nodeWrites = new GroupCommit<NodeWrite, void>((writes) => this.commitNodeWrites(writes), WRITES_PER_COMMIT);
 
   constructor(options: ClusterEngineOptions) {
     super(options);
@@ -241,7 +257,7 @@ export class ClusterEngine extends Engine {
 
   /** One step of one node: claim it, act, settle it (or hand it back while the cloud is still busy). */
   async checkNode(ref: NodeRef): Promise<void> {
-    const claimed = await this.store.transaction((tx) => this.claimNode(tx, ref));
+    const claimed = await this.claims.add(ref);
     if (claimed.status === 'busy') {
       // Held by a worker whose lease still runs: look again once it could have run out.
       await this.store.transaction((tx) =>
@@ -272,10 +288,8 @@ export class ClusterEngine extends Engine {
     const stopWatch = this.watchForStop(ref, phase, op);
     // IN_PROGRESS is written once the action has taken a moment; a quick one writes it with its outcome.
     let announcing: Promise<void> | null = node.announced ? Promise.resolve() : null;
-    const announce = () =>
-      (announcing ??= this.store
-        .transaction(async (tx) => writeStateChanges(tx, await this.announcement(tx, ref, stack, rec, action)))
-        .then(() => {}));
+    const inProgress = () => this.resourceChange(stack, ref.traversal, rec, action, 'IN_PROGRESS');
+    const announce = () => (announcing ??= this.nodeWrites.add({ ref, announcement: inProgress() }));
     const early = announcing ? null : setTimeout(() => void announce().catch(() => {}), ANNOUNCE_AFTER_MS);
     let change: StateChange;
     let outcome: 'done' | 'failed' = 'done';
@@ -306,11 +320,50 @@ export class ClusterEngine extends Engine {
     const stopReason: StopReason | null = op.timedOut ? 'timed out' : op.cancelled ? 'cancelled' : null;
     const announced = announcing as Promise<void> | null;
     if (announced) await announced;
-    await this.store.transaction(async (tx) => {
-      const before = announced ? [] : await this.announcement(tx, ref, stack, rec, action);
-      await this.settleIn(tx, ref, outcome, reason, [...before, change], stopReason);
+    await this.nodeWrites.add({
+      ref,
+      ...(announced ? {} : { announcement: inProgress() }),
+      settlement: { outcome, reason, stopReason, change },
     });
-    await this.endPhaseIfSettled(ref);
+  }
+
+  /**
+   * Writes what steps ended together in one transaction: IN_PROGRESS events
+   * not yet written (by whichever worker gets there first), settlements with
+   * their state changes, and the jobs of the nodes they released. Then asks
+   * whether their phases have settled.
+   */
+  private async commitNodeWrites(writes: NodeWrite[]): Promise<void[]> {
+    await this.store.transaction(async (tx) => {
+      const traversals = new Traversals(tx.db);
+      const announcing = writes.filter((w) => w.announcement);
+      const won = await traversals.announceMany(
+        announcing.map((w) => w.ref),
+        this.engineId,
+      );
+      const announced = new Set(announcing.filter((_, i) => won[i]));
+      const settling = writes.filter((w) => w.settlement);
+      const { accepted, ready } = await traversals.settleMany(
+        settling.map((w) => ({ ref: w.ref, ...w.settlement! })),
+        this.engineId,
+      );
+      const settled = new Set(settling.filter((_, i) => accepted[i]));
+      await this.queue.enqueue(
+        tx,
+        ready.map((data) => ({ queue: NODE_QUEUE, data })),
+      );
+      // A settlement no longer this worker's (another took the node over) writes nothing.
+      const changes = writes.flatMap((w) =>
+        w.settlement && !settled.has(w)
+          ? []
+          : [...(announced.has(w) ? [w.announcement!] : []), ...(w.settlement ? [w.settlement.change] : [])],
+      );
+      // Last: the events hold the lock that orders them until the commit.
+      if (changes.length) await writeStateChanges(tx, changes);
+    });
+    const phases = new Map(writes.filter((w) => w.settlement).map((w) => [`${w.ref.traversal}/${w.ref.phase}`, w.ref]));
+    for (const ref of phases.values()) await this.endPhaseIfSettled(ref);
+    return writes.map(() => undefined);
   }
 
   /** The resource's IN_PROGRESS change, when nobody has written it yet (taking the right to write it). */
@@ -388,20 +441,46 @@ export class ClusterEngine extends Engine {
     };
   }
 
+  /** Takes the nodes (jobs fetched together, in one transaction) and prepares each one's action. */
+  private async claimNodes(tx: Store, refs: NodeRef[]): Promise<ClaimResult[]> {
+    const claims = await new Traversals(tx.db).claimMany(refs, this.engineId, this.leaseMs);
+    const records = new Map(
+      (await tx.getResources(claims.flatMap((c) => (c.status === 'claimed' ? [c.node.resourceId] : [])))).map((r) => [r.id, r]),
+    );
+    const stacks = new Map<string, StackRecord | null>();
+    const results: ClaimResult[] = [];
+    for (const [i, claim] of claims.entries()) {
+      if (claim.status !== 'claimed') {
+        results.push(claim);
+        continue;
+      }
+      const ref = refs[i]!;
+      const family = familyOf(ref.traversal, claim.phase.kind);
+      if (!stacks.has(family)) stacks.set(family, await this.stackOf(tx, ref, claim.phase.kind));
+      const stack = stacks.get(family);
+      results.push(
+        await this.prepare(tx, ref, claim.node, claim.phase, stack ? { ...stack } : null, records.get(claim.node.resourceId) ?? null),
+      );
+    }
+    return results;
+  }
+
   /**
-   * Takes the node and prepares its action: the resource it acts on (a
+   * Prepares a claimed node's action: the resource it acts on (a
    * replacement's new generation is made here, once) and what it requires.
    * A node whose phase stopped before it began is skipped; one already begun
    * goes on, as running actions do in one process, unless the stop was a
    * cancel or the stack's timeout: then it fails with that reason.
    */
-  private async claimNode(tx: Store, ref: NodeRef) {
+  private async prepare(
+    tx: Store,
+    ref: NodeRef,
+    node: NodeRow,
+    phase: PhaseRow,
+    stack: StackRecord | null,
+    rec: ResourceRecord | null,
+  ): Promise<ClaimResult> {
     const traversals = new Traversals(tx.db);
-    const claim = await traversals.claim(ref, this.engineId, this.leaseMs);
-    if (claim.status !== 'claimed') return claim;
-    const { node, phase } = claim;
-    const stack = await this.stackOf(tx, ref, phase.kind);
-    let rec = await tx.getResource(node.resourceId);
     const timedOut = phase.deadline !== null && Date.now() >= phase.deadline;
     const skip = async (stopReason: StopReason | null = null) => {
       if (stopReason) await traversals.stop(ref, REASON.timedOut(stack!.action), stopReason);

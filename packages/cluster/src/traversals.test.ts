@@ -106,4 +106,58 @@ describe('traversals', () => {
     // Ended once: a second phase-end job finds nothing to do.
     expect(await inTx((t) => t.endPhase(p.ref))).toBeNull();
   });
+
+  it('claims, announces and settles a batch in a few statements, as one at a time would', async () => {
+    const p = await phaseOf([
+      ['a', []],
+      ['b', []],
+      ['c', []],
+      ['join', ['a', 'b', 'c']],
+      ['after-a', ['a']],
+    ]);
+    const claims = await inTx((t) => t.claimMany([p.node('a'), p.node('b'), p.node('a'), p.node('join')], 'w1', 10_000));
+    // Named twice: the first mention holds it; a waiting node cannot be claimed.
+    expect(claims.map((c) => c.status)).toEqual(['claimed', 'claimed', 'busy', 'settled']);
+    await inTx((t) => t.claim(p.node('c'), 'w2', 10_000));
+    expect(await inTx((t) => t.announceMany([p.node('a'), p.node('a'), p.node('c')], 'w1'))).toEqual([true, false, false]);
+    // Two completions in one batch count twice towards the same dependent.
+    const batch = await inTx((t) =>
+      t.settleMany(
+        [
+          { ref: p.node('a'), outcome: 'done' },
+          { ref: p.node('b'), outcome: 'done' },
+          { ref: p.node('c'), outcome: 'done' },
+        ],
+        'w1',
+      ),
+    );
+    expect(batch.accepted).toEqual([true, true, false]);
+    expect(batch.ready.map((r) => r.key)).toEqual(['after-a']);
+    expect(batch.ready[0]).toEqual(p.node('after-a'));
+    expect(await p.state('join')).toBe('waiting');
+    const last = await settle(p.node('c'), 'w2', 'done');
+    expect(last.ready.map((r) => r.key)).toEqual(['join']);
+  });
+
+  it('a batch with a failure releases what completed and skips what still waits', async () => {
+    const p = await phaseOf([
+      ['a', []],
+      ['b', []],
+      ['after-a', ['a']],
+      ['after-b', ['b']],
+    ]);
+    await inTx((t) => t.claimMany([p.node('a'), p.node('b')], 'w1', 10_000));
+    const batch = await inTx((t) =>
+      t.settleMany(
+        [
+          { ref: p.node('a'), outcome: 'done' },
+          { ref: p.node('b'), outcome: 'failed', reason: 'b broke' },
+        ],
+        'w1',
+      ),
+    );
+    expect(batch).toEqual({ accepted: [true, true], ready: [p.node('after-a')] });
+    expect([await p.state('after-a'), await p.state('after-b')]).toEqual(['ready', 'skipped']);
+    expect((await new Traversals(store.db).phase(p.ref))?.failure).toBe('b broke');
+  });
 });

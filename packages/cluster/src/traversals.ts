@@ -3,7 +3,7 @@
 // action. A node waits for its requirements (one input row per completed
 // requirement, so a repeated report changes nothing), is held by one worker
 // at a time (owner + lease), and settles once: done, failed or skipped.
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '@hearth/store';
 
 /** What a node does to its resource; for an update, the plan's action. */
@@ -79,6 +79,14 @@ export interface NodeRow {
 
 export type Claim = { status: 'claimed'; node: NodeRow; phase: PhaseRow } | { status: 'busy' } | { status: 'settled' };
 
+export interface Settlement {
+  ref: NodeRef;
+  outcome: 'done' | 'failed' | 'skipped';
+  /** A failure's reason (the phase's failure, when it is the first). */
+  reason?: string;
+  stopReason?: StopReason | null;
+}
+
 export interface Settled {
   /** False when the node was not this worker's to settle (another took it over, or it is settled). */
   accepted: boolean;
@@ -90,6 +98,30 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 /** States of a node that has not settled yet. */
 const OPEN_STATES = ['waiting', 'ready', 'running'];
+
+const idOf = (r: NodeRef | { traversal: string; phase: number; key: string }) => `${r.traversal}\u0000${r.phase}\u0000${r.key}`;
+const phaseIdOf = (r: PhaseRef) => `${r.traversal}\u0000${r.phase}`;
+
+/** One of the nodes, by primary key; sorted so that concurrent writers lock rows in the same order. */
+function nodeIn(eb: ExpressionBuilder<Database, 'cluster_nodes'>, refs: NodeRef[]) {
+  const sorted = [...refs].sort((a, b) => (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0));
+  return eb(
+    eb.refTuple('traversal', 'phase', 'key'),
+    'in',
+    sorted.map((r) => eb.tuple(r.traversal, r.phase, r.key)),
+  );
+}
+
+/** The first of each node, in order. */
+function distinct<T extends { ref: NodeRef } | NodeRef>(items: T[]): T[] {
+  const seen = new Set<string>();
+  return items.filter((i) => {
+    const id = idOf('ref' in i ? i.ref : i);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
 
 export class Traversals {
   constructor(private readonly db: Db) {}
@@ -170,8 +202,14 @@ export class Traversals {
    * engine that no longer answers).
    */
   async claim(ref: NodeRef, owner: string, leaseMs: number): Promise<Claim> {
+    return (await this.claimMany([ref], owner, leaseMs))[0]!;
+  }
+
+  /** Takes several nodes at once (one statement); a node named twice is claimed for its first mention. */
+  async claimMany(refs: NodeRef[], owner: string, leaseMs: number): Promise<Claim[]> {
+    if (!refs.length) return [];
     const now = new Date();
-    const row = await this.db
+    const rows = await this.db
       .updateTable('cluster_nodes')
       .set((eb) => ({
         state: 'running',
@@ -180,51 +218,70 @@ export class Traversals {
         attempts: eb('attempts', '+', 1),
         started_at: eb.fn.coalesce('started_at', eb.val(now.toISOString())),
       }))
-      .where('traversal', '=', ref.traversal)
-      .where('phase', '=', ref.phase)
-      .where('key', '=', ref.key)
+      .where((eb) => nodeIn(eb, distinct(refs)))
       .where((eb) => eb.or([eb('state', '=', 'ready'), eb.and([eb('state', '=', 'running'), eb('lease_until', '<', now.toISOString())])]))
-      .returning(['resource_id', 'work', 'started_at', 'announced'])
-      .executeTakeFirst();
-    if (!row) {
-      const current = await this.db
-        .selectFrom('cluster_nodes')
-        .select('state')
-        .where('traversal', '=', ref.traversal)
-        .where('phase', '=', ref.phase)
-        .where('key', '=', ref.key)
-        .executeTakeFirst();
-      return current?.state === 'running' ? { status: 'busy' } : { status: 'settled' };
+      .returning(['traversal', 'phase', 'key', 'resource_id', 'work', 'started_at', 'announced'])
+      .execute();
+    const claimed = new Map(rows.map((r) => [idOf({ ...r, phase: Number(r.phase) }), r]));
+    const missed = refs.filter((r) => !claimed.has(idOf(r)));
+    const states = new Map(
+      missed.length
+        ? (
+            await this.db
+              .selectFrom('cluster_nodes')
+              .select(['traversal', 'phase', 'key', 'state'])
+              .where((eb) => nodeIn(eb, distinct(missed)))
+              .execute()
+          ).map((r) => [idOf({ ...r, phase: Number(r.phase) }), r.state])
+        : [],
+    );
+    const phases = new Map<string, PhaseRow | null>();
+    for (const ref of refs) {
+      if (claimed.has(idOf(ref)) && !phases.has(phaseIdOf(ref))) phases.set(phaseIdOf(ref), await this.phase(ref));
     }
-    const startedAt = row.started_at!;
-    const phase = await this.phase(ref);
-    return {
-      status: 'claimed',
-      node: {
-        resourceId: Number(row.resource_id),
-        work: row.work as Work,
-        startedAt: Date.parse(startedAt),
-        // Claimed again only after a step or a takeover: never within the millisecond of the first claim.
-        firstStart: startedAt === now.toISOString(),
-        announced: Boolean(row.announced),
-      },
-      phase: phase!,
-    };
+    const taken = new Set<string>();
+    return refs.map((ref): Claim => {
+      const id = idOf(ref);
+      const row = claimed.get(id);
+      if (!row) return states.get(id) === 'running' ? { status: 'busy' } : { status: 'settled' };
+      // Named twice in one batch: the first mention holds it.
+      if (taken.has(id)) return { status: 'busy' };
+      taken.add(id);
+      const startedAt = row.started_at!;
+      return {
+        status: 'claimed',
+        node: {
+          resourceId: Number(row.resource_id),
+          work: row.work as Work,
+          startedAt: Date.parse(startedAt),
+          // Claimed again only after a step or a takeover: never within the millisecond of the first claim.
+          firstStart: startedAt === now.toISOString(),
+          announced: Boolean(row.announced),
+        },
+        phase: phases.get(phaseIdOf(ref))!,
+      };
+    });
   }
 
   /** Marks the node's IN_PROGRESS event written; false when it already was (or the node is not this worker's). */
   async announce(ref: NodeRef, owner: string): Promise<boolean> {
-    const r = await this.db
+    return (await this.announceMany([ref], owner))[0]!;
+  }
+
+  /** announce() for several nodes in one statement; a node named twice is announced for its first mention. */
+  async announceMany(refs: NodeRef[], owner: string): Promise<boolean[]> {
+    if (!refs.length) return [];
+    const rows = await this.db
       .updateTable('cluster_nodes')
       .set({ announced: 1 })
-      .where('traversal', '=', ref.traversal)
-      .where('phase', '=', ref.phase)
-      .where('key', '=', ref.key)
+      .where((eb) => nodeIn(eb, distinct(refs)))
       .where('state', '=', 'running')
       .where('owner', '=', owner)
       .where('announced', '=', 0)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
+      .returning(['traversal', 'phase', 'key'])
+      .execute();
+    const won = new Set(rows.map((r) => idOf({ ...r, phase: Number(r.phase) })));
+    return refs.map((ref) => won.delete(idOf(ref)));
   }
 
   /** Hands a node that is still in progress back (its next step is a new job). */
@@ -265,51 +322,88 @@ export class Traversals {
     reason = '',
     stopReason: StopReason | null = null,
   ): Promise<Settled> {
-    const node = await this.db
-      .updateTable('cluster_nodes')
-      .set({ state: outcome, owner: null, lease_until: null })
-      .where('traversal', '=', ref.traversal)
-      .where('phase', '=', ref.phase)
-      .where('key', '=', ref.key)
-      .where('state', '=', 'running')
-      .where('owner', '=', owner)
-      .returning('dependents')
-      .executeTakeFirst();
-    if (!node) return { accepted: false, ready: [] };
-    const ready: NodeRef[] = [];
-    if (outcome === 'failed') {
-      await this.stopPhase(ref, reason, stopReason);
-    } else if (outcome === 'done') {
-      const dependents = JSON.parse(node.dependents) as string[];
-      if (dependents.length) {
-        const fresh = await this.db
-          .insertInto('cluster_inputs')
-          .values(dependents.map((key) => ({ traversal: ref.traversal, phase: ref.phase, key, satisfied_by: ref.key })))
-          .onConflict((oc) => oc.doNothing())
-          .returning('key')
-          .execute();
-        if (fresh.length) {
-          const released = await this.db
-            .updateTable('cluster_nodes')
-            .set((eb) => ({
-              remaining: eb('remaining', '-', 1),
-              state: eb.case().when('remaining', '=', 1).then('ready').else(eb.ref('state')).end(),
-            }))
-            .where('traversal', '=', ref.traversal)
-            .where('phase', '=', ref.phase)
-            .where(
-              'key',
-              'in',
-              fresh.map((f) => f.key),
-            )
-            .where('state', '=', 'waiting')
-            .returning(['key', 'state'])
-            .execute();
-          for (const r of released) if (r.state === 'ready') ready.push({ ...ref, key: r.key });
-        }
-      }
+    const { accepted, ready } = await this.settleMany([{ ref, outcome, reason, stopReason }], owner);
+    return { accepted: accepted[0]!, ready };
+  }
+
+  /**
+   * settle() for several nodes in a few statements: all node rows first
+   * (settled, released, skipped), phase rows last, as every other writer of
+   * both does. Returns whether each was accepted, and the nodes released.
+   */
+  async settleMany(items: Settlement[], owner: string): Promise<{ accepted: boolean[]; ready: NodeRef[] }> {
+    const settledRows = new Map<string, string>();
+    for (const outcome of ['done', 'failed', 'skipped'] as const) {
+      const refs = distinct(items.filter((i) => i.outcome === outcome)).map((i) => i.ref);
+      if (!refs.length) continue;
+      const rows = await this.db
+        .updateTable('cluster_nodes')
+        .set({ state: outcome, owner: null, lease_until: null })
+        .where((eb) => nodeIn(eb, refs))
+        .where('state', '=', 'running')
+        .where('owner', '=', owner)
+        .returning(['traversal', 'phase', 'key', 'dependents'])
+        .execute();
+      for (const r of rows) settledRows.set(idOf({ ...r, phase: Number(r.phase) }), r.dependents);
     }
-    return { accepted: true, ready };
+    const acceptedIds = new Set<string>();
+    const accepted = items.map((i) => {
+      const id = idOf(i.ref);
+      if (!settledRows.has(id) || acceptedIds.has(id)) return false;
+      acceptedIds.add(id);
+      return true;
+    });
+    const done = items.filter((i, n) => accepted[n] && i.outcome === 'done');
+    const failed = items.filter((i, n) => accepted[n] && i.outcome === 'failed');
+    const ready = await this.releaseDependents(
+      done.map((i) => ({ ref: i.ref, dependents: JSON.parse(settledRows.get(idOf(i.ref))!) as string[] })),
+    );
+    if (failed.length) {
+      const phases = new Map(failed.map((i) => [phaseIdOf(i.ref), i.ref]));
+      for (const ref of phases.values()) await this.skipWaiting(ref);
+      for (const i of failed) await this.markStopped(i.ref, i.reason ?? '', i.stopReason ?? null);
+    }
+    return { accepted, ready };
+  }
+
+  /**
+   * Records each completed node as an input of its dependents (once: a
+   * repeated report changes nothing) and releases the dependents that have
+   * them all.
+   */
+  private async releaseDependents(done: Array<{ ref: NodeRef; dependents: string[] }>): Promise<NodeRef[]> {
+    const inputs = done.flatMap(({ ref, dependents }) =>
+      dependents.map((key) => ({ traversal: ref.traversal, phase: ref.phase, key, satisfied_by: ref.key })),
+    );
+    if (!inputs.length) return [];
+    const fresh = await this.db
+      .insertInto('cluster_inputs')
+      .values(inputs)
+      .onConflict((oc) => oc.doNothing())
+      .returning(['traversal', 'phase', 'key'])
+      .execute();
+    // Several completions in one batch may count towards the same dependent.
+    const counts = new Map<string, { traversal: string; phase: number; key: string; c: number }>();
+    for (const f of fresh) {
+      const row = { traversal: f.traversal, phase: Number(f.phase), key: f.key };
+      const id = idOf(row);
+      const known = counts.get(id);
+      if (known) known.c++;
+      else counts.set(id, { ...row, c: 1 });
+    }
+    if (!counts.size) return [];
+    const values = [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+    const released = await sql<{ traversal: string; phase: number; key: string; state: string }>`
+      update cluster_nodes as n
+      set remaining = n.remaining - v.c,
+          state = case when n.remaining = v.c then 'ready' else n.state end
+      from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(traversal text, phase integer, key text, c integer)
+      where n.traversal = v.traversal and n.phase = v.phase and n.key = v.key and n.state = 'waiting'
+      returning n.traversal, n.phase, n.key, n.state`.execute(this.db);
+    const stackOf = new Map(done.map(({ ref }) => [ref.traversal, ref.stackId]));
+    return released.rows
+      .filter((r) => r.state === 'ready')
+      .map((r) => ({ stackId: stackOf.get(r.traversal)!, traversal: r.traversal, phase: Number(r.phase), key: r.key }));
   }
 
   /**
@@ -318,6 +412,11 @@ export class Traversals {
    * last, as every other writer of both does.
    */
   private async stopPhase(ref: PhaseRef, failure: string, stopReason: StopReason | null): Promise<void> {
+    await this.skipWaiting(ref);
+    await this.markStopped(ref, failure, stopReason);
+  }
+
+  private async skipWaiting(ref: PhaseRef): Promise<void> {
     await this.db
       .updateTable('cluster_nodes')
       .set({ state: 'skipped' })
@@ -325,6 +424,9 @@ export class Traversals {
       .where('phase', '=', ref.phase)
       .where('state', '=', 'waiting')
       .execute();
+  }
+
+  private async markStopped(ref: PhaseRef, failure: string, stopReason: StopReason | null): Promise<void> {
     await this.db
       .updateTable('cluster_phases')
       .set((eb) => ({

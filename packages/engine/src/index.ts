@@ -6,3 +6,4 @@ export * from './provider.ts';
 export * from './states.ts';
 export { DagWalker, type WalkResult } from './walker.ts';
 export { writeStateChanges, type StateChange } from './state-writer.ts';
+export { GroupCommit } from './group-commit.ts';

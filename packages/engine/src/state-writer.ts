@@ -4,17 +4,12 @@
 // at once cost one commit and two statements, not a thousand of each. An
 // event is still published only after it is in the store.
 import type { EventRecord, NewEvent, ResourcePatch, StackPatch, Store } from '@hearth/store';
+import { GroupCommit } from './group-commit.ts';
 
 export interface StateChange {
   resource?: { id: number; patch: ResourcePatch; remove?: boolean };
   stack?: { id: string; patch: StackPatch };
   event: NewEvent;
-}
-
-interface Pending {
-  change: StateChange;
-  resolve: (event: EventRecord) => void;
-  reject: (error: unknown) => void;
 }
 
 /** Applies the changes' row updates in order, sharing a statement among equal consecutive patches. */
@@ -52,52 +47,21 @@ export async function writeStateChanges(tx: Store, changes: StateChange[]): Prom
 }
 
 export class StateWriter {
-  private queue: Pending[] = [];
-  private flushing = false;
+  private readonly group: GroupCommit<StateChange, EventRecord>;
 
   constructor(
     private readonly store: Store,
     private readonly publish: (event: EventRecord) => void,
-  ) {}
-
-  /** Writes the change in the next group commit; resolves with its event once stored and published. */
-  write(change: StateChange): Promise<EventRecord> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ change, resolve, reject });
-      if (!this.flushing) {
-        this.flushing = true;
-        setImmediate(() => void this.flush());
-      }
+  ) {
+    this.group = new GroupCommit(async (changes) => {
+      const events = await this.store.transaction((tx) => writeStateChanges(tx, changes));
+      events.forEach((event) => this.publish(event));
+      return events;
     });
   }
 
-  private async flush(): Promise<void> {
-    const batch = this.queue;
-    this.queue = [];
-    try {
-      const events = await this.store.transaction((tx) =>
-        writeStateChanges(
-          tx,
-          batch.map((p) => p.change),
-        ),
-      );
-      events.forEach((event, i) => {
-        this.publish(event);
-        batch[i]!.resolve(event);
-      });
-    } catch {
-      // One bad write must not take the others with it: each again, alone.
-      for (const item of batch) {
-        try {
-          const [event] = await this.store.transaction((tx) => writeStateChanges(tx, [item.change]));
-          this.publish(event!);
-          item.resolve(event!);
-        } catch (error) {
-          item.reject(error);
-        }
-      }
-    }
-    if (this.queue.length) setImmediate(() => void this.flush());
-    else this.flushing = false;
+  /** Writes the change in the next group commit; resolves with its event once stored and published. */
+  write(change: StateChange): Promise<EventRecord> {
+    return this.group.add(change);
   }
 }

@@ -406,6 +406,12 @@ export class Store {
     return row ? resourceFromRow(row as ResourceRow) : null;
   }
 
+  async getResources(ids: number[]): Promise<ResourceRecord[]> {
+    if (!ids.length) return [];
+    const rows = await this.q.selectFrom('resources').selectAll().where('id', 'in', ids).orderBy('id').execute();
+    return rows.map((r) => resourceFromRow(r as ResourceRow));
+  }
+
   async insertResource(r: NewResource): Promise<ResourceRecord> {
     return (await this.insertResources([r]))[0]!;
   }
