@@ -66,6 +66,8 @@ interface Claimed {
   phase: PhaseRow;
   action: NodeAction;
   analysis: Analysis | null;
+  /** The live resources it requires, by name (for a create or update). */
+  required: Map<string, ResourceRecord>;
 }
 
 type ClaimResult = { status: 'busy' } | { status: 'settled' } | ({ status: 'claimed' } & Claimed);
@@ -295,7 +297,7 @@ export class ClusterEngine extends Engine {
     let outcome: 'done' | 'failed' = 'done';
     let reason = '';
     try {
-      change = await this.perform(op, stack, ref.traversal, rec, action, analysis, steps);
+      change = await this.perform(op, stack, ref.traversal, rec, action, analysis, claimed.required, steps);
     } catch (error) {
       if (error instanceof ActionPending) {
         stopWatch();
@@ -381,6 +383,7 @@ export class ClusterEngine extends Engine {
     rec: ResourceRecord,
     action: NodeAction,
     analysis: Analysis | null,
+    required: Map<string, ResourceRecord>,
     steps: { startedAt: number },
   ): Promise<StateChange> {
     switch (action) {
@@ -397,11 +400,8 @@ export class ClusterEngine extends Engine {
       }
       default: {
         if (!analysis) throw new Error('the stack’s template no longer analyses');
-        const records = new Map(
-          (await this.store.resourcesNamed(stack.id, rec.requires)).filter((r) => r.replacedBy === null).map((r) => [r.name, r]),
-        );
         const previous = action === 'UPDATE' ? { ...rec } : undefined;
-        const patch = await this.performCreateOrUpdate(op, analysis, rec, records, action, previous, steps);
+        const patch = await this.performCreateOrUpdate(op, analysis, rec, required, action, previous, steps);
         op.controller.signal.throwIfAborted();
         return this.resourceChange(stack, traversal, rec, action, 'COMPLETE', REASON.stateChanged, patch);
       }
@@ -461,6 +461,24 @@ export class ClusterEngine extends Engine {
       results.push(
         await this.prepare(tx, ref, claim.node, claim.phase, stack ? { ...stack } : null, records.get(claim.node.resourceId) ?? null),
       );
+    }
+    // What the creates and updates require, read once per stack for the whole batch.
+    const names = new Map<string, Set<string>>();
+    for (const r of results) {
+      if (r.status !== 'claimed' || (r.action !== 'CREATE' && r.action !== 'UPDATE')) continue;
+      const set = names.get(r.stack.id) ?? new Set();
+      for (const name of r.rec.requires) set.add(name);
+      names.set(r.stack.id, set);
+    }
+    for (const [stackId, wanted] of names) {
+      const live = new Map((await tx.resourcesNamed(stackId, [...wanted])).filter((r) => r.replacedBy === null).map((r) => [r.name, r]));
+      for (const r of results) {
+        if (r.status !== 'claimed' || r.stack.id !== stackId) continue;
+        for (const name of r.rec.requires) {
+          const found = live.get(name);
+          if (found) r.required.set(name, found);
+        }
+      }
     }
     return results;
   }
@@ -533,7 +551,7 @@ export class ClusterEngine extends Engine {
       rec.requires = this.newResource(stack.id, info, analysis!, 0).requires;
       await tx.updateResource(rec.id, { requires: rec.requires });
     }
-    return { status: 'claimed' as const, stack, rec, node, phase, action, analysis };
+    return { status: 'claimed' as const, stack, rec, node, phase, action, analysis, required: new Map() };
   }
 
   /**

@@ -1,7 +1,7 @@
 // Writes state changes with their events, then publishes the events. Changes
 // made in the same turn of the event loop share one transaction (a group
-// commit), and alike changes share statements: a thousand resources starting
-// at once cost one commit and two statements, not a thousand of each. An
+// commit), and changes share statements: a thousand resources starting at
+// once cost one commit and a few statements, not a thousand of each. An
 // event is still published only after it is in the store.
 import type { EventRecord, NewEvent, ResourcePatch, StackPatch, Store } from '@hearth/store';
 import { GroupCommit } from './group-commit.ts';
@@ -12,32 +12,36 @@ export interface StateChange {
   event: NewEvent;
 }
 
-/** Applies the changes' row updates in order, sharing a statement among equal consecutive patches. */
+/**
+ * Applies the changes' row updates: a row changed twice gets both patches
+ * merged (the later wins, as it would applied in order), rows with equal
+ * patches share a statement, and the others share one per set of columns.
+ */
 async function applyRows(tx: Store, changes: StateChange[]): Promise<void> {
-  let groups = new Map<string, { patch: ResourcePatch; ids: number[] }>();
-  let touched = new Set<number>();
-  const flushGroups = async () => {
-    for (const g of groups.values()) await tx.updateResources(g.ids, g.patch);
-    groups = new Map();
-    touched = new Set();
-  };
+  const patches = new Map<number, ResourcePatch>();
+  const removed: number[] = [];
   for (const change of changes) {
     const r = change.resource;
-    if (r) {
-      // A second change to the same row in this batch must come after the first.
-      if (touched.has(r.id)) await flushGroups();
-      touched.add(r.id);
-      if (r.remove) await tx.deleteResource(r.id);
-      else {
-        const key = JSON.stringify(r.patch);
-        const group = groups.get(key);
-        if (group) group.ids.push(r.id);
-        else groups.set(key, { patch: r.patch, ids: [r.id] });
-      }
+    if (r?.remove) {
+      patches.delete(r.id);
+      removed.push(r.id);
+    } else if (r) {
+      patches.set(r.id, { ...patches.get(r.id), ...r.patch });
     }
     if (change.stack) await tx.updateStack(change.stack.id, change.stack.patch);
   }
-  await flushGroups();
+  if (removed.length) await tx.deleteResourcesById(removed);
+  const alike = new Map<string, { patch: ResourcePatch; ids: number[] }>();
+  for (const [id, patch] of patches) {
+    const key = JSON.stringify(patch);
+    const group = alike.get(key);
+    if (group) group.ids.push(id);
+    else alike.set(key, { patch, ids: [id] });
+  }
+  const shared = [...alike.values()].filter((g) => g.ids.length > 1);
+  for (const g of shared) await tx.updateResources(g.ids, g.patch);
+  const own = [...alike.values()].filter((g) => g.ids.length === 1);
+  if (own.length) await tx.updateResourcesEach(own.map((g) => ({ id: g.ids[0]!, patch: g.patch })));
 }
 
 /** Applies changes and appends their events in the caller's transaction (ids in the order given). */

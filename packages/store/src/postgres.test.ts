@@ -2,6 +2,7 @@
 // guarantees several workers rely on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresStore } from './postgres.ts';
+import { checkResourceBatches } from './resource-writes.check.ts';
 import { startPostgresServer, type PostgresServer } from './postgres-server.ts';
 import type { NewEvent, Store } from './store.ts';
 
@@ -32,6 +33,10 @@ const event = (resourceName: string): NewEvent => ({
 });
 
 describe('the PostgreSQL store', () => {
+  it('applies a patch of its own to each of several resources, and deletes several at once', async () => {
+    await checkResourceBatches(store);
+  });
+
   it('lets only one operation own a stack, among concurrent connections', async () => {
     await store.createStack({
       id: 'cas',

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { checkResourceBatches } from './resource-writes.check.ts';
 import { openMemoryStore, openSqliteStore } from './sqlite.ts';
 
 describe('the SQLite store', () => {
@@ -130,6 +131,12 @@ describe('batched writes', () => {
     expect(events.map((e) => e.resourceName)).toEqual(Array.from({ length: 450 }, (_, i) => `r${i}`));
     const stored = await store.listEvents({ stackId: 's' });
     expect(stored.map((e) => [e.id, e.resourceName])).toEqual(events.map((e) => [e.id, e.resourceName]));
+    await store.close();
+  });
+
+  it('applies a patch of its own to each of several resources, and deletes several at once', async () => {
+    const store = await openMemoryStore();
+    await checkResourceBatches(store);
     await store.close();
   });
 });

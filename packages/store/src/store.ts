@@ -166,6 +166,9 @@ function resourceFromRow(r: ResourceRow): ResourceRecord {
   };
 }
 
+/** Resource columns of an integer type (the others are text). */
+const INTEGER_RESOURCE_COLUMNS = new Set(['generation', 'replaced_by']);
+
 function resourcePatchToRow(p: ResourcePatch): Partial<Omit<ResourcesTable, 'id'>> {
   const row: Record<string, unknown> = {};
   if (p.name !== undefined) row.name = p.name;
@@ -449,12 +452,59 @@ export class Store {
     }
   }
 
+  /**
+   * Applies a patch of its own to each resource: rows whose patches set the
+   * same columns share one statement (a CASE on the id per column).
+   */
+  async updateResourcesEach(updates: Array<{ id: number; patch: ResourcePatch }>): Promise<void> {
+    const shapes = new Map<string, Array<{ id: number; row: Record<string, unknown> }>>();
+    for (const u of updates) {
+      const row = resourcePatchToRow(u.patch) as Record<string, unknown>;
+      const shape = Object.keys(row).sort().join(',');
+      shapes.set(shape, [...(shapes.get(shape) ?? []), { id: u.id, row }]);
+    }
+    for (const [shape, rows] of shapes) {
+      for (let i = 0; i < rows.length; i += 200) {
+        const chunk = rows.slice(i, i + 200);
+        if (chunk.length === 1) {
+          await this.q.updateTable('resources').set(chunk[0]!.row).where('id', '=', chunk[0]!.id).execute();
+          continue;
+        }
+        const set = Object.fromEntries(
+          shape.split(',').map((column) => {
+            const type = sql.raw(INTEGER_RESOURCE_COLUMNS.has(column) ? 'integer' : 'text');
+            const whens = chunk.map((r) => sql`when ${r.id} then cast(${r.row[column]} as ${type})`);
+            return [column, sql`case ${sql.ref('id')} ${sql.join(whens, sql` `)} end`];
+          }),
+        );
+        await this.q
+          .updateTable('resources')
+          .set(set)
+          .where(
+            'id',
+            'in',
+            chunk.map((r) => r.id),
+          )
+          .execute();
+      }
+    }
+  }
+
   async updateResource(id: number, patch: ResourcePatch): Promise<void> {
     await this.q.updateTable('resources').set(resourcePatchToRow(patch)).where('id', '=', id).execute();
   }
 
   async deleteResource(id: number): Promise<void> {
-    await this.q.deleteFrom('resources').where('id', '=', id).execute();
+    await this.deleteResourcesById([id]);
+  }
+
+  async deleteResourcesById(ids: number[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += 500) {
+      await this.q
+        .deleteFrom('resources')
+        .where('id', 'in', ids.slice(i, i + 500))
+        .execute();
+    }
   }
 
   async deleteResources(stackId: string): Promise<void> {
