@@ -52,6 +52,8 @@ const TRAVERSALS_KEPT = 16;
 const UNSTARTED_GRACE_MS = 60_000;
 /** How often a long action looks whether its update was cancelled from another process. */
 const STOP_POLL_MS = 1000;
+/** How often a waiting wait condition reads its handle's signals. */
+const SIGNAL_POLL_MS = 250;
 
 type NodeAction = 'CREATE' | 'UPDATE' | 'DELETE' | 'CHECK';
 
@@ -876,12 +878,24 @@ export class ClusterEngine extends Engine {
     };
   }
 
-  /** Resolves when a signal newer than those already there arrives for the handle. */
-  private async pollSignals(handleId: string, signal: AbortSignal): Promise<void> {
-    const seen = (await this.store.listSignals(handleId)).length;
-    while ((await this.store.listSignals(handleId)).length <= seen) {
-      signal.throwIfAborted();
-      await new Promise((r) => setTimeout(r, 500));
-    }
+  /**
+   * Resolves after a moment, for the waiting resource to read its handle's
+   * signals again: they may reach any process (the API server), so they are
+   * looked for in the database. Counting the signals here instead would miss
+   * one that arrived between the resource's read and this call.
+   */
+  private pollSignals(_handleId: string, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const aborted = () => {
+        clearTimeout(timer);
+        reject(signal.reason ?? new Error('aborted'));
+      };
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', aborted);
+        resolve();
+      }, SIGNAL_POLL_MS);
+      if (signal.aborted) aborted();
+      else signal.addEventListener('abort', aborted, { once: true });
+    });
   }
 }

@@ -6,13 +6,13 @@
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
+import { GroupCommit } from '@hearth/engine';
 import { withStartupLock, type Database, type Store } from '@hearth/store';
 import type { NodeRef, PhaseRef } from './traversals.ts';
 
 export const NODE_QUEUE = 'hearth-node';
 export const PHASE_QUEUE = 'hearth-phase';
 const JOBS_CHANNEL = 'hearth_jobs';
-const COMPLETE_BATCH_MS = 5;
 
 export interface QueueSettings {
   /** Seconds a job may stay active before pg-boss gives it to another worker (default 30). */
@@ -50,7 +50,20 @@ export class JobQueue {
   private wake: (() => void) | null = null;
   private listener: pg.Client | null = null;
   private loop: Promise<void> | null = null;
-  private readonly completions = new Map<string, { ids: string[]; done: Promise<void> }>();
+  /**
+   * Jobs that end together are completed in one statement per queue. A
+   * completion lost to a crash only means the job runs again, and every job
+   * is idempotent.
+   */
+  private readonly completions = new Map(
+    [NODE_QUEUE, PHASE_QUEUE].map((name) => [
+      name,
+      new GroupCommit<string, void>(async (ids) => {
+        await this.boss.complete(name, ids);
+        return ids.map(() => undefined);
+      }),
+    ]),
+  );
 
   private constructor(
     private readonly boss: PgBoss,
@@ -150,7 +163,7 @@ export class JobQueue {
     const work = name === NODE_QUEUE ? handlers.node(job.data) : handlers.phase(job.data);
     void work
       .then(
-        () => this.complete(name, job.id),
+        () => this.completions.get(name)!.add(job.id),
         (error: unknown) => {
           console.error(
             `hearth: job ${name} ${JSON.stringify(job.data)} failed, to be retried: ${error instanceof Error ? error.message : String(error)}`,
@@ -163,28 +176,6 @@ export class JobQueue {
         this.inFlight--;
         this.wakeUp();
       });
-  }
-
-  /**
-   * Completes jobs in batches: one statement for the jobs that ended in the
-   * same few milliseconds. A completion lost to a crash only means the job
-   * runs again, and every job is idempotent.
-   */
-  private complete(name: string, id: string): Promise<void> {
-    let batch = this.completions.get(name);
-    if (!batch) {
-      const ids: string[] = [];
-      const done = new Promise<void>((resolve, reject) =>
-        setTimeout(() => {
-          this.completions.delete(name);
-          this.boss.complete(name, ids).then(resolve, reject);
-        }, COMPLETE_BATCH_MS),
-      );
-      batch = { ids, done };
-      this.completions.set(name, batch);
-    }
-    batch.ids.push(id);
-    return batch.done;
   }
 
   get running(): number {

@@ -140,7 +140,7 @@ resources:
     properties: {handle: {get_resource: handle}, timeout: 10}
 `;
       const stack = await h.engine.createStack({ name: 'w3', template, options: { disableRollback: true } });
-      for (let i = 0; i < 100 && !(await h.engine.resources(stack.id)).find((r) => r.name === 'handle')?.physicalId; i++)
+      for (let i = 0; i < 400 && !(await h.engine.resources(stack.id)).find((r) => r.name === 'handle')?.physicalId; i++)
         await new Promise((r) => setTimeout(r, 5));
       const handle = (await h.engine.resources(stack.id)).find((r) => r.name === 'handle')!;
       await h.engine.signal(handle.physicalId!, { status: 'FAILURE', reason: 'disk full' });
