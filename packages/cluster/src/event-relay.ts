@@ -2,9 +2,8 @@
 // notifies 'hearth_events' on commit (see the store); the API server reads
 // what is new since the last id it relayed and publishes it on its bus. A
 // notification is only a hint, so a lost one costs at most the safety poll.
-import pg from 'pg';
 import type { EventBus } from '@hearth/engine';
-import type { Store } from '@hearth/store';
+import { listenTo, type Store } from '@hearth/store';
 
 export interface EventRelay {
   /** Resolves once every event committed so far has been published. */
@@ -48,11 +47,7 @@ export async function relayEvents(url: string, store: Store, bus: EventBus): Pro
       });
   };
 
-  const listener = new pg.Client({ connectionString: url });
-  listener.on('error', (error) => console.error(`hearth: event notifications: ${error.message}`));
-  await listener.connect();
-  listener.on('notification', relay);
-  await listener.query('listen hearth_events');
+  const listening = await listenTo(url, 'hearth_events', relay, 'event notifications');
   const timer = setInterval(relay, SAFETY_POLL_MS);
   return {
     async flush() {
@@ -67,7 +62,7 @@ export async function relayEvents(url: string, store: Store, bus: EventBus): Pro
       stopped = true;
       clearInterval(timer);
       await running;
-      await listener.end().catch(() => {});
+      await listening.stop();
     },
   };
 }

@@ -4,10 +4,9 @@
 // invents one; a worker that dies leaves its jobs active until they expire,
 // and pg-boss gives them to another worker.
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
-import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { GroupCommit } from '@hearth/engine';
-import { withStartupLock, type Database, type Store } from '@hearth/store';
+import { listenTo, withStartupLock, type Database, type Listening, type Store } from '@hearth/store';
 import type { NodeRef, PhaseRef } from './traversals.ts';
 
 export const NODE_QUEUE = 'hearth-node';
@@ -48,7 +47,7 @@ export class JobQueue {
   private stopping = false;
   private inFlight = 0;
   private wake: (() => void) | null = null;
-  private listener: pg.Client | null = null;
+  private listening: Listening | null = null;
   private loop: Promise<void> | null = null;
   /**
    * Jobs that end together are completed in one statement per queue. A
@@ -111,11 +110,7 @@ export class JobQueue {
 
   /** Runs jobs, at most `concurrency` at once, until stop(). */
   async work(handlers: JobHandlers, concurrency: number): Promise<void> {
-    this.listener = new pg.Client({ connectionString: this.url });
-    this.listener.on('error', (error) => console.error(`hearth: job notifications: ${error.message}`));
-    await this.listener.connect();
-    this.listener.on('notification', () => this.wakeUp());
-    await this.listener.query(`listen ${JOBS_CHANNEL}`);
+    this.listening = await listenTo(this.url, JOBS_CHANNEL, () => this.wakeUp(), 'job notifications');
     this.loop = this.fetchLoop(handlers, concurrency);
   }
 
@@ -189,7 +184,7 @@ export class JobQueue {
     await this.loop;
     const deadline = Date.now() + graceMs;
     while (this.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    await this.listener?.end().catch(() => {});
+    await this.listening?.stop();
     await this.boss.stop({ graceful: false, wait: true, close: true });
   }
 }

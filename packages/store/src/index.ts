@@ -4,3 +4,4 @@ export { openMemoryStore, openSqliteStore } from './sqlite.ts';
 export type { Database } from './schema.ts';
 export { openPostgresStore, redact, withStartupLock } from './postgres.ts';
 export { startPostgresServer, type PostgresServer } from './postgres-server.ts';
+export { listenTo, type Listening } from './notifications.ts';

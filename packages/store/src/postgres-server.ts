@@ -1,7 +1,8 @@
 // A private PostgreSQL server for tests and benchmarks: Debian's packages
 // (installed when missing), a fresh cluster in a temporary directory, a free
 // port on 127.0.0.1, removed again by stop().
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,8 @@ import { join } from 'node:path';
 
 export interface PostgresServer {
   url: string;
+  /** Stops the server (fast: open connections are cut), waits `downMs`, and starts it again. */
+  restart(downMs?: number): Promise<void>;
   stop(): void;
 }
 
@@ -52,9 +55,19 @@ function freePort(): Promise<number> {
 }
 
 /** initdb refuses to run as root: as root, the cluster belongs to Debian's postgres user. */
+function asServerUser(bin: string, args: string[]): [string, string[]] {
+  return asRoot ? ['runuser', ['-u', 'postgres', '--', bin, ...args]] : [bin, args];
+}
+
 function run(bin: string, args: string[]): void {
-  const [command, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', bin, ...args]] : [bin, args];
-  execFileSync(command as string, argv as string[], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const [command, argv] = asServerUser(bin, args);
+  execFileSync(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** run(), without blocking the processes served by this one (a test's API server). */
+async function runAsync(bin: string, args: string[]): Promise<void> {
+  const [command, argv] = asServerUser(bin, args);
+  await promisify(execFile)(command, argv);
 }
 
 export async function startPostgresServer(): Promise<PostgresServer> {
@@ -68,7 +81,7 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   const data = join(dir, 'data');
   const port = await freePort();
   run(join(bin, 'initdb'), ['-D', data, '-U', 'hearth', '-A', 'trust', '-E', 'UTF8', '--no-sync']);
-  run(join(bin, 'pg_ctl'), [
+  const start = [
     '-D',
     data,
     '-l',
@@ -77,7 +90,13 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     '-o',
     `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir} -c max_connections=200`,
     'start',
-  ]);
+  ];
+  run(join(bin, 'pg_ctl'), start);
+  const restart = async (downMs = 0) => {
+    await runAsync(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']);
+    await new Promise((r) => setTimeout(r, downMs));
+    await runAsync(join(bin, 'pg_ctl'), start);
+  };
   let stopped = false;
   const stop = () => {
     if (stopped) return;
@@ -89,5 +108,5 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     }
   };
   process.once('exit', stop);
-  return { url: `postgresql://hearth@127.0.0.1:${port}/postgres`, stop };
+  return { url: `postgresql://hearth@127.0.0.1:${port}/postgres`, restart, stop };
 }

@@ -1,6 +1,8 @@
 // The store on a private PostgreSQL: the same queries as on SQLite, and the
 // guarantees several workers rely on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { listenTo } from './notifications.ts';
 import { openPostgresStore } from './postgres.ts';
 import { checkResourceBatches } from './resource-writes.check.ts';
 import { startPostgresServer, type PostgresServer } from './postgres-server.ts';
@@ -104,4 +106,37 @@ describe('the PostgreSQL store', () => {
       /Cannot use the database at postgresql:\/\/hearth:\*\*\*@127\.0\.0\.1:\d+\/nosuchdb: .*nosuchdb/,
     );
   });
+
+  it('outlives a restart of the database: the pool connects again, and so does a listener (which is told once)', async () => {
+    const heard: string[] = [];
+    const listening = await listenTo(postgres.url, 'restart_test', () => heard.push('hint'), 'test notifications');
+    try {
+      await sql`select pg_notify('restart_test', '')`.execute(store.db);
+      await until(() => heard.length === 1);
+      // A transaction open across the restart fails; the process goes on.
+      const open = store.transaction(async (tx) => {
+        await tx.setMeta('during', 'restart');
+        await new Promise((r) => setTimeout(r, 1500));
+        await tx.setMeta('after', 'restart');
+      });
+      const failed = expect(open).rejects.toThrow();
+      await postgres.restart(200);
+      await failed;
+      // Told once after it listens again, then hears what follows.
+      await until(() => heard.length === 2, 10_000);
+      await sql`select pg_notify('restart_test', '')`.execute(store.db);
+      await until(() => heard.length === 3);
+      expect(await store.getMeta('during')).toBeNull();
+    } finally {
+      await listening.stop();
+    }
+  }, 30_000);
 });
+
+async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -11,8 +11,10 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
 
 export async function openPostgresStore(url: string, options: { poolSize?: number } = {}): Promise<Store> {
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
-  // An idle client that loses its server must not take the process down.
+  // A client that loses its server must not take the process down: an idle one reports to the pool,
+  // one checked out between two statements only to itself (the next statement then fails).
   pool.on('error', (error) => console.error(`hearth: database connection lost: ${error.message}`));
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     await withStartupLock(url, () => migrate(db as unknown as Kysely<unknown>, 'postgres'));

@@ -195,6 +195,36 @@ describe('several engine workers on PostgreSQL', () => {
     expect(await api.server.services.store.simList({ stackId: created.id })).toHaveLength(0);
   }, 240_000);
 
+  it('carries on when the database restarts in the middle of a deployment', async () => {
+    const pair = [startWorker(postgres.url), startWorker(postgres.url)];
+    workers.push(...pair);
+    await Promise.all(pair.map((w) => w.id));
+    const stream = collect(api);
+    const created = await api.client.stacks.create.mutate({
+      name: 'through-a-restart',
+      template: template(),
+      options: { simulation: SIMULATION },
+    });
+    const completed = () => stream.events.filter((e) => e.stackId === created.id && e.status === 'COMPLETE').length;
+    await until(async () => completed() >= RESOURCES / 3, 60_000);
+    // Every connection is cut, and for a second nothing answers.
+    await postgres.restart(1000);
+    // While the database was away, requests fail; then they work again.
+    const settled = async () => {
+      try {
+        return !(await api.client.stacks.get.query({ stack: created.id })).inProgress;
+      } catch {
+        return false;
+      }
+    };
+    expect(await settled()).toBe(false);
+    await until(settled, 120_000);
+    await until(async () => stream.events.some((e) => e.stackId === created.id && e.resourceName === null && e.status !== 'IN_PROGRESS'));
+    stream.stop();
+    await checkDeployment(api, created.id, stream.events);
+    for (const w of pair) expect(w.process.exitCode).toBeNull();
+  }, 240_000);
+
   it('ends the same way as the embedded store', async () => {
     const embedded = await startTestServer();
     try {
