@@ -1,10 +1,11 @@
 // A resource on the canvas: icon by category, name, type, problems badge,
 // and for groups (ResourceGroup, nested templates) a collapsible member list.
-import { memo, useEffect, useState } from 'react';
+import { memo } from 'react';
 import { Handle, Position, type NodeProps, type Node } from '@xyflow/react';
 import type { ResourceNodeData } from '../graph/derive.ts';
 import { useDesign } from '../state/design.ts';
 import { categoryStyle } from './categories.ts';
+import { useSecondClock } from './clock.ts';
 import { stateStyle } from './status.ts';
 
 export type ResourceFlowNode = Node<
@@ -29,13 +30,9 @@ const PLAN_LABEL: Record<string, string> = {
   unchanged: '＝ unchanged',
 };
 
-/** Seconds since `since`, ticking while shown. */
+/** Seconds since `since`, ticking while shown (every node on one shared clock). */
 function Elapsed({ since }: { since: number }) {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, []);
+  const now = useSecondClock();
   return <span className="elapsed"> {Math.max(0, Math.round((now - since) / 1000))}s</span>;
 }
 

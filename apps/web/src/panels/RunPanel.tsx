@@ -1,6 +1,7 @@
 // Deploying the design and watching it run: parameters, plan, apply,
 // cancel and delete; the event log, the timeline, the outputs, the stacks.
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import type { Value } from '@hearth/template';
 import { analyzeTemplate } from '@hearth/template';
 import { api, errorText } from '../api.ts';
@@ -451,9 +452,18 @@ function StacksTab() {
 export function RunPanel() {
   const [tab, setTab] = useState<Tab>('deploy');
   const [open, setOpen] = useState(true);
-  const statuses = useRun((s) => s.statuses);
-  // Failed in the current operation (a rolled-back resource keeps its reason).
-  const failed = Object.entries(statuses).filter(([, s]) => s.note);
+  // Failed in the current operation (a rolled-back resource keeps its reason). Picked out here so that the
+  // panel renders again only when that list changes, not with every event.
+  const failed = useRun(
+    useShallow((s) =>
+      Object.entries(s.statuses)
+        .filter(([, status]) => status.note)
+        .map(([name, status]) => `${name}\n${status.note}`),
+    ),
+  ).map((entry) => {
+    const cut = entry.indexOf('\n');
+    return [entry.slice(0, cut), { note: entry.slice(cut + 1) }] as const;
+  });
   const analysis = useDesign((s) => s.analysis);
   useEffect(() => {
     const name = new URL(window.location.href).searchParams.get('stack');
