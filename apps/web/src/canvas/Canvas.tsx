@@ -26,6 +26,7 @@ const edgeTypes = { dependency: DependencyEdge };
 export const PALETTE_MIME = 'application/hearth-type';
 const MARKER = { type: MarkerType.ArrowClosed, width: 14, height: 14 };
 const NO_CHANGES: never[] = [];
+const NO_REQUIREMENTS: string[] = [];
 const COMPACT_ZOOM = 0.2;
 
 /** The previous array when every item is the same object (React Flow then has nothing to update). */
@@ -54,10 +55,8 @@ export function Canvas() {
   const expanded = useDesign((s) => s.expanded);
   const needsLayout = useDesign((s) => s.needsLayout);
   const stale = useDesign((s) => s.stale);
-  const statuses = useRun((s) => s.statuses);
   const plan = useRun((s) => s.planActions);
   const planChanges = useRun((s) => s.plan?.changes) ?? NO_CHANGES;
-  const running = useRun((s) => Boolean(s.stack?.inProgress));
   const requires = useMemo(() => {
     const map = new Map<string, string[]>();
     for (const e of graph?.edges ?? []) map.set(e.source, [...new Set([...(map.get(e.source) ?? []), e.target])]);
@@ -103,20 +102,14 @@ export function Canvas() {
     const out: Node[] = graph.resources.map((r): ResourceFlowNode => {
       seen.add(r.name);
       const position = positions[r.name] ?? { x: 0, y: 0 };
-      const status = statuses[r.name];
-      const waitingOn =
-        running && (!status || status.state.startsWith('INIT'))
-          ? (requires.get(r.name) ?? []).filter((d) => !statuses[d]?.state.endsWith('_COMPLETE'))
-          : null;
+      // A node follows its resource's live state itself (see ResourceNode): a deployment's events then
+      // draw only the nodes they change, without going through React Flow's nodes.
       const data = {
         ...r,
         // Lines move with every edit above a resource; the node does not show them.
         line: 0,
         expanded: Boolean(expanded[r.name]),
-        status: status?.state ?? null,
-        statusNote: status?.note ?? null,
-        statusSince: status?.since ?? null,
-        waitingOn: waitingOn?.length ? waitingOn : null,
+        requires: requires.get(r.name) ?? NO_REQUIREMENTS,
         planAction: plan[r.name] ?? null,
       };
       const selected = selectedSet.has(r.name);
@@ -187,7 +180,7 @@ export function Canvas() {
       out.push(term(`output:${o.name}`, outs[o.name]!, { name: o.name, detail: o.requires.join(', ') || '—', kind: 'output' }));
     }
     return sameItems(lastNodes, out);
-  }, [graph, positions, selectedSet, expanded, statuses, plan, planChanges, running, requires]);
+  }, [graph, positions, selectedSet, expanded, plan, planChanges, requires]);
 
   const edges = useMemo<Edge[]>(() => {
     const cache = edgeCache.current;

@@ -4,6 +4,7 @@ import { memo } from 'react';
 import { Handle, Position, type NodeProps, type Node } from '@xyflow/react';
 import type { ResourceNodeData } from '../graph/derive.ts';
 import { useDesign } from '../state/design.ts';
+import { useRun, type RunState } from '../state/run.ts';
 import { categoryStyle } from './categories.ts';
 import { useSecondClock } from './clock.ts';
 import { stateStyle } from './status.ts';
@@ -11,15 +12,15 @@ import { stateStyle } from './status.ts';
 export type ResourceFlowNode = Node<
   ResourceNodeData & {
     expanded: boolean;
-    status?: string | null;
-    statusNote?: string | null;
-    statusSince?: number | null;
-    waitingOn?: string[] | null;
+    /** The resources this one waits for (its dependency edges). */
+    requires?: string[];
     planAction?: string | null;
     ghost?: boolean;
   },
   'resource'
 >;
+
+const NO_REQUIREMENTS: string[] = [];
 
 const PLAN_LABEL: Record<string, string> = {
   create: '＋ create',
@@ -36,37 +37,51 @@ function Elapsed({ since }: { since: number }) {
   return <span className="elapsed"> {Math.max(0, Math.round((now - since) / 1000))}s</span>;
 }
 
-function StatusLine({ data }: { data: ResourceFlowNode['data'] }) {
-  if (data.status) {
-    const style = stateStyle(data.status);
+/** While its stack runs, what a resource not started yet waits for (a string, so that equal lists compare equal). */
+function waitingOn(run: RunState, name: string, requires: string[]): string {
+  if (!run.stack?.inProgress) return '';
+  const status = run.statuses[name];
+  if (status && !status.state.startsWith('INIT')) return '';
+  return requires.filter((d) => !run.statuses[d]?.state.endsWith('_COMPLETE')).join(' ');
+}
+
+function StatusLine({ name, requires }: { name: string; requires: string[] }) {
+  const status = useRun((s) => s.statuses[name]);
+  const waiting = useRun((s) => waitingOn(s, name, requires));
+  if (status) {
+    const style = stateStyle(status.state);
     return (
-      <div className={`rnode-status ${style.className}`} data-testid="node-status" title={data.statusNote ?? style.label}>
-        <span aria-hidden>{style.icon}</span> {data.status}
-        {data.status.endsWith('_IN_PROGRESS') && data.statusSince ? <Elapsed since={data.statusSince} /> : null}
-        {data.statusNote && <span className="rnode-reason"> — {data.statusNote}</span>}
+      <div className={`rnode-status ${style.className}`} data-testid="node-status" title={status.note ?? style.label}>
+        <span aria-hidden>{style.icon}</span> {status.state}
+        {status.state.endsWith('_IN_PROGRESS') ? <Elapsed since={status.since} /> : null}
+        {status.note && <span className="rnode-reason"> — {status.note}</span>}
       </div>
     );
   }
-  if (data.waitingOn?.length)
+  if (waiting) {
+    const names = waiting.split(' ');
     return (
       <div className="rnode-status st-init" data-testid="node-waiting">
-        ○ waiting on {data.waitingOn.slice(0, 3).join(', ')}
-        {data.waitingOn.length > 3 ? ` +${data.waitingOn.length - 3}` : ''}
+        ○ waiting on {names.slice(0, 3).join(', ')}
+        {names.length > 3 ? ` +${names.length - 3}` : ''}
       </div>
     );
+  }
   return null;
 }
 
 function ResourceNodeView({ data, selected }: NodeProps<ResourceFlowNode>) {
   const style = categoryStyle(data.category);
   const toggle = useDesign((s) => s.toggleExpanded);
+  // A ghost (a resource the plan deletes) shows no live state.
+  const state = useRun((s) => (data.ghost ? undefined : s.statuses[data.name]?.state));
   return (
     <div
       className={`rnode${data.members ? '' : ' fixed'}${selected ? ' selected' : ''}${data.disabled ? ' disabled' : ''}${data.errors ? ' has-errors' : ''}${data.ghost ? ' ghost' : ''}`}
       data-testid={data.ghost ? 'ghost-node' : 'node'}
       data-resource={data.name}
       data-type={data.type}
-      {...(data.status ? { 'data-status': data.status } : {})}
+      {...(state ? { 'data-status': state } : {})}
       {...(data.planAction ? { 'data-plan': data.planAction } : {})}
       style={{ borderLeftColor: style.color }}
     >
@@ -77,7 +92,7 @@ function ResourceNodeView({ data, selected }: NodeProps<ResourceFlowNode>) {
       <div className="rnode-text">
         <div className="rnode-name">{data.name}</div>
         <div className="rnode-type">{data.type || '(no type)'}</div>
-        <StatusLine data={data} />
+        {!data.ghost && <StatusLine name={data.name} requires={data.requires ?? NO_REQUIREMENTS} />}
       </div>
       {data.errors > 0 && (
         <span className="badge badge-error" data-testid="node-errors" title={data.problem ?? ''}>

@@ -42,4 +42,19 @@ describe('run state', () => {
     expect(useRun.getState().events.map((e) => e.id)).toEqual([1, 2, 3]);
     expect(useRun.getState().statuses.a!.state).toBe('CREATE_COMPLETE');
   });
+
+  it('keeps the state of resources that later events do not touch, and goes back over all for an older event', () => {
+    useRun.getState().resetEvents();
+    useRun.getState().addEvents([ev(1, 'a', 'CREATE', 'IN_PROGRESS'), ev(2, 'b', 'CREATE', 'IN_PROGRESS')]);
+    const before = useRun.getState().statuses;
+    useRun.getState().addEvents([ev(4, 'b', 'CREATE', 'COMPLETE')]);
+    const after = useRun.getState().statuses;
+    expect(after.a).toBe(before.a);
+    expect(after.b).not.toBe(before.b);
+    expect(after.b!.state).toBe('CREATE_COMPLETE');
+    // An event older than the last one known (3 < 4) still lands in order: a fails after all.
+    useRun.getState().addEvents([ev(3, 'a', 'CREATE', 'FAILED', 'boom')]);
+    expect(useRun.getState().events.map((e) => e.id)).toEqual([1, 2, 3, 4]);
+    expect(useRun.getState().statuses.a).toMatchObject({ state: 'CREATE_FAILED', note: 'boom' });
+  });
 });

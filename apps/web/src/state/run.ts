@@ -57,10 +57,21 @@ export interface RunState {
  * new operation, so that a rolled-back resource still says why it failed.
  */
 export function statusesFrom(events: StackEvent[]): Record<string, ResourceStatus> {
-  const out: Record<string, ResourceStatus> = {};
+  return withEvents({}, events);
+}
+
+/**
+ * `statuses` after `events` (which follow the ones it was made from). Entries
+ * the events do not change keep their identity, so that only the nodes whose
+ * state changed draw again.
+ */
+export function withEvents(statuses: Record<string, ResourceStatus>, events: StackEvent[]): Record<string, ResourceStatus> {
+  const out = { ...statuses };
   for (const e of events) {
     if (!e.resourceName) {
-      if (e.status === 'IN_PROGRESS' && e.action !== 'ROLLBACK') for (const r of Object.values(out)) r.note = null;
+      if (e.status === 'IN_PROGRESS' && e.action !== 'ROLLBACK') {
+        for (const [name, r] of Object.entries(out)) if (r.note !== null) out[name] = { ...r, note: null };
+      }
       continue;
     }
     const state = `${e.action}_${e.status}`;
@@ -90,13 +101,16 @@ export const useRun = create<RunState>()((set, get) => ({
       planActions: plan ? Object.fromEntries(plan.changes.map((c) => [c.resource, c.action])) : {},
     }),
   addEvents(events) {
-    const { eventIds } = get();
-    const fresh = events.filter((e) => !eventIds.has(e.id));
+    const { eventIds, events: known, statuses } = get();
+    const fresh = events.filter((e) => !eventIds.has(e.id)).sort((a, b) => a.id - b.id);
     if (!fresh.length) return;
     const ids = new Set(eventIds);
     for (const e of fresh) ids.add(e.id);
-    const all = [...get().events, ...fresh].sort((a, b) => a.id - b.id);
-    set({ events: all, eventIds: ids, statuses: statusesFrom(all) });
+    // Live events come after all those known: they only move the state on. One from before them
+    // (a replay that raced the live stream) means going through them all again, in order.
+    const after = !known.length || fresh[0]!.id > known.at(-1)!.id;
+    const all = after ? [...known, ...fresh] : [...known, ...fresh].sort((a, b) => a.id - b.id);
+    set({ events: all, eventIds: ids, statuses: after ? withEvents(statuses, fresh) : statusesFrom(all) });
   },
   resetEvents: () => set({ events: [], eventIds: new Set(), statuses: {} }),
   setConnection: (connection) => set({ connection }),
