@@ -15,6 +15,9 @@ test.beforeEach(async ({ page }) => {
 
 test('on two workers, the SQL Server cluster deploys live on the canvas; a reload resumes the complete event log', async ({ page }) => {
   await openExample(page);
+  // The run panel says what runs the stacks: the two workers.
+  await expect(page.getByTestId('engines')).toHaveAttribute('data-count', '2');
+  await expect(page.getByTestId('engines')).toContainText('2 engine workers');
   await deploy(page, 'sql-workers', { latency: '0.2' });
   await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'CREATE_IN_PROGRESS');
   await expect(page.locator('[data-testid=node][data-status="CREATE_IN_PROGRESS"]').first()).toBeVisible();

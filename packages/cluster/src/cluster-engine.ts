@@ -20,6 +20,7 @@ import {
   toJson,
   writeStateChanges,
   type EngineOptions,
+  type Engines,
   type Operation,
   type StackInput,
   type StackOptions,
@@ -31,6 +32,7 @@ import {
 import { nodeToValue } from '@hearth/template';
 import type { ResourcePatch, ResourceRecord, StackPatch, StackRecord, Store } from '@hearth/store';
 import { NODE_QUEUE, PHASE_QUEUE, type DueJob, type JobQueue } from './job-queue.ts';
+import { WORKER_BEAT_MS, WorkerRegistry } from './worker-registry.ts';
 import {
   Traversals,
   type NodeRef,
@@ -102,6 +104,9 @@ export class ClusterEngine extends Engine {
   /** Per traversal: the stack as its operation began (template, files, options) and its analysis. */
   private readonly traversals = new Map<string, { stack: StackRecord; analysis: Analysis | null }>();
   private heartbeat: ReturnType<typeof setInterval> | null = null;
+  private readonly registry: WorkerRegistry;
+  private beat: ReturnType<typeof setInterval> | null = null;
+  private registered = false;
   /** The nodes this process is acting on now: only their leases are renewed. */
   private readonly acting = new Map<string, NodeRef>();
   /** Jobs taken together are claimed together, and steps that end together write together (group commits). */
@@ -112,6 +117,7 @@ export class ClusterEngine extends Engine {
     super(options);
     this.queue = options.queue;
     this.leaseMs = options.queue.settings.expirySeconds * 1000;
+    this.registry = new WorkerRegistry(this.store.db);
     // The signal may reach another process (the API server): look in the database.
     this.services.waitForSignal = (handleId, signal) => this.pollSignals(handleId, signal);
   }
@@ -250,6 +256,15 @@ export class ClusterEngine extends Engine {
         .renewLeases(this.engineId, [...this.acting.values()], this.leaseMs)
         .catch((error: unknown) => console.error(`hearth: renewing leases: ${String(error)}`));
     this.heartbeat = setInterval(() => void renew(), Math.max(250, this.leaseMs / 3));
+    await this.registry.register(this.engineId, concurrency);
+    this.registered = true;
+    this.beat = setInterval(
+      () =>
+        void this.registry
+          .beat(this.engineId, this.queue.running)
+          .catch((error: unknown) => console.error(`hearth: saying this worker is alive: ${String(error)}`)),
+      WORKER_BEAT_MS,
+    );
     await this.queue.work({ node: (job) => this.checkNode(job), phase: (job) => this.endPhase(job) }, concurrency);
   }
 
@@ -257,6 +272,13 @@ export class ClusterEngine extends Engine {
     this.stopping = true;
     await this.queue.stop();
     if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.beat) clearInterval(this.beat);
+    if (this.registered) await this.registry.unregister(this.engineId).catch(() => {});
+  }
+
+  /** The engine workers sharing the database that were seen lately. */
+  override async engines(): Promise<Engines> {
+    return { mode: 'workers', engines: await this.registry.live() };
   }
 
   /** One step of one node: claim it, act, settle it (or hand it back while the cloud is still busy). */

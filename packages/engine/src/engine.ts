@@ -3,6 +3,7 @@
 // with Heat's states and status reasons. Every state change is written to the
 // store, then published.
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { setMaxListeners } from 'node:events';
 import { dirname, join, normalize } from 'node:path/posix';
 import type { Analysis, Diagnostic, ResourceInfo, Value, ValueMap } from '@hearth/template';
@@ -162,6 +163,28 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+/** A process running stacks: the server itself, or an engine worker. */
+export interface EngineInfo {
+  id: string;
+  host: string;
+  pid: number;
+  /** Resource actions it runs at once (for one process: per operation), when it has a limit. */
+  concurrency: number | null;
+  /** What it was running when last seen: resource actions for a worker, operations for one process. */
+  running: number;
+  startedAt: string;
+  seenAt: string;
+}
+
+export interface Engines {
+  /** 'one process': this server runs the stacks; 'workers': engine workers sharing its database do. */
+  mode: 'one process' | 'workers';
+  /** The live ones (a worker not seen for a while is left out). */
+  engines: EngineInfo[];
+}
+
+const PROCESS_STARTED = new Date().toISOString();
 
 export class Engine {
   readonly bus: EventBus;
@@ -1097,6 +1120,25 @@ export class Engine {
    * progress are either adopted (the provider finds the object their create
    * made) or marked failed with the reason; the stack is marked failed.
    */
+  /** The processes running stacks: this one. */
+  async engines(): Promise<Engines> {
+    const now = new Date().toISOString();
+    return {
+      mode: 'one process',
+      engines: [
+        {
+          id: this.engineId,
+          host: hostname(),
+          pid: process.pid,
+          concurrency: this.concurrency ?? null,
+          running: this.operations.size,
+          startedAt: PROCESS_STARTED,
+          seenAt: now,
+        },
+      ],
+    };
+  }
+
   async recover(): Promise<StackRecord[]> {
     const recovered: StackRecord[] = [];
     for (const stack of await this.store.stacksInProgress()) {

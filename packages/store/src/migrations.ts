@@ -180,6 +180,21 @@ const migrationsFor = (dialect: Dialect): Record<string, Migration> => ({
         .execute();
     },
   },
+  '004-cluster-workers': {
+    async up(db: Kysely<unknown>) {
+      // The engine workers taking jobs: each says it is alive every few seconds, and leaves when it stops.
+      await db.schema
+        .createTable('cluster_workers')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('host', 'text', (c) => c.notNull())
+        .addColumn('pid', 'integer', (c) => c.notNull())
+        .addColumn('concurrency', 'integer', (c) => c.notNull())
+        .addColumn('running', 'integer', (c) => c.notNull())
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('seen_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 });
 
 class InCodeMigrations implements MigrationProvider {

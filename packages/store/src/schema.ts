@@ -141,6 +141,17 @@ export interface ClusterInputsTable {
   satisfied_by: string;
 }
 
+export interface ClusterWorkersTable {
+  id: string;
+  host: string;
+  pid: number;
+  concurrency: number;
+  /** Jobs it was running when last seen. */
+  running: number;
+  started_at: string;
+  seen_at: string;
+}
+
 export interface Database {
   stacks: StacksTable;
   resources: ResourcesTable;
@@ -153,6 +164,7 @@ export interface Database {
   cluster_phases: ClusterPhasesTable;
   cluster_nodes: ClusterNodesTable;
   cluster_inputs: ClusterInputsTable;
+  cluster_workers: ClusterWorkersTable;
 }
 
 export type Json<T> = ColumnType<T, string, string>;

@@ -17,6 +17,10 @@ export const appRouter = router({
     localScripts: ctx.services.allowLocalScripts,
     limits: { ...ctx.services.limits, ...ctx.services.engine.limits },
   })),
+  /** What runs the stacks: this server, or the engine workers sharing its database (the live ones). */
+  engines: router({
+    list: procedure.input(z.void()).query(({ ctx }) => ctx.services.engine.engines()),
+  }),
   templates: templatesRouter,
   types: typesRouter,
   designs: designsRouter,

@@ -140,8 +140,11 @@ describe('several engine workers on PostgreSQL', () => {
   }, 60_000);
 
   it('finishes a deployment when one of two workers is killed in the middle, creating nothing twice', async () => {
+    // Before any worker: the server says nothing runs its stacks.
+    expect(await api.client.engines.list.query()).toEqual({ mode: 'workers', engines: [] });
     workers.push(startWorker(postgres.url), startWorker(postgres.url));
     const [killedId, survivorId] = (await Promise.all(workers.map((w) => w.id))) as [string, string];
+    expect((await api.client.engines.list.query()).engines.map((e) => e.id).sort()).toEqual([killedId, survivorId].sort());
     const stream = collect(api);
     const t0 = Date.now();
     const created = await api.client.stacks.create.mutate({ name: 'big', template: template(), options: { simulation: SIMULATION } });
@@ -223,6 +226,14 @@ describe('several engine workers on PostgreSQL', () => {
     stream.stop();
     await checkDeployment(api, created.id, stream.events);
     for (const w of pair) expect(w.process.exitCode).toBeNull();
+    // Stopped workers leave the list at once.
+    const ids = await Promise.all(pair.map((w) => w.id));
+    for (const w of pair) w.process.kill('SIGTERM');
+    await Promise.all(
+      pair.map((w) => new Promise((resolve) => (w.process.exitCode !== null ? resolve(null) : w.process.once('exit', resolve)))),
+    );
+    const listed = (await api.client.engines.list.query()).engines.map((e) => e.id);
+    for (const id of ids) expect(listed).not.toContain(id);
   }, 240_000);
 
   it('ends the same way as the embedded store', async () => {

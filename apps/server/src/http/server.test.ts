@@ -70,6 +70,10 @@ describe('the API', () => {
     expect((await client.stacks.list.query()).map((s) => s.name)).toEqual(['api1']);
     const health = await client.health.query();
     expect(health.cloud).toBe('simulated');
+    // One process: the server itself runs the stacks.
+    const engines = await client.engines.list.query();
+    expect(engines.mode).toBe('one process');
+    expect(engines.engines).toEqual([expect.objectContaining({ pid: process.pid, running: 0 })]);
   });
 
   it('refuses bad input with a code and a message a user can act on', async () => {

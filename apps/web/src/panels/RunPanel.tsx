@@ -14,6 +14,8 @@ import { stateStyle } from '../canvas/status.ts';
 
 type Tab = 'deploy' | 'events' | 'timeline' | 'outputs' | 'stacks';
 
+const ENGINES_REFRESH_MS = 5000;
+
 function slug(name: string): string {
   const s = name.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z]+/, '');
   return s || 'stack';
@@ -49,6 +51,46 @@ function StackBadge() {
       {style.icon} {state}
       {failed && stack.status === 'COMPLETE' ? ' (with failures)' : ''}
       {connection === 'reconnecting' && <span className="muted"> · reconnecting…</span>}
+    </span>
+  );
+}
+
+type Engines = Awaited<ReturnType<typeof api.engines.list.query>>;
+
+/** What runs the stacks; with workers, how many are live, and a warning when none is. */
+function EnginesNote() {
+  const [engines, setEngines] = useState<Engines | null>(null);
+  useEffect(() => {
+    let stopped = false;
+    const look = () =>
+      void api.engines.list
+        .query()
+        .then((e) => !stopped && setEngines(e))
+        .catch(() => {});
+    look();
+    const timer = setInterval(look, ENGINES_REFRESH_MS);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, []);
+  if (!engines || engines.mode === 'one process') return null;
+  const count = engines.engines.length;
+  if (!count)
+    return (
+      <span className="error" data-testid="engines" data-count="0" title="Start one with: hearth worker (see the README)">
+        ⚠ No engine worker is running: deployments wait until one starts.
+      </span>
+    );
+  const running = engines.engines.reduce((n, e) => n + e.running, 0);
+  return (
+    <span
+      className="muted"
+      data-testid="engines"
+      data-count={count}
+      title={engines.engines.map((e) => `${e.id} on ${e.host}: ${e.running}/${e.concurrency} jobs`).join('\n')}
+    >
+      {count} engine worker{count === 1 ? '' : 's'}, {running} job{running === 1 ? '' : 's'} running
     </span>
   );
 }
@@ -246,6 +288,7 @@ function DeployTab() {
           </button>
         )}
         <StackBadge />
+        <EnginesNote />
       </div>
       {plan && <PlanSummary plan={plan} />}
       {confirming && (
