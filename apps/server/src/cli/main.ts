@@ -1,5 +1,6 @@
 // The `hearth` command line: one verb per job, each in its own module.
 import { processIO, UsageError, type CliIO } from './io.ts';
+import { enginesCommand, ENGINES_USAGE } from './engines.ts';
 import { exportCommand, EXPORT_USAGE } from './export.ts';
 import { schemaCommand, SCHEMA_USAGE } from './schema.ts';
 import { serveCommand, SERVE_USAGE } from './serve.ts';
@@ -37,6 +38,7 @@ Commands:
   schema     print the JSON Schema of HOT templates, for editors
   serve      run the Hearth server (designer, API, signal endpoints)
   worker     run stacks' resource actions for servers sharing a PostgreSQL database
+  engines    list what runs the server's stacks (the server, or its live workers)
 
 Commands that talk to a server take --server URL (default http://127.0.0.1:8080)
 and --token TOKEN (needed when the server listens beyond loopback).
@@ -58,6 +60,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   schema: { run: schemaCommand, usage: SCHEMA_USAGE },
   serve: { run: serveCommand, usage: SERVE_USAGE },
   worker: { run: workerCommand, usage: WORKER_USAGE },
+  engines: { run: enginesCommand, usage: ENGINES_USAGE },
 };
 
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {

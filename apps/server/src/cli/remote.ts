@@ -6,7 +6,7 @@ import { EventSource } from 'eventsource';
 import { analyzeTemplate, isValueMap, mergeEnvironments, nodeToValue, parseEnvironment, parseYamlText, type Value } from '@hearth/template';
 import type { AppRouter } from '../router.ts';
 import { diskLoader } from './files.ts';
-import { UsageError } from './io.ts';
+import { UsageError, type CliIO } from './io.ts';
 
 export type Client = ReturnType<typeof connect>;
 
@@ -120,4 +120,20 @@ function getFilePaths(text: string): string[] {
   const parsed = parseYamlText(text);
   if (parsed.root) walk(nodeToValue(parsed.root));
   return paths;
+}
+
+export function format(value: string | undefined): 'json' | 'text' {
+  if (value !== 'json' && value !== 'text') throw new UsageError(`--format must be json or text, not "${value}"`);
+  return value;
+}
+
+/** Runs a call against the server; a refusal becomes a message and exit status 1. */
+export async function guarded(io: CliIO, work: () => Promise<number>): Promise<number> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    io.err(`hearth: ${describeError(error)}`);
+    return 1;
+  }
 }

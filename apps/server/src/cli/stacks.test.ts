@@ -56,6 +56,9 @@ async function hearth(...args: string[]) {
 
 describe('hearth against a server', () => {
   it('deploys with --watch (nested templates and get_file sent along), shows outputs and events, updates, exports and deletes', async () => {
+    const engines = await hearth('engines');
+    expect(engines.code).toBe(0);
+    expect(engines.out[0]).toMatch(/^The server runs the stacks itself \(engine-\w+, pid \d+\)\.$/);
     const deployed = await hearth('deploy', '--watch', 'app', join(dir, 'app.yaml'));
     expect(deployed.err).toEqual([]);
     expect(deployed.code).toBe(0);

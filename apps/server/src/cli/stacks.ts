@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import type { CliIO } from './io.ts';
 import { UsageError } from './io.ts';
-import { connect, describeError, readTemplateBundle, SERVER_OPTIONS, SERVER_USAGE, type Client } from './remote.ts';
+import { connect, format, guarded, readTemplateBundle, SERVER_OPTIONS, SERVER_USAGE, type Client } from './remote.ts';
 import { parseParamArgs } from './validate.ts';
 import { lastEventId, watchStack } from './watch.ts';
 
@@ -60,22 +60,6 @@ ${SERVER_USAGE}`;
 export const OUTPUTS_USAGE = `Usage: hearth outputs [--format json] NAME
 
 ${SERVER_USAGE}`;
-
-function format(value: string | undefined): 'json' | 'text' {
-  if (value !== 'json' && value !== 'text') throw new UsageError(`--format must be json or text, not "${value}"`);
-  return value;
-}
-
-/** Runs a call against the server; a refusal becomes a message and exit status 1. */
-async function guarded(io: CliIO, work: () => Promise<number>): Promise<number> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    io.err(`hearth: ${describeError(error)}`);
-    return 1;
-  }
-}
 
 type Plan = Awaited<ReturnType<Client['templates']['plan']['query']>>;
 

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventRecord } from '@hearth/store';
 import { startPostgresServer, type PostgresServer } from '@hearth/store';
+import { main } from '../cli/main.ts';
 import { startTestServer, until, type TestServer } from '../test-support/server.ts';
 
 const BUILT = join(import.meta.dirname, '..', '..', 'dist', 'cli.mjs');
@@ -127,6 +128,14 @@ describe('several engine workers on PostgreSQL', () => {
   let api: TestServer;
   const workers: Worker[] = [];
 
+  /** The command line against the API server. */
+  async function hearth(...args: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main([...args, '--server', api.url], { out: (l) => out.push(l), err: (l) => err.push(l) });
+    return { code, out, err };
+  }
+
   beforeAll(async () => {
     expect(existsSync(BUILT), 'built by npm test before the tests run').toBe(true);
     postgres = await startPostgresServer();
@@ -140,11 +149,24 @@ describe('several engine workers on PostgreSQL', () => {
   }, 60_000);
 
   it('finishes a deployment when one of two workers is killed in the middle, creating nothing twice', async () => {
-    // Before any worker: the server says nothing runs its stacks.
+    // Before any worker: the server says nothing runs its stacks (and `hearth engines` fails).
     expect(await api.client.engines.list.query()).toEqual({ mode: 'workers', engines: [] });
+    expect(await hearth('engines')).toEqual({
+      code: 1,
+      out: [],
+      err: ['No engine worker is running: deployments wait until one starts ("hearth worker").'],
+    });
     workers.push(startWorker(postgres.url), startWorker(postgres.url));
     const [killedId, survivorId] = (await Promise.all(workers.map((w) => w.id))) as [string, string];
     expect((await api.client.engines.list.query()).engines.map((e) => e.id).sort()).toEqual([killedId, survivorId].sort());
+    const listed = await hearth('engines');
+    expect(listed.code).toBe(0);
+    expect(
+      listed.out
+        .slice(1)
+        .map((line) => line.split('\t')[0])
+        .sort(),
+    ).toEqual([killedId, survivorId].sort());
     const stream = collect(api);
     const t0 = Date.now();
     const created = await api.client.stacks.create.mutate({ name: 'big', template: template(), options: { simulation: SIMULATION } });
