@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EventRecord } from '@hearth/store';
 import { startPostgresServer, type PostgresServer } from '@hearth/store';
 import { main } from '../cli/main.ts';
@@ -55,6 +55,8 @@ function collect(test: TestServer, lastEventId: number | null = null) {
   return { events, stop: () => subscription.unsubscribe() };
 }
 
+const workerLog: string[] = [];
+
 interface Worker {
   process: ChildProcess;
   id: Promise<string>;
@@ -71,7 +73,10 @@ function startWorker(databaseUrl: string): Worker {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stderr!.on('data', (d: Buffer) => process.stderr.write(`[worker ${child.pid}] ${d.toString()}`));
+  // What workers say (retried jobs while the database restarts, say) is shown only when a test fails.
+  child.stderr!.on('data', (d: Buffer) => {
+    for (const line of d.toString().split('\n')) if (line) workerLog.push(`[worker ${child.pid}] ${line}`);
+  });
   const id = new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
       output += d.toString();
@@ -141,6 +146,11 @@ describe('several engine workers on PostgreSQL', () => {
     postgres = await startPostgresServer();
     api = await startTestServer({ databaseUrl: postgres.url, queue: QUEUE });
   }, 120_000);
+
+  afterEach((context) => {
+    if (context.task.result?.state === 'fail') process.stderr.write(`${workerLog.join('\n')}\n`);
+    workerLog.length = 0;
+  });
 
   afterAll(async () => {
     for (const w of workers) w.process.kill('SIGKILL');
