@@ -4,7 +4,7 @@ import { memo } from 'react';
 import { Handle, Position, type NodeProps, type Node } from '@xyflow/react';
 import type { ResourceNodeData } from '../graph/derive.ts';
 import { useDesign } from '../state/design.ts';
-import { useRun, type RunState } from '../state/run.ts';
+import { useRun, type ResourceStatus, type RunState } from '../state/run.ts';
 import { categoryStyle } from './categories.ts';
 import { useSecondClock } from './clock.ts';
 import { stateStyle } from './status.ts';
@@ -37,29 +37,31 @@ function Elapsed({ since }: { since: number }) {
   return <span className="elapsed"> {Math.max(0, Math.round((now - since) / 1000))}s</span>;
 }
 
-/** While its stack runs, what a resource not started yet waits for (a string, so that equal lists compare equal). */
-function waitingOn(run: RunState, name: string, requires: string[]): string {
-  if (!run.stack?.inProgress) return '';
+/**
+ * A resource's live state, or, while its stack runs and it has not started,
+ * what it waits for (names joined by spaces; '' for nothing). One value per
+ * node, which keeps its identity (or, a string, its value) while unchanged.
+ */
+function liveOf(run: RunState, name: string, requires: string[]): ResourceStatus | string {
   const status = run.statuses[name];
-  if (status && !status.state.startsWith('INIT')) return '';
+  if (status) return status;
+  if (!run.stack?.inProgress) return '';
   return requires.filter((d) => !run.statuses[d]?.state.endsWith('_COMPLETE')).join(' ');
 }
 
-function StatusLine({ name, requires }: { name: string; requires: string[] }) {
-  const status = useRun((s) => s.statuses[name]);
-  const waiting = useRun((s) => waitingOn(s, name, requires));
-  if (status) {
-    const style = stateStyle(status.state);
+function StatusLine({ live }: { live: ResourceStatus | string }) {
+  if (typeof live !== 'string') {
+    const style = stateStyle(live.state);
     return (
-      <div className={`rnode-status ${style.className}`} data-testid="node-status" title={status.note ?? style.label}>
-        <span aria-hidden>{style.icon}</span> {status.state}
-        {status.state.endsWith('_IN_PROGRESS') ? <Elapsed since={status.since} /> : null}
-        {status.note && <span className="rnode-reason"> — {status.note}</span>}
+      <div className={`rnode-status ${style.className}`} data-testid="node-status" title={live.note ?? style.label}>
+        <span aria-hidden>{style.icon}</span> {live.state}
+        {live.state.endsWith('_IN_PROGRESS') ? <Elapsed since={live.since} /> : null}
+        {live.note && <span className="rnode-reason"> — {live.note}</span>}
       </div>
     );
   }
-  if (waiting) {
-    const names = waiting.split(' ');
+  if (live) {
+    const names = live.split(' ');
     return (
       <div className="rnode-status st-init" data-testid="node-waiting">
         ○ waiting on {names.slice(0, 3).join(', ')}
@@ -73,8 +75,9 @@ function StatusLine({ name, requires }: { name: string; requires: string[] }) {
 function ResourceNodeView({ data, selected }: NodeProps<ResourceFlowNode>) {
   const style = categoryStyle(data.category);
   const toggle = useDesign((s) => s.toggleExpanded);
-  // A ghost (a resource the plan deletes) shows no live state.
-  const state = useRun((s) => (data.ghost ? undefined : s.statuses[data.name]?.state));
+  // A node follows its resource's live state itself; a ghost (a resource the plan deletes) has none.
+  const live = useRun((s) => (data.ghost ? '' : liveOf(s, data.name, data.requires ?? NO_REQUIREMENTS)));
+  const state = typeof live === 'string' ? undefined : live.state;
   return (
     <div
       className={`rnode${data.members ? '' : ' fixed'}${selected ? ' selected' : ''}${data.disabled ? ' disabled' : ''}${data.errors ? ' has-errors' : ''}${data.ghost ? ' ghost' : ''}`}
@@ -92,7 +95,7 @@ function ResourceNodeView({ data, selected }: NodeProps<ResourceFlowNode>) {
       <div className="rnode-text">
         <div className="rnode-name">{data.name}</div>
         <div className="rnode-type">{data.type || '(no type)'}</div>
-        {!data.ghost && <StatusLine name={data.name} requires={data.requires ?? NO_REQUIREMENTS} />}
+        <StatusLine live={live} />
       </div>
       {data.errors > 0 && (
         <span className="badge badge-error" data-testid="node-errors" title={data.problem ?? ''}>
