@@ -1,5 +1,6 @@
 // The stack verbs: plan, deploy, update, delete, cancel, events, outputs.
 import { parseArgs } from 'node:util';
+import { warnWithoutWorkers } from './engines.ts';
 import type { CliIO } from './io.ts';
 import { UsageError } from './io.ts';
 import { connect, format, guarded, readTemplateBundle, SERVER_OPTIONS, SERVER_USAGE, type Client } from './remote.ts';
@@ -130,6 +131,7 @@ async function finish(
   json: boolean,
   started: unknown,
 ): Promise<number> {
+  await warnWithoutWorkers(client, io);
   if (!watch) {
     io.out(json ? JSON.stringify(started) : `Stack ${stack}: ${expected} started.`);
     return 0;

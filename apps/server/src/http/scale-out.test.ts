@@ -5,8 +5,9 @@
 // event log, as browsers receive it, complete and in order. The same stack on
 // the embedded store must end the same way.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EventRecord } from '@hearth/store';
 import { startPostgresServer, type PostgresServer } from '@hearth/store';
@@ -166,9 +167,16 @@ describe('several engine workers on PostgreSQL', () => {
       out: [],
       err: ['No engine worker is running: deployments wait until one starts ("hearth worker").'],
     });
+    // A deployment started now says it will wait (and does: the workers take it once they start).
+    const early = join(mkdtempSync(join(tmpdir(), 'hearth-scale-')), 'early.yaml');
+    writeFileSync(early, 'heat_template_version: 2018-08-31\nresources:\n  r: {type: OS::Heat::None}\n');
+    const waiting = await hearth('deploy', 'early', early);
+    rmSync(dirname(early), { recursive: true });
+    expect(waiting).toMatchObject({ code: 0, err: [expect.stringMatching(/^hearth: No engine worker is running/)] });
     workers.push(startWorker(postgres.url), startWorker(postgres.url));
     const [killedId, survivorId] = (await Promise.all(workers.map((w) => w.id))) as [string, string];
     expect((await api.client.engines.list.query()).engines.map((e) => e.id).sort()).toEqual([killedId, survivorId].sort());
+    await until(async () => (await api.client.stacks.get.query({ stack: 'early' })).status === 'COMPLETE', 30_000);
     const listed = await hearth('engines');
     expect(listed.code).toBe(0);
     expect(
