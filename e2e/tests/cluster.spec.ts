@@ -16,7 +16,8 @@ test.beforeEach(async ({ page }) => {
 test('on two workers, the SQL Server cluster deploys live on the canvas; a reload resumes the complete event log', async ({ page }) => {
   await openExample(page);
   // The run panel says what runs the stacks: the two workers.
-  await expect(page.getByTestId('engines')).toHaveAttribute('data-count', '2');
+  // (Workers start beside the server, and the panel looks every 5 seconds.)
+  await expect(page.getByTestId('engines')).toHaveAttribute('data-count', '2', { timeout: 20_000 });
   await expect(page.getByTestId('engines')).toContainText('2 engine workers');
   await deploy(page, 'sql-workers', { latency: '0.2' });
   await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'CREATE_IN_PROGRESS');
