@@ -1113,13 +1113,6 @@ export class Engine {
     });
   }
 
-  // ------------------------------------------------------------ restart
-
-  /**
-   * After the engine was stopped (or killed) mid-operation: resources left in
-   * progress are either adopted (the provider finds the object their create
-   * made) or marked failed with the reason; the stack is marked failed.
-   */
   /** The processes running stacks: this one. */
   async engines(): Promise<Engines> {
     const now = new Date().toISOString();
@@ -1139,6 +1132,13 @@ export class Engine {
     };
   }
 
+  // ------------------------------------------------------------ restart
+
+  /**
+   * After the engine was stopped (or killed) mid-operation: resources left in
+   * progress are either adopted (the provider finds the object their create
+   * made) or marked failed with the reason; the stack is marked failed.
+   */
   async recover(): Promise<StackRecord[]> {
     const recovered: StackRecord[] = [];
     for (const stack of await this.store.stacksInProgress()) {
