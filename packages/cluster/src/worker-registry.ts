@@ -17,26 +17,23 @@ const FORGOTTEN_MS = 24 * 3600_000;
 export class WorkerRegistry {
   constructor(private readonly db: Kysely<Database>) {}
 
+  /** Adds the worker; forgets workers long gone (killed without stopping). */
   async register(id: string, concurrency: number): Promise<void> {
-    const now = new Date().toISOString();
-    await this.db
-      .insertInto('cluster_workers')
-      .values({ id, host: hostname(), pid: process.pid, concurrency, running: 0, started_at: now, seen_at: now })
-      .execute();
-  }
-
-  /** Says the worker is alive, with how many jobs it is running; forgets workers long gone. */
-  async beat(id: string, running: number): Promise<void> {
     const now = Date.now();
-    await this.db
-      .updateTable('cluster_workers')
-      .set({ running, seen_at: new Date(now).toISOString() })
-      .where('id', '=', id)
-      .execute();
     await this.db
       .deleteFrom('cluster_workers')
       .where('seen_at', '<', new Date(now - FORGOTTEN_MS).toISOString())
       .execute();
+    const at = new Date(now).toISOString();
+    await this.db
+      .insertInto('cluster_workers')
+      .values({ id, host: hostname(), pid: process.pid, concurrency, running: 0, started_at: at, seen_at: at })
+      .execute();
+  }
+
+  /** Says the worker is alive, with how many jobs it is running. */
+  async beat(id: string, running: number): Promise<void> {
+    await this.db.updateTable('cluster_workers').set({ running, seen_at: new Date().toISOString() }).where('id', '=', id).execute();
   }
 
   async unregister(id: string): Promise<void> {

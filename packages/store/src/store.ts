@@ -461,7 +461,9 @@ export class Store {
     for (const u of updates) {
       const row = resourcePatchToRow(u.patch) as Record<string, unknown>;
       const shape = Object.keys(row).sort().join(',');
-      shapes.set(shape, [...(shapes.get(shape) ?? []), { id: u.id, row }]);
+      const alike = shapes.get(shape);
+      if (alike) alike.push({ id: u.id, row });
+      else shapes.set(shape, [{ id: u.id, row }]);
     }
     for (const [shape, rows] of shapes) {
       for (let i = 0; i < rows.length; i += 200) {
