@@ -99,28 +99,20 @@ type Db = Kysely<Database> | Transaction<Database>;
 /** States of a node that has not settled yet. */
 const OPEN_STATES = ['waiting', 'ready', 'running'];
 
-const idOf = (r: NodeRef | { traversal: string; phase: number; key: string }) => `${r.traversal}\u0000${r.phase}\u0000${r.key}`;
+/** A node's primary key as one string (a row's phase may come back as a string: it reads the same). */
+const idOf = (r: { traversal: string; phase: number | string; key: string }) => `${r.traversal}\u0000${r.phase}\u0000${r.key}`;
 const phaseIdOf = (r: PhaseRef) => `${r.traversal}\u0000${r.phase}`;
+const byId = <T extends { traversal: string; phase: number | string; key: string }>(a: T, b: T) =>
+  idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0;
 
-/** One of the nodes, by primary key; sorted so that concurrent writers lock rows in the same order. */
+/** One of the nodes (each once), by primary key; sorted so that concurrent writers lock rows in the same order. */
 function nodeIn(eb: ExpressionBuilder<Database, 'cluster_nodes'>, refs: NodeRef[]) {
-  const sorted = [...refs].sort((a, b) => (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0));
+  const sorted = [...new Map(refs.map((r) => [idOf(r), r])).values()].sort(byId);
   return eb(
     eb.refTuple('traversal', 'phase', 'key'),
     'in',
     sorted.map((r) => eb.tuple(r.traversal, r.phase, r.key)),
   );
-}
-
-/** The first of each node, in order. */
-function distinct<T extends { ref: NodeRef } | NodeRef>(items: T[]): T[] {
-  const seen = new Set<string>();
-  return items.filter((i) => {
-    const id = idOf('ref' in i ? i.ref : i);
-    if (seen.has(id)) return false;
-    seen.add(id);
-    return true;
-  });
 }
 
 export class Traversals {
@@ -218,11 +210,11 @@ export class Traversals {
         attempts: eb('attempts', '+', 1),
         started_at: eb.fn.coalesce('started_at', eb.val(now.toISOString())),
       }))
-      .where((eb) => nodeIn(eb, distinct(refs)))
+      .where((eb) => nodeIn(eb, refs))
       .where((eb) => eb.or([eb('state', '=', 'ready'), eb.and([eb('state', '=', 'running'), eb('lease_until', '<', now.toISOString())])]))
       .returning(['traversal', 'phase', 'key', 'resource_id', 'work', 'started_at', 'announced'])
       .execute();
-    const claimed = new Map(rows.map((r) => [idOf({ ...r, phase: Number(r.phase) }), r]));
+    const claimed = new Map(rows.map((r) => [idOf(r), r]));
     const missed = refs.filter((r) => !claimed.has(idOf(r)));
     const states = new Map(
       missed.length
@@ -230,9 +222,9 @@ export class Traversals {
             await this.db
               .selectFrom('cluster_nodes')
               .select(['traversal', 'phase', 'key', 'state'])
-              .where((eb) => nodeIn(eb, distinct(missed)))
+              .where((eb) => nodeIn(eb, missed))
               .execute()
-          ).map((r) => [idOf({ ...r, phase: Number(r.phase) }), r.state])
+          ).map((r) => [idOf(r), r.state])
         : [],
     );
     const phases = new Map<string, PhaseRow | null>();
@@ -274,13 +266,13 @@ export class Traversals {
     const rows = await this.db
       .updateTable('cluster_nodes')
       .set({ announced: 1 })
-      .where((eb) => nodeIn(eb, distinct(refs)))
+      .where((eb) => nodeIn(eb, refs))
       .where('state', '=', 'running')
       .where('owner', '=', owner)
       .where('announced', '=', 0)
       .returning(['traversal', 'phase', 'key'])
       .execute();
-    const won = new Set(rows.map((r) => idOf({ ...r, phase: Number(r.phase) })));
+    const won = new Set(rows.map((r) => idOf(r)));
     return refs.map((ref) => won.delete(idOf(ref)));
   }
 
@@ -334,7 +326,7 @@ export class Traversals {
   async settleMany(items: Settlement[], owner: string): Promise<{ accepted: boolean[]; ready: NodeRef[] }> {
     const settledRows = new Map<string, string>();
     for (const outcome of ['done', 'failed', 'skipped'] as const) {
-      const refs = distinct(items.filter((i) => i.outcome === outcome)).map((i) => i.ref);
+      const refs = items.filter((i) => i.outcome === outcome).map((i) => i.ref);
       if (!refs.length) continue;
       const rows = await this.db
         .updateTable('cluster_nodes')
@@ -344,7 +336,7 @@ export class Traversals {
         .where('owner', '=', owner)
         .returning(['traversal', 'phase', 'key', 'dependents'])
         .execute();
-      for (const r of rows) settledRows.set(idOf({ ...r, phase: Number(r.phase) }), r.dependents);
+      for (const r of rows) settledRows.set(idOf(r), r.dependents);
     }
     const acceptedIds = new Set<string>();
     const accepted = items.map((i) => {
@@ -385,14 +377,12 @@ export class Traversals {
     // Several completions in one batch may count towards the same dependent.
     const counts = new Map<string, { traversal: string; phase: number; key: string; c: number }>();
     for (const f of fresh) {
-      const row = { traversal: f.traversal, phase: Number(f.phase), key: f.key };
-      const id = idOf(row);
-      const known = counts.get(id);
+      const known = counts.get(idOf(f));
       if (known) known.c++;
-      else counts.set(id, { ...row, c: 1 });
+      else counts.set(idOf(f), { traversal: f.traversal, phase: Number(f.phase), key: f.key, c: 1 });
     }
     if (!counts.size) return [];
-    const values = [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+    const values = [...counts.values()].sort(byId);
     const released = await sql<{ traversal: string; phase: number; key: string; state: string }>`
       update cluster_nodes as n
       set remaining = n.remaining - v.c,
