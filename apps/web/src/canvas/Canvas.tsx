@@ -156,6 +156,7 @@ export function Canvas() {
           members: null,
           group: null,
           expanded: false,
+          requires: NO_REQUIREMENTS,
           planAction: c.action,
           ghost: true,
         },

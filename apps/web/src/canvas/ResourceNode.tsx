@@ -13,14 +13,12 @@ export type ResourceFlowNode = Node<
   ResourceNodeData & {
     expanded: boolean;
     /** The resources this one waits for (its dependency edges). */
-    requires?: string[];
+    requires: string[];
     planAction?: string | null;
     ghost?: boolean;
   },
   'resource'
 >;
-
-const NO_REQUIREMENTS: string[] = [];
 
 const PLAN_LABEL: Record<string, string> = {
   create: '＋ create',
@@ -76,7 +74,7 @@ function ResourceNodeView({ data, selected }: NodeProps<ResourceFlowNode>) {
   const style = categoryStyle(data.category);
   const toggle = useDesign((s) => s.toggleExpanded);
   // A node follows its resource's live state itself; a ghost (a resource the plan deletes) has none.
-  const live = useRun((s) => (data.ghost ? '' : liveOf(s, data.name, data.requires ?? NO_REQUIREMENTS)));
+  const live = useRun((s) => (data.ghost ? '' : liveOf(s, data.name, data.requires)));
   const state = typeof live === 'string' ? undefined : live.state;
   return (
     <div

@@ -1,7 +1,6 @@
 // Deploying the design and watching it run: parameters, plan, apply,
 // cancel and delete; the event log, the timeline, the outputs, the stacks.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import type { Value } from '@hearth/template';
 import { analyzeTemplate } from '@hearth/template';
 import { api, errorText } from '../api.ts';
@@ -492,22 +491,41 @@ function StacksTab() {
   );
 }
 
+/**
+ * The resources that failed in the current operation (a rolled-back resource
+ * keeps its reason), each a link to it. Its own component: it follows every
+ * event, and the panel around it need not.
+ */
+function FailedResources() {
+  const statuses = useRun((s) => s.statuses);
+  const analysis = useDesign((s) => s.analysis);
+  const failed = Object.entries(statuses).filter(([, s]) => s.note);
+  if (!failed.length) return null;
+  return (
+    <span className="error failed-list">
+      Failed:{' '}
+      {failed.map(([name, s]) => (
+        <button
+          key={name}
+          className="link"
+          data-testid="failed-resource"
+          title={s.note ?? ''}
+          onClick={() => {
+            useDesign.getState().select([name]);
+            const r = analysis?.resources.find((x) => x.name === name);
+            if (r) revealLine(analysis!.lines.position(r.def.keyNode.start).line);
+          }}
+        >
+          {name}
+        </button>
+      ))}
+    </span>
+  );
+}
+
 export function RunPanel() {
   const [tab, setTab] = useState<Tab>('deploy');
   const [open, setOpen] = useState(true);
-  // Failed in the current operation (a rolled-back resource keeps its reason). Picked out here so that the
-  // panel renders again only when that list changes, not with every event.
-  const failed = useRun(
-    useShallow((s) =>
-      Object.entries(s.statuses)
-        .filter(([, status]) => status.note)
-        .map(([name, status]) => `${name}\n${status.note}`),
-    ),
-  ).map((entry) => {
-    const cut = entry.indexOf('\n');
-    return [entry.slice(0, cut), { note: entry.slice(cut + 1) }] as const;
-  });
-  const analysis = useDesign((s) => s.analysis);
   useEffect(() => {
     const name = new URL(window.location.href).searchParams.get('stack');
     if (name) {
@@ -523,26 +541,7 @@ export function RunPanel() {
             {t}
           </button>
         ))}
-        {failed.length > 0 && (
-          <span className="error failed-list">
-            Failed:{' '}
-            {failed.map(([name, s]) => (
-              <button
-                key={name}
-                className="link"
-                data-testid="failed-resource"
-                title={s.note ?? ''}
-                onClick={() => {
-                  useDesign.getState().select([name]);
-                  const r = analysis?.resources.find((x) => x.name === name);
-                  if (r) revealLine(analysis!.lines.position(r.def.keyNode.start).line);
-                }}
-              >
-                {name}
-              </button>
-            ))}
-          </span>
-        )}
+        <FailedResources />
         <button className="link collapse" onClick={() => setOpen(!open)}>
           {open ? '▾' : '▸'}
         </button>
