@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../test-support/server.ts';
+import { runCli, startTestServer, type TestServer } from '../test-support/server.ts';
 import { main } from './main.ts';
 
 const repo = resolve(import.meta.dirname, '../../../..');
@@ -47,12 +47,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function hearth(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main([...args, '--server', server.url], { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
-}
+const hearth = (...args: string[]) => runCli(server.url, ...args);
 
 describe('hearth against a server', () => {
   it('deploys with --watch (nested templates and get_file sent along), shows outputs and events, updates, exports and deletes', async () => {

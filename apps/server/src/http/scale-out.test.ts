@@ -11,8 +11,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EventRecord } from '@hearth/store';
 import { startPostgresServer, type PostgresServer } from '@hearth/store';
-import { main } from '../cli/main.ts';
-import { startTestServer, until, type TestServer } from '../test-support/server.ts';
+import { runCli, startTestServer, until, type TestServer } from '../test-support/server.ts';
 
 const BUILT = join(import.meta.dirname, '..', '..', 'dist', 'cli.mjs');
 const CLI = join(import.meta.dirname, '..', '..', 'bin', 'hearth.mjs');
@@ -135,12 +134,7 @@ describe('several engine workers on PostgreSQL', () => {
   const workers: Worker[] = [];
 
   /** The command line against the API server. */
-  async function hearth(...args: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await main([...args, '--server', api.url], { out: (l) => out.push(l), err: (l) => err.push(l) });
-    return { code, out, err };
-  }
+  const hearth = (...args: string[]) => runCli(api.url, ...args);
 
   beforeAll(async () => {
     expect(existsSync(BUILT), 'built by npm test before the tests run').toBe(true);

@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { main } from '../cli/main.ts';
 import { connect, type Client } from '../cli/remote.ts';
 import { startServer, type HearthServer, type ServeOptions } from '../http/server.ts';
 
@@ -68,3 +69,11 @@ export const until = async (check: () => Promise<boolean>, timeoutMs = 10_000): 
     await new Promise((r) => setTimeout(r, 20));
   }
 };
+
+/** Runs the `hearth` command line against the server at `url`, with what it printed. */
+export async function runCli(url: string, ...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main([...args, '--server', url], { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out, err };
+}
