@@ -104,8 +104,49 @@ resources:
     depends_on: bad
 `;
 
+    // Two latches instead of timing: `slow` is a wait condition signalled only
+    // once `bad` has failed, and `bad` starts only once `slow` is running.
+    const latched = `heat_template_version: 2018-08-31
+resources:
+  net: {type: OS::Neutron::Net}
+  subnet:
+    type: OS::Neutron::Subnet
+    properties: {network: {get_resource: net}, cidr: 10.0.0.0/24}
+  slow_handle: {type: OS::Heat::WaitConditionHandle}
+  slow:
+    type: OS::Heat::WaitCondition
+    properties: {handle: {get_resource: slow_handle}, timeout: 600}
+  gate_handle: {type: OS::Heat::WaitConditionHandle}
+  gate:
+    type: OS::Heat::WaitCondition
+    properties: {handle: {get_resource: gate_handle}, timeout: 600}
+  bad:
+    type: OS::Heat::TestResource
+    depends_on: [subnet, gate]
+    properties: {fail: true}
+  after:
+    type: OS::Heat::None
+    depends_on: bad
+`;
+
     it('stops new work, lets running actions finish, then rolls back and leaves nothing behind', async () => {
-      const stack = await h.create({ name: 'f', template: failing });
+      const handles = new Map<string, string>();
+      const signalled = new Set<string>();
+      const signal = (handle: string) => {
+        const id = handles.get(handle);
+        if (id && !signalled.has(handle)) {
+          signalled.add(handle);
+          void h.engine.signal(id, { status: 'SUCCESS' });
+        }
+      };
+      const seen = new Set<string>();
+      const unsubscribe = h.engine.bus.subscribe((e) => {
+        if (e.resourceName?.endsWith('_handle') && e.status === 'COMPLETE' && e.physicalId) handles.set(e.resourceName, e.physicalId);
+        seen.add(`${e.resourceName} ${e.action}_${e.status}`);
+        if (seen.has('slow CREATE_IN_PROGRESS')) signal('gate_handle');
+        if (seen.has('bad CREATE_FAILED')) signal('slow_handle');
+      });
+      const stack = await h.create({ name: 'f', template: latched }).finally(unsubscribe);
       expect(`${stack.action}_${stack.status}`).toBe('ROLLBACK_COMPLETE');
       expect(stack.statusReason).toBe('Stack ROLLBACK completed successfully');
       const t = transitions(await h.events(stack.id));
@@ -114,6 +155,7 @@ resources:
       // The slow resource was running when bad failed: it finished, then was deleted.
       expect(t.indexOf('slow CREATE_COMPLETE')).toBeGreaterThan(t.indexOf('bad CREATE_FAILED'));
       expect(t.indexOf('<stack> CREATE_FAILED')).toBeGreaterThan(t.indexOf('slow CREATE_COMPLETE'));
+      expect(t).toContain('slow DELETE_COMPLETE');
       expect(t).toContain('<stack> ROLLBACK_IN_PROGRESS');
       const failedEvent = (await h.events(stack.id)).find((e) => e.resourceName === 'bad' && e.status === 'FAILED')!;
       expect(failedEvent.reason).toBe('ValueError: resources.bad: Test Resource failed bad');
