@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Builds what runs outside the TypeScript toolchain: the command line and
 // server bundle (esbuild), and the web app (Vite) once it exists.
+// `--server-only` builds just the bundle (tests that run the built server
+// rebuild it this way when the sources changed).
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -25,7 +27,7 @@ await build({
 });
 
 const web = join(root, 'apps/web');
-if (existsSync(join(web, 'vite.config.ts'))) {
+if (!process.argv.includes('--server-only') && existsSync(join(web, 'vite.config.ts'))) {
   const vite = spawnSync(join(web, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], { cwd: web, stdio: 'inherit' });
   if (vite.status !== 0) process.exit(vite.status ?? 1);
 }

@@ -5,3 +5,4 @@ export type { Database } from './schema.ts';
 export { openPostgresStore, redact, withStartupLock } from './postgres.ts';
 export { startPostgresServer, type PostgresServer } from './postgres-server.ts';
 export { listenTo, type Listening } from './notifications.ts';
+export { ensurePrivateFile, preparePrivateDir, writeSecretFile } from './private-files.ts';

@@ -1,17 +1,21 @@
 // The embedded store: one SQLite file in the data directory, through
 // better-sqlite3 (write-ahead log, synchronous=NORMAL: a committed state
 // change survives a killed process).
-import { mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import { migrate } from './migrations.ts';
+import { ensurePrivateFile, preparePrivateDir } from './private-files.ts';
 import type { Database } from './schema.ts';
 import { Store } from './store.ts';
 
-export async function openSqliteStore(dataDir: string): Promise<Store> {
-  mkdirSync(dataDir, { recursive: true });
+export async function openSqliteStore(dataDir: string, warn: (message: string) => void = () => {}): Promise<Store> {
+  const warning = preparePrivateDir(dataDir);
+  if (warning) warn(warning);
   const file = join(dataDir, 'hearth.sqlite');
+  // SQLite gives its -wal and -shm files the database file's mode: made private first, they are too.
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (f === file || existsSync(f)) ensurePrivateFile(f);
   const sqlite = new BetterSqlite3(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');

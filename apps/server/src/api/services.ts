@@ -8,9 +8,11 @@ export interface ApiLimits {
   maxTemplateBytes: number;
   /** Files one request may carry (nested templates, get_file). */
   maxFiles: number;
+  /** Bytes of one request's body. */
+  maxBodyBytes: number;
 }
 
-export const DEFAULT_API_LIMITS: ApiLimits = { maxTemplateBytes: 2 * 1024 * 1024, maxFiles: 200 };
+export const DEFAULT_API_LIMITS: ApiLimits = { maxTemplateBytes: 2 * 1024 * 1024, maxFiles: 200, maxBodyBytes: 16 * 1024 * 1024 };
 
 export interface HearthServices {
   store: Store;
@@ -22,4 +24,6 @@ export interface HearthServices {
 
 export interface ApiContext {
   services: HearthServices;
+  /** The HTTP method the call came with (calls that evaluate templates refuse GET). */
+  method: string;
 }

@@ -7,7 +7,7 @@ import type { Value } from '@hearth/template';
 import { z } from 'zod';
 import { checkSizes, stackName, stackOptions, stackRef, templateInput } from './inputs.ts';
 import type { HearthServices } from './services.ts';
-import { procedure, router } from './trpc.ts';
+import { evaluatingProcedure, procedure, router } from './trpc.ts';
 
 export function stackSummary(s: StackRecord) {
   const options = s.options as StackOptions;
@@ -116,13 +116,15 @@ export const stacksRouter = router({
     return { stack: stack.name, status: `${stack.action}_${stack.status}`, outputs: stack.outputs };
   }),
 
-  create: procedure.input(templateInput.extend({ name: stackName, options: stackOptions.default({}) })).mutation(async ({ ctx, input }) => {
-    checkSizes(ctx.services, input);
-    const stack = await ctx.services.engine.createStack({ ...input, parameters: input.parameters as Record<string, Value> | undefined });
-    return stackSummary(stack);
-  }),
+  create: evaluatingProcedure
+    .input(templateInput.extend({ name: stackName, options: stackOptions.default({}) }))
+    .mutation(async ({ ctx, input }) => {
+      checkSizes(ctx.services, input);
+      const stack = await ctx.services.engine.createStack({ ...input, parameters: input.parameters as Record<string, Value> | undefined });
+      return stackSummary(stack);
+    }),
 
-  update: procedure
+  update: evaluatingProcedure
     .input(
       templateInput.extend({
         stack: stackRef,

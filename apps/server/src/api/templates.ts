@@ -1,11 +1,11 @@
 // Validating and planning template texts.
 import { validationReport } from '@hearth/template';
 import { checkSizes, stackRef, templateInput } from './inputs.ts';
-import { procedure, router } from './trpc.ts';
+import { evaluatingProcedure, router } from './trpc.ts';
 
 export const templatesRouter = router({
   /** Heat's verdict on a template, its dependency graph, and where each resource is in the text. */
-  validate: procedure.input(templateInput).query(({ ctx, input }) => {
+  validate: evaluatingProcedure.input(templateInput).query(({ ctx, input }) => {
     checkSizes(ctx.services, input);
     const analysis = ctx.services.engine.analyze({ name: 'validate', ...input });
     const report = validationReport(analysis, 'template.yaml');
@@ -22,7 +22,7 @@ export const templatesRouter = router({
   }),
 
   /** What deploying the template would do: to a new stack, or to an existing one (an update). */
-  plan: procedure.input(templateInput.extend({ stack: stackRef.optional() })).query(async ({ ctx, input }) => {
+  plan: evaluatingProcedure.input(templateInput.extend({ stack: stackRef.optional() })).query(async ({ ctx, input }) => {
     checkSizes(ctx.services, input);
     const { stack, ...rest } = input;
     return ctx.services.engine.plan(stack ?? null, { name: stack ?? 'plan', ...rest });

@@ -17,10 +17,15 @@ const t = initTRPC.context<ApiContext>().create({
     ping: { enabled: true, intervalMs: 5000 },
     client: { reconnectAfterInactivityMs: 15000 },
   },
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, ctx }) {
     const cause = error.cause;
     const diagnostics = cause instanceof EngineError && cause.diagnostics.length ? cause.diagnostics : undefined;
-    return { ...shape, data: { ...shape.data, ...(diagnostics ? { diagnostics } : {}) } };
+    // tRPC's own refusal of a body past maxBodySize says only its code: say what the limit is.
+    const message =
+      error.code === 'PAYLOAD_TOO_LARGE' && error.message === 'PAYLOAD_TOO_LARGE'
+        ? `The request body is larger than this server accepts${ctx ? ` (${ctx.services.limits.maxBodyBytes} bytes)` : ''}.`
+        : shape.message;
+    return { ...shape, message, data: { ...shape.data, ...(diagnostics ? { diagnostics } : {}) } };
   },
 });
 
@@ -50,8 +55,50 @@ const mapErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/** How deep the JSON of a call's input may nest (a template's own nesting is in its text, not here). */
+export const MAX_INPUT_DEPTH = 64;
+
+/** The depth of a parsed JSON value, counted without recursion (so no input can overflow the stack). */
+export function jsonDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > deepest) deepest = depth;
+    if (deepest > limit) return deepest;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/** Refuses inputs nested deeper than MAX_INPUT_DEPTH before anything walks them recursively (validation, copies). */
+const boundedInput = t.middleware(async ({ getRawInput, next }) => {
+  const depth = jsonDepth(await getRawInput(), MAX_INPUT_DEPTH);
+  if (depth > MAX_INPUT_DEPTH) {
+    throw new TRPCError({
+      code: 'BAD_REQUEST',
+      message: `The request's JSON nests more than ${MAX_INPUT_DEPTH} levels deep; this server accepts at most ${MAX_INPUT_DEPTH}.`,
+    });
+  }
+  return next();
+});
+
+/** Calls that evaluate templates run only as POST: a GET can be sent by any page (an <img>), a POST with JSON cannot. */
+const postOnly = t.middleware(({ ctx, next }) => {
+  if (ctx.method !== 'POST') {
+    throw new TRPCError({
+      code: 'METHOD_NOT_SUPPORTED',
+      message: 'This call evaluates a template, so Hearth takes it only as a POST request with a JSON body (any web page can send a GET).',
+    });
+  }
+  return next();
+});
+
 export const router = t.router;
-export const procedure = t.procedure.use(mapErrors);
+export const procedure = t.procedure.use(boundedInput).use(mapErrors);
+/** A procedure that evaluates a template (validation, planning, deploying): POST only. */
+export const evaluatingProcedure = procedure.use(postOnly);
 
 /** A refusal for input that is too large or too many. */
 export function tooLarge(message: string): TRPCError {

@@ -19,3 +19,10 @@ export function readBody(req: IncomingMessage, limit: number): Promise<{ text: s
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
 }
+
+/** Why a request's declared body is larger than `limit` bytes (naming both), or null. */
+export function bodyTooLarge(req: IncomingMessage, limit: number): string | null {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (!(declared > limit)) return null;
+  return `The request body is ${declared} bytes; this server accepts at most ${limit} (--max-body-bytes).`;
+}

@@ -7,11 +7,12 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { Engine, type EngineLimits } from '@hearth/engine';
 import { createProviders } from '@hearth/resources';
 import { ClusterEngine, JobQueue, relayEvents, type EventRelay, type QueueSettings } from '@hearth/cluster';
-import { openPostgresStore, openSqliteStore, type Store } from '@hearth/store';
+import { openPostgresStore, openSqliteStore, preparePrivateDir, type Store } from '@hearth/store';
 import { appRouter } from '../api/router.ts';
 import { DEFAULT_API_LIMITS, type ApiLimits, type HearthServices } from '../api/services.ts';
-import { isLoopback, loadOrCreateToken, requestToken, sameSecret, TOKEN_COOKIE } from './auth.ts';
-import { sendJson } from './body.ts';
+import { isLoopback, loadOrCreateToken, LoginCodes, requestToken, sameSecret, TOKEN_COOKIE } from './auth.ts';
+import { bodyTooLarge, sendJson } from './body.ts';
+import { RequestGate, type Destination } from './gate.ts';
 import { seedExamples } from './examples.ts';
 import { defaultExamplesDir, defaultWebDir } from './paths.ts';
 import { handleSignal } from './signal.ts';
@@ -24,8 +25,10 @@ export interface ServeOptions {
   allowLocalScripts?: boolean;
   webDir?: string;
   examplesDir?: string | null;
-  /** The address machines signal wait conditions on (default: this server's). */
+  /** The address users and machines reach the server at (a reverse proxy's); wait conditions are signalled there. */
   publicUrl?: string;
+  /** More host names the server answers to (`--allow-host`), beside its own address and loopback's. */
+  allowHosts?: string[];
   /** Largest request body, in bytes. */
   maxBodyBytes?: number;
   limits?: Partial<ApiLimits & EngineLimits>;
@@ -38,10 +41,14 @@ export interface ServeOptions {
 export interface HearthServer {
   url: string;
   dataDir: string;
-  /** Set when requests need a token (bound off loopback). */
+  /** Set when requests need a token (bound off loopback, or local scripts allowed). */
   token: string | null;
   /** True when the token was made by this start (print it once). */
   tokenCreated: boolean;
+  /** A link that signs a browser in once (when a token is needed). */
+  loginUrl: string | null;
+  /** Things the operator should know about (a data directory others can read). */
+  warnings: string[];
   examplesAdded: string[];
   recovered: string[];
   services: HearthServices;
@@ -59,9 +66,12 @@ const SECURITY_HEADERS = {
 };
 
 const NEEDS_TOKEN = `<!doctype html><meta charset="utf-8"><title>Hearth: access token needed</title>
-<p>This Hearth server listens beyond this machine, so it needs its access token.
-Open this address with <code>?token=</code> and the token the server printed when it first started
-(it is also in the file <code>api-token</code> in its data directory).</p>`;
+<p>This Hearth server needs its access token (it listens beyond this machine, or it may run local scripts).
+Open the one-time login link the server printed when it started, or this address with <code>?token=</code>
+and the token in the file <code>api-token</code> in its data directory.</p>`;
+
+/** Calls one tRPC request may batch together. */
+export const MAX_BATCH = 10;
 
 function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolveListen, reject) => {
@@ -78,11 +88,30 @@ function urlHost(host: string): string {
   return shown.includes(':') ? `[${shown}]` : shown;
 }
 
+function refuse(res: ServerResponse, destination: Destination, status: number, message: string): void {
+  if (destination === 'api') sendJson(res, status, { error: { message, code: status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN' } });
+  else res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(message);
+}
+
 export async function startServer(options: ServeOptions): Promise<HearthServer> {
   const dataDir = resolve(options.dataDir);
+  const warnings: string[] = [];
+  const warning = preparePrivateDir(dataDir);
+  if (warning) warnings.push(warning);
   const store: Store = options.databaseUrl ? await openPostgresStore(options.databaseUrl) : await openSqliteStore(dataDir);
-  const needsToken = !isLoopback(options.host);
-  const { token, created } = needsToken ? loadOrCreateToken(dataDir) : { token: null, created: false };
+  // Off loopback anyone on the network could call; with local scripts allowed, a call runs commands here.
+  const needsToken = !isLoopback(options.host) || (options.allowLocalScripts ?? false);
+  let tokenFile: { token: string; created: boolean };
+  try {
+    tokenFile = needsToken ? loadOrCreateToken(dataDir) : { token: '', created: false };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const token = needsToken ? tokenFile.token : null;
+  const logins = new LoginCodes();
+  const gate = new RequestGate({ host: options.host, publicUrl: options.publicUrl, allowHosts: options.allowHosts });
+  const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024 * 1024;
   const webDir = resolve(options.webDir ?? defaultWebDir());
   let services: HearthServices | null = null;
 
@@ -91,44 +120,59 @@ export async function startServer(options: ServeOptions): Promise<HearthServer> 
     basePath: '/trpc/',
     // Queries may carry whole templates: clients send them as POST bodies rather than in the address.
     allowMethodOverride: true,
-    maxBodySize: options.maxBodyBytes ?? 16 * 1024 * 1024,
-    createContext: () => ({ services: services! }),
+    maxBodySize: maxBodyBytes,
+    maxBatchSize: MAX_BATCH,
+    createContext: ({ req }) => ({ services: services!, method: req.method ?? 'GET' }),
   });
+
+  /** A GET with ?token= or ?login= from a browser: keep the token in a cookie the page's scripts cannot read, and drop it from the address. */
+  const signIn = (url: URL, res: ServerResponse): boolean => {
+    const offered = url.searchParams.get('token');
+    const login = url.searchParams.get('login');
+    const valid = (offered !== null && sameSecret(offered, token!)) || (login !== null && logins.redeem(login));
+    if (!valid) return false;
+    url.searchParams.delete('token');
+    url.searchParams.delete('login');
+    res.writeHead(303, {
+      'Set-Cookie': `${TOKEN_COOKIE}=${encodeURIComponent(token!)}; HttpOnly; SameSite=Strict; Path=/`,
+      Location: `${url.pathname}${url.search}`,
+    });
+    res.end();
+    return true;
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    const url = new URL(req.url ?? '/', 'http://hearth');
+    const signal = /^\/signal\/([0-9a-f-]{36})$/.exec(url.pathname);
+    const destination: Destination = signal || url.pathname.startsWith('/trpc/') ? 'api' : 'page';
+    const refusal = gate.check(req.headers, destination);
+    if (refusal) return refuse(res, destination, refusal.status, refusal.message);
     if (!services) {
       sendJson(res, 503, { error: 'Hearth is starting; try again in a moment.' });
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://hearth');
-    const signal = /^\/signal\/([0-9a-f-]{36})$/.exec(url.pathname);
+    // Machines signal with their handle's own token, never the user's.
     if (signal) return handleSignal(store, services.engine, signal[1]!, req, res);
     if (token !== null) {
       const given = requestToken(req);
       if (given === null || !sameSecret(given, token)) {
-        const offered = url.searchParams.get('token');
-        if (offered !== null && sameSecret(offered, token) && req.method === 'GET') {
-          // The web app: keep the token in a cookie the page's scripts cannot read, and drop it from the address.
-          url.searchParams.delete('token');
-          res.writeHead(303, {
-            'Set-Cookie': `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
-            Location: `${url.pathname}${url.search}`,
-          });
-          res.end();
-          return;
-        }
-        if (url.pathname.startsWith('/trpc/')) {
-          sendJson(res, 401, {
-            error: { message: 'This Hearth server needs its access token: send "Authorization: Bearer <token>".', code: 'UNAUTHORIZED' },
-          });
+        if (req.method === 'GET' && destination === 'page' && signIn(url, res)) return;
+        if (destination === 'api') {
+          refuse(res, 'api', 401, 'This Hearth server needs its access token: send "Authorization: Bearer <token>".');
         } else {
           res.writeHead(401, { 'Content-Type': 'text/html; charset=utf-8' }).end(NEEDS_TOKEN);
         }
         return;
       }
     }
-    if (url.pathname.startsWith('/trpc/')) {
+    if (destination === 'api') {
+      const tooLarge = bodyTooLarge(req, maxBodyBytes);
+      if (tooLarge) return refuse(res, 'api', 413, tooLarge);
+      const calls = url.searchParams.get('batch') === '1' ? url.pathname.slice('/trpc/'.length).split(',').length : 1;
+      if (calls > MAX_BATCH) {
+        return refuse(res, 'api', 400, `The request batches ${calls} calls; this server accepts at most ${MAX_BATCH} in one request.`);
+      }
       trpc(req, res);
       return;
     }
@@ -169,7 +213,7 @@ export async function startServer(options: ServeOptions): Promise<HearthServer> 
     store,
     engine,
     cloud: providers.cloud,
-    limits: { maxTemplateBytes: limits.maxTemplateBytes, maxFiles: limits.maxFiles },
+    limits: { maxTemplateBytes: limits.maxTemplateBytes, maxFiles: limits.maxFiles, maxBodyBytes },
     allowLocalScripts: options.allowLocalScripts ?? false,
   };
 
@@ -177,7 +221,9 @@ export async function startServer(options: ServeOptions): Promise<HearthServer> 
     url,
     dataDir,
     token,
-    tokenCreated: created,
+    tokenCreated: tokenFile.created,
+    loginUrl: token === null ? null : `${options.publicUrl?.replace(/\/$/, '') ?? url}/?login=${logins.issue()}`,
+    warnings,
     examplesAdded,
     recovered,
     services,

@@ -1,0 +1,161 @@
+// Hearth attacked as an attacker would: a real `hearth serve` process, real
+// HTTP. Each case checks the refusal (status and message) and that the
+// server is still alive and answering health at once afterwards.
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { answersHealth, errorMessage, send } from '../test-support/http.ts';
+import { startServeProcess, type ServeProcess } from '../test-support/serve-process.ts';
+
+const ATTACKER = { Host: 'attacker.example:8080', Origin: 'http://attacker.example:8080' };
+const TEMPLATE = 'heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Heat::None}\n';
+
+/** Checks the server process lives and answers health within 100 ms. */
+async function alive(server: ServeProcess, headers: Record<string, string> = {}): Promise<void> {
+  expect(server.exit, server.output.join('\n')).toBeNull();
+  expect(await answersHealth(server.url, headers)).toBeLessThan(100);
+}
+
+describe('a server on loopback', () => {
+  let server: ServeProcess;
+  beforeAll(async () => {
+    server = await startServeProcess();
+  }, 60_000);
+  afterAll(() => server?.stop());
+  afterEach(() => alive(server));
+
+  it('answers to no other host name: a page rebound to 127.0.0.1 can neither call the API nor load the app (DNS rebinding)', async () => {
+    const create = await send(server.url, '/trpc/stacks.create', {
+      method: 'POST',
+      headers: ATTACKER,
+      body: JSON.stringify({ name: 'pwned', template: TEMPLATE }),
+    });
+    expect(create.status).toBe(403);
+    expect(errorMessage(create)).toMatch(/answers only to .*127\.0\.0\.1.*start it with --allow-host attacker\.example/);
+    for (const path of ['/', '/trpc/designs.list', '/trpc/stacks.watch', '/signal/00000000-0000-0000-0000-000000000000']) {
+      const sent = await send(server.url, path, { headers: ATTACKER });
+      expect(sent.status, path).toBe(403);
+    }
+    const stacks = await send(server.url, '/trpc/stacks.list');
+    expect(JSON.stringify(stacks.json)).not.toContain('pwned');
+  });
+
+  it('lets no other site’s page call the API: not by Origin, not by Sec-Fetch-Site', async () => {
+    const fromPage = await send(server.url, '/trpc/stacks.create', {
+      method: 'POST',
+      headers: { Origin: 'http://localhost:3000' },
+      body: JSON.stringify({ name: 'csrf', template: TEMPLATE }),
+    });
+    expect(fromPage.status).toBe(403);
+    expect(errorMessage(fromPage)).toContain('from the page at http://localhost:3000');
+    const img = await send(server.url, '/trpc/designs.list', { headers: { 'Sec-Fetch-Site': 'cross-site' } });
+    expect(img.status).toBe(403);
+    expect(errorMessage(img)).toContain('Sec-Fetch-Site: cross-site');
+    // Its own pages may: same origin.
+    const own = await send(server.url, '/trpc/designs.list', {
+      headers: { Origin: server.url, 'Sec-Fetch-Site': 'same-origin' },
+    });
+    expect(own.status).toBe(200);
+  });
+
+  it('evaluates templates only for POST requests, so an <img> cannot start an evaluation', async () => {
+    const bomb = {
+      template: `heat_template_version: 2018-08-31
+conditions:
+  c: {yaql: {expression: "len(range(0, 100000).select(range(0, 100000))) > 0"}}
+resources: {}
+`,
+    };
+    for (const path of ['templates.validate', 'templates.plan']) {
+      const sent = await send(server.url, `/trpc/${path}?input=${encodeURIComponent(JSON.stringify(bomb))}`);
+      expect(sent.status, path).toBe(405);
+      expect(errorMessage(sent)).toMatch(/only as a POST request/);
+    }
+  });
+
+  it('refuses batches larger than it allows, naming the limit', async () => {
+    const paths = Array.from({ length: 40 }, () => 'templates.validate').join(',');
+    const input = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [i, { template: TEMPLATE }]));
+    const sent = await send(server.url, `/trpc/${paths}?batch=1`, { method: 'POST', body: JSON.stringify(input) });
+    expect(sent.status).toBe(400);
+    expect(errorMessage(sent)).toBe('The request batches 40 calls; this server accepts at most 10 in one request.');
+  });
+
+  it('names its limits for oversized and deeply nested requests', async () => {
+    const big = await send(server.url, '/trpc/templates.validate', {
+      method: 'POST',
+      body: JSON.stringify({ template: 'x'.repeat(17 * 1024 * 1024) }),
+    });
+    expect(big.status).toBe(413);
+    expect(errorMessage(big)).toMatch(/^The request body is \d+ bytes; this server accepts at most 16777216/);
+    const deep = `{"template": "x", "parameters": {"p": ${'['.repeat(100_000)}${']'.repeat(100_000)}}}`;
+    const nested = await send(server.url, '/trpc/templates.validate', { method: 'POST', body: deep });
+    expect(nested.status).toBe(400);
+    expect(errorMessage(nested)).toBe("The request's JSON nests more than 64 levels deep; this server accepts at most 64.");
+  });
+
+  it('keeps its data to its owner: directory 0700, database 0600', () => {
+    expect(statSync(server.dataDir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(server.dataDir, 'hearth.sqlite')).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('a server that may run local scripts', () => {
+  let server: ServeProcess;
+  beforeAll(async () => {
+    server = await startServeProcess({ args: ['--allow-local-scripts'] });
+  }, 60_000);
+  afterAll(() => server?.stop());
+
+  it('needs the token even on loopback, and signs a browser in once with the link it prints', async () => {
+    const script = `heat_template_version: 2018-08-31
+resources:
+  run: {type: Hearth::Local::Script, properties: {command: "touch /tmp/hearth-pwned"}}
+`;
+    const anonymous = await send(server.url, '/trpc/stacks.create', {
+      method: 'POST',
+      body: JSON.stringify({ name: 's', template: script }),
+    });
+    expect(anonymous.status).toBe(401);
+    expect(errorMessage(anonymous)).toContain('needs its access token');
+    const page = await send(server.url, '/');
+    expect(page.status).toBe(401);
+    const login = server.output.map((l) => /Sign in a browser with this link \(it works once\): (\S+)/.exec(l)?.[1]).find(Boolean)!;
+    expect(login).toMatch(/\?login=/);
+    const first = await send(server.url, new URL(login).pathname + new URL(login).search);
+    expect(first.status).toBe(303);
+    const cookie = String(first.headers['set-cookie']).split(';')[0]!;
+    expect(cookie).toMatch(/^hearth_token=.{32,}/);
+    expect(String(first.headers['set-cookie'])).toContain('HttpOnly');
+    expect((await send(server.url, '/trpc/designs.list', { headers: { Cookie: cookie } })).status).toBe(200);
+    const again = await send(server.url, new URL(login).pathname + new URL(login).search);
+    expect(again.status).toBe(401);
+    // An empty cookie is no token.
+    expect((await send(server.url, '/trpc/designs.list', { headers: { Cookie: 'hearth_token=' } })).status).toBe(401);
+    await alive(server, { Cookie: cookie });
+    expect(statSync(join(server.dataDir, 'api-token')).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('the access token file', () => {
+  it('is replaced when empty, and a short one is refused at start with a message', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hearth-token-'));
+    const first = await startServeProcess({ args: ['--allow-local-scripts'], dataDir });
+    const tokenFile = join(dataDir, 'api-token');
+    await first.stop();
+    writeFileSync(tokenFile, '');
+    const replaced = await startServeProcess({ args: ['--allow-local-scripts'], dataDir });
+    expect(replaced.output.some((l) => /^Access token \(shown once/.test(l))).toBe(true);
+    await replaced.stop();
+    writeFileSync(tokenFile, 'short\n');
+    const refused = await startServeProcess({ args: ['--allow-local-scripts'], dataDir, ready: /(needs at least 32)/ }).catch(
+      (e: Error) => e,
+    );
+    expect(String(refused instanceof Error ? refused.message : refused.output.join('\n'))).toContain(
+      'has 5 characters; Hearth needs at least 32',
+    );
+    if (!(refused instanceof Error)) await refused.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+});
