@@ -20,7 +20,7 @@ import {
   resolveValue,
   ABSENT,
 } from '@hearth/template';
-import type { EventRecord, JsonValue, ResourceRecord, StackRecord, Store } from '@hearth/store';
+import type { EventRecord, JsonValue, ResourceRecord, SignalInput, StackRecord, StoredSignal, Store } from '@hearth/store';
 import { EventBus } from './events.ts';
 import { computePlan, type Plan, type PlannedChange } from './plan.ts';
 import type {
@@ -34,6 +34,7 @@ import type {
   StackRef,
 } from './provider.ts';
 import { ResourceFailure } from './provider.ts';
+import { MAX_SIGNALS_PER_HANDLE, parseSignal, SignalFormatError } from './signals.ts';
 import { REASON } from './states.ts';
 import { StateWriter } from './state-writer.ts';
 import { DagWalker } from './walker.ts';
@@ -211,7 +212,7 @@ export class Engine {
     const signalBaseUrl = options.signalBaseUrl ?? 'http://127.0.0.1:8080';
     this.services = {
       signalBaseUrl,
-      signals: (handleId) => this.store.listSignals(handleId) as Promise<Array<{ id: number; data: Value; time: string }>>,
+      signals: (handleId) => this.store.listSignals(handleId) as Promise<Array<{ id: string; data: Value; time: string }>>,
       waitForSignal: (handleId, signal) => this.waitForSignal(handleId, signal),
       deleteSignals: (handleId) => this.store.deleteSignals(handleId),
       sendSignal: async (handleId, data) => {
@@ -1087,11 +1088,28 @@ export class Engine {
 
   // ------------------------------------------------------------ signals
 
-  /** Records a wait condition signal and wakes the resource waiting for it. */
-  async signal(handleId: string, data: JsonValue): Promise<number> {
-    const id = await this.store.addSignal(handleId, data);
+  /**
+   * Records a wait condition signal under its id (as Heat does: a repeat
+   * replaces, never counts twice) and wakes the resource waiting for it.
+   * `details` is the signal's JSON body, undefined when it had none.
+   */
+  async signal(handleId: string, details: JsonValue | undefined): Promise<StoredSignal> {
+    let parsed: SignalInput;
+    try {
+      parsed = parseSignal(details);
+    } catch (error) {
+      if (error instanceof SignalFormatError) throw new EngineError(error.message, 'INVALID');
+      throw error;
+    }
+    const stored = await this.store.putSignal(handleId, parsed, MAX_SIGNALS_PER_HANDLE);
+    if (!stored) {
+      throw new EngineError(
+        `The handle ${handleId} already holds ${MAX_SIGNALS_PER_HANDLE} signals, the most it keeps; a signal with one of their ids still replaces it.`,
+        'LIMIT',
+      );
+    }
     for (const wake of this.signalWaiters.get(handleId) ?? []) wake();
-    return id;
+    return stored;
   }
 
   private waitForSignal(handleId: string, signal: AbortSignal): Promise<void> {

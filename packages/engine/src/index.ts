@@ -7,3 +7,4 @@ export * from './states.ts';
 export { DagWalker, type WalkResult } from './walker.ts';
 export { writeStateChanges, type StateChange } from './state-writer.ts';
 export { GroupCommit } from './group-commit.ts';
+export { MAX_SIGNALS_PER_HANDLE, parseSignal, SignalFormatError } from './signals.ts';

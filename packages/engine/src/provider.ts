@@ -19,7 +19,8 @@ export interface EngineServices {
   /** Where wait condition handles are signalled (the Hearth server's address). */
   signalBaseUrl: string;
   /** Signals received for a wait condition handle, oldest first. */
-  signals(handleId: string): Promise<Array<{ id: number; data: Value; time: string }>>;
+  /** A handle's signals, keyed by their ids, in the order they first arrived. */
+  signals(handleId: string): Promise<Array<{ id: string; data: Value; time: string }>>;
   /** Resolves when a new signal arrives for the handle (or the action is aborted). */
   waitForSignal(handleId: string, signal: AbortSignal): Promise<void>;
   deleteSignals(handleId: string): Promise<void>;

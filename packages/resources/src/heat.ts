@@ -140,24 +140,24 @@ export function handleAttributes(base: string, id: string, token: string): Value
   };
 }
 
+/** A stored signal as Heat's handle keeps it (the engine checked its format when it arrived). */
 interface Signal {
+  id: string;
   status: string;
   reason: string;
   data: Value;
-  id: string;
 }
 
-function readSignal(raw: Value, n: number): Signal {
-  const m = isValueMap(raw) ? raw : {};
-  return {
-    status: str(m.status ?? 'SUCCESS').toUpperCase() || 'SUCCESS',
-    reason: str(m.reason ?? 'Signal received'),
-    data: m.data ?? null,
-    id: str(m.id ?? n),
-  };
+function readSignal(stored: { id: string; data: Value }): Signal {
+  const m = isValueMap(stored.data) ? stored.data : {};
+  return { id: stored.id, status: str(m.status ?? 'SUCCESS'), reason: str(m.reason ?? ''), data: m.data ?? null };
 }
 
-/** OS::Heat::WaitCondition: waits for `count` successful signals on its handle, or fails. */
+/**
+ * OS::Heat::WaitCondition: waits until its handle holds `count` signals (each
+ * id counts once), all SUCCESS; any other status fails it with the reasons.
+ * Messages as Heat's (WaitConditionFailure, WaitConditionTimeout).
+ */
 export const waitConditionProvider: ResourceProvider = {
   async create(ctx) {
     const handle = str(ctx.properties.handle);
@@ -166,24 +166,22 @@ export const waitConditionProvider: ResourceProvider = {
     const controller = new AbortController();
     const stop = () => controller.abort(ctx.signal.reason);
     ctx.signal.addEventListener('abort', stop, { once: true });
+    let signals: Signal[] = [];
     const timer =
       timeout > 0
-        ? setTimeout(
-            () =>
-              controller.abort(
-                new ResourceFailure(`${count} of ${count} signals not received within ${timeout} seconds`, 'WaitConditionTimeout'),
-              ),
-            timeout * 1000,
-          )
+        ? setTimeout(() => {
+            const reasons = signals.filter((s) => s.status === 'SUCCESS').map((s) => s.reason);
+            const message = `${reasons.length} of ${count} received${reasons.length ? ` - ${reasons.join(';')}` : ''}`;
+            controller.abort(new ResourceFailure(message, 'WaitConditionTimeout'));
+          }, timeout * 1000)
         : null;
     try {
       for (;;) {
-        const signals = (await ctx.services.signals(handle)).map((s, i) => readSignal(s.data, i + 1));
-        const failure = signals.find((s) => s.status === 'FAILURE');
-        if (failure) throw new ResourceFailure(failure.reason, 'WaitConditionFailure');
-        const ok = signals.filter((s) => s.status === 'SUCCESS');
-        if (ok.length >= count) {
-          const data = Object.fromEntries(ok.map((s) => [s.id, s.data]));
+        signals = (await ctx.services.signals(handle)).map(readSignal);
+        const failed = signals.filter((s) => s.status !== 'SUCCESS');
+        if (failed.length) throw new ResourceFailure(failed.map((s) => s.reason).join(';'), 'WaitConditionFailure');
+        if (signals.length >= count) {
+          const data = Object.fromEntries(signals.map((s) => [s.id, s.data]));
           return { physicalId: randomUUID(), attributes: { data: jsonDumps(data as ValueMap) } };
         }
         await ctx.services.waitForSignal(handle, controller.signal);

@@ -195,6 +195,14 @@ const migrationsFor = (dialect: Dialect): Record<string, Migration> => ({
         .execute();
     },
   },
+  '005-signals-by-id': {
+    async up(db: Kysely<unknown>) {
+      // A handle's signals are keyed by their id, as Heat keys its handle's metadata.
+      await db.schema.alterTable('signals').addColumn('signal_id', 'text').execute();
+      await sql`update signals set signal_id = 'legacy-' || cast(id as text)`.execute(db);
+      await db.schema.createIndex('signals_handle_signal').on('signals').columns(['handle_id', 'signal_id']).unique().execute();
+    },
+  },
 });
 
 class InCodeMigrations implements MigrationProvider {

@@ -96,6 +96,8 @@ export interface SimObjectsTable {
 export interface SignalsTable {
   id: Generated<number>;
   handle_id: string;
+  /** The signal's own id (Heat keys a handle's signals by it: a repeat replaces, never adds). */
+  signal_id: string | null;
   data: string;
   time: string;
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkResourceBatches } from './resource-writes.check.ts';
+import { checkSignalsKeyedById } from './signals.check.ts';
 import { openMemoryStore, openSqliteStore } from './sqlite.ts';
 
 describe('the SQLite store', () => {
@@ -137,6 +138,12 @@ describe('batched writes', () => {
   it('applies a patch of its own to each of several resources, and deletes several at once', async () => {
     const store = await openMemoryStore();
     await checkResourceBatches(store);
+    await store.close();
+  });
+
+  it('keeps a handle’s signals by id, numbers those without one, and caps them', async () => {
+    const store = await openMemoryStore();
+    await checkSignalsKeyedById(store);
     await store.close();
   });
 });

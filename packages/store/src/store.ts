@@ -279,6 +279,20 @@ function eventToRow(e: NewEvent, t: string) {
   };
 }
 
+/** A signal as a handle keeps it: Heat's status, reason and data, and its id when the sender gave one. */
+export interface SignalInput {
+  id: string | null;
+  data: { status: 'SUCCESS' | 'FAILURE'; reason: string | null; data: JsonValue };
+}
+
+export interface StoredSignal {
+  id: string;
+  /** True when it replaced an earlier signal with the same id. */
+  replaced: boolean;
+  /** The handle's signals now. */
+  count: number;
+}
+
 export class Store {
   constructor(
     readonly db: Kysely<Database>,
@@ -705,18 +719,52 @@ export class Store {
 
   // ---------------------------------------------------------------- wait condition signals
 
-  async addSignal(handleId: string, data: JsonValue): Promise<number> {
-    const r = await this.q
+  /**
+   * Keeps a signal under its id, as Heat keeps a handle's signals: a signal
+   * with an id the handle already has replaces that one (a retried curl
+   * counts once); without an id it gets the next number. A handle holds at
+   * most `limit` signals: past that, a new id is refused (null).
+   */
+  async putSignal(handleId: string, signal: SignalInput, limit: number): Promise<StoredSignal | null> {
+    if (!this.db.isTransaction) return this.transaction((tx) => tx.putSignal(handleId, signal, limit));
+    if (this.dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`signals:${handleId}`}))`.execute(this.db);
+    const count = Number(
+      (
+        await this.q
+          .selectFrom('signals')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('handle_id', '=', handleId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+    const id = signal.id ?? String(count + 1);
+    const data = { ...signal.data, reason: signal.data.reason ?? `Signal ${count + 1} received` };
+    const existing = await this.q
+      .selectFrom('signals')
+      .select('id')
+      .where('handle_id', '=', handleId)
+      .where('signal_id', '=', id)
+      .executeTakeFirst();
+    if (existing) {
+      await this.q
+        .updateTable('signals')
+        .set({ data: json(data), time: now() })
+        .where('id', '=', existing.id)
+        .execute();
+      return { id, replaced: true, count };
+    }
+    if (count >= limit) return null;
+    await this.q
       .insertInto('signals')
-      .values({ handle_id: handleId, data: json(data), time: now() })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return Number(r.id);
+      .values({ handle_id: handleId, signal_id: id, data: json(data), time: now() })
+      .execute();
+    return { id, replaced: false, count: count + 1 };
   }
 
-  async listSignals(handleId: string): Promise<Array<{ id: number; data: JsonValue; time: string }>> {
+  /** A handle's signals, in the order they first arrived: each with its id and what it said. */
+  async listSignals(handleId: string): Promise<Array<{ id: string; data: JsonValue; time: string }>> {
     const rows = await this.q.selectFrom('signals').selectAll().where('handle_id', '=', handleId).orderBy('id').execute();
-    return rows.map((r) => ({ id: Number(r.id), data: parse(r.data), time: r.time }));
+    return rows.map((r) => ({ id: r.signal_id ?? String(r.id), data: parse(r.data), time: r.time }));
   }
 
   async deleteSignals(handleId: string): Promise<void> {

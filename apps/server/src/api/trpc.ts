@@ -4,6 +4,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { EngineError } from '@hearth/engine';
 import { StoreError } from '@hearth/store';
 import type { Diagnostic } from '@hearth/template';
+import { jsonDepth } from '../http/body.ts';
 import type { ApiContext } from './services.ts';
 
 /** The error details clients receive beside tRPC's own code. */
@@ -57,20 +58,6 @@ const mapErrors = t.middleware(async ({ next }) => {
 
 /** How deep the JSON of a call's input may nest (a template's own nesting is in its text, not here). */
 export const MAX_INPUT_DEPTH = 64;
-
-/** The depth of a parsed JSON value, counted without recursion (so no input can overflow the stack). */
-export function jsonDepth(value: unknown, limit: number): number {
-  let deepest = 0;
-  const stack: Array<[unknown, number]> = [[value, 1]];
-  while (stack.length) {
-    const [v, depth] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    if (depth > deepest) deepest = depth;
-    if (deepest > limit) return deepest;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
-  }
-  return deepest;
-}
 
 /** Refuses inputs nested deeper than MAX_INPUT_DEPTH before anything walks them recursively (validation, copies). */
 const boundedInput = t.middleware(async ({ getRawInput, next }) => {

@@ -26,3 +26,17 @@ export function bodyTooLarge(req: IncomingMessage, limit: number): string | null
   if (!(declared > limit)) return null;
   return `The request body is ${declared} bytes; this server accepts at most ${limit} (--max-body-bytes).`;
 }
+
+/** The depth of a parsed JSON value, counted without recursion (so no input can overflow the stack); stops past `limit`. */
+export function jsonDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > deepest) deepest = depth;
+    if (deepest > limit) return deepest;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}

@@ -95,6 +95,60 @@ resources: {}
     expect(errorMessage(nested)).toBe("The request's JSON nests more than 64 levels deep; this server accepts at most 64.");
   });
 
+  it('counts each signal id once, takes only JSON objects, and caps what a handle keeps', async () => {
+    const template = `heat_template_version: 2018-08-31
+resources:
+  handle: {type: OS::Heat::WaitConditionHandle}
+  wait:
+    type: OS::Heat::WaitCondition
+    properties: {handle: {get_resource: handle}, count: 2, timeout: 600}
+outputs:
+  data: {value: {get_attr: [wait, data]}}
+`;
+    const created = await send(server.url, '/trpc/stacks.create', { method: 'POST', body: JSON.stringify({ name: 'sig', template }) });
+    expect(created.status).toBe(200);
+    let handle: { endpoint: string; token: string } | undefined;
+    while (!handle) {
+      const shown = (await send(server.url, `/trpc/stacks.get?input=${encodeURIComponent(JSON.stringify({ stack: 'sig' }))}`)).json as {
+        result: { data: { resources: Array<{ name: string; status: string; attributes: { endpoint?: string; token?: string } }> } };
+      };
+      const h = shown.result.data.resources.find((r) => r.name === 'handle' && r.status === 'COMPLETE');
+      if (h) handle = { endpoint: h.attributes.endpoint!, token: h.attributes.token! };
+    }
+    const signal = (body: string) =>
+      send(server.url, new URL(handle!.endpoint).pathname, { method: 'POST', headers: { 'X-Auth-Token': handle!.token }, body });
+    // A retried curl sends the same id twice: the handle still holds one signal.
+    expect((await signal('{"id": "1", "status": "SUCCESS"}')).json).toMatchObject({ signal: '1', replaced: false, signals: 1 });
+    expect((await signal('{"id": "1", "status": "SUCCESS"}')).json).toMatchObject({ signal: '1', replaced: true, signals: 1 });
+    for (const body of ['[1, 2, 3]', 'null', '"SUCCESS"', '{"status": "DONE"}', '{"status": "SUCCESS", "extra": 1}']) {
+      const refused = await signal(body);
+      expect(refused.status, body).toBe(400);
+      expect(errorMessage(refused), body).toMatch(/JSON object|Metadata format invalid/);
+    }
+    const deep = await signal(`{"data": ${'['.repeat(1000)}${']'.repeat(1000)}}`);
+    expect(deep.status).toBe(400);
+    expect(errorMessage(deep)).toContain('at most 32');
+    const big = await signal(JSON.stringify({ data: 'x'.repeat(70_000) }));
+    expect(big.status).toBe(413);
+    expect((await signal('{"id": "2", "data": "two"}')).json).toMatchObject({ signal: '2', signals: 2 });
+    let outputs: Record<string, unknown> | undefined;
+    while (!outputs) {
+      const shown = (await send(server.url, `/trpc/stacks.get?input=${encodeURIComponent(JSON.stringify({ stack: 'sig' }))}`)).json as {
+        result: { data: { status: string; inProgress: boolean; outputs: Record<string, unknown> } };
+      };
+      if (!shown.result.data.inProgress) {
+        expect(shown.result.data.status).toBe('COMPLETE');
+        outputs = shown.result.data.outputs;
+      }
+    }
+    expect(JSON.parse(String(outputs.data))).toEqual({ 1: null, 2: 'two' });
+    // After completion the handle still takes signals up to its cap of 1000 ids, then refuses new ones.
+    for (let i = 3; i <= 1000; i++) expect((await signal(`{"id": "${i}"}`)).status).toBe(200);
+    const full = await signal('{"id": "1001"}');
+    expect(full.status).toBe(409);
+    expect(errorMessage(full)).toContain('already holds 1000 signals');
+  });
+
   it('keeps its data to its owner: directory 0700, database 0600', () => {
     expect(statSync(server.dataDir).mode & 0o777).toBe(0o700);
     expect(statSync(join(server.dataDir, 'hearth.sqlite')).mode & 0o777).toBe(0o600);

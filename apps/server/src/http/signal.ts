@@ -1,13 +1,14 @@
 // The endpoint wait condition handles are signalled on: POST /signal/<handle>
 // with the handle's own token in X-Auth-Token (never the user's token).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Engine } from '@hearth/engine';
+import { EngineError, type Engine } from '@hearth/engine';
 import type { JsonValue, Store } from '@hearth/store';
 import { sameSecret } from './auth.ts';
-import { readBody, sendJson } from './body.ts';
+import { jsonDepth, readBody, sendJson } from './body.ts';
 
 const HANDLE_TYPES = new Set(['OS::Heat::WaitConditionHandle', 'OS::Heat::UpdateWaitConditionHandle']);
 const MAX_SIGNAL_BYTES = 64 * 1024;
+const MAX_SIGNAL_DEPTH = 32;
 
 export async function handleSignal(
   store: Store,
@@ -36,15 +37,26 @@ export async function handleSignal(
     sendJson(res, 413, { error: `A signal may carry at most ${MAX_SIGNAL_BYTES} bytes.` });
     return;
   }
-  let data: JsonValue = {};
+  let details: JsonValue | undefined;
   if (body.text.trim()) {
     try {
-      data = JSON.parse(body.text) as JsonValue;
+      details = JSON.parse(body.text) as JsonValue;
     } catch (error) {
       sendJson(res, 400, { error: `The signal is not JSON: ${(error as Error).message}` });
       return;
     }
+    if (jsonDepth(details, MAX_SIGNAL_DEPTH) > MAX_SIGNAL_DEPTH) {
+      sendJson(res, 400, {
+        error: `The signal's JSON nests more than ${MAX_SIGNAL_DEPTH} levels deep; a signal may nest at most ${MAX_SIGNAL_DEPTH}.`,
+      });
+      return;
+    }
   }
-  const id = await engine.signal(handleId, data);
-  sendJson(res, 200, { ok: true, signal: id });
+  try {
+    const stored = await engine.signal(handleId, details);
+    sendJson(res, 200, { ok: true, signal: stored.id, replaced: stored.replaced, signals: stored.count });
+  } catch (error) {
+    if (!(error instanceof EngineError)) throw error;
+    sendJson(res, error.code === 'LIMIT' ? 409 : 400, { error: error.message });
+  }
 }
