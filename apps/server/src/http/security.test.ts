@@ -1,11 +1,12 @@
 // Hearth attacked as an attacker would: a real `hearth serve` process, real
 // HTTP. Each case checks the refusal (status and message) and that the
 // server is still alive and answering health at once afterwards.
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { answersHealth, errorMessage, send } from '../test-support/http.ts';
+import { runCli } from '../test-support/server.ts';
 import { startServeProcess, type ServeProcess } from '../test-support/serve-process.ts';
 
 const ATTACKER = { Host: 'attacker.example:8080', Origin: 'http://attacker.example:8080' };
@@ -147,6 +148,39 @@ outputs:
     const full = await signal('{"id": "1001"}');
     expect(full.status).toBe(409);
     expect(errorMessage(full)).toContain('already holds 1000 signals');
+  });
+
+  it('exports never through a symbolic link, and all files or none', async () => {
+    const saved = await send(server.url, '/trpc/designs.save', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'linked', template: TEMPLATE, files: { 'sub/x.yaml': 'x: 1\n' } }),
+    });
+    expect(saved.status).toBe(200);
+    const work = mkdtempSync(join(tmpdir(), 'hearth-export-'));
+    const outside = join(work, 'outside');
+    mkdirSync(outside);
+    const out = join(work, 'out');
+    mkdirSync(out);
+    symlinkSync(outside, join(out, 'sub'));
+    const refused = await runCli(server.url, 'export', '--out', out, 'linked');
+    expect(refused.code).toBe(1);
+    expect(refused.err.join('\n')).toContain(
+      `${join(out, 'sub')} is a symbolic link, and Hearth does not write through links; nothing was written.`,
+    );
+    expect(readdirSync(outside)).toEqual([]);
+    expect(readdirSync(out)).toEqual(['sub']);
+    // A file that cannot be written (a folder has its name) fails the export before any file lands.
+    await send(server.url, '/trpc/designs.save', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'clash', template: TEMPLATE, files: { a: 'x', 'a/b': 'y' } }),
+    });
+    const fresh = join(work, 'fresh');
+    const failed = await runCli(server.url, 'export', '--out', fresh, 'clash');
+    expect(failed.code).toBe(1);
+    expect(failed.err.join('\n')).toMatch(/could not write the export: .*nothing was written/);
+    expect(existsSync(fresh)).toBe(false);
+    expect(readdirSync(work).sort()).toEqual(['out', 'outside']);
+    rmSync(work, { recursive: true, force: true });
   });
 
   it('keeps its data to its owner: directory 0700, database 0600', () => {
