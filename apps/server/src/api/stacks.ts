@@ -2,9 +2,10 @@
 // and a live event stream that resumes from an event id.
 import { tracked, TRPCError } from '@trpc/server';
 import type { StackOptions } from '@hearth/engine';
-import type { EventRecord, ResourceRecord, StackRecord } from '@hearth/store';
+import type { ResourceRecord, StackRecord } from '@hearth/store';
 import type { Value } from '@hearth/template';
 import { z } from 'zod';
+import { EventStream } from './event-stream.ts';
 import { checkSizes, stackName, stackOptions, stackRef, templateInput } from './inputs.ts';
 import type { HearthServices } from './services.ts';
 import { evaluatingProcedure, procedure, router } from './trpc.ts';
@@ -184,46 +185,14 @@ export const stacksRouter = router({
   watch: procedure
     .input(z.object({ stack: stackRef.optional(), lastEventId: z.string().regex(/^\d+$/).nullish() }))
     .subscription(async function* ({ ctx, input, signal }) {
-      const { store, engine } = ctx.services;
       const stackId = input.stack ? (await findStack(ctx.services, input.stack)).id : undefined;
-      const live: EventRecord[] = [];
-      let wake: (() => void) | null = null;
-      // Listen first, then replay: events that happen during the replay wait in `live`.
-      const unsubscribe = engine.bus.subscribe((event) => {
-        if (stackId !== undefined && event.stackId !== stackId) return;
-        live.push(event);
-        wake?.();
+      const stream = new EventStream({
+        store: ctx.services.store,
+        bus: ctx.services.engine.bus,
+        stackId,
+        after: Number(input.lastEventId ?? 0),
+        signal,
       });
-      try {
-        let last = Number(input.lastEventId ?? 0);
-        for (;;) {
-          const page = await store.listEvents({ ...(stackId !== undefined ? { stackId } : {}), afterId: last, limit: 500 });
-          for (const event of page) {
-            last = event.id;
-            yield tracked(String(event.id), event);
-          }
-          if (page.length < 500) break;
-        }
-        const onAbort = () => wake?.();
-        signal?.addEventListener('abort', onAbort, { once: true });
-        try {
-          while (!signal?.aborted) {
-            while (live.length) {
-              const event = live.shift()!;
-              if (event.id <= last) continue;
-              last = event.id;
-              yield tracked(String(event.id), event);
-            }
-            await new Promise<void>((resolve) => {
-              wake = resolve;
-            });
-            wake = null;
-          }
-        } finally {
-          signal?.removeEventListener('abort', onAbort);
-        }
-      } finally {
-        unsubscribe();
-      }
+      for await (const event of stream) yield tracked(String(event.id), event);
     }),
 });

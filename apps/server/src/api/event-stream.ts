@@ -1,0 +1,86 @@
+// A stack's events for one watcher: every stored event after the one it saw
+// last, then live ones as they happen. The store is the record; live events
+// are only a shortcut. A watcher that does not read (a slow or stalled
+// browser) holds at most LIVE_BUFFER events: past that the shortcut is
+// dropped and it reads the store again, a page at a time, as fast as it
+// takes them (the HTTP response waits for the socket to drain).
+import type { EventBus } from '@hearth/engine';
+import type { EventRecord, Store } from '@hearth/store';
+
+/** Live events kept for one watcher that has not taken them yet. */
+export const LIVE_BUFFER = 256;
+const PAGE = 500;
+
+export interface EventStreamOptions {
+  store: Store;
+  bus: EventBus;
+  /** Only this stack's events (all stacks' when absent). */
+  stackId?: string | undefined;
+  /** The last event id the watcher has (0: from the start). */
+  after: number;
+  signal?: AbortSignal | undefined;
+}
+
+export class EventStream implements AsyncIterable<EventRecord> {
+  private live: EventRecord[] = [];
+  /** Live events were dropped: read the store from the last one sent. */
+  private behind = false;
+  private wake: (() => void) | null = null;
+  /** The most live events this watcher held at once (for tests). */
+  highWater = 0;
+
+  constructor(private readonly options: EventStreamOptions) {}
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<EventRecord> {
+    const { store, bus, stackId, signal } = this.options;
+    let last = this.options.after;
+    // Listen first, then read the store: what happens meanwhile waits in `live`.
+    const unsubscribe = bus.subscribe((event) => {
+      if (stackId !== undefined && event.stackId !== stackId) return;
+      if (this.behind) return;
+      if (this.live.length >= LIVE_BUFFER) {
+        this.live = [];
+        this.behind = true;
+      } else {
+        this.live.push(event);
+        this.highWater = Math.max(this.highWater, this.live.length);
+      }
+      this.wake?.();
+    });
+    const onAbort = () => this.wake?.();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      let replay = true;
+      while (!signal?.aborted) {
+        if (replay || this.behind) {
+          this.behind = false;
+          replay = false;
+          for (;;) {
+            const page = await store.listEvents({ ...(stackId !== undefined ? { stackId } : {}), afterId: last, limit: PAGE });
+            for (const event of page) {
+              last = event.id;
+              yield event;
+            }
+            if (page.length < PAGE) break;
+          }
+          continue;
+        }
+        const event = this.live.shift();
+        if (event) {
+          if (event.id > last) {
+            last = event.id;
+            yield event;
+          }
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
+        this.wake = null;
+      }
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      unsubscribe();
+    }
+  }
+}
