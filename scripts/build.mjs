@@ -13,8 +13,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const started = Date.now();
 
 await build({
-  entryPoints: [join(root, 'apps/server/src/cli/main.ts')],
-  outfile: join(root, 'apps/server/dist/cli.mjs'),
+  // The command line, and the analysis worker the server starts beside it (apps/server/src/analysis/pool.ts).
+  entryPoints: { cli: join(root, 'apps/server/src/cli/main.ts'), 'analysis-worker': join(root, 'apps/server/src/analysis/worker.ts') },
+  outdir: join(root, 'apps/server/dist'),
+  outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
   target: 'node20',

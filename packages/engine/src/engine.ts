@@ -5,22 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setMaxListeners } from 'node:events';
-import { dirname, join, normalize } from 'node:path/posix';
 import type { Analysis, Diagnostic, ResourceInfo, Value, ValueMap } from '@hearth/template';
-import {
-  analyzeTemplate,
-  EvalError,
-  HeatError,
-  isValueMap,
-  mergeEnvironments,
-  nodeToValue,
-  parseEnvironment,
-  pyStr,
-  resolve,
-  resolveValue,
-  ABSENT,
-} from '@hearth/template';
+import { BudgetExceeded, EvalError, HeatError, isValueMap, nodeToValue, pyStr, resolveValue } from '@hearth/template';
 import type { EventRecord, JsonValue, ResourceRecord, SignalInput, StackRecord, StoredSignal, Store } from '@hearth/store';
+import { analyzeSource, EnvironmentInvalid, resolveDefinition, type AnalysisSettings } from './analysis.ts';
 import { EventBus } from './events.ts';
 import { computePlan, type Plan, type PlannedChange } from './plan.ts';
 import type {
@@ -112,16 +100,6 @@ export interface Operation {
   cancelled: boolean;
   timedOut: boolean;
   done: Promise<void>;
-}
-
-/** The files a stack carries, looked up relative to the file that refers to them. */
-function fileLoader(files: Record<string, string>) {
-  return (path: string, from?: string): string | undefined => {
-    if (Object.prototype.hasOwnProperty.call(files, path)) return files[path];
-    const base = from ? dirname(from) : '.';
-    const key = normalize(join(base, path.replace(/^file:\/\//, '')));
-    return Object.prototype.hasOwnProperty.call(files, key) ? files[key] : undefined;
-  };
 }
 
 export function toJson(v: Value): JsonValue {
@@ -255,23 +233,18 @@ export class Engine {
   // ------------------------------------------------------------ analysis
 
   analyze(input: Pick<StackInput, 'template' | 'environment' | 'parameters' | 'files' | 'name' | 'options'>): Analysis {
-    const files = input.files ?? {};
-    const envs = input.environment ? [parseEnvironment(input.environment, 'environment.yaml')] : [];
-    // A nested stack inherits its parent's registry and parameter_defaults, not its parameters (as in Heat).
-    if (input.options?.parentStack) for (const e of envs) e.environment.parameters = {};
-    const envProblems = envs.flatMap((e) => e.problems);
-    if (envProblems.length) {
-      throw new EngineError(`The environment is invalid: ${envProblems.map((p) => p.message).join('; ')}`, 'TEMPLATE_INVALID');
+    try {
+      return analyzeSource({ ...input, parentStack: input.options?.parentStack }, this.analysisSettings());
+    } catch (error) {
+      if (error instanceof EnvironmentInvalid) throw new EngineError(error.message, 'TEMPLATE_INVALID');
+      throw error;
     }
+  }
+
+  /** How this engine reads templates (the types its providers add). */
+  analysisSettings(): AnalysisSettings {
     const extraType = this.providers.extraType?.bind(this.providers);
-    return analyzeTemplate(input.template, {
-      filename: 'template.yaml',
-      environment: mergeEnvironments(envs.map((e) => e.environment)),
-      parameters: input.parameters ?? {},
-      loadFile: fileLoader(files),
-      stackName: input.name,
-      ...(extraType ? { extraType } : {}),
-    });
+    return extraType ? { extraType } : {};
   }
 
   /** The checks Heat makes before it runs a template: valid, every parameter has a value, every type can run. */
@@ -427,13 +400,19 @@ export class Engine {
   protected async begin(stack: StackRecord, kind: Kind): Promise<Operation> {
     if (this.stopping) throw new EngineError('Hearth is stopping; try again once it is back.', 'LIMIT');
     const traversal = randomUUID();
-    const claimed = await this.store.updateStack(stack.id, { currentTraversal: traversal }, null);
+    // The claim and the operation's record in one commit: whoever finds the stack taken finds what took it.
+    const claimed = await this.store.transaction(async (tx) => {
+      if (!(await tx.updateStack(stack.id, { currentTraversal: traversal }, null))) return false;
+      await tx.startOperation({ traversal, stackId: stack.id, kind, startedAt: new Date().toISOString() });
+      return true;
+    });
     if (!claimed) {
-      const fresh = await this.store.getStack(stack.id);
-      throw new EngineError(`Stack ${stack.name} already has an action (${fresh?.action ?? 'unknown'}) in progress.`, 'IN_PROGRESS');
+      throw new EngineError(
+        `Stack ${stack.name} already has an action (${await this.actionInProgress(stack.id)}) in progress.`,
+        'IN_PROGRESS',
+      );
     }
     stack.currentTraversal = traversal;
-    await this.store.startOperation({ traversal, stackId: stack.id, kind, startedAt: new Date().toISOString() });
     const op: Operation = {
       traversal,
       kind,
@@ -445,6 +424,15 @@ export class Engine {
       done: Promise.resolve(),
     };
     return op;
+  }
+
+  /** The kind of the operation that holds the stack now (its state may not say so yet). */
+  private async actionInProgress(stackId: string): Promise<string> {
+    const fresh = await this.store.getStack(stackId);
+    const holder = fresh?.currentTraversal
+      ? (await this.store.listOperations(stackId)).find((o) => o.traversal === fresh.currentTraversal)
+      : null;
+    return holder?.kind ?? fresh?.action ?? 'unknown';
   }
 
   private launch(op: Operation, work: () => Promise<void>): void {
@@ -560,13 +548,7 @@ export class Engine {
     info: ResourceInfo,
     records: ReadonlyMap<string, ResourceRecord>,
   ): { properties: ValueMap; metadata: ValueMap } {
-    const env = analysis.evalEnv(this.runtime(records));
-    const resolveMap = (expr: typeof info.def.properties): ValueMap => {
-      if (!expr) return {};
-      const v = resolve(expr, env, true);
-      return v === ABSENT || !isValueMap(v) ? {} : v;
-    };
-    return { properties: resolveMap(info.def.properties), metadata: resolveMap(info.def.metadata) };
+    return resolveDefinition(analysis, info, analysis.evalEnv(this.runtime(records)));
   }
 
   protected context(op: Operation, rec: ResourceRecord, properties: ValueMap, metadata: ValueMap): ActionContext {
@@ -658,9 +640,11 @@ export class Engine {
     const kind =
       cause instanceof ResourceFailure
         ? cause.kind
-        : cause instanceof EvalError || cause instanceof HeatError
-          ? 'StackValidationFailed'
-          : 'Error';
+        : cause instanceof BudgetExceeded
+          ? 'RequestLimitExceeded'
+          : cause instanceof EvalError || cause instanceof HeatError
+            ? 'StackValidationFailed'
+            : 'Error';
     return REASON.failure(kind, rec.name, errorMessage(cause));
   }
 
@@ -796,6 +780,15 @@ export class Engine {
 
   /** The plan of an update, without running it. */
   async plan(idOrName: string | null, input: StackInput): Promise<Plan> {
+    try {
+      return await this.planOf(idOrName, input);
+    } catch (error) {
+      if (error instanceof BudgetExceeded) throw new EngineError(error.message, 'LIMIT');
+      throw error;
+    }
+  }
+
+  private async planOf(idOrName: string | null, input: StackInput): Promise<Plan> {
     const analysis = this.analyze(input);
     const current = new Map<string, ResourceRecord>();
     if (idOrName) {

@@ -1,4 +1,5 @@
 // @hearth/engine: runs stacks.
+export * from './analysis.ts';
 export * from './engine.ts';
 export * from './events.ts';
 export * from './plan.ts';

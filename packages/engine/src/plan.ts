@@ -2,7 +2,7 @@
 // template, what will happen to it (create, update in place, replace,
 // delete, keep) and why. The same plan drives the update.
 import type { Analysis, ResourceInfo, Value, ValueMap } from '@hearth/template';
-import { pyEquals, resolveValue, EvalError, HeatError } from '@hearth/template';
+import { BudgetExceeded, pyEquals, resolveValue, EvalError, HeatError } from '@hearth/template';
 import type { ResourceRecord } from '@hearth/store';
 import type { ProviderRegistry } from './provider.ts';
 
@@ -195,7 +195,8 @@ function safeResolve(input: PlanInput, info: ResourceInfo, field: 'metadata'): V
   if (!expr) return null;
   try {
     return resolveValue(expr, input.analysis.evalEnv());
-  } catch {
+  } catch (error) {
+    if (error instanceof BudgetExceeded) throw error;
     return null;
   }
 }

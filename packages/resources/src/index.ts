@@ -1,5 +1,5 @@
 // @hearth/resources: the providers that run resource types.
-export { createProviders, type RegistryOptions } from './registry.ts';
+export { createProviders, extraTypes, type RegistryOptions } from './registry.ts';
 export { SimulatedCloud, SIMULATED } from './cloud.ts';
 export { settingsOf, type SimulationSettings } from './simulation.ts';
 export { LOCAL_SCRIPT, LOCAL_SCRIPT_REFUSED, localScriptSchema } from './local-script.ts';

@@ -62,9 +62,14 @@ export function createProviders(options: RegistryOptions): ProviderRegistry & { 
       }
       return undefined;
     },
-    extraType(type: string): ResourceTypeSchema | { refused: string } | undefined {
-      if (type !== LOCAL_SCRIPT) return undefined;
-      return options.allowLocalScripts ? localScriptSchema : { refused: LOCAL_SCRIPT_REFUSED };
-    },
+    extraType: extraTypes(options.allowLocalScripts ?? false),
+  };
+}
+
+/** The types Hearth adds to Heat's: its local scripts, or the reason they are refused. */
+export function extraTypes(allowLocalScripts: boolean): (type: string) => ResourceTypeSchema | { refused: string } | undefined {
+  return (type) => {
+    if (type !== LOCAL_SCRIPT) return undefined;
+    return allowLocalScripts ? localScriptSchema : { refused: LOCAL_SCRIPT_REFUSED };
   };
 }

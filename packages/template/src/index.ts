@@ -11,6 +11,7 @@ export * from './hot/values.ts';
 export * from './hot/constraints.ts';
 export { type Expr, type FnExpr, HeatError, parseExpr } from './hot/expr.ts';
 export { EvalError, resolve, resolveValue, type EvalEnv, type Reference } from './hot/functions.ts';
+export { BudgetExceeded, DEFAULT_EVALUATION_LIMITS, EvaluationBudget, type EvaluationLimits } from './hot/budget.ts';
 export * from './hot/parameters.ts';
 export * from './hot/environment.ts';
 export { type FileLoader, type NestedTemplate } from './hot/nested.ts';

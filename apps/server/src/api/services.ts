@@ -2,6 +2,7 @@
 import type { Engine } from '@hearth/engine';
 import type { SimulatedCloud } from '@hearth/resources';
 import type { Store } from '@hearth/store';
+import type { AnalysisPool } from '../analysis/pool.ts';
 
 export interface ApiLimits {
   /** Bytes of template text (each template and each file). */
@@ -20,6 +21,8 @@ export interface HearthServices {
   cloud: SimulatedCloud;
   limits: ApiLimits;
   allowLocalScripts: boolean;
+  /** Where templates from requests are analysed: off the event loop, within time and memory limits. */
+  analysis: AnalysisPool;
 }
 
 export interface ApiContext {

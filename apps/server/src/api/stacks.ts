@@ -6,6 +6,7 @@ import type { ResourceRecord, StackRecord } from '@hearth/store';
 import type { Value } from '@hearth/template';
 import { z } from 'zod';
 import { EventStream } from './event-stream.ts';
+import { precheck } from './guard.ts';
 import { checkSizes, stackName, stackOptions, stackRef, templateInput } from './inputs.ts';
 import type { HearthServices } from './services.ts';
 import { evaluatingProcedure, procedure, router } from './trpc.ts';
@@ -121,7 +122,9 @@ export const stacksRouter = router({
     .input(templateInput.extend({ name: stackName, options: stackOptions.default({}) }))
     .mutation(async ({ ctx, input }) => {
       checkSizes(ctx.services, input);
-      const stack = await ctx.services.engine.createStack({ ...input, parameters: input.parameters as Record<string, Value> | undefined });
+      const parameters = input.parameters as Record<string, Value> | undefined;
+      await precheck(ctx.services, { ...input, parameters });
+      const stack = await ctx.services.engine.createStack({ ...input, parameters });
       return stackSummary(stack);
     }),
 
@@ -146,10 +149,9 @@ export const stacksRouter = router({
           });
         }
       }
-      const { stack, plan } = await ctx.services.engine.updateStack(ref, {
-        ...rest,
-        parameters: rest.parameters as Record<string, Value> | undefined,
-      });
+      const parameters = rest.parameters as Record<string, Value> | undefined;
+      await precheck(ctx.services, { ...rest, name: ref, parameters });
+      const { stack, plan } = await ctx.services.engine.updateStack(ref, { ...rest, parameters });
       return { stack: stackSummary(stack), plan };
     }),
 

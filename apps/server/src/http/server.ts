@@ -8,6 +8,7 @@ import { Engine, type EngineLimits } from '@hearth/engine';
 import { createProviders } from '@hearth/resources';
 import { ClusterEngine, JobQueue, relayEvents, type EventRelay, type QueueSettings } from '@hearth/cluster';
 import { openPostgresStore, openSqliteStore, preparePrivateDir, type Store } from '@hearth/store';
+import { AnalysisPool, type PoolOptions } from '../analysis/pool.ts';
 import { appRouter } from '../api/router.ts';
 import { DEFAULT_API_LIMITS, type ApiLimits, type HearthServices } from '../api/services.ts';
 import { isLoopback, loadOrCreateToken, LoginCodes, requestToken, sameSecret, TOKEN_COOKIE } from './auth.ts';
@@ -36,6 +37,8 @@ export interface ServeOptions {
   databaseUrl?: string;
   /** Job expiry and polling, with a database (tests shorten them). */
   queue?: Partial<QueueSettings>;
+  /** The analysis workers' size and limits. */
+  analysis?: PoolOptions;
 }
 
 export interface HearthServer {
@@ -207,11 +210,13 @@ export async function startServer(options: ServeOptions): Promise<HearthServer> 
   } else {
     engine = new Engine({ store, providers, signalBaseUrl, limits });
   }
+  const analysis = new AnalysisPool(options.analysis);
   const recovered = (await engine.recover()).map((s) => s.name);
   const examplesAdded = await seedExamples(store, options.examplesDir === undefined ? defaultExamplesDir() : options.examplesDir);
   services = {
     store,
     engine,
+    analysis,
     cloud: providers.cloud,
     limits: { maxTemplateBytes: limits.maxTemplateBytes, maxFiles: limits.maxFiles, maxBodyBytes },
     allowLocalScripts: options.allowLocalScripts ?? false,
@@ -232,6 +237,7 @@ export async function startServer(options: ServeOptions): Promise<HearthServer> 
       http.closeAllConnections();
       await new Promise<void>((r) => http.close(() => r()));
       await relay?.stop();
+      await analysis.close();
       await engine.shutdown();
       await store.close();
     },

@@ -15,6 +15,7 @@ import { Conditions, conditionEntries, validateConditionDefs } from './condition
 import type { Expr, FnExpr, ParseHooks } from './expr.ts';
 import { HeatError, HeatNotice, parseExpr, pyKind, pyTruthy } from './expr.ts';
 import type { EvalEnv, Reference, ValidateEnv } from './functions.ts';
+import { BudgetExceeded, EvaluationBudget, type EvaluationLimits } from './budget.ts';
 import { EvalError, collectReferences, constructCall, resolveValue, validateExpr } from './functions.ts';
 import { creationWaves, findCycles } from './graph.ts';
 import { implicitDependencies, type ImplicitResource } from './implicit.ts';
@@ -50,6 +51,8 @@ export interface AnalyzeOptions {
   /** Types Hearth adds to Heat's (for example Hearth::Local::Script); return null to refuse one with a reason. */
   extraType?: (name: string) => ResourceTypeSchema | { refused: string } | undefined;
   stackName?: string;
+  /** What the template's functions may compute, in all (default: DEFAULT_EVALUATION_LIMITS). */
+  evaluationLimits?: EvaluationLimits;
 }
 
 export interface ResourceInfo {
@@ -256,7 +259,13 @@ export function analyzeText(text: string, options: AnalyzeOptions = {}, state?: 
     return finish();
   }
   result.parsed = true;
-  new TemplateAnalyzer(root, options, filename, environment, collector, result, state).run();
+  try {
+    new TemplateAnalyzer(root, options, filename, environment, collector, result, state).run();
+  } catch (error) {
+    // A server limit, not a finding about the template: the analysis stops where it was, and says why.
+    if (!(error instanceof BudgetExceeded)) throw error;
+    collector.add({ code: error.code, message: error.message, path: '', offset: 0 });
+  }
   return finish();
 }
 
@@ -283,6 +292,7 @@ class TemplateAnalyzer {
   private exprHooks!: ParseHooks;
   private conditionHooks!: ParseHooks;
   private readonly stackName: string;
+  private readonly budget: EvaluationBudget;
   /** Where problems go: the collector, or the unit being computed (to be cached with it). */
   private sink: DiagnosticInput[] | null = null;
 
@@ -296,6 +306,7 @@ class TemplateAnalyzer {
     private readonly state?: AnalysisState,
   ) {
     this.stackName = options.stackName ?? 'stack';
+    this.budget = new EvaluationBudget(options.evaluationLimits);
   }
 
   private error(error: HeatError, path: string, severity: Severity = 'error', resource?: string): void {
@@ -487,6 +498,7 @@ class TemplateAnalyzer {
 
   evalEnv(runtime?: RuntimeResources): ValidateEnv {
     const env: ValidateEnv = {
+      budget: this.budget,
       param: (name) => this.paramValue(name),
       hasResource: (name) => this.isEnabled(name),
       resourceRef: (name) => (runtime ? runtime.reference(name) : name),

@@ -10,6 +10,7 @@ import { sha3_224, sha3_256, sha3_384, sha3_512 } from '@noble/hashes/sha3.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { Expr, FnExpr, ListExpr, MapExpr } from './expr.ts';
 import { HeatError, isSequenceNotStr, mapEntry, pyKind, pyTruthy } from './expr.ts';
+import { budgetedJoin, type EvaluationBudget } from './budget.ts';
 import type { MaybeValue, Value, ValueMap } from './values.ts';
 import { ABSENT, hasKey, isValueMap, jsonDumps, newMap, pyContains, pyEquals, pyRepr, pyStr, setKey } from './values.ts';
 
@@ -36,6 +37,8 @@ export interface EvalEnv {
   resourceFacade?(attribute: string): Value;
   yaql?(expression: string, data: Value): Value;
   availabilityZones?(): Value;
+  /** What functions may still compute (unbounded when absent). */
+  budget?: EvaluationBudget;
 }
 
 /** Structural checks Heat's validate() adds; the hooks answer questions about resources. */
@@ -300,13 +303,12 @@ function callResult(call: FnExpr, env: EvalEnv): MaybeValue {
       if (!isSeq(strings)) typeErr(`"${fn}" must operate on a list`);
       const delim = resolveValue(delimExpr!, env);
       if (typeof delim !== 'string') typeErr(`"${fn}" delimiter must be a string`);
-      return strings
-        .map((s) => {
-          if (s === null) return '';
-          if (typeof s !== 'string') typeErr(`Items to join must be strings not ${pyRepr(s).slice(0, 200)}`);
-          return s;
-        })
-        .join(delim);
+      const parts = strings.map((s) => {
+        if (s === null) return '';
+        if (typeof s !== 'string') typeErr(`Items to join must be strings not ${pyRepr(s).slice(0, 200)}`);
+        return s;
+      });
+      return budgetedJoin(env.budget, fn, parts, delim);
     }
     case 'JoinMultiple': {
       const items = (args as ListExpr).items;
@@ -321,14 +323,14 @@ function callResult(call: FnExpr, env: EvalEnv): MaybeValue {
       }
       const delim = resolveValue(items[0]!, env);
       if (typeof delim !== 'string') typeErr(`"${fn}" delimiter must be a string`);
-      return strings
-        .map((s) => {
-          if (s === null) return '';
-          if (typeof s === 'string') return s;
-          if (isSeq(s) || isValueMap(s)) return jsonDumps(s, true);
-          return typeErr(`Items to join must be string, map or list not ${pyRepr(s).slice(0, 200)}`);
-        })
-        .join(delim);
+      env.budget?.items(fn, strings.length);
+      const parts = strings.map((s) => {
+        if (s === null) return '';
+        if (typeof s === 'string') return s;
+        if (isSeq(s) || isValueMap(s)) return jsonDumps(s, true);
+        return typeErr(`Items to join must be string, map or list not ${pyRepr(s).slice(0, 200)}`);
+      });
+      return budgetedJoin(env.budget, fn, parts, delim);
     }
     case 'Replace':
     case 'ReplaceJson':
@@ -391,6 +393,7 @@ function callResult(call: FnExpr, env: EvalEnv): MaybeValue {
       for (const m of a) {
         if (m === null) continue;
         if (!isValueMap(m)) typeErr('Incorrect arguments: Items to merge must be maps.');
+        env.budget?.items(fn, Object.keys(out).length + Object.keys(m).length);
         for (const [k, v] of Object.entries(m)) setKey(out, k, v);
       }
       return out;
@@ -443,7 +446,8 @@ function callResult(call: FnExpr, env: EvalEnv): MaybeValue {
             `Incorrect arguments: Items to concat must be lists. ${jsonDumps(a)} contains an item that is not a list: ${jsonDumps(m)}`,
           );
         }
-        out.push(...m);
+        env.budget?.items(fn, out.length + m.length);
+        for (const item of m) out.push(item);
       }
       if (call.impl === 'ListConcat') return out;
       const unique: Value[] = [];
@@ -600,7 +604,7 @@ function replace(call: FnExpr, env: EvalEnv): Value {
     return strings.map((s) => {
       const split = s.split(placeholder);
       if (strict && split.length > 1) unreplaced.delete(placeholder);
-      return step(split, rest).join(value);
+      return budgetedJoin(env.budget, fn, step(split, rest), value);
     });
   };
   const result = step([template], keys)[0]!;
@@ -639,8 +643,11 @@ function repeat(call: FnExpr, env: EvalEnv): Value {
     throw new EvalError(`For ${fn}, the length of for_each values should be equal if no nested loop.`);
   }
   const template = resolveValue(mapEntry(args, 'template')!, env);
+  // Counted before any is made: three lists of 1,000 would be a billion.
+  const count = nested ? lists.reduce((n, l) => n * l.length, lists.length ? 1 : 0) : Math.min(...lists.map((l) => l.length));
+  env.budget?.items(fn, lists.length ? count : 0);
   const combos: Value[][] = nested ? product(lists) : zip(lists);
-  return combos.map((values) => substitute(keys, values, template));
+  return combos.map((values) => substitute(keys, values, template, env.budget, fn));
 }
 
 function product(lists: Value[][]): Value[][] {
@@ -655,7 +662,7 @@ function zip(lists: Value[][]): Value[][] {
   return Array.from({ length: n }, (_, i) => lists.map((l) => l[i]!));
 }
 
-function substitute(keys: string[], values: Value[], template: Value): Value {
+function substitute(keys: string[], values: Value[], template: Value, budget: EvaluationBudget | undefined, fn: string): Value {
   if (typeof template === 'string') {
     let out = template;
     keys.forEach((key, i) => {
@@ -665,14 +672,19 @@ function substitute(keys: string[], values: Value[], template: Value): Value {
         throw new EvalError(
           `replace() argument 2 must be str, not ${value === null ? 'NoneType' : Array.isArray(value) ? 'list' : typeof value === 'boolean' ? 'bool' : typeof value === 'number' ? (Number.isInteger(value) ? 'int' : 'float') : 'dict'}`,
         );
-      out = out.split(key).join(value);
+      out = budgetedJoin(budget, fn, out.split(key), value);
     });
     return out;
   }
-  if (Array.isArray(template)) return template.map((t) => substitute(keys, values, t));
+  if (Array.isArray(template)) {
+    budget?.items(fn, template.length);
+    return template.map((t) => substitute(keys, values, t, budget, fn));
+  }
   if (isValueMap(template)) {
+    budget?.items(fn, Object.keys(template).length);
     const out = newMap();
-    for (const [k, v] of Object.entries(template)) setKey(out, substitute(keys, values, k) as string, substitute(keys, values, v));
+    for (const [k, v] of Object.entries(template))
+      setKey(out, substitute(keys, values, k, budget, fn) as string, substitute(keys, values, v, budget, fn));
     return out;
   }
   return template;
