@@ -171,7 +171,7 @@ export class ClusterEngine extends Engine {
     const stack = await this.getStack(idOrName);
     const full: StackInput = { ...input, name: stack.name, options: { ...(stack.options as StackOptions), ...(input.options ?? {}) } };
     const analysis = this.analyze(full);
-    this.ready(analysis);
+    await this.ready(analysis, full.options ?? {}, stack);
     const { patch } = this.updatePatch(stack, full);
     let plan: Plan | undefined;
     await this.operate(stack, 'UPDATE', patch, async (tx, ref) => {

@@ -10,6 +10,7 @@ import { BudgetExceeded, EvalError, HeatError, isValueMap, nodeToValue, pyStr, r
 import type { EventRecord, JsonValue, ResourceRecord, SignalInput, StackRecord, StoredSignal, Store } from '@hearth/store';
 import { analyzeSource, EnvironmentInvalid, resolveDefinition, type AnalysisSettings } from './analysis.ts';
 import { EventBus } from './events.ts';
+import { plannedTreeSize, resourceLimitMessage, treeResources } from './stack-tree.ts';
 import { computePlan, type Plan, type PlannedChange } from './plan.ts';
 import type {
   ActionContext,
@@ -204,6 +205,13 @@ export class Engine {
         (await this.store.listResources(stackId))
           .filter((r) => r.replacedBy === null)
           .map((r) => ({ name: r.name, physicalId: r.physicalId, attributes: r.attributes as ValueMap })),
+      nestedCapacity: async (parent, existing) => {
+        const stack = await this.store.getStack(parent.id);
+        if (!stack) return this.limits.maxResourcesPerStack;
+        const { total } = await treeResources(this.store, stack);
+        const replaced = existing ? await this.store.countResources([existing]) : 0;
+        return this.limits.maxResourcesPerStack - (total - replaced);
+      },
     };
   }
 
@@ -247,7 +255,6 @@ export class Engine {
     return extraType ? { extraType } : {};
   }
 
-  /** The checks Heat makes before it runs a template: valid, every parameter has a value, every type can run. */
   /** Refuses a new operation on a user's stack when the engine already runs as many as it allows. */
   private checkCapacity(options: StackOptions): void {
     if (options.parentStack) return;
@@ -260,13 +267,35 @@ export class Engine {
     }
   }
 
-  protected ready(analysis: Analysis): void {
+  /**
+   * The checks Heat makes before it runs a template: within the resource
+   * limit (counting the whole tree of nested stacks), valid, every parameter
+   * has a value, every type can run. `existing`: the stack an update is for.
+   */
+  protected async ready(analysis: Analysis, options: StackOptions, existing: StackRecord | null = null): Promise<void> {
+    const limit = this.limits.maxResourcesPerStack;
     const count = analysis.resources.filter((r) => r.enabled).length;
-    if (count > this.limits.maxResourcesPerStack) {
+    if (count > limit) {
       throw new EngineError(
-        `The template has ${count} resources; a stack may have at most ${this.limits.maxResourcesPerStack}. Split it into nested stacks.`,
+        `The template has ${count} resources; a stack may have at most ${limit}. Split it into nested stacks.`,
         'LIMIT',
       );
+    }
+    let planned: number;
+    try {
+      planned = plannedTreeSize(analysis);
+    } catch (error) {
+      if (error instanceof BudgetExceeded) throw new EngineError(error.message, 'LIMIT');
+      throw error;
+    }
+    if (planned > limit) throw new EngineError(resourceLimitMessage(planned, limit, 'The stack with its resource groups'), 'LIMIT');
+    const parent = options.parentStack ? await this.store.getStack(options.parentStack) : null;
+    if (parent) {
+      const { root, total } = await treeResources(this.store, parent);
+      const replaced = existing ? await this.store.countResources([existing.id]) : 0;
+      const after = total - replaced + planned;
+      if (after > limit)
+        throw new EngineError(resourceLimitMessage(after, limit, `The stack ${root.name} with its nested stacks`), 'LIMIT');
     }
     const problems: Diagnostic[] = analysis.diagnostics.filter((d) => d.severity === 'error');
     if (!problems.length) {
@@ -473,7 +502,7 @@ export class Engine {
   /** Checks the template can run and stores the new stack (CREATE_IN_PROGRESS). */
   protected async prepareCreate(input: StackInput): Promise<{ stack: StackRecord; analysis: Analysis }> {
     const analysis = this.analyze(input);
-    this.ready(analysis);
+    await this.ready(analysis, input.options ?? {});
     const options = (input.options ?? {}) as ValueMap;
     const stack = await this.store.createStack({
       id: randomUUID(),
@@ -808,7 +837,7 @@ export class Engine {
     const full: StackInput = { ...input, name: stack.name, options: { ...(stack.options as StackOptions), ...(input.options ?? {}) } };
     this.checkCapacity(full.options ?? {});
     const analysis = this.analyze(full);
-    this.ready(analysis);
+    await this.ready(analysis, full.options ?? {}, stack);
     const op = await this.begin(stack, 'UPDATE');
     let plan: Plan;
     try {
@@ -1025,23 +1054,29 @@ export class Engine {
     const environment = parent?.environment ?? '';
     const files = { ...(parent?.files ?? {}), ...request.files };
     let stack: StackRecord;
-    if (existing) {
-      ({ stack } = await this.updateStack(existing, {
-        template: request.template,
-        environment,
-        parameters: request.parameters as Record<string, Value>,
-        files,
-        options,
-      }));
-    } else {
-      stack = await this.createStack({
-        name: `${request.parent.name}-${request.resourceName}-${randomUUID().slice(0, 8)}`,
-        template: request.template,
-        environment,
-        parameters: request.parameters as Record<string, Value>,
-        files,
-        options,
-      });
+    try {
+      if (existing) {
+        ({ stack } = await this.updateStack(existing, {
+          template: request.template,
+          environment,
+          parameters: request.parameters as Record<string, Value>,
+          files,
+          options,
+        }));
+      } else {
+        stack = await this.createStack({
+          name: `${request.parent.name}-${request.resourceName}-${randomUUID().slice(0, 8)}`,
+          template: request.template,
+          environment,
+          parameters: request.parameters as Record<string, Value>,
+          files,
+          options,
+        });
+      }
+    } catch (error) {
+      // The nested stack was refused before it began: the resource fails as Heat's does.
+      if (error instanceof EngineError && error.code === 'LIMIT') throw new ResourceFailure(error.message, 'RequestLimitExceeded');
+      throw error;
     }
     const abort = () => {
       void this.cancelOrStop(stack.id);

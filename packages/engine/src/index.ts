@@ -5,6 +5,7 @@ export * from './events.ts';
 export * from './plan.ts';
 export * from './provider.ts';
 export * from './states.ts';
+export { RESOURCE_LIMIT_MESSAGE } from './stack-tree.ts';
 export { DagWalker, type WalkResult } from './walker.ts';
 export { writeStateChanges, type StateChange } from './state-writer.ts';
 export { GroupCommit } from './group-commit.ts';

@@ -18,7 +18,6 @@ export interface StackRef {
 export interface EngineServices {
   /** Where wait condition handles are signalled (the Hearth server's address). */
   signalBaseUrl: string;
-  /** Signals received for a wait condition handle, oldest first. */
   /** A handle's signals, keyed by their ids, in the order they first arrived. */
   signals(handleId: string): Promise<Array<{ id: string; data: Value; time: string }>>;
   /** Resolves when a new signal arrives for the handle (or the action is aborted). */
@@ -32,6 +31,12 @@ export interface EngineServices {
   deleteNested(stackId: string, signal: AbortSignal): Promise<void>;
   nestedOutputs(stackId: string): Promise<ValueMap>;
   nestedResources(stackId: string): Promise<Array<{ name: string; physicalId: string | null; attributes: ValueMap }>>;
+  /**
+   * How many resources a nested stack of `parent` may still have: Heat's
+   * max_resources_per_stack counts the whole tree of nested stacks. `existing`:
+   * the nested stack an update replaces (its resources are not counted twice).
+   */
+  nestedCapacity(parent: StackRef, existing: string | null): Promise<number>;
 }
 
 export interface NestedRequest {

@@ -1,7 +1,7 @@
 // Heat's own resource types, behaving as Heat documents them.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ActionContext, ProvidedState, ResourceProvider, UpdateContext } from '@hearth/engine';
-import { ResourceFailure } from '@hearth/engine';
+import { RESOURCE_LIMIT_MESSAGE, ResourceFailure } from '@hearth/engine';
 import type { Value, ValueMap } from '@hearth/template';
 import { isValueMap, jsonDumps } from '@hearth/template';
 import { stringify } from 'yaml';
@@ -243,11 +243,28 @@ async function groupAttributes(ctx: ActionContext, stackId: string): Promise<Val
   };
 }
 
+/**
+ * A group's size, refused before its members are written out when the tree
+ * of stacks could not hold them (a count of ten million would exhaust
+ * memory long before the nested stack's own check).
+ */
+async function checkGroupSize(ctx: ActionContext): Promise<void> {
+  const count = Math.max(0, num(ctx.properties.count, 1));
+  const capacity = await ctx.services.nestedCapacity(ctx.stack, ctx.physicalId);
+  if (count > capacity) {
+    throw new ResourceFailure(
+      `${RESOURCE_LIMIT_MESSAGE} (The group's ${count.toLocaleString('en-US')} members would not fit: its stack tree has room for ${Math.max(0, capacity).toLocaleString('en-US')} more resources.)`,
+      'RequestLimitExceeded',
+    );
+  }
+}
+
 /** OS::Heat::ResourceGroup: `count` copies of one definition, as a nested stack. */
 export const resourceGroupProvider: ResourceProvider = {
   async create(ctx) {
     const def = isValueMap(ctx.properties.resource_def) ? ctx.properties.resource_def : null;
     if (!def || !str(def.type)) throw new ResourceFailure('resource_def needs a type', 'StackValidationFailed');
+    await checkGroupSize(ctx);
     const nested = await ctx.services.createNested({
       parent: ctx.stack,
       resourceName: ctx.resourceName,
@@ -260,6 +277,7 @@ export const resourceGroupProvider: ResourceProvider = {
   },
   async update(ctx) {
     if (!ctx.physicalId) return this.create(ctx);
+    await checkGroupSize(ctx);
     const nested = await ctx.services.updateNested(ctx.physicalId, {
       parent: ctx.stack,
       resourceName: ctx.resourceName,

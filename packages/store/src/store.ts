@@ -400,6 +400,17 @@ export class Store {
 
   // ---------------------------------------------------------------- resources
 
+  /** How many resources these stacks hold together (every generation, as Heat counts them). */
+  async countResources(stackIds: string[]): Promise<number> {
+    if (!stackIds.length) return 0;
+    const row = await this.q
+      .selectFrom('resources')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('stack_id', 'in', stackIds)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   async listResources(stackId: string): Promise<ResourceRecord[]> {
     const rows = await this.q.selectFrom('resources').selectAll().where('stack_id', '=', stackId).orderBy('id').execute();
     return rows.map((r) => resourceFromRow(r as ResourceRow));

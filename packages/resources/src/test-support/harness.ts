@@ -1,5 +1,5 @@
 // An engine over an in-memory store with every provider, for tests.
-import { Engine, type StackInput } from '@hearth/engine';
+import { Engine, type EngineLimits, type StackInput } from '@hearth/engine';
 import type { EventRecord, StackRecord, Store } from '@hearth/store';
 import { openMemoryStore } from '@hearth/store';
 import { createProviders } from '../registry.ts';
@@ -17,11 +17,18 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function harness(options: { allowLocalScripts?: boolean; store?: Store; signalBaseUrl?: string } = {}): Promise<Harness> {
+export async function harness(
+  options: { allowLocalScripts?: boolean; store?: Store; signalBaseUrl?: string; limits?: Partial<EngineLimits> } = {},
+): Promise<Harness> {
   const store = options.store ?? (await openMemoryStore());
   const providers = createProviders({ store, allowLocalScripts: options.allowLocalScripts ?? false });
   // Port 9 (discard) is closed here: signals the simulated servers POST fall back to in-process delivery.
-  const engine = new Engine({ store, providers, signalBaseUrl: options.signalBaseUrl ?? 'http://127.0.0.1:9' });
+  const engine = new Engine({
+    store,
+    providers,
+    signalBaseUrl: options.signalBaseUrl ?? 'http://127.0.0.1:9',
+    ...(options.limits ? { limits: options.limits } : {}),
+  });
   return harnessFor(store, engine, providers.cloud);
 }
 

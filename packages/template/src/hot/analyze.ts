@@ -507,7 +507,7 @@ class TemplateAnalyzer {
       conditionEnabled: (c) => this.conditions.isEnabled(c),
       yaql: (expression, data) => {
         try {
-          return evaluateYaql(expression, data);
+          return evaluateYaql(expression, data, this.budget);
         } catch (error) {
           if (error instanceof YaqlEvalError || error instanceof YaqlSyntaxError) throw new EvalError(error.message, 'YAQL_EVAL');
           throw error;

@@ -13,12 +13,15 @@ export interface EvaluationLimits {
   maxItems: number;
   /** Characters and items of every value one template computes (one analysis, one stack operation). */
   maxTotal: number;
+  /** Steps of all yaql evaluations of one template together (each is also bounded alone). */
+  maxYaqlSteps: number;
 }
 
 export const DEFAULT_EVALUATION_LIMITS: EvaluationLimits = {
   maxStringLength: 4 * 1024 * 1024,
   maxItems: 100_000,
   maxTotal: 32 * 1024 * 1024,
+  maxYaqlSteps: 5_000_000,
 };
 
 /**
@@ -34,6 +37,7 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 
 export class EvaluationBudget {
   private spent = 0;
+  private yaqlSpent = 0;
 
   constructor(readonly limits: EvaluationLimits = DEFAULT_EVALUATION_LIMITS) {}
 
@@ -55,6 +59,16 @@ export class EvaluationBudget {
       );
     }
     this.spend(fn, count);
+  }
+
+  /** After a yaql evaluation took `steps` steps. */
+  yaqlSteps(steps: number): void {
+    this.yaqlSpent += steps;
+    if (this.yaqlSpent > this.limits.maxYaqlSteps) {
+      throw new BudgetExceeded(
+        `The template's yaql expressions would take more than ${fmt(this.limits.maxYaqlSteps)} steps in all; that is the most Hearth evaluates for one template.`,
+      );
+    }
   }
 
   private spend(fn: string, units: number): void {
