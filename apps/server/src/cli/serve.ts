@@ -23,6 +23,9 @@ Serves Hearth: the designer, the API and the wait condition signal endpoints.
                           $HEARTH_ALLOW_HOSTS, comma-separated). Requests naming any
                           other host are refused, against DNS rebinding
   --max-body-bytes N      largest request body (default: 16777216)
+
+A template from a request is analysed in a worker thread that may take
+10 s ($HEARTH_ANALYSIS_TIMEOUT_SECONDS) and 512 MB before it is stopped.
   --port PORT             port (default: $PORT or 8080; 0 picks a free one)
   --data DIR              where stacks, designs and events live (default:
                           $HEARTH_DATA or ./.hearth-data)
@@ -62,6 +65,7 @@ export async function serveCommand(argv: string[], io: CliIO): Promise<number> {
   const maxBodyBytes = values['max-body-bytes'] === undefined ? undefined : Number(values['max-body-bytes']);
   if (maxBodyBytes !== undefined && !(Number.isInteger(maxBodyBytes) && maxBodyBytes > 0))
     throw new UsageError(`--max-body-bytes needs a positive number of bytes, not "${values['max-body-bytes']}"`);
+  const analysisTimeout = Number(process.env.HEARTH_ANALYSIS_TIMEOUT_SECONDS ?? 0);
   const started = Date.now();
   const databaseUrl = values.database ?? process.env.DATABASE_URL;
   const host = values.host ?? process.env.HOST ?? '127.0.0.1';
@@ -75,6 +79,7 @@ export async function serveCommand(argv: string[], io: CliIO): Promise<number> {
       allowHosts,
       ...(publicUrl ? { publicUrl } : {}),
       ...(maxBodyBytes ? { maxBodyBytes } : {}),
+      ...(analysisTimeout > 0 ? { analysis: { timeoutMs: analysisTimeout * 1000 } } : {}),
       ...(databaseUrl ? { databaseUrl, queue: queueSettingsFromEnv() } : {}),
     });
   } catch (error) {

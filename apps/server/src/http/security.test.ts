@@ -1,11 +1,12 @@
 // Hearth attacked as an attacker would: a real `hearth serve` process, real
 // HTTP. Each case checks the refusal (status and message) and that the
 // server is still alive and answering health at once afterwards.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { answersHealth, errorMessage, send } from '../test-support/http.ts';
+import { createNetworkNamespace } from '../test-support/netns.ts';
 import { runCli } from '../test-support/server.ts';
 import { startServeProcess, type ServeProcess } from '../test-support/serve-process.ts';
 
@@ -189,6 +190,118 @@ outputs:
   });
 });
 
+describe('templates that explode', () => {
+  let server: ServeProcess;
+  beforeAll(async () => {
+    // A short analysis time limit: the runaway below would otherwise hold its worker for the default 10 s.
+    server = await startServeProcess({ env: { HEARTH_ANALYSIS_TIMEOUT_SECONDS: '2' } });
+  }, 60_000);
+  afterAll(() => server?.stop());
+  afterEach(() => alive(server));
+
+  const thousand = Array.from({ length: 1000 }, (_, i) => `"${i}"`).join(', ');
+  const hundred = Array.from({ length: 100 }, (_, i) => `"${i}"`).join(', ');
+  const create = (name: string, template: string) =>
+    send(server.url, '/trpc/stacks.create', { method: 'POST', body: JSON.stringify({ name, template }) });
+  const validate = (template: string) =>
+    send(server.url, '/trpc/templates.validate', { method: 'POST', body: JSON.stringify({ template }) });
+
+  it('answers a yaql bomb in a condition with Heat’s own refusal', async () => {
+    const sent = await validate(`heat_template_version: 2018-08-31
+conditions:
+  c: {yaql: {expression: "len(range(0, 100000).select(range(0, 100000))) > 0"}}
+resources:
+  a: {type: OS::Heat::None, condition: c}
+`);
+    expect(sent.status).toBe(200);
+    const report = (sent.json as { result: { data: { valid: boolean; diagnostics: Array<{ message: string }> } } }).result.data;
+    expect(report.valid).toBe(false);
+    expect(report.diagnostics.map((d) => d.message)).toContain('Collection length exceeds 200 elements');
+  });
+
+  it('refuses, before anything runs, templates of a few hundred bytes that would exhaust memory', async () => {
+    const cases: Array<[string, string, RegExp]> = [
+      [
+        'repeat',
+        `heat_template_version: 2018-08-31
+parameters:
+  l: {type: json, default: &l [${thousand}]}
+resources:
+  v:
+    type: OS::Heat::Value
+    properties: {value: {repeat: {for_each: {"%a%": *l, "%b%": *l, "%c%": *l}, template: "%a%%b%%c%"}}}
+`,
+        /"repeat" would make 1,000,000,000 items; Hearth computes lists and maps of at most 100,000 items\./,
+      ],
+      [
+        'stall',
+        `heat_template_version: 2018-08-31
+parameters:
+  l: {type: json, default: &l [${hundred}]}
+resources:
+  v:
+    type: OS::Heat::Value
+    properties: {value: {repeat: {for_each: {"%a%": *l, "%b%": *l, "%c%": *l}, template: "%a%%b%%c%"}}}
+`,
+        /"repeat" would make 1,000,000 items/,
+      ],
+      [
+        'group',
+        'heat_template_version: 2018-08-31\nresources:\n  g: {type: OS::Heat::ResourceGroup, properties: {count: 10000000, resource_def: {type: OS::Heat::None}}}\n',
+        /Maximum resources per stack exceeded\. \(The stack with its resource groups would hold 10,000,001 resources/,
+      ],
+      [
+        'groups',
+        'heat_template_version: 2018-08-31\nresources:\n  g: {type: OS::Heat::ResourceGroup, properties: {count: 100, resource_def: {type: OS::Heat::ResourceGroup, properties: {count: 100, resource_def: {type: OS::Heat::None}}}}}\n',
+        /would hold 10,101 resources; a stack with its nested stacks may hold at most 5,000/,
+      ],
+    ];
+    for (const [name, template, message] of cases) {
+      const sent = await create(name, template);
+      expect(sent.status, name).toBeGreaterThanOrEqual(400);
+      expect(errorMessage(sent), name).toMatch(message);
+    }
+    const stacks = JSON.stringify((await send(server.url, '/trpc/stacks.list')).json);
+    for (const [name] of cases) expect(stacks).not.toContain(`"name":"${name}"`);
+  });
+
+  it('measures a yaql expression before it makes anything: 169 bytes asking for 800 MB fail with Heat’s message', async () => {
+    const template =
+      'heat_template_version: 2018-08-31\nresources:\n  v: {type: OS::Heat::Value, properties: {value: {yaql: {expression: "[1] * 100000000"}}}}\n';
+    expect((await create('quota', template)).status).toBe(200);
+    let reason: string | undefined;
+    while (reason === undefined) {
+      const events = (await send(server.url, '/trpc/stacks.events', { method: 'POST', body: JSON.stringify({ stack: 'quota' }) })).json as {
+        result: { data: { events: Array<{ resourceName: string | null; status: string; reason: string }> } };
+      };
+      reason = events.result.data.events.find((e) => e.resourceName === 'v' && e.status === 'FAILED')?.reason;
+    }
+    expect(reason).toBe('StackValidationFailed: resources.v: Expression consumed too much memory');
+  });
+
+  it('stops a template that would run forever in its worker, and stays responsive meanwhile', async () => {
+    const runaway = `heat_template_version: 2018-08-31
+conditions:
+  c: {yaql: {expression: "regex('(a+)+$').matches($.data)", data: "${'a'.repeat(40)}b"}}
+resources:
+  a: {type: OS::Heat::None, condition: c}
+`;
+    const pending = validate(runaway);
+    expect(await answersHealth(server.url)).toBeLessThan(100);
+    const sent = await pending;
+    expect(sent.status).toBe(422);
+    expect(errorMessage(sent)).toBe('The template took longer than 2 s to analyse, the most Hearth gives one template; it was stopped.');
+  });
+
+  it('keeps answering while 40 validations queue for the analysis workers', async () => {
+    const heavy = `heat_template_version: 2018-08-31\nresources:\n${Array.from({ length: 2000 }, (_, i) => `  r${i}: {type: OS::Heat::Value, properties: {value: {list_join: ["-", [a, b, c]]}}}\n`).join('')}`;
+    const all = Array.from({ length: 40 }, () => validate(heavy));
+    expect(await answersHealth(server.url)).toBeLessThan(100);
+    const answers = await Promise.all(all);
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+  });
+});
+
 describe('a server that may run local scripts', () => {
   let server: ServeProcess;
   beforeAll(async () => {
@@ -209,7 +322,7 @@ resources:
     expect(errorMessage(anonymous)).toContain('needs its access token');
     const page = await send(server.url, '/');
     expect(page.status).toBe(401);
-    const login = server.output.map((l) => /Sign in a browser with this link \(it works once\): (\S+)/.exec(l)?.[1]).find(Boolean)!;
+    const login = (await server.line(/Sign in a browser with this link \(it works once\): (\S+)/))[1]!;
     expect(login).toMatch(/\?login=/);
     const first = await send(server.url, new URL(login).pathname + new URL(login).search);
     expect(first.status).toBe(303);
@@ -226,6 +339,59 @@ resources:
   });
 });
 
+describe('a server reached from another host (a network namespace)', () => {
+  const namespace = createNetworkNamespace();
+  let server: ServeProcess;
+  beforeAll(async () => {
+    if (namespace) server = await startServeProcess({ args: ['--host', namespace.hostAddress] });
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+    namespace?.remove();
+  });
+
+  it.skipIf(!namespace)('lets nobody in without the token, checks the Host even with it, and signs a browser in once', async () => {
+    const token = readFileSync(join(server.dataDir, 'api-token'), 'utf8').trim();
+    const login = new URL((await server.line(/Sign in a browser with this link \(it works once\): (\S+)/))[1]!);
+    expect(login.hostname).toBe(namespace!.hostAddress);
+    // Run as another machine would: every request from inside the namespace.
+    const script = `
+      const http = require('node:http');
+      const ask = (path, headers = {}) => new Promise((resolve) => {
+        http.get({ host: ${JSON.stringify(namespace!.hostAddress)}, port: ${new URL(server.url).port}, path, headers }, (res) => {
+          let body = '';
+          res.on('data', (d) => (body += d));
+          res.on('end', () => resolve({ status: res.statusCode, cookie: res.headers['set-cookie'] ?? null, body: body.slice(0, 300) }));
+        }).on('error', (e) => resolve({ error: e.message }));
+      });
+      (async () => {
+        const token = ${JSON.stringify(token)};
+        const out = {
+          anonymous: await ask('/trpc/designs.list'),
+          page: await ask('/'),
+          emptyCookie: await ask('/trpc/designs.list', { Cookie: 'hearth_token=' }),
+          bearer: await ask('/trpc/designs.list', { Authorization: 'Bearer ' + token }),
+          rebound: await ask('/trpc/designs.list', { Authorization: 'Bearer ' + token, Host: 'attacker.example' }),
+          login: await ask(${JSON.stringify(login.pathname + login.search)}),
+          loginAgain: await ask(${JSON.stringify(login.pathname + login.search)}),
+        };
+        console.log(JSON.stringify(out));
+      })();
+    `;
+    const answers = JSON.parse(await namespace!.node(script)) as Record<string, { status: number; cookie: string[] | null; body: string }>;
+    expect(answers.anonymous!.status).toBe(401);
+    expect(answers.page!.status).toBe(401);
+    expect(answers.emptyCookie!.status).toBe(401);
+    expect(answers.bearer!.status).toBe(200);
+    expect(answers.rebound!.status).toBe(403);
+    expect(answers.rebound!.body).toContain('--allow-host attacker.example');
+    expect(answers.login!.status).toBe(303);
+    expect(String(answers.login!.cookie)).toContain('HttpOnly');
+    expect(answers.loginAgain!.status).toBe(401);
+    expect(server.exit).toBeNull();
+  });
+});
+
 describe('the access token file', () => {
   it('is replaced when empty, and a short one is refused at start with a message', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'hearth-token-'));
@@ -234,7 +400,7 @@ describe('the access token file', () => {
     await first.stop();
     writeFileSync(tokenFile, '');
     const replaced = await startServeProcess({ args: ['--allow-local-scripts'], dataDir });
-    expect(replaced.output.some((l) => /^Access token \(shown once/.test(l))).toBe(true);
+    await replaced.line(/^Access token \(shown once/);
     await replaced.stop();
     writeFileSync(tokenFile, 'short\n');
     const refused = await startServeProcess({ args: ['--allow-local-scripts'], dataDir, ready: /(needs at least 32)/ }).catch(

@@ -52,6 +52,8 @@ export interface ServeProcess {
   exit: { code: number | null; signal: NodeJS.Signals | null } | null;
   /** Its resident memory now, in bytes (from /proc). */
   rss(): number;
+  /** The first line it printed (or prints next) that matches. */
+  line(pattern: RegExp): Promise<RegExpExecArray>;
   stop(): Promise<void>;
 }
 
@@ -75,6 +77,7 @@ export async function startServeProcess(options: ServeProcessOptions = {}): Prom
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const output: string[] = [];
+  const waiting = new Set<{ pattern: RegExp; found(m: RegExpExecArray): void }>();
   const served: ServeProcess = {
     url: '',
     pid: proc.pid!,
@@ -85,6 +88,13 @@ export async function startServeProcess(options: ServeProcessOptions = {}): Prom
       const status = readFileSync(`/proc/${proc.pid}/status`, 'utf8');
       const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
       return kb * 1024;
+    },
+    line(pattern) {
+      for (const l of output) {
+        const m = pattern.exec(l);
+        if (m) return Promise.resolve(m);
+      }
+      return new Promise((found) => waiting.add({ pattern, found }));
     },
     async stop() {
       if (!served.exit) {
@@ -103,6 +113,13 @@ export async function startServeProcess(options: ServeProcessOptions = {}): Prom
     for (const stream of [proc.stdout, proc.stderr]) {
       createInterface({ input: stream }).on('line', (line) => {
         output.push(line);
+        for (const w of waiting) {
+          const found = w.pattern.exec(line);
+          if (found) {
+            waiting.delete(w);
+            w.found(found);
+          }
+        }
         const m = ready.exec(line);
         if (m) resolveUrl(m[1] ?? '');
       });
