@@ -75,6 +75,16 @@ test('typing a resource in the YAML adds a node; drawing an edge writes depends_
   expect(await editorText(page)).toContain('  vol: {type: OS::Cinder::Volume, properties: {size: 1}}');
 });
 
+test('the YAML editor completes property names from the types’ schema (monaco-yaml in its worker)', async ({ page }) => {
+  await newDesign(page, `${BASE}  server:\n    type: OS::Nova::Server\n    properties:\n      `);
+  await expect(node(page, 'server')).toBeVisible();
+  await page.locator('[data-testid="yaml-editor"] .view-lines').click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('fla');
+  await page.keyboard.press('Control+Space');
+  await expect(page.locator('[data-testid="yaml-editor"] .suggest-widget')).toContainText('flavor');
+});
+
 test('comments survive ten canvas edits', async ({ page }) => {
   const text = `heat_template_version: 2018-08-31
 # top comment

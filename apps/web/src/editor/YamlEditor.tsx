@@ -75,6 +75,8 @@ export function YamlEditor() {
       wordWrap: 'off',
       renderWhitespace: 'boundary',
       quickSuggestions: { other: true, comments: false, strings: true },
+      // The classic hidden textarea rather than Chromium's EditContext (with which scripted typing loses spaces).
+      editContext: false,
     });
     editorInstance = editor;
     (window as unknown as { hearthEditor: unknown }).hearthEditor = editor;

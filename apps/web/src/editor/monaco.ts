@@ -1,10 +1,12 @@
 // Monaco, bundled with the app (never from a CDN): the editor core with its
 // features, the YAML language, and monaco-yaml fed with the HOT JSON Schema
 // for completion, hover documentation and validation as the user types.
-import * as monaco from 'monaco-editor/esm/vs/editor/editor.api.js';
-import 'monaco-editor/esm/vs/editor/editor.all.js';
-import 'monaco-editor/esm/vs/basic-languages/yaml/yaml.contribution.js';
-import EditorWorker from 'monaco-editor/esm/vs/editor/editor.worker.js?worker';
+// (monaco-editor 0.57: its entry points are `monaco-editor/<path>`; see
+// ../shared/research/stack-spike.md §3 for the two adjustments below.)
+import * as monaco from 'monaco-editor/editor';
+import 'monaco-editor/features/register.all';
+import 'monaco-editor/languages/definitions/yaml/register';
+import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import { configureMonacoYaml } from 'monaco-yaml';
 import { hotJsonSchema } from '@hearth/template';
 import YamlWorker from './yaml.worker.ts?worker';
@@ -15,7 +17,39 @@ self.MonacoEnvironment = {
 
 export const TEMPLATE_URI = 'file:///template.yaml';
 
-const monacoYaml = configureMonacoYaml(monaco, {
+/**
+ * monaco-yaml (through monaco-worker-manager) asks for its worker the way
+ * monaco did before 0.54, by label and with the data to start it with;
+ * monaco now wants the worker itself. This copy of monaco makes the worker
+ * for the old form, as monaco's own helper for it does.
+ */
+type WorkerOptions = Parameters<typeof monaco.editor.createWebWorker>[0];
+interface LabelledWorkerOptions {
+  label?: string;
+  createData?: unknown;
+  host?: Record<string, (...args: unknown[]) => unknown>;
+  keepIdleModels?: boolean;
+}
+const monacoForYaml = {
+  ...monaco,
+  editor: {
+    ...monaco.editor,
+    createWebWorker: (options: WorkerOptions) => {
+      if ('worker' in options && options.worker) return monaco.editor.createWebWorker(options);
+      const labelled = options as unknown as LabelledWorkerOptions;
+      const worker = self.MonacoEnvironment!.getWorker!('workerMain.js', labelled.label ?? 'monaco-editor-worker') as Worker;
+      worker.postMessage('ignore');
+      worker.postMessage(labelled.createData);
+      return monaco.editor.createWebWorker({
+        worker,
+        ...(labelled.host ? { host: labelled.host } : {}),
+        ...(labelled.keepIdleModels !== undefined ? { keepIdleModels: labelled.keepIdleModels } : {}),
+      });
+    },
+  },
+} as typeof monaco;
+
+const monacoYaml = configureMonacoYaml(monacoForYaml, {
   enableSchemaRequest: false,
   validate: true,
   completion: true,
