@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventBus } from '@hearth/engine';
-import { openMemoryStore, type NewEvent, type Store } from '@hearth/store';
-import { EventStream, LIVE_BUFFER } from './event-stream.ts';
+import { openMemoryStore, type EventRecord, type NewEvent, type Store } from '@hearth/store';
+import { BATCH, EventStream, LIVE_BUFFER } from './event-stream.ts';
 
 let store: Store;
 afterEach(() => store?.close());
@@ -34,8 +34,9 @@ describe('the event stream of one watcher', () => {
     const controller = new AbortController();
     const seen: string[] = [];
     const done = (async () => {
-      for await (const e of new EventStream({ store, bus, stackId: 's', after: 0, signal: controller.signal })) {
-        seen.push(e.resourceName!);
+      for await (const batch of new EventStream({ store, bus, stackId: 's', after: 0, signal: controller.signal })) {
+        expect(batch.length).toBeLessThanOrEqual(BATCH);
+        seen.push(...batch.map((e) => e.resourceName!));
         if (seen.length === 700) await happen(bus, 's', 700, 10);
         if (seen.length === 710) controller.abort();
       }
@@ -51,11 +52,11 @@ describe('the event stream of one watcher', () => {
     const iterator = stream[Symbol.asyncIterator]();
     await happen(bus, 's', 0, 1);
     // The watcher takes one event (so it is subscribed and live), then stops reading while 5,000 happen.
-    expect((await iterator.next()).value?.resourceName).toBe('r0');
+    expect((await iterator.next()).value?.map((e: EventRecord) => e.resourceName)).toEqual(['r0']);
     for (let i = 1; i < 5001; i += 500) await happen(bus, 's', i, 500);
     expect(stream.highWater).toBeLessThanOrEqual(LIVE_BUFFER);
     const names: string[] = [];
-    while (names.length < 5000) names.push((await iterator.next()).value!.resourceName!);
+    while (names.length < 5000) names.push(...(await iterator.next()).value!.map((e: EventRecord) => e.resourceName!));
     expect(names).toEqual(Array.from({ length: 5000 }, (_, i) => `r${i + 1}`));
     await iterator.return?.(undefined);
   });

@@ -1,15 +1,26 @@
 // A stack's events for one watcher: every stored event after the one it saw
-// last, then live ones as they happen. The store is the record; live events
-// are only a shortcut. A watcher that does not read (a slow or stalled
-// browser) holds at most LIVE_BUFFER events: past that the shortcut is
-// dropped and it reads the store again, a page at a time, as fast as it
+// last, then live ones as they happen, in batches (one message carries up to
+// BATCH events, tracked by the last one's id). The store is the record; live
+// events are only a shortcut. A watcher that does not read (a slow or
+// stalled browser) holds at most LIVE_BUFFER events: past that the shortcut
+// is dropped and it reads the store again, a page at a time, as fast as it
 // takes them (the HTTP response waits for the socket to drain).
 import type { EventBus } from '@hearth/engine';
 import type { EventRecord, Store } from '@hearth/store';
 
 /** Live events kept for one watcher that has not taken them yet. */
 export const LIVE_BUFFER = 256;
+/** Events in one message: sending each alone costs the server more than the event itself. */
+export const BATCH = 100;
 const PAGE = 500;
+
+/**
+ * Sending is a chain of promises (microtasks) that never returns to the
+ * event loop while sockets take data: between two batches the stream lets
+ * other work run, or thirty watchers of a big deployment would keep every
+ * other request waiting for seconds.
+ */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface EventStreamOptions {
   store: Store;
@@ -21,7 +32,7 @@ export interface EventStreamOptions {
   signal?: AbortSignal | undefined;
 }
 
-export class EventStream implements AsyncIterable<EventRecord> {
+export class EventStream implements AsyncIterable<EventRecord[]> {
   private live: EventRecord[] = [];
   /** Live events were dropped: read the store from the last one sent. */
   private behind = false;
@@ -31,7 +42,7 @@ export class EventStream implements AsyncIterable<EventRecord> {
 
   constructor(private readonly options: EventStreamOptions) {}
 
-  async *[Symbol.asyncIterator](): AsyncGenerator<EventRecord> {
+  async *[Symbol.asyncIterator](): AsyncGenerator<EventRecord[]> {
     const { store, bus, stackId, signal } = this.options;
     let last = this.options.after;
     // Listen first, then read the store: what happens meanwhile waits in `live`.
@@ -49,6 +60,13 @@ export class EventStream implements AsyncIterable<EventRecord> {
     });
     const onAbort = () => this.wake?.();
     signal?.addEventListener('abort', onAbort, { once: true });
+    let first = true;
+    const batch = async (events: EventRecord[]): Promise<EventRecord[]> => {
+      if (!first) await nextTurn();
+      first = false;
+      last = events.at(-1)!.id;
+      return events;
+    };
     try {
       let replay = true;
       while (!signal?.aborted) {
@@ -57,20 +75,14 @@ export class EventStream implements AsyncIterable<EventRecord> {
           replay = false;
           for (;;) {
             const page = await store.listEvents({ ...(stackId !== undefined ? { stackId } : {}), afterId: last, limit: PAGE });
-            for (const event of page) {
-              last = event.id;
-              yield event;
-            }
+            for (let i = 0; i < page.length; i += BATCH) yield await batch(page.slice(i, i + BATCH));
             if (page.length < PAGE) break;
           }
           continue;
         }
-        const event = this.live.shift();
-        if (event) {
-          if (event.id > last) {
-            last = event.id;
-            yield event;
-          }
+        if (this.live.length) {
+          const fresh = this.live.splice(0, BATCH).filter((e) => e.id > last);
+          if (fresh.length) yield await batch(fresh);
           continue;
         }
         await new Promise<void>((resolve) => {

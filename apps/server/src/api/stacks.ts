@@ -181,8 +181,9 @@ export const stacksRouter = router({
 
   /**
    * Every event from `lastEventId` on (all of them when absent), then live
-   * ones as they happen. Each carries its id, so a client that reconnects
-   * resumes where it was: nothing lost, nothing repeated.
+   * ones as they happen, in batches of up to 100 in id order. Each batch is
+   * tracked by its last event's id, so a client that reconnects resumes
+   * where it was: nothing lost, nothing repeated.
    */
   watch: procedure
     .input(z.object({ stack: stackRef.optional(), lastEventId: z.string().regex(/^\d+$/).nullish() }))
@@ -195,6 +196,6 @@ export const stacksRouter = router({
         after: Number(input.lastEventId ?? 0),
         signal,
       });
-      for await (const event of stream) yield tracked(String(event.id), event);
+      for await (const events of stream) yield tracked(String(events.at(-1)!.id), events);
     }),
 });

@@ -32,58 +32,61 @@ export function watchStack(
     const subscription = client.stacks.watch.subscribe(
       { stack, lastEventId: afterId === null ? null : String(afterId) },
       {
+        // A batch of events, in id order.
         onData: ({ data }) => {
-          const event = data as unknown as EventRecord;
-          const state = `${event.action}_${event.status}`;
-          const elapsed = `${((Date.now() - started) / 1000).toFixed(1)}s`;
-          if (json) io.out(JSON.stringify({ type: 'event', elapsed_s: (Date.now() - started) / 1000, ...event }));
-          if (event.resourceName) {
-            resources.set(event.resourceName, state);
-            if (!json)
-              io.out(
-                `${pad(elapsed, 8)} ${pad(event.resourceName, 28)} ${pad(state, 20)} ${event.status === 'FAILED' ? event.reason : ''}`.trimEnd(),
-              );
-            return;
-          }
-          if (!json) io.out(`${pad(elapsed, 8)} ${pad(`[stack ${event.stackName}]`, 28)} ${pad(state, 20)} ${event.reason}`);
-          if (event.status === 'IN_PROGRESS' || finishing) return;
-          finishing = true;
-          // A failed create or update is followed by its rollback: the operation ends when the stack is idle.
-          void (async () => {
-            for (;;) {
-              const current = await client.stacks.get.query({ stack }).catch(() => null);
-              if (!current || !current.inProgress) {
-                subscription.unsubscribe();
-                const final = current ?? { action: event.action, status: event.status, statusReason: event.reason };
-                const counts = new Map<string, number>();
-                for (const s of resources.values()) counts.set(s, (counts.get(s) ?? 0) + 1);
-                const ok = final.action === expected && final.status === 'COMPLETE';
-                const summary = {
-                  type: 'summary',
-                  stack,
-                  state: `${final.action}_${final.status}`,
-                  reason: final.statusReason,
-                  elapsed_s: (Date.now() - started) / 1000,
-                  resources: Object.fromEntries(counts),
-                };
-                if (json) io.out(JSON.stringify(summary));
-                else {
-                  io.out('');
-                  io.out(
-                    `Stack ${stack} ${summary.state} in ${summary.elapsed_s.toFixed(1)}s: ${[...counts].map(([s, n]) => `${n} ${s}`).join(', ') || 'no resources'}`,
-                  );
-                  if (!ok) io.out(final.statusReason);
-                }
-                resolve({ action: final.action, status: final.status, reason: final.statusReason, ok });
-                return;
-              }
-              await new Promise((r) => setTimeout(r, 100));
-            }
-          })().catch(reject);
+          for (const event of data as unknown as EventRecord[]) onEvent(event);
         },
         onError: (error) => reject(error),
       },
     );
+    function onEvent(event: EventRecord): void {
+      const state = `${event.action}_${event.status}`;
+      const elapsed = `${((Date.now() - started) / 1000).toFixed(1)}s`;
+      if (json) io.out(JSON.stringify({ type: 'event', elapsed_s: (Date.now() - started) / 1000, ...event }));
+      if (event.resourceName) {
+        resources.set(event.resourceName, state);
+        if (!json)
+          io.out(
+            `${pad(elapsed, 8)} ${pad(event.resourceName, 28)} ${pad(state, 20)} ${event.status === 'FAILED' ? event.reason : ''}`.trimEnd(),
+          );
+        return;
+      }
+      if (!json) io.out(`${pad(elapsed, 8)} ${pad(`[stack ${event.stackName}]`, 28)} ${pad(state, 20)} ${event.reason}`);
+      if (event.status === 'IN_PROGRESS' || finishing) return;
+      finishing = true;
+      // A failed create or update is followed by its rollback: the operation ends when the stack is idle.
+      void (async () => {
+        for (;;) {
+          const current = await client.stacks.get.query({ stack }).catch(() => null);
+          if (!current || !current.inProgress) {
+            subscription.unsubscribe();
+            const final = current ?? { action: event.action, status: event.status, statusReason: event.reason };
+            const counts = new Map<string, number>();
+            for (const s of resources.values()) counts.set(s, (counts.get(s) ?? 0) + 1);
+            const ok = final.action === expected && final.status === 'COMPLETE';
+            const summary = {
+              type: 'summary',
+              stack,
+              state: `${final.action}_${final.status}`,
+              reason: final.statusReason,
+              elapsed_s: (Date.now() - started) / 1000,
+              resources: Object.fromEntries(counts),
+            };
+            if (json) io.out(JSON.stringify(summary));
+            else {
+              io.out('');
+              io.out(
+                `Stack ${stack} ${summary.state} in ${summary.elapsed_s.toFixed(1)}s: ${[...counts].map(([s, n]) => `${n} ${s}`).join(', ') || 'no resources'}`,
+              );
+              if (!ok) io.out(final.statusReason);
+            }
+            resolve({ action: final.action, status: final.status, reason: final.statusReason, ok });
+            return;
+          }
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      })().catch(reject);
+    }
   });
 }
 

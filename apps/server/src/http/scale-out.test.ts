@@ -50,7 +50,7 @@ function collect(test: TestServer, lastEventId: number | null = null) {
   const events: EventRecord[] = [];
   const subscription = test.client.stacks.watch.subscribe(
     { lastEventId: lastEventId === null ? null : String(lastEventId) },
-    { onData: ({ data }) => void events.push(data as unknown as EventRecord) },
+    { onData: ({ data }) => void events.push(...(data as unknown as EventRecord[])) },
   );
   return { events, stop: () => subscription.unsubscribe() };
 }
