@@ -2,9 +2,11 @@
 // HTTP. Each case checks the refusal (status and message) and that the
 // server is still alive and answering health at once afterwards.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { connect as connectClient } from '../cli/remote.ts';
 import { answersHealth, errorMessage, send } from '../test-support/http.ts';
 import { createNetworkNamespace } from '../test-support/netns.ts';
 import { runCli } from '../test-support/server.ts';
@@ -182,6 +184,51 @@ outputs:
     expect(existsSync(fresh)).toBe(false);
     expect(readdirSync(work).sort()).toEqual(['out', 'outside']);
     rmSync(work, { recursive: true, force: true });
+  });
+
+  it('keeps serving while thirty watchers stall, and a reader that keeps up still gets every event once', async () => {
+    const u = new URL(server.url);
+    const stalled = Array.from({ length: 30 }, () => {
+      const socket = connect(Number(u.port), u.hostname);
+      socket.on('error', () => {});
+      socket.write(
+        `GET /trpc/stacks.watch?input=${encodeURIComponent('{}')} HTTP/1.1\r\nHost: ${u.host}\r\nAccept: text/event-stream\r\n\r\n`,
+      );
+      socket.pause();
+      return socket;
+    });
+    try {
+      const template = `heat_template_version: 2018-08-31\nresources:\n${Array.from({ length: 500 }, (_, i) => `  r${i}: {type: OS::Heat::None}\n`).join('')}`;
+      expect(
+        (await send(server.url, '/trpc/stacks.create', { method: 'POST', body: JSON.stringify({ name: 'watched', template }) })).status,
+      ).toBe(200);
+      const client = connectClient({ server: server.url });
+      const ids: number[] = [];
+      await new Promise<void>((resolve, reject) => {
+        const sub = client.stacks.watch.subscribe(
+          { stack: 'watched', lastEventId: null },
+          {
+            onData: ({ data }) => {
+              for (const e of data) {
+                ids.push(e.id);
+                if (e.resourceName === null && e.status === 'COMPLETE') {
+                  sub.unsubscribe();
+                  resolve();
+                }
+              }
+            },
+            onError: reject,
+          },
+        );
+      });
+      // 1,000 resource events and the stack's two, in id order, none twice.
+      expect(ids).toHaveLength(1002);
+      expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(await answersHealth(server.url)).toBeLessThan(100);
+    } finally {
+      for (const socket of stalled) socket.destroy();
+    }
   });
 
   it('keeps its data to its owner: directory 0700, database 0600', () => {
