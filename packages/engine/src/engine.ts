@@ -62,7 +62,11 @@ export interface StackInput {
 export class EngineError extends Error {
   constructor(
     message: string,
-    readonly code: 'NOT_FOUND' | 'IN_PROGRESS' | 'TEMPLATE_INVALID' | 'CONFLICT' | 'INVALID' | 'LIMIT',
+    /**
+     * LIMIT: the server is busy (operations at once, stopping): try again later.
+     * TOO_LARGE: the request asks more than a limit allows (resources, evaluation): it never will.
+     */
+    readonly code: 'NOT_FOUND' | 'IN_PROGRESS' | 'TEMPLATE_INVALID' | 'CONFLICT' | 'INVALID' | 'LIMIT' | 'TOO_LARGE',
     readonly diagnostics: Diagnostic[] = [],
   ) {
     super(message);
@@ -278,24 +282,24 @@ export class Engine {
     if (count > limit) {
       throw new EngineError(
         `The template has ${count} resources; a stack may have at most ${limit}. Split it into nested stacks.`,
-        'LIMIT',
+        'TOO_LARGE',
       );
     }
     let planned: number;
     try {
       planned = plannedTreeSize(analysis);
     } catch (error) {
-      if (error instanceof BudgetExceeded) throw new EngineError(error.message, 'LIMIT');
+      if (error instanceof BudgetExceeded) throw new EngineError(error.message, 'TOO_LARGE');
       throw error;
     }
-    if (planned > limit) throw new EngineError(resourceLimitMessage(planned, limit, 'The stack with its resource groups'), 'LIMIT');
+    if (planned > limit) throw new EngineError(resourceLimitMessage(planned, limit, 'The stack with its resource groups'), 'TOO_LARGE');
     const parent = options.parentStack ? await this.store.getStack(options.parentStack) : null;
     if (parent) {
       const { root, total } = await treeResources(this.store, parent);
       const replaced = existing ? await this.store.countResources([existing.id]) : 0;
       const after = total - replaced + planned;
       if (after > limit)
-        throw new EngineError(resourceLimitMessage(after, limit, `The stack ${root.name} with its nested stacks`), 'LIMIT');
+        throw new EngineError(resourceLimitMessage(after, limit, `The stack ${root.name} with its nested stacks`), 'TOO_LARGE');
     }
     const problems: Diagnostic[] = analysis.diagnostics.filter((d) => d.severity === 'error');
     if (!problems.length) {
@@ -812,7 +816,7 @@ export class Engine {
     try {
       return await this.planOf(idOrName, input);
     } catch (error) {
-      if (error instanceof BudgetExceeded) throw new EngineError(error.message, 'LIMIT');
+      if (error instanceof BudgetExceeded) throw new EngineError(error.message, 'TOO_LARGE');
       throw error;
     }
   }
@@ -1075,7 +1079,7 @@ export class Engine {
       }
     } catch (error) {
       // The nested stack was refused before it began: the resource fails as Heat's does.
-      if (error instanceof EngineError && error.code === 'LIMIT') throw new ResourceFailure(error.message, 'RequestLimitExceeded');
+      if (error instanceof EngineError && error.code === 'TOO_LARGE') throw new ResourceFailure(error.message, 'RequestLimitExceeded');
       throw error;
     }
     const abort = () => {
@@ -1133,7 +1137,7 @@ export class Engine {
     if (!stored) {
       throw new EngineError(
         `The handle ${handleId} already holds ${MAX_SIGNALS_PER_HANDLE} signals, the most it keeps; a signal with one of their ids still replaces it.`,
-        'LIMIT',
+        'TOO_LARGE',
       );
     }
     for (const wake of this.signalWaiters.get(handleId) ?? []) wake();

@@ -17,7 +17,7 @@ describe('resources per stack tree', () => {
       .createStack({ name: 'huge', template: `heat_template_version: 2018-08-31\nresources:\n  g: ${group(10_000_000)}\n` })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EngineError);
-    expect((error as EngineError).code).toBe('LIMIT');
+    expect((error as EngineError).code).toBe('TOO_LARGE');
     expect((error as EngineError).message).toBe(
       'Request limit exceeded: Maximum resources per stack exceeded. (The stack with its resource groups would hold 10,000,001 resources; a stack with its nested stacks may hold at most 5,000.)',
     );

@@ -37,6 +37,8 @@ const ENGINE_CODES: Record<EngineError['code'], TRPCError['code']> = {
   TEMPLATE_INVALID: 'BAD_REQUEST',
   INVALID: 'BAD_REQUEST',
   LIMIT: 'TOO_MANY_REQUESTS',
+  // Heat answers its RequestLimitExceeded with 400 too.
+  TOO_LARGE: 'BAD_REQUEST',
 };
 
 const STORE_CODES: Record<StoreError['code'], TRPCError['code']> = {

@@ -114,9 +114,12 @@ outputs:
     let handle: { endpoint: string; token: string } | undefined;
     while (!handle) {
       const shown = (await send(server.url, `/trpc/stacks.get?input=${encodeURIComponent(JSON.stringify({ stack: 'sig' }))}`)).json as {
-        result: { data: { resources: Array<{ name: string; status: string; attributes: { endpoint?: string; token?: string } }> } };
+        result: {
+          data: { resources: Array<{ name: string; action: string; status: string; attributes: { endpoint?: string; token?: string } }> };
+        };
       };
-      const h = shown.result.data.resources.find((r) => r.name === 'handle' && r.status === 'COMPLETE');
+      // Created, not merely listed (a resource not made yet is INIT_COMPLETE).
+      const h = shown.result.data.resources.find((r) => r.name === 'handle' && r.action === 'CREATE' && r.status === 'COMPLETE');
       if (h) handle = { endpoint: h.attributes.endpoint!, token: h.attributes.token! };
     }
     const signal = (body: string) =>

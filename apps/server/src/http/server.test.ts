@@ -199,7 +199,9 @@ outputs:
     await client.stacks.create.mutate({ name: 'sig', template });
     let handle: { physicalId: string | null; attributes: Record<string, unknown> } | undefined;
     await until(async () => {
-      handle = (await client.stacks.get.query({ stack: 'sig' })).resources.find((r) => r.name === 'handle' && r.status === 'COMPLETE');
+      handle = (await client.stacks.get.query({ stack: 'sig' })).resources.find(
+        (r) => r.name === 'handle' && r.action === 'CREATE' && r.status === 'COMPLETE',
+      );
       return Boolean(handle);
     });
     const curl = String(handle!.attributes.curl_cli);

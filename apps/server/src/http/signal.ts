@@ -57,6 +57,6 @@ export async function handleSignal(
     sendJson(res, 200, { ok: true, signal: stored.id, replaced: stored.replaced, signals: stored.count });
   } catch (error) {
     if (!(error instanceof EngineError)) throw error;
-    sendJson(res, error.code === 'LIMIT' ? 409 : 400, { error: error.message });
+    sendJson(res, error.code === 'TOO_LARGE' ? 409 : 400, { error: error.message });
   }
 }
