@@ -3,7 +3,8 @@
 // engine (what `hearth serve --database` does).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { ClusterEngine, JobQueue } from '@hearth/cluster';
+import type { Engine } from '@hearth/engine';
+import { clusterEngine, JobQueue } from '@hearth/cluster';
 import { createProviders } from '@hearth/resources';
 import { openPostgresStore, startPostgresServer } from '@hearth/store';
 import { criticalPathLength, shapeTemplate, type Shape } from './shapes.ts';
@@ -23,7 +24,7 @@ function startWorker(cli: string, databaseUrl: string): Promise<ChildProcess> {
   });
 }
 
-async function waitFor(engine: ClusterEngine, stackId: string) {
+async function waitFor(engine: Engine, stackId: string) {
   for (;;) {
     const stack = await engine.getStack(stackId).catch(() => null);
     if (!stack || stack.currentTraversal === null) return stack;
@@ -43,7 +44,7 @@ export async function runWorkersCase(
   try {
     const store = await openPostgresStore(postgres.url);
     const queue = await JobQueue.open(postgres.url);
-    const engine = new ClusterEngine({ store, providers: createProviders({ store }), queue });
+    const { engine } = clusterEngine({ store, providers: createProviders({ store }), queue });
     const cli = join(root, 'apps', 'server', 'bin', 'hearth.mjs');
     for (let i = 0; i < workers; i++) children.push(await startWorker(cli, postgres.url));
     const template = shapeTemplate(shape, n, wait);

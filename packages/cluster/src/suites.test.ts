@@ -8,7 +8,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { createProviders } from '@hearth/resources';
 import { harnessFor, lifecycleSuite, sqlServerClusterSuite, typesSuite, type Harness } from '@hearth/resources/test-support';
 import { openPostgresStore, startPostgresServer, type PostgresServer } from '@hearth/store';
-import { ClusterEngine } from './cluster-engine.ts';
+import { clusterEngine } from './cluster-engine.ts';
 import { relayEvents } from './event-relay.ts';
 import { JobQueue } from './job-queue.ts';
 
@@ -32,8 +32,8 @@ async function clusterHarness(): Promise<Harness> {
   const queue = await JobQueue.open(url, { expirySeconds: 5, superviseSeconds: 1 });
   const providers = createProviders({ store });
   // Port 9 (discard) is closed here: signals the simulated servers POST fall back to in-process delivery.
-  const engine = new ClusterEngine({ store, providers, queue, signalBaseUrl: 'http://127.0.0.1:9' });
-  await engine.work(20);
+  const { engine, scheduler } = clusterEngine({ store, providers, queue, signalBaseUrl: 'http://127.0.0.1:9' });
+  await scheduler.work(20);
   // Events reach the engine's bus as they reach an API server's: relayed from the database.
   const relay = await relayEvents(url, store, engine.bus);
   return harnessFor(store, engine, providers.cloud, { settled: () => relay.flush(), stop: () => relay.stop() });

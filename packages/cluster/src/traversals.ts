@@ -6,25 +6,16 @@
 import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '@hearth/store';
 
-/** What a node does to its resource; for an update, the plan's action. */
-export type Work = 'create' | 'update' | 'replace' | 'unchanged' | 'delete' | 'check';
-/**
- * create, then rollback (deleting all) when it fails; delete; update (the
- * plan's creates, updates and replacements), then cleanup (deleting what was
- * replaced or removed), or rollback-update and rollback-cleanup to the
- * previous template when either fails; check.
- */
-export type PhaseKind = 'create' | 'rollback' | 'delete' | 'update' | 'cleanup' | 'rollback-update' | 'rollback-cleanup' | 'check';
+import { PHASE_KINDS, STOP_REASONS, type PhaseKind, type PhaseNode, type StopReason, type Work } from '@hearth/engine';
 
-/** Why a phase stopped, beyond a resource's failure. */
-export type StopReason = 'cancelled' | 'timed out';
+export type { PhaseKind, PhaseNode, StopReason, Work };
 
-export interface PhaseNode {
-  key: string;
-  resourceId: number;
-  work: Work;
-  /** Keys of the nodes of the same phase this one waits for. */
-  requires: string[];
+const WORKS: readonly Work[] = ['create', 'update', 'replace', 'unchanged', 'delete', 'check'];
+
+/** A stored phase kind or stop reason, checked once as it is read. */
+function checked<T extends string>(value: string, allowed: readonly T[], what: string): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new Error(`The database holds a ${what} Hearth does not know: ${JSON.stringify(value)}.`);
 }
 
 export interface NodeRef {
@@ -59,10 +50,10 @@ function phaseFromRow(row: {
   deadline: string | null;
 }): PhaseRow {
   return {
-    kind: row.kind as PhaseKind,
+    kind: checked(row.kind, PHASE_KINDS, 'phase kind'),
     failure: row.failure,
     stopped: Boolean(row.stopped),
-    stopReason: row.stop_reason as StopReason | null,
+    stopReason: row.stop_reason === null ? null : checked(row.stop_reason, STOP_REASONS, 'stop reason'),
     deadline: row.deadline === null ? null : Date.parse(row.deadline),
   };
 }
@@ -244,7 +235,7 @@ export class Traversals {
         status: 'claimed',
         node: {
           resourceId: Number(row.resource_id),
-          work: row.work as Work,
+          work: checked(row.work, WORKS, 'node work'),
           startedAt: Date.parse(startedAt),
           // Claimed again only after a step or a takeover: never within the millisecond of the first claim.
           firstStart: startedAt === now.toISOString(),

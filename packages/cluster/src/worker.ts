@@ -4,7 +4,8 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { createProviders } from '@hearth/resources';
 import { openPostgresStore, type Store } from '@hearth/store';
-import { ClusterEngine } from './cluster-engine.ts';
+import type { Engine } from '@hearth/engine';
+import { clusterEngine } from './cluster-engine.ts';
 import { JobQueue, type QueueSettings } from './job-queue.ts';
 
 export interface WorkerOptions {
@@ -19,7 +20,7 @@ export interface WorkerOptions {
 
 export interface RunningWorker {
   engineId: string;
-  engine: ClusterEngine;
+  engine: Engine;
   store: Store;
   stop(): Promise<void>;
 }
@@ -28,14 +29,14 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const store = await openPostgresStore(options.databaseUrl);
   const queue = await JobQueue.open(options.databaseUrl, options.queue);
   const engineId = `worker-${hostname()}-${process.pid}-${randomUUID().slice(0, 4)}`;
-  const engine = new ClusterEngine({
+  const { engine, scheduler } = clusterEngine({
     store,
     providers: createProviders({ store, allowLocalScripts: options.allowLocalScripts ?? false }),
     queue,
     engineId,
     ...(options.signalBaseUrl ? { signalBaseUrl: options.signalBaseUrl } : {}),
   });
-  await engine.work(options.concurrency ?? 20);
+  await scheduler.work(options.concurrency ?? 20);
   return {
     engineId,
     engine,

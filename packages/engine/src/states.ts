@@ -1,13 +1,5 @@
-// Heat's actions and statuses, and the status reasons Heat gives.
-
-export const ACTIONS = ['INIT', 'CREATE', 'UPDATE', 'DELETE', 'ROLLBACK', 'CHECK', 'SUSPEND', 'RESUME', 'ADOPT', 'SNAPSHOT'] as const;
-export type Action = (typeof ACTIONS)[number];
-export const STATUSES = ['IN_PROGRESS', 'COMPLETE', 'FAILED'] as const;
-export type Status = (typeof STATUSES)[number];
-
-export function stateName(action: string, status: string): string {
-  return `${action}_${status}`;
-}
+// The status reasons Heat gives. (Heat's actions and statuses are typed
+// where they are stored: @hearth/store's HeatAction and HeatStatus.)
 
 export const REASON = {
   stateChanged: 'state changed',
@@ -17,6 +9,8 @@ export const REASON = {
   resourceFailed: (action: string, reason: string) => `Resource ${action} failed: ${reason}`,
   timedOut: (action: string) => `${action.charAt(0)}${action.slice(1).toLowerCase()} timed out`,
   cancelled: (action: string) => `Stack ${action} cancelled`,
+  /** A resource's action stopped by a cancel of the stack's. */
+  actionCancelled: (action: string) => `${action} cancelled`,
   engineRestarted: (action: string) => `Engine restarted while the ${action} was in progress; the work it was doing was stopped.`,
   failure: (kind: string, resource: string, message: string) => `${kind}: resources.${resource}: ${message}`,
 };

@@ -6,11 +6,28 @@ import type { Database, ResourcesTable, SimObjectsTable, StacksTable } from './s
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
+/** Heat's actions (a stack's and a resource's). */
+export const HEAT_ACTIONS = ['INIT', 'CREATE', 'UPDATE', 'DELETE', 'ROLLBACK', 'CHECK', 'SUSPEND', 'RESUME', 'ADOPT', 'SNAPSHOT'] as const;
+export type HeatAction = (typeof HEAT_ACTIONS)[number];
+export const HEAT_STATUSES = ['IN_PROGRESS', 'COMPLETE', 'FAILED'] as const;
+export type HeatStatus = (typeof HEAT_STATUSES)[number];
+
+/** A stored action, checked once as it is read (a row nothing could have written is an error, not a string). */
+export function heatAction(value: string): HeatAction {
+  if ((HEAT_ACTIONS as readonly string[]).includes(value)) return value as HeatAction;
+  throw new StoreError(`The store holds an action Hearth does not know: ${JSON.stringify(value)}.`, 'INVALID');
+}
+
+export function heatStatus(value: string): HeatStatus {
+  if ((HEAT_STATUSES as readonly string[]).includes(value)) return value as HeatStatus;
+  throw new StoreError(`The store holds a status Hearth does not know: ${JSON.stringify(value)}.`, 'INVALID');
+}
+
 export interface StackRecord {
   id: string;
   name: string;
-  action: string;
-  status: string;
+  action: HeatAction;
+  status: HeatStatus;
   statusReason: string;
   template: string;
   environment: string;
@@ -31,8 +48,8 @@ export interface ResourceRecord {
   name: string;
   type: string;
   physicalId: string | null;
-  action: string;
-  status: string;
+  action: HeatAction;
+  status: HeatStatus;
   statusReason: string;
   attributes: Record<string, JsonValue>;
   properties: Record<string, JsonValue>;
@@ -53,8 +70,8 @@ export interface EventRecord {
   resourceName: string | null;
   resourceType: string | null;
   physicalId: string | null;
-  action: string;
-  status: string;
+  action: HeatAction;
+  status: HeatStatus;
   reason: string;
   traversal: string | null;
   engineId: string | null;
@@ -124,8 +141,8 @@ function stackFromRow(r: StacksTable): StackRecord {
   return {
     id: r.id,
     name: r.name,
-    action: r.action,
-    status: r.status,
+    action: heatAction(r.action),
+    status: heatStatus(r.status),
     statusReason: r.status_reason,
     template: r.template,
     environment: r.environment,
@@ -150,8 +167,8 @@ function resourceFromRow(r: ResourceRow): ResourceRecord {
     name: r.name,
     type: r.type,
     physicalId: r.physical_id,
-    action: r.action,
-    status: r.status,
+    action: heatAction(r.action),
+    status: heatStatus(r.status),
     statusReason: r.status_reason,
     attributes: parse(r.attributes),
     properties: parse(r.properties),
@@ -247,8 +264,8 @@ function resourceToRow(r: NewResource, t: string) {
     name: r.name,
     type: r.type,
     physical_id: r.physicalId,
-    action: r.action,
-    status: r.status,
+    action: heatAction(r.action),
+    status: heatStatus(r.status),
     status_reason: r.statusReason,
     attributes: json(r.attributes),
     properties: json(r.properties),
@@ -368,7 +385,12 @@ export class Store {
       .where('id', '=', id)
       .executeTakeFirst();
     return row
-      ? { action: row.action, status: row.status, statusReason: row.status_reason, currentTraversal: row.current_traversal }
+      ? {
+          action: heatAction(row.action),
+          status: heatStatus(row.status),
+          statusReason: row.status_reason,
+          currentTraversal: row.current_traversal,
+        }
       : null;
   }
 
@@ -409,6 +431,23 @@ export class Store {
       .where('stack_id', 'in', stackIds)
       .executeTakeFirstOrThrow();
     return Number(row.n);
+  }
+
+  /** The stack's resources as it has them now: not the generations a replacement superseded. */
+  async liveResources(stackId: string): Promise<ResourceRecord[]> {
+    const rows = await this.q
+      .selectFrom('resources')
+      .selectAll()
+      .where('stack_id', '=', stackId)
+      .where('replaced_by', 'is', null)
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => resourceFromRow(r as ResourceRow));
+  }
+
+  /** The stack's live resources by name. */
+  async liveResourcesByName(stackId: string): Promise<Map<string, ResourceRecord>> {
+    return new Map((await this.liveResources(stackId)).map((r) => [r.name, r]));
   }
 
   async listResources(stackId: string): Promise<ResourceRecord[]> {

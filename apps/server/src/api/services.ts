@@ -1,5 +1,5 @@
 // What the API procedures work with: one store, one engine, the providers.
-import type { Engine } from '@hearth/engine';
+import type { StackEngine } from '@hearth/engine';
 import type { SimulatedCloud } from '@hearth/resources';
 import type { Store } from '@hearth/store';
 import type { AnalysisPool } from '../analysis/pool.ts';
@@ -17,7 +17,8 @@ export const DEFAULT_API_LIMITS: ApiLimits = { maxTemplateBytes: 2 * 1024 * 1024
 
 export interface HearthServices {
   store: Store;
-  engine: Engine;
+  /** What runs the stacks: an engine over this process or over engine workers (the server never needs to know which). */
+  engine: StackEngine;
   cloud: SimulatedCloud;
   limits: ApiLimits;
   allowLocalScripts: boolean;

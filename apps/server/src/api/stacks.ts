@@ -65,7 +65,7 @@ export const stacksRouter = router({
 
   get: procedure.input(z.object({ stack: stackRef })).query(async ({ ctx, input }) => {
     const stack = await findStack(ctx.services, input.stack);
-    const resources = (await ctx.services.engine.resources(stack.id)).filter((r) => r.replacedBy === null);
+    const resources = await ctx.services.engine.liveResources(stack.id);
     return {
       ...stackSummary(stack),
       template: stack.template,

@@ -4,9 +4,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
-import { Engine, type EngineLimits } from '@hearth/engine';
+import { Engine, type EngineLimits, type StackEngine } from '@hearth/engine';
 import { createProviders } from '@hearth/resources';
-import { ClusterEngine, JobQueue, relayEvents, type EventRelay, type QueueSettings } from '@hearth/cluster';
+import { clusterEngine, JobQueue, relayEvents, type EventRelay, type QueueSettings } from '@hearth/cluster';
 import { openPostgresStore, openSqliteStore, preparePrivateDir, type Store } from '@hearth/store';
 import { AnalysisPool, type PoolOptions } from '../analysis/pool.ts';
 import { appRouter } from '../api/router.ts';
@@ -200,12 +200,12 @@ export async function startServer(options: ServeOptions): Promise<HearthServer> 
   const limits = { ...DEFAULT_API_LIMITS, ...options.limits };
   const providers = createProviders({ store, allowLocalScripts: options.allowLocalScripts ?? false });
   const signalBaseUrl = options.publicUrl ?? url;
-  let engine: Engine;
+  let engine: StackEngine;
   let relay: EventRelay | null = null;
   if (options.databaseUrl) {
     // Workers run the resource actions; this server starts operations and relays every worker's events.
     const queue = await JobQueue.open(options.databaseUrl, options.queue);
-    engine = new ClusterEngine({ store, providers, queue, signalBaseUrl, limits });
+    ({ engine } = clusterEngine({ store, providers, queue, signalBaseUrl, limits }));
     relay = await relayEvents(options.databaseUrl, store, engine.bus);
   } else {
     engine = new Engine({ store, providers, signalBaseUrl, limits });

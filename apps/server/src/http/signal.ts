@@ -1,7 +1,7 @@
 // The endpoint wait condition handles are signalled on: POST /signal/<handle>
 // with the handle's own token in X-Auth-Token (never the user's token).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { EngineError, type Engine } from '@hearth/engine';
+import { EngineError, type StackEngine } from '@hearth/engine';
 import type { JsonValue, Store } from '@hearth/store';
 import { sameSecret } from './auth.ts';
 import { jsonDepth, readBody, sendJson } from './body.ts';
@@ -12,7 +12,7 @@ const MAX_SIGNAL_DEPTH = 32;
 
 export async function handleSignal(
   store: Store,
-  engine: Engine,
+  engine: StackEngine,
   handleId: string,
   req: IncomingMessage,
   res: ServerResponse,

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { statusesFrom, useRun, type StackEvent } from './run.ts';
 
-const ev = (id: number, resourceName: string | null, action: string, status: string, reason = ''): StackEvent => ({
+const ev = (
+  id: number,
+  resourceName: string | null,
+  action: StackEvent['action'],
+  status: StackEvent['status'],
+  reason = '',
+): StackEvent => ({
   id,
   stackId: 's',
   stackName: 's',

@@ -1,16 +1,19 @@
-// The worker side of the cluster engine, one job at a time, on a real
+// The worker side of the PostgreSQL scheduler, one job at a time, on a real
 // PostgreSQL: what a worker does with a node another worker left behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProviders } from '@hearth/resources';
 import { openPostgresStore, startPostgresServer, type PostgresServer, type Store } from '@hearth/store';
-import { ClusterEngine } from './cluster-engine.ts';
+import type { Engine } from '@hearth/engine';
+import { clusterEngine } from './cluster-engine.ts';
+import type { PostgresScheduler } from './postgres-scheduler.ts';
 import { JobQueue } from './job-queue.ts';
 import { Traversals } from './traversals.ts';
 
 let postgres: PostgresServer;
 let store: Store;
 let queue: JobQueue;
-let worker: ClusterEngine;
+let worker: Engine;
+let scheduler: PostgresScheduler;
 
 const TEMPLATE = `heat_template_version: 2018-08-31
 resources:
@@ -27,7 +30,7 @@ beforeAll(async () => {
   store = await openPostgresStore(postgres.url);
   // Nobody takes jobs from this queue: the test runs each step by hand.
   queue = await JobQueue.open(postgres.url, { expirySeconds: 1 });
-  worker = new ClusterEngine({ store, providers: createProviders({ store }), queue, engineId: 'survivor' });
+  ({ engine: worker, scheduler } = clusterEngine({ store, providers: createProviders({ store }), queue, engineId: 'survivor' }));
 }, 120_000);
 
 afterAll(async () => {
@@ -76,18 +79,18 @@ describe('a cluster worker', () => {
       data: { name: 'deployer' },
     });
 
-    await worker.checkNode(key);
+    await scheduler.checkNode(key);
     // Its lease had not run out yet: the survivor leaves it alone.
     expect((await store.resourcesNamed(stack.id, ['key']))[0]!.status).toBe('IN_PROGRESS');
 
     await new Promise((r) => setTimeout(r, 250));
-    await worker.checkNode(key);
+    await scheduler.checkNode(key);
     const key2 = (await store.resourcesNamed(stack.id, ['key']))[0]!;
     expect(`${key2.action}_${key2.status}`).toBe('CREATE_COMPLETE');
     expect(key2.physicalId).toBe(made.id);
 
-    await worker.checkNode({ ...key, key: 'server' });
-    await worker.endPhase({ stackId: stack.id, traversal, phase: 0 });
+    await scheduler.checkNode({ ...key, key: 'server' });
+    await scheduler.endPhase({ stackId: stack.id, traversal, phase: 0 });
     expect(await events(stack.id)).toEqual([
       `stack CREATE_IN_PROGRESS ${worker.engineId}`,
       'key CREATE_IN_PROGRESS dead',
@@ -118,7 +121,7 @@ describe('a cluster worker', () => {
     const stack = await worker.createStack({ name: 'stale', template: TEMPLATE });
     const traversal = (await store.getStack(stack.id))!.currentTraversal!;
     await store.updateStack(stack.id, { currentTraversal: 'newer' }, traversal);
-    await worker.checkNode({ stackId: stack.id, traversal, phase: 0, key: 'key' });
+    await scheduler.checkNode({ stackId: stack.id, traversal, phase: 0, key: 'key' });
     expect((await store.resourcesNamed(stack.id, ['key']))[0]!.action).toBe('INIT');
     expect(await store.simList({ stackId: stack.id })).toHaveLength(0);
   });

@@ -1,0 +1,206 @@
+// One resource action, whichever scheduler runs it: the resource's
+// properties resolved against the stack's live resources, the provider that
+// runs its type called, and what its row becomes. A failure's reason is
+// built here too, in Heat's words.
+import type { Analysis, ResourceInfo, Value, ValueMap } from '@hearth/template';
+import { BudgetExceeded, EvalError, HeatError, isValueMap, nodeToValue, pyStr, resolveValue } from '@hearth/template';
+import type { JsonValue, ResourcePatch, ResourceRecord, StackRecord } from '@hearth/store';
+import { resolveDefinition } from '../analysis.ts';
+import type { Work } from '../model/phases.ts';
+import type { ActionContext, EngineServices, ProvidedState, ProviderRegistry, ResourceProvider, StackRef } from '../provider.ts';
+import { ResourceFailure } from '../provider.ts';
+import { REASON } from '../states.ts';
+
+export function toJson(v: Value): JsonValue {
+  return JSON.parse(JSON.stringify(v ?? null)) as JsonValue;
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** deletion_policy Retain: the object stays in the cloud when the resource goes. */
+export function retained(rec: ResourceRecord): boolean {
+  const definition = (rec.definition ?? {}) as ValueMap;
+  return typeof definition.deletion_policy === 'string' && definition.deletion_policy.toLowerCase() === 'retain';
+}
+
+/** What an action runs with. */
+export interface NodeAction {
+  stack: StackRecord;
+  rec: ResourceRecord;
+  work: Work;
+  /** The template the stack runs now (null when it no longer analyses: a deletion goes on without it). */
+  analysis: Analysis | null;
+  /** The live resources it requires, by name (for get_resource and get_attr). */
+  required: ReadonlyMap<string, ResourceRecord>;
+  signal: AbortSignal;
+  /** Set when the action runs as short jobs (engine workers): a provider may then answer ActionPending. */
+  steps?: { startedAt: number };
+}
+
+/** What a completed action makes of its resource's row. */
+export interface ActionResult {
+  patch: ResourcePatch;
+  /** The row goes (a completed delete). */
+  remove: boolean;
+  reason: string;
+}
+
+/** Why an operation stopped its actions, when it did. */
+export interface StopState {
+  /** The stack's action (CREATE, UPDATE, ...): the reason names it. */
+  action: string;
+  timedOut: boolean;
+  cancelled: boolean;
+}
+
+/** A failed action's status reason, in Heat's words: how the operation stopped, or the failure itself. */
+export function failureReason(stop: StopState, rec: ResourceRecord, error: unknown, signal?: AbortSignal): string {
+  if (stop.timedOut) return REASON.timedOut(stop.action);
+  if (stop.cancelled) return REASON.actionCancelled(stop.action);
+  const cause = error instanceof DOMException && error.name === 'AbortError' && signal?.reason ? signal.reason : error;
+  const kind =
+    cause instanceof ResourceFailure
+      ? cause.kind
+      : cause instanceof BudgetExceeded
+        ? 'RequestLimitExceeded'
+        : cause instanceof EvalError || cause instanceof HeatError
+          ? 'StackValidationFailed'
+          : 'Error';
+  return REASON.failure(kind, rec.name, errorMessage(cause));
+}
+
+export class ActionRunner {
+  constructor(
+    private readonly providers: ProviderRegistry,
+    private readonly services: EngineServices,
+  ) {}
+
+  /** get_resource and get_attr against the stack's live resources. */
+  runtime(records: ReadonlyMap<string, ResourceRecord>) {
+    return {
+      reference: (name: string): Value => records.get(name)?.physicalId ?? name,
+      attribute: (name: string, attribute: string | null, path: Value[]): Value => {
+        const rec = records.get(name);
+        if (!rec || !rec.physicalId) return null;
+        const provider = this.providers.provider(rec.type);
+        if (attribute === null) return rec.attributes as ValueMap;
+        const own = provider?.attribute?.({ physicalId: rec.physicalId, attributes: rec.attributes as ValueMap }, attribute, path);
+        if (own !== undefined) return own;
+        let value: Value = (rec.attributes as ValueMap)[attribute] ?? null;
+        for (const key of path) {
+          if (Array.isArray(value) && typeof key === 'number') value = value[key] ?? null;
+          else if (isValueMap(value)) value = value[pyStr(key)] ?? null;
+          else return null;
+        }
+        return value;
+      },
+    };
+  }
+
+  /** A resource's properties and metadata as they resolve against these live resources. */
+  resolve(
+    analysis: Analysis,
+    info: ResourceInfo,
+    records: ReadonlyMap<string, ResourceRecord>,
+  ): { properties: ValueMap; metadata: ValueMap } {
+    return resolveDefinition(analysis, info, analysis.evalEnv(this.runtime(records)));
+  }
+
+  /** The stack's outputs, resolved against its live resources (an output that fails says why). */
+  outputs(analysis: Analysis, records: ReadonlyMap<string, ResourceRecord>): Record<string, JsonValue> {
+    const env = analysis.evalEnv(this.runtime(records));
+    const outputs: Record<string, JsonValue> = {};
+    for (const o of analysis.outputs) {
+      if (!o.enabled || !o.value) continue;
+      try {
+        outputs[o.name] = toJson(resolveValue(o.value, env));
+      } catch (error) {
+        outputs[o.name] = { error: errorMessage(error) };
+      }
+    }
+    return outputs;
+  }
+
+  /** The provider that runs the resource: a template resource's, or its type's. */
+  providerFor(rec: ResourceRecord, info?: ResourceInfo): ResourceProvider {
+    const provider =
+      this.providers.provider(info?.resolution === 'template' ? '@template' : (info?.iface ?? rec.type)) ??
+      this.providers.provider(rec.type);
+    if (!provider) throw new ResourceFailure(`no provider runs ${rec.type}`, 'ResourceTypeUnavailable');
+    return provider;
+  }
+
+  context(stack: StackRecord, rec: ResourceRecord, properties: ValueMap, metadata: ValueMap, signal: AbortSignal): ActionContext {
+    const stackRef: StackRef = { id: stack.id, name: stack.name, options: stack.options as ValueMap };
+    return {
+      stack: stackRef,
+      resourceName: rec.name,
+      type: rec.type,
+      properties,
+      clientToken: rec.clientToken,
+      physicalId: rec.physicalId,
+      attributes: rec.attributes as ValueMap,
+      metadata,
+      signal,
+      services: this.services,
+    };
+  }
+
+  private withNested(stack: StackRecord, info: ResourceInfo | undefined, ctx: ActionContext): ActionContext {
+    if (info?.resolution !== 'template' || !info.nested) return ctx;
+    return { ...ctx, nestedTemplate: { path: info.nested.path, text: info.nested.text, files: stack.files } };
+  }
+
+  /** Runs the node's action; resolves with what the row becomes, throws when it fails (ActionPending: not yet done). */
+  async run(a: NodeAction): Promise<ActionResult> {
+    const { stack, rec, analysis, signal } = a;
+    const steps = a.steps ? { steps: a.steps } : {};
+    switch (a.work) {
+      case 'delete': {
+        if (rec.physicalId && !retained(rec)) {
+          const info = analysis?.resources.find((r) => r.name === rec.name && (r.def.type ?? '') === rec.type);
+          const provider = this.providerFor(rec, info);
+          await provider.delete({
+            ...this.withNested(stack, info, this.context(stack, rec, rec.properties as ValueMap, {}, signal)),
+            ...steps,
+          });
+        }
+        return { patch: {}, remove: true, reason: retained(rec) ? REASON.retained : REASON.stateChanged };
+      }
+      case 'check': {
+        const provider = this.providerFor(rec);
+        if (!rec.physicalId) throw new ResourceFailure('the resource was never created');
+        await provider.check?.({ ...this.context(stack, rec, rec.properties as ValueMap, {}, signal), ...steps });
+        return { patch: {}, remove: false, reason: REASON.stateChanged };
+      }
+      case 'unchanged':
+        return { patch: {}, remove: false, reason: REASON.stateChanged };
+      default: {
+        if (!analysis) throw new Error('the stack’s template no longer analyses');
+        const info = analysis.resources.find((r) => r.name === rec.name);
+        if (!info) throw new ResourceFailure(`${rec.name} is no longer in the template`);
+        const { properties, metadata } = this.resolve(analysis, info, a.required);
+        const provider = this.providerFor(rec, info);
+        const ctx = { ...this.withNested(stack, info, this.context(stack, rec, properties, metadata, signal)), ...steps };
+        let state: ProvidedState;
+        if (a.work === 'update' && provider.update)
+          state = await provider.update({ ...ctx, previousProperties: rec.properties as ValueMap });
+        else state = await provider.create(ctx);
+        signal.throwIfAborted();
+        return {
+          patch: {
+            physicalId: state.physicalId,
+            attributes: toJson(state.attributes) as Record<string, JsonValue>,
+            properties: toJson(properties) as Record<string, JsonValue>,
+            definition: toJson(nodeToValue(info.def.node)),
+          },
+          remove: false,
+          reason: REASON.stateChanged,
+        };
+      }
+    }
+  }
+}

@@ -1,0 +1,256 @@
+// What both schedulers do the same way around the phases of an operation:
+// which nodes a phase has (and the rows it needs written first), what a
+// node's resource is when its action begins (a replacement's new
+// generation), and the state changes a transition of the lifecycle table
+// writes (outputs resolved, the previous template restored or forgotten).
+// Every function takes the store to work in: the scheduler's transaction.
+import type { Analysis, ResourceInfo, Value, ValueMap } from '@hearth/template';
+import { nodeToValue } from '@hearth/template';
+import type { JsonValue, NewResource, ResourceRecord, StackPatch, StackRecord, Store } from '@hearth/store';
+import { ActionRunner, toJson } from '../actions/runner.ts';
+import { computePlan, type Plan } from '../plan.ts';
+import type { ProviderRegistry } from '../provider.ts';
+import type { StateChange } from '../state-writer.ts';
+import { stackChange, type ChangeSource } from './changes.ts';
+import { checkNodes, deletionNodes, isCurrent, updateNodes, type PhaseKind, type PhaseNode, type Work } from './phases.ts';
+import type { StateWrite } from './transitions.ts';
+
+/** The template, environment, parameters, files and options a stack had before an update (kept for its rollback). */
+export interface PreviousTemplate {
+  template: string;
+  environment: string;
+  parameters: Record<string, JsonValue>;
+  files: Record<string, string>;
+  options: Record<string, JsonValue>;
+}
+
+/** The templates an operation runs: the stack's (the new one, for an update) and, for an update, the one it replaces. */
+export interface Analyses {
+  current: Analysis | null;
+  previous: Analysis | null;
+}
+
+/** The analysis a phase runs with: a rollback of an update goes back to the previous template. */
+export function analysisFor(kind: PhaseKind, analyses: Analyses): Analysis | null {
+  return kind === 'rollback-update' || kind === 'rollback-cleanup' ? analyses.previous : analyses.current;
+}
+
+/** A resource's row before it is created (INIT), for its generation: a replacement is generation n+1. */
+export function newResource(stackId: string, info: ResourceInfo, analysis: Analysis, generation: number): NewResource {
+  return {
+    stackId,
+    name: info.name,
+    type: info.def.type ?? '',
+    physicalId: null,
+    action: 'INIT',
+    status: 'COMPLETE',
+    statusReason: '',
+    attributes: {},
+    properties: {},
+    definition: toJson(nodeToValue(info.def.node)),
+    requires: [...new Set([...info.requires, ...(analysis.implicit.get(info.name) ?? [])])].sort(),
+    generation,
+    clientToken: `${stackId}/${info.name}/${generation}`,
+    replacedBy: null,
+    engineId: null,
+  };
+}
+
+/** The rows of a new stack's resources. */
+export function resourceRows(stackId: string, analysis: Analysis): NewResource[] {
+  return analysis.resources.filter((r) => r.enabled && !r.def.broken).map((info) => newResource(stackId, info, analysis, 0));
+}
+
+/** What an update writes on the stack: the new template, keeping the one it replaces for a rollback. */
+export function updatePatch(
+  stack: StackRecord,
+  next: { template: string; environment?: string; parameters?: Record<string, Value>; files?: Record<string, string>; options?: ValueMap },
+): StackPatch {
+  const previous: PreviousTemplate = {
+    template: stack.template,
+    environment: stack.environment,
+    parameters: stack.parameters,
+    files: stack.files,
+    options: stack.options,
+  };
+  return {
+    template: next.template,
+    environment: next.environment ?? '',
+    parameters: (next.parameters ?? {}) as Record<string, JsonValue>,
+    files: next.files ?? {},
+    options: toJson({ ...(stack.options as ValueMap), ...(next.options ?? {}) }) as Record<string, JsonValue>,
+    previous: toJson(previous as unknown as Value),
+  };
+}
+
+/**
+ * The resources a deletion acts on: rows of resources never created go at
+ * once (there is nothing to delete), and so do rows already deleted.
+ */
+export async function toDelete(tx: Store, records: ResourceRecord[]): Promise<ResourceRecord[]> {
+  const never = records.filter((r) => r.action === 'INIT');
+  if (never.length) await tx.deleteResourcesById(never.map((r) => r.id));
+  return records.filter((r) => r.action !== 'INIT' && !(r.action === 'DELETE' && r.status === 'COMPLETE'));
+}
+
+export class Lifecycle {
+  constructor(
+    private readonly runner: ActionRunner,
+    private readonly providers: ProviderRegistry,
+  ) {}
+
+  /** The plan that takes the stack's live resources to the analysed template. */
+  async plan(tx: Store, stackId: string, analysis: Analysis): Promise<Plan> {
+    const current = await tx.liveResourcesByName(stackId);
+    return computePlan({
+      analysis,
+      current,
+      providers: this.providers,
+      resolveProperties: (info) => this.runner.resolve(analysis, info, current).properties,
+    });
+  }
+
+  /**
+   * The nodes of a phase that follows another (a create's nodes come with its
+   * rows; an update's first phase comes with its plan): a deletion of
+   * everything, the cleanup of what was replaced or removed, a rollback's
+   * update to the previous template (its new rows written here), a check.
+   */
+  async phaseNodes(tx: Store, stack: StackRecord, kind: PhaseKind, analyses: Analyses, plan?: Plan): Promise<PhaseNode[]> {
+    switch (kind) {
+      case 'create':
+        return (await tx.listResources(stack.id)).map((r) => ({
+          key: r.name,
+          resourceId: r.id,
+          work: 'create' as Work,
+          requires: [...r.requires],
+        }));
+      case 'rollback':
+      case 'delete':
+        return deletionNodes(await toDelete(tx, await tx.listResources(stack.id)));
+      case 'cleanup':
+      case 'rollback-cleanup': {
+        const analysis = analysisFor(kind, analyses);
+        const kept = new Set((analysis?.resources ?? []).filter((r) => r.enabled).map((r) => r.name));
+        const all = await tx.listResources(stack.id);
+        return deletionNodes(
+          await toDelete(
+            tx,
+            all.filter((r) => !isCurrent(r) || !kept.has(r.name)),
+          ),
+        );
+      }
+      case 'update':
+      case 'rollback-update': {
+        const analysis = analysisFor(kind, analyses);
+        if (!analysis) throw new Error(`the ${kind === 'update' ? 'new' : 'previous'} template does not analyse`);
+        const changes = plan ?? (await this.plan(tx, stack.id, analysis));
+        const rows = await tx.liveResourcesByName(stack.id);
+        const infos = new Map(analysis.resources.map((r) => [r.name, r]));
+        const made = await tx.insertResources(
+          changes.changes
+            .filter((c) => c.action === 'create' && !rows.has(c.resource))
+            .map((c) => newResource(stack.id, infos.get(c.resource)!, analysis, 0)),
+        );
+        for (const r of made) rows.set(r.name, r);
+        return updateNodes(changes, rows);
+      }
+      case 'check':
+        return checkNodes(await tx.liveResources(stack.id));
+    }
+  }
+
+  /**
+   * The resource a node acts on, once its action begins: a replacement's new
+   * generation is made here (once: a retry finds it), an update's resource
+   * takes the requirements of its new definition. `settled`: the node has
+   * nothing to do (an unchanged resource takes its new definition and is done).
+   */
+  async prepare(
+    tx: Store,
+    stack: StackRecord,
+    node: { work: Work; firstStart: boolean },
+    rec: ResourceRecord,
+    kind: PhaseKind,
+    analysis: Analysis | null,
+  ): Promise<ResourceRecord | 'settled'> {
+    const info = analysis?.resources.find((r) => r.name === rec.name);
+    if (node.work === 'unchanged') {
+      if (info) {
+        await tx.updateResource(rec.id, {
+          requires: newResource(stack.id, info, analysis!, 0).requires,
+          definition: toJson(nodeToValue(info.def.node)),
+        });
+      }
+      return 'settled';
+    }
+    if (node.work === 'replace') {
+      // Heat creates the replacement first; the old one goes in the cleanup.
+      if (rec.replacedBy !== null) return (await tx.getResource(rec.replacedBy)) ?? rec;
+      if (!info) return rec;
+      const [fresh] = await tx.insertResources([newResource(stack.id, info, analysis!, rec.generation + 1)]);
+      await tx.updateResource(rec.id, { replacedBy: fresh!.id });
+      return fresh!;
+    }
+    if (node.firstStart && info && kind !== 'create' && (node.work === 'create' || node.work === 'update')) {
+      // An update may change what the resource requires (a new stack's rows have it already).
+      const requires = newResource(stack.id, info, analysis!, 0).requires;
+      await tx.updateResource(rec.id, { requires });
+      return { ...rec, requires };
+    }
+    return rec;
+  }
+
+  /** The live resources a create or update needs, by name, read in one query per stack. */
+  async required(tx: Store, stackId: string, recs: ResourceRecord[]): Promise<Map<string, ResourceRecord>> {
+    const wanted = new Set(recs.flatMap((r) => r.requires));
+    if (!wanted.size) return new Map();
+    return new Map((await tx.resourcesNamed(stackId, [...wanted])).filter(isCurrent).map((r) => [r.name, r]));
+  }
+
+  /**
+   * The stack's state changes for a transition's writes, each with what it
+   * carries: outputs resolved now against the live resources, the previous
+   * template restored (a rollback begins) or forgotten (an update is over).
+   * `stack` is updated in place, as the changes will leave it.
+   */
+  async stateChanges(
+    tx: Store,
+    stack: StackRecord,
+    source: ChangeSource,
+    writes: StateWrite[],
+    analysis: Analysis | null,
+  ): Promise<StateChange[]> {
+    const changes: StateChange[] = [];
+    for (const w of writes) {
+      const patch: StackPatch = {};
+      for (const effect of w.effects) {
+        switch (effect) {
+          case 'outputs':
+            patch.outputs = analysis ? this.runner.outputs(analysis, await tx.liveResourcesByName(stack.id)) : {};
+            break;
+          case 'deleted':
+            patch.deletedAt = new Date().toISOString();
+            break;
+          case 'forget-previous':
+            patch.previous = null;
+            break;
+          case 'restore-previous': {
+            const previous = stack.previous as unknown as PreviousTemplate;
+            Object.assign(patch, {
+              template: previous.template,
+              environment: previous.environment,
+              parameters: previous.parameters,
+              files: previous.files,
+              options: previous.options,
+            });
+            break;
+          }
+        }
+      }
+      Object.assign(stack, patch, { action: w.action, status: w.status, statusReason: w.reason });
+      changes.push(stackChange(source, w.action, w.status, w.reason, patch));
+    }
+    return changes;
+  }
+}
