@@ -12,6 +12,7 @@ import {
   actionOf,
   afterPhase,
   analysisFor,
+  onTrouble,
   failureReason,
   GroupCommit,
   newController,
@@ -34,7 +35,7 @@ import {
 import type { ResourceRecord, StackRecord, Store } from '@hearth/store';
 import { NODE_QUEUE, PHASE_QUEUE, type DueJob, type JobQueue } from './job-queue.ts';
 import { WORKER_BEAT_MS, WorkerRegistry } from './worker-registry.ts';
-import { Traversals, type NodeRef, type NodeRow, type PhaseRef, type PhaseRow } from './traversals.ts';
+import { Traversals, type FirstTrouble, type NodeRef, type NodeRow, type PhaseRef, type PhaseRow } from './traversals.ts';
 
 const TRAVERSALS_KEPT = 16;
 /** An operation without a first phase this long after it began was left by a server that stopped. */
@@ -134,7 +135,8 @@ export class PostgresScheduler implements Scheduler {
     const ref = { stackId: stack.id, traversal, phase: phase.phase };
     await this.store.transaction(async (tx) => {
       const traversals = new Traversals(tx.db);
-      await traversals.stop(ref, REASON.actionCancelled(stack.action), reason);
+      const first = await traversals.stop(ref, REASON.actionCancelled(stack.action), reason);
+      if (first) await writeStateChanges(tx, await this.troubleChanges(tx, [first]));
       // Actions between two steps hear of it now, not at their next step.
       await this.queue.enqueue(
         tx,
@@ -272,7 +274,7 @@ export class PostgresScheduler implements Scheduler {
     const action = actionOf(node.work);
     const source = this.source(stack, ref.traversal);
     const controller = newController();
-    const stop = { stopReason: null as StopReason | null };
+    const stop = { stopReason: null as StopReason | null, aborted: false };
     const stopWatch = this.watchForStop(ref, phase, stack, controller, stop);
     // IN_PROGRESS is written once the action has taken a moment; a quick one writes it with its outcome.
     let announcing: Promise<void> | null = node.announced ? Promise.resolve() : null;
@@ -309,7 +311,12 @@ export class PostgresScheduler implements Scheduler {
       }
       const stopped = stop.stopReason;
       reason = failureReason(
-        { action: stack.action, timedOut: stopped === 'timed out', cancelled: stopped !== null && stopped !== 'timed out' },
+        {
+          action: stack.action,
+          timedOut: stopped === 'timed out',
+          cancelled: stopped !== null && stopped !== 'timed out',
+          aborted: stop.aborted,
+        },
         rec,
         error,
         controller.signal,
@@ -345,9 +352,10 @@ export class PostgresScheduler implements Scheduler {
       );
       const announced = new Set(announcing.filter((_, i) => won[i]));
       const settling = writes.filter((w) => w.settlement);
-      const { accepted, ready } = await traversals.settleMany(
+      const { accepted, ready, troubles } = await traversals.settleMany(
         settling.map((w) => ({ ref: w.ref, ...w.settlement! })),
         this.parts.engineId,
+        this.parts.errorWaitMs,
       );
       const settled = new Set(settling.filter((_, i) => accepted[i]));
       await this.queue.enqueue(
@@ -360,6 +368,8 @@ export class PostgresScheduler implements Scheduler {
           ? []
           : [...(announced.has(w) ? [w.announcement!] : []), ...(w.settlement ? [w.settlement.change] : [])],
       );
+      // A phase's first failure fails the stack at once, after the resource's own change.
+      changes.push(...(await this.troubleChanges(tx, troubles)));
       // Last: the events hold the lock that orders them until the commit.
       if (changes.length) await writeStateChanges(tx, changes);
     });
@@ -378,11 +388,17 @@ export class PostgresScheduler implements Scheduler {
     phase: PhaseRow,
     stack: StackRecord,
     controller: AbortController,
-    stop: { stopReason: StopReason | null },
+    stop: { stopReason: StopReason | null; aborted: boolean },
   ): () => void {
-    const abort = (reason: StopReason) => {
-      stop.stopReason = reason;
-      const why = reason === 'timed out' ? REASON.timedOut(stack.action) : REASON.actionCancelled(stack.action);
+    const abort = (reason: StopReason | 'aborted') => {
+      if (reason === 'aborted') stop.aborted = true;
+      else stop.stopReason = reason;
+      const why =
+        reason === 'timed out'
+          ? REASON.timedOut(stack.action)
+          : reason === 'aborted'
+            ? REASON.actionAborted(stack.action)
+            : REASON.actionCancelled(stack.action);
       controller.abort(new ResourceFailure(why));
     };
     const timer = phase.deadline === null ? null : setTimeout(() => abort('timed out'), Math.max(0, phase.deadline - Date.now()));
@@ -390,7 +406,9 @@ export class PostgresScheduler implements Scheduler {
       void new Traversals(this.store.db)
         .phase(ref)
         .then((now) => {
-          if (now?.stopReason && now.stopReason !== 'timed out' && abortsRunning(now.stopReason) && !stop.stopReason) abort(now.stopReason);
+          if (!now || stop.stopReason || stop.aborted) return;
+          if (now.stopReason && now.stopReason !== 'timed out' && abortsRunning(now.stopReason)) abort(now.stopReason);
+          else if (now.abortAt !== null && Date.now() >= now.abortAt) abort('aborted');
         })
         .catch(() => {});
     }, STOP_POLL_MS);
@@ -398,6 +416,26 @@ export class PostgresScheduler implements Scheduler {
       if (timer) clearTimeout(timer);
       clearInterval(poll);
     };
+  }
+
+  /** The stack's state changes for phases' first troubles: the stack fails at once (Heat's mark_failed). */
+  private async troubleChanges(tx: Store, troubles: FirstTrouble[]): Promise<StateChange[]> {
+    const changes: StateChange[] = [];
+    for (const t of troubles) {
+      const stack = await this.stackOf(tx, t.ref, t.kind);
+      if (!stack || stack.currentTraversal !== t.ref.traversal) continue;
+      const analysis = analysisFor(t.kind, this.analysesOf(t.ref.traversal));
+      changes.push(
+        ...(await this.parts.lifecycle.stateChanges(
+          tx,
+          stack,
+          this.source(stack, t.ref.traversal),
+          onTrouble(t.kind, t.trouble),
+          analysis,
+        )),
+      );
+    }
+    return changes;
   }
 
   /** Takes the nodes (jobs fetched together, in one transaction) and prepares each one's action. */
@@ -456,8 +494,9 @@ export class PostgresScheduler implements Scheduler {
     const traversals = new Traversals(tx.db);
     const timedOut = phase.deadline !== null && Date.now() >= phase.deadline;
     const skip = async (stopReason: StopReason | null = null) => {
-      if (stopReason) await traversals.stop(ref, REASON.timedOut(stack!.action), stopReason);
+      const first = stopReason ? await traversals.stop(ref, REASON.timedOut(stack!.action), stopReason) : null;
       await this.settleIn(tx, ref, 'skipped');
+      if (first) await writeStateChanges(tx, await this.troubleChanges(tx, [first]));
       return { status: 'settled' as const };
     };
     if (!stack || stack.currentTraversal !== ref.traversal || !rec) return skip();
@@ -465,12 +504,25 @@ export class PostgresScheduler implements Scheduler {
     const action = actionOf(node.work);
     const source = this.source(stack, ref.traversal);
     const stopped: StopReason | null = timedOut ? 'timed out' : phase.stopReason;
-    if (!node.firstStart && stopped && abortsRunning(stopped)) {
-      // Begun, then stopped: it fails with the reason, as an aborted action does in one process.
+    const aborted = phase.abortAt !== null && Date.now() >= phase.abortAt;
+    if (!node.firstStart && ((stopped && abortsRunning(stopped)) || aborted)) {
+      // Begun, then stopped (or still running error_wait_time after a failure): it fails with the reason, as an aborted action does in one process.
       const current = node.work === 'replace' && rec.replacedBy !== null ? ((await tx.getResource(rec.replacedBy)) ?? rec) : rec;
-      const reason = stopped === 'timed out' ? REASON.timedOut(stack.action) : REASON.actionCancelled(stack.action);
+      const reason =
+        stopped === 'timed out'
+          ? REASON.timedOut(stack.action)
+          : stopped && abortsRunning(stopped)
+            ? REASON.actionCancelled(stack.action)
+            : REASON.actionAborted(stack.action);
       const before = (await traversals.announce(ref, this.parts.engineId)) ? [resourceChange(source, current, action, 'IN_PROGRESS')] : [];
-      await this.settleIn(tx, ref, 'failed', reason, [...before, resourceChange(source, current, action, 'FAILED', reason)], stopped);
+      await this.settleIn(
+        tx,
+        ref,
+        'failed',
+        reason,
+        [...before, resourceChange(source, current, action, 'FAILED', reason)],
+        stopped && abortsRunning(stopped) ? stopped : null,
+      );
       return { status: 'settled' as const };
     }
     const analyses = this.analysesOf(ref.traversal);
@@ -497,13 +549,14 @@ export class PostgresScheduler implements Scheduler {
     changes: StateChange[] = [],
     stopReason: StopReason | null = null,
   ): Promise<void> {
-    const settled = await new Traversals(tx.db).settle(ref, this.parts.engineId, outcome, reason, stopReason);
+    const settled = await new Traversals(tx.db).settle(ref, this.parts.engineId, outcome, reason, stopReason, this.parts.errorWaitMs);
     if (!settled.accepted) return;
     await this.queue.enqueue(
       tx,
       settled.ready.map((data) => ({ queue: NODE_QUEUE, data })),
     );
-    if (changes.length) await writeStateChanges(tx, changes);
+    const all = [...changes, ...(await this.troubleChanges(tx, settled.troubles))];
+    if (all.length) await writeStateChanges(tx, all);
   }
 
   /**

@@ -6,7 +6,14 @@
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { createProviders } from '@hearth/resources';
-import { harnessFor, lifecycleSuite, sqlServerClusterSuite, typesSuite, type Harness } from '@hearth/resources/test-support';
+import {
+  harnessFor,
+  lifecycleSuite,
+  sqlServerClusterSuite,
+  typesSuite,
+  type Harness,
+  type HarnessOptions,
+} from '@hearth/resources/test-support';
 import { openPostgresStore, startPostgresServer, type PostgresServer } from '@hearth/store';
 import { clusterEngine } from './cluster-engine.ts';
 import { relayEvents } from './event-relay.ts';
@@ -21,7 +28,7 @@ beforeAll(async () => {
 
 afterAll(() => postgres?.stop());
 
-async function clusterHarness(): Promise<Harness> {
+async function clusterHarness(options: HarnessOptions = {}): Promise<Harness> {
   const name = `lifecycle_${++databases}`;
   const admin = new pg.Client({ connectionString: postgres.url });
   await admin.connect();
@@ -32,7 +39,7 @@ async function clusterHarness(): Promise<Harness> {
   const queue = await JobQueue.open(url, { expirySeconds: 5, superviseSeconds: 1 });
   const providers = createProviders({ store });
   // Port 9 (discard) is closed here: signals the simulated servers POST fall back to in-process delivery.
-  const { engine, scheduler } = clusterEngine({ store, providers, queue, signalBaseUrl: 'http://127.0.0.1:9' });
+  const { engine, scheduler } = clusterEngine({ store, providers, queue, signalBaseUrl: 'http://127.0.0.1:9', ...options });
   await scheduler.work(20);
   // Events reach the engine's bus as they reach an API server's: relayed from the database.
   const relay = await relayEvents(url, store, engine.bus);

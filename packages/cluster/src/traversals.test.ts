@@ -75,15 +75,15 @@ describe('traversals', () => {
     // The worker taken for dead cannot settle it any more; the new holder can.
     expect((await settle(p.node('a'), 'w1', 'done')).accepted).toBe(false);
     const settled = await settle(p.node('a'), 'w2', 'done');
-    expect(settled).toEqual({ accepted: true, ready: [], phaseDone: true });
+    expect(settled).toEqual({ accepted: true, ready: [], phaseDone: true, troubles: [] });
   });
 
   it('a renewed lease keeps the node held', async () => {
     const p = await phaseOf([['a', []]]);
+    // Renewed at once for a minute, the lease outlives the first one however slow the machine is.
     await inTx((t) => t.claim(p.node('a'), 'w1', 300));
-    await new Promise((r) => setTimeout(r, 200));
-    await new Traversals(store.db).renewLeases('w1', [p.node('a')], 300);
-    await new Promise((r) => setTimeout(r, 200));
+    await new Traversals(store.db).renewLeases('w1', [p.node('a')], 60_000);
+    await new Promise((r) => setTimeout(r, 350));
     expect((await inTx((t) => t.claim(p.node('a'), 'w2', 300))).status).toBe('busy');
   });
 
@@ -97,12 +97,26 @@ describe('traversals', () => {
     await inTx((t) => t.claim(p.node('a'), 'w1', 10_000));
     await inTx((t) => t.claim(p.node('b'), 'w2', 10_000));
     const failed = await settle(p.node('a'), 'w1', 'failed', 'first');
-    expect(failed).toEqual({ accepted: true, ready: [], phaseDone: false });
+    // The first failure is reported once, so the scheduler marks the stack failed at once (as Heat does).
+    expect(failed).toEqual({
+      accepted: true,
+      ready: [],
+      phaseDone: false,
+      troubles: [{ kind: 'create', ref: p.ref, trouble: { failure: 'first' } }],
+    });
     expect([await p.state('c'), await p.state('d')]).toEqual(['skipped', 'skipped']);
     const last = await settle(p.node('b'), 'w2', 'failed', 'second');
     expect(last.phaseDone).toBe(true);
+    expect(last.troubles).toEqual([]);
     const ended = await inTx((t) => t.endPhase(p.ref));
-    expect(ended).toEqual({ kind: 'create', failure: 'first', stopped: true, stopReason: null, deadline: null });
+    expect(ended).toEqual({
+      kind: 'create',
+      failure: 'first',
+      stopped: true,
+      stopReason: null,
+      deadline: null,
+      abortAt: null,
+    });
     // Ended once: a second phase-end job finds nothing to do.
     expect(await inTx((t) => t.endPhase(p.ref))).toBeNull();
   });
@@ -156,7 +170,11 @@ describe('traversals', () => {
         'w1',
       ),
     );
-    expect(batch).toEqual({ accepted: [true, true], ready: [p.node('after-a')] });
+    expect(batch).toEqual({
+      accepted: [true, true],
+      ready: [p.node('after-a')],
+      troubles: [{ kind: 'create', ref: p.ref, trouble: { failure: 'b broke' } }],
+    });
     expect([await p.state('after-a'), await p.state('after-b')]).toEqual(['ready', 'skipped']);
     expect((await new Traversals(store.db).phase(p.ref))?.failure).toBe('b broke');
   });

@@ -6,7 +6,7 @@
 import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '@hearth/store';
 
-import { PHASE_KINDS, STOP_REASONS, type PhaseKind, type PhaseNode, type StopReason, type Work } from '@hearth/engine';
+import { abortsRunning, PHASE_KINDS, STOP_REASONS, type PhaseKind, type PhaseNode, type StopReason, type Work } from '@hearth/engine';
 
 export type { PhaseKind, PhaseNode, StopReason, Work };
 
@@ -38,9 +38,18 @@ export interface PhaseRow {
   stopReason: StopReason | null;
   /** When the stack's timeout ends the phase (ms since the epoch), or null. */
   deadline: number | null;
+  /** After a resource failed: when actions still running are aborted (ms since the epoch), or null. */
+  abortAt: number | null;
 }
 
-const PHASE_COLUMNS = ['kind', 'failure', 'stopped', 'stop_reason', 'deadline'] as const;
+/** A phase's first trouble (its first failure, or its stop): the stack's state must say so at once. */
+export interface FirstTrouble {
+  ref: PhaseRef;
+  kind: PhaseKind;
+  trouble: { failure: string } | { stop: StopReason };
+}
+
+const PHASE_COLUMNS = ['kind', 'failure', 'stopped', 'stop_reason', 'deadline', 'abort_at'] as const;
 
 function phaseFromRow(row: {
   kind: string;
@@ -48,6 +57,7 @@ function phaseFromRow(row: {
   stopped: number;
   stop_reason: string | null;
   deadline: string | null;
+  abort_at: string | null;
 }): PhaseRow {
   return {
     kind: checked(row.kind, PHASE_KINDS, 'phase kind'),
@@ -55,6 +65,7 @@ function phaseFromRow(row: {
     stopped: Boolean(row.stopped),
     stopReason: row.stop_reason === null ? null : checked(row.stop_reason, STOP_REASONS, 'stop reason'),
     deadline: row.deadline === null ? null : Date.parse(row.deadline),
+    abortAt: row.abort_at === null ? null : Date.parse(row.abort_at),
   };
 }
 
@@ -83,6 +94,8 @@ export interface Settled {
   accepted: boolean;
   /** Nodes this settlement released: their requirements are all complete. */
   ready: NodeRef[];
+  /** Its phase's first trouble, when this settlement was it. */
+  troubles: FirstTrouble[];
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -130,6 +143,7 @@ export class Traversals {
         stopped: 0,
         stop_reason: null,
         deadline: deadline?.toISOString() ?? null,
+        abort_at: null,
         ended: 0,
       })
       .execute();
@@ -304,9 +318,10 @@ export class Traversals {
     outcome: 'done' | 'failed' | 'skipped',
     reason = '',
     stopReason: StopReason | null = null,
+    abortAfterMs?: number,
   ): Promise<Settled> {
-    const { accepted, ready } = await this.settleMany([{ ref, outcome, reason, stopReason }], owner);
-    return { accepted: accepted[0]!, ready };
+    const { accepted, ready, troubles } = await this.settleMany([{ ref, outcome, reason, stopReason }], owner, abortAfterMs);
+    return { accepted: accepted[0]!, ready, troubles };
   }
 
   /**
@@ -314,7 +329,12 @@ export class Traversals {
    * (settled, released, skipped), phase rows last, as every other writer of
    * both does. Returns whether each was accepted, and the nodes released.
    */
-  async settleMany(items: Settlement[], owner: string): Promise<{ accepted: boolean[]; ready: NodeRef[] }> {
+  async settleMany(
+    items: Settlement[],
+    owner: string,
+    /** After a phase's first failure, how long actions still running may go on. */
+    abortAfterMs?: number,
+  ): Promise<{ accepted: boolean[]; ready: NodeRef[]; troubles: FirstTrouble[] }> {
     const settledRows = new Map<string, string>();
     for (const outcome of ['done', 'failed', 'skipped'] as const) {
       const refs = items.filter((i) => i.outcome === outcome).map((i) => i.ref);
@@ -341,12 +361,16 @@ export class Traversals {
     const ready = await this.releaseDependents(
       done.map((i) => ({ ref: i.ref, dependents: JSON.parse(settledRows.get(idOf(i.ref))!) as string[] })),
     );
+    const troubles: FirstTrouble[] = [];
     if (failed.length) {
       const phases = new Map(failed.map((i) => [phaseIdOf(i.ref), i.ref]));
       for (const ref of phases.values()) await this.skipWaiting(ref);
-      for (const i of failed) await this.markStopped(i.ref, i.reason ?? '', i.stopReason ?? null);
+      for (const i of failed) {
+        const first = await this.markStopped(i.ref, i.reason ?? '', i.stopReason ?? null, abortAfterMs);
+        if (first) troubles.push(first);
+      }
     }
-    return { accepted, ready };
+    return { accepted, ready, troubles };
   }
 
   /**
@@ -392,9 +416,9 @@ export class Traversals {
    * (or the reason it was stopped) is kept. Nodes first, the phase's row
    * last, as every other writer of both does.
    */
-  private async stopPhase(ref: PhaseRef, failure: string, stopReason: StopReason | null): Promise<void> {
+  private async stopPhase(ref: PhaseRef, failure: string, stopReason: StopReason | null): Promise<FirstTrouble | null> {
     await this.skipWaiting(ref);
-    await this.markStopped(ref, failure, stopReason);
+    return this.markStopped(ref, failure, stopReason);
   }
 
   private async skipWaiting(ref: PhaseRef): Promise<void> {
@@ -407,17 +431,47 @@ export class Traversals {
       .execute();
   }
 
-  private async markStopped(ref: PhaseRef, failure: string, stopReason: StopReason | null): Promise<void> {
+  /**
+   * Marks the phase stopped, keeping its first failure and its stop reason.
+   * Returns the phase's first trouble when this is it. A first trouble that
+   * is a failure also sets when actions still running are aborted.
+   */
+  private async markStopped(
+    ref: PhaseRef,
+    failure: string,
+    stopReason: StopReason | null,
+    abortAfterMs?: number,
+  ): Promise<FirstTrouble | null> {
+    const abortAt =
+      stopReason === null && abortAfterMs !== undefined && Number.isFinite(abortAfterMs) ? new Date(Date.now() + abortAfterMs) : null;
+    const first = await this.db
+      .updateTable('cluster_phases')
+      .set({ stopped: 1, ...(abortAt ? { abort_at: abortAt.toISOString() } : {}) })
+      .where('traversal', '=', ref.traversal)
+      .where('phase', '=', ref.phase)
+      .where('stopped', '=', 0)
+      .returning('kind')
+      .executeTakeFirst();
     await this.db
       .updateTable('cluster_phases')
       .set((eb) => ({
-        stopped: 1,
         failure: eb.fn.coalesce('failure', eb.val(failure)),
-        stop_reason: eb.fn.coalesce('stop_reason', eb.val(stopReason)),
+        // The first stop is kept, unless a later one must abort what the first
+        // let run (a delete after a cancel without rollback).
+        stop_reason:
+          stopReason !== null && abortsRunning(stopReason)
+            ? sql<string>`case when stop_reason is null or stop_reason = ${'cancelled without rollback'} then ${stopReason} else stop_reason end`
+            : eb.fn.coalesce('stop_reason', eb.val(stopReason)),
       }))
       .where('traversal', '=', ref.traversal)
       .where('phase', '=', ref.phase)
       .execute();
+    if (!first) return null;
+    return {
+      ref: { stackId: ref.stackId, traversal: ref.traversal, phase: ref.phase },
+      kind: checked(first.kind, PHASE_KINDS, 'phase kind'),
+      trouble: stopReason === null ? { failure } : { stop: stopReason },
+    };
   }
 
   /** Nodes begun and waiting for their next step (what a cancel must reach at once). */
@@ -433,9 +487,9 @@ export class Traversals {
     return rows.map((r) => ({ ...ref, key: r.key }));
   }
 
-  /** Stops a phase from outside (a cancel). */
-  async stop(ref: PhaseRef, failure: string, stopReason: StopReason): Promise<void> {
-    await this.stopPhase(ref, failure, stopReason);
+  /** Stops a phase from outside (a cancel, a timeout): its first trouble, when this is it. */
+  async stop(ref: PhaseRef, failure: string, stopReason: StopReason): Promise<FirstTrouble | null> {
+    return this.stopPhase(ref, failure, stopReason);
   }
 
   /**

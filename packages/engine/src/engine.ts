@@ -83,7 +83,15 @@ export interface EngineOptions {
   limits?: Partial<EngineLimits>;
   /** Where operations run (default: in this process). */
   scheduler?: (parts: SchedulerParts) => Scheduler;
+  /**
+   * How long actions still running after a resource failed may go on before
+   * they are aborted (Heat's error_wait_time; default 240 s).
+   */
+  errorWaitSeconds?: number;
 }
+
+/** Heat's error_wait_time default (heat/common/config.py). */
+export const ERROR_WAIT_SECONDS = 240;
 
 /** What the server and the command line ask of an engine, whichever scheduler runs its operations. */
 export interface StackEngine {
@@ -168,6 +176,7 @@ export class Engine implements StackEngine {
       engineId: this.engineId,
       concurrency: options.concurrency,
       analyse: (stack) => this.analyseStack(stack),
+      errorWaitMs: (options.errorWaitSeconds ?? ERROR_WAIT_SECONDS) * 1000,
     };
     this.scheduler = options.scheduler ? options.scheduler(parts) : new MemoryScheduler(parts);
   }
@@ -385,7 +394,10 @@ export class Engine implements StackEngine {
   }
 
   async updateStack(idOrName: string, input: Omit<StackInput, 'name'> & { name?: string }): Promise<{ stack: StackRecord; plan: Plan }> {
-    const stack = await this.getStack(idOrName);
+    let stack = await this.getStack(idOrName);
+    if (stack.action === 'DELETE') throw new EngineError('Updating a stack when it is deleting is not supported.', 'INVALID');
+    if (stack.action === 'SUSPEND') throw new EngineError('Updating a stack when it is suspended is not supported.', 'INVALID');
+    stack = await this.takeOver(stack, 'superseded');
     const full: StackInput = { ...input, name: stack.name, options: { ...(stack.options as StackOptions), ...(input.options ?? {}) } };
     await this.checkCapacity(full.options ?? {});
     const analysis = this.analyze(full);
@@ -415,7 +427,8 @@ export class Engine implements StackEngine {
   }
 
   async deleteStack(idOrName: string): Promise<StackRecord> {
-    const stack = await this.getStack(idOrName);
+    // A delete interrupts whatever the stack is doing (a create, an update, an earlier delete), as Heat's does.
+    const stack = await this.takeOver(await this.getStack(idOrName), 'stopped');
     await this.checkCapacity(stack.options as StackOptions);
     const traversal = await this.claim(stack, 'DELETE');
     const analyses = { current: this.analyseStack(stack), previous: null };
@@ -433,20 +446,32 @@ export class Engine implements StackEngine {
   }
 
   /**
-   * Stops the update in progress: nothing new starts, and the stack rolls
-   * back to the template it had (what it does whatever disable_rollback says,
-   * as Heat's cancel_update does), or, without rollback, running actions
-   * finish and the update ends failed.
+   * Stops the stack's operation for a new one (an update that supersedes
+   * it, a delete that interrupts it) and waits until it has stopped; the
+   * stack as it is then.
+   */
+  private async takeOver(stack: StackRecord, reason: 'superseded' | 'stopped'): Promise<StackRecord> {
+    if (stack.currentTraversal === null) return stack;
+    await this.scheduler.stop(stack, reason);
+    await this.scheduler.wait(stack.id);
+    return this.getStack(stack.id);
+  }
+
+  /**
+   * Heat's cancel_update: nothing new starts, and the stack rolls back to
+   * the template it had, whatever disable_rollback says. Without rollback
+   * (cancel_without_rollback, which a create allows too) the stack fails at
+   * once, actions already running finish, and nothing rolls back.
    */
   async cancelUpdate(idOrName: string, options: { rollback?: boolean } = {}): Promise<StackRecord> {
     const stack = await this.getStack(idOrName);
+    const rollback = options.rollback ?? true;
+    const allowed = rollback ? ['UPDATE'] : ['UPDATE', 'CREATE'];
     const stopped =
-      stack.action === 'UPDATE' &&
       stack.status === 'IN_PROGRESS' &&
-      (await this.scheduler.stop(stack, options.rollback === false ? 'cancelled without rollback' : 'cancelled'));
-    if (!stopped) {
-      throw new EngineError(`Stack ${stack.name} has no update in progress to cancel (it is ${stack.action}_${stack.status}).`, 'INVALID');
-    }
+      allowed.includes(stack.action) &&
+      (await this.scheduler.stop(stack, rollback ? 'cancelled' : 'cancelled without rollback'));
+    if (!stopped) throw new EngineError(`Cancelling update when stack is ${stack.action}_${stack.status} is not supported.`, 'INVALID');
     return stack;
   }
 

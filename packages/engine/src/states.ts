@@ -11,6 +11,8 @@ export const REASON = {
   cancelled: (action: string) => `Stack ${action} cancelled`,
   /** A resource's action stopped by a cancel of the stack's. */
   actionCancelled: (action: string) => `${action} cancelled`,
+  /** A resource's action still running error_wait_time after another resource failed. */
+  actionAborted: (action: string) => `${action} aborted`,
   engineRestarted: (action: string) => `Engine restarted while the ${action} was in progress; the work it was doing was stopped.`,
   failure: (kind: string, resource: string, message: string) => `${kind}: resources.${resource}: ${message}`,
 };

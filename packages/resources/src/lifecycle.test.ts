@@ -1,4 +1,4 @@
 import { harness } from './test-support/harness.ts';
 import { lifecycleSuite } from './test-support/lifecycle-suite.ts';
 
-lifecycleSuite(() => harness(), { stopsWithTheProcess: true });
+lifecycleSuite((options) => harness(options), { stopsWithTheProcess: true });

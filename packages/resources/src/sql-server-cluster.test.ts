@@ -1,4 +1,4 @@
 import { harness } from './test-support/harness.ts';
 import { sqlServerClusterSuite } from './test-support/sql-server-cluster-suite.ts';
 
-sqlServerClusterSuite(() => harness());
+sqlServerClusterSuite((options) => harness(options));

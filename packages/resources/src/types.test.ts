@@ -1,4 +1,4 @@
 import { harness } from './test-support/harness.ts';
 import { typesSuite } from './test-support/types-suite.ts';
 
-typesSuite(() => harness());
+typesSuite((options) => harness(options));

@@ -203,6 +203,12 @@ const migrationsFor = (dialect: Dialect): Record<string, Migration> => ({
       await db.schema.createIndex('signals_handle_signal').on('signals').columns(['handle_id', 'signal_id']).unique().execute();
     },
   },
+  '006-cluster-phase-abort': {
+    async up(db: Kysely<unknown>) {
+      // After a phase's first failure, actions still running are aborted once error_wait_time has passed.
+      await db.schema.alterTable('cluster_phases').addColumn('abort_at', 'text').execute();
+    },
+  },
 });
 
 class InCodeMigrations implements MigrationProvider {

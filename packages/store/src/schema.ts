@@ -116,6 +116,8 @@ export interface ClusterPhasesTable {
   stopped: number;
   stop_reason: string | null;
   deadline: string | null;
+  /** After a resource failed: when actions still running are aborted (Heat's error_wait_time). */
+  abort_at: string | null;
   ended: number;
 }
 

@@ -54,12 +54,15 @@ export interface StopState {
   action: string;
   timedOut: boolean;
   cancelled: boolean;
+  /** Still running error_wait_time after another resource failed. */
+  aborted?: boolean;
 }
 
 /** A failed action's status reason, in Heat's words: how the operation stopped, or the failure itself. */
 export function failureReason(stop: StopState, rec: ResourceRecord, error: unknown, signal?: AbortSignal): string {
   if (stop.timedOut) return REASON.timedOut(stop.action);
   if (stop.cancelled) return REASON.actionCancelled(stop.action);
+  if (stop.aborted) return REASON.actionAborted(stop.action);
   const cause = error instanceof DOMException && error.name === 'AbortError' && signal?.reason ? signal.reason : error;
   const kind =
     cause instanceof ResourceFailure

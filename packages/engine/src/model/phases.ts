@@ -29,14 +29,17 @@ export const PHASE_KINDS: readonly PhaseKind[] = [
 ];
 
 /**
- * Why a phase stopped, beyond a resource's failure: a cancel that rolls
- * back (running actions are aborted), a cancel without rollback (running
- * actions finish), the stack's timeout, or a stop from outside the stack
- * (its parent stopped: actions aborted, no rollback).
+ * Why a phase stopped, beyond a resource's failure:
+ * - cancelled: Heat's cancel_update; the stack rolls back to its previous template;
+ * - cancelled without rollback: the stack fails at once, actions running finish;
+ * - timed out: the stack's timeout_mins passed;
+ * - stopped: interrupted from outside (a delete of the stack, its parent stopping);
+ * - superseded: a new update takes over the stack (it starts once this one has stopped).
+ * Running actions are aborted, except after a cancel without rollback.
  */
-export type StopReason = 'cancelled' | 'cancelled without rollback' | 'timed out' | 'stopped';
+export type StopReason = 'cancelled' | 'cancelled without rollback' | 'timed out' | 'stopped' | 'superseded';
 
-export const STOP_REASONS: readonly StopReason[] = ['cancelled', 'cancelled without rollback', 'timed out', 'stopped'];
+export const STOP_REASONS: readonly StopReason[] = ['cancelled', 'cancelled without rollback', 'timed out', 'stopped', 'superseded'];
 
 /** Whether the stop aborts the actions running when it comes. */
 export function abortsRunning(reason: StopReason): boolean {

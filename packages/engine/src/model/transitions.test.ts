@@ -1,93 +1,87 @@
 import { describe, expect, it } from 'vitest';
-import { afterPhase, type PhaseOutcome, type TransitionOptions } from './transitions.ts';
+import type { PhaseKind } from './phases.ts';
+import { afterPhase, onTrouble, type PhaseOutcome, type StateWrite, type TransitionOptions, type Trouble } from './transitions.ts';
 
 const ok: PhaseOutcome = { failure: null, stop: null };
-const failed: PhaseOutcome = { failure: 'ValueError: resources.bad: boom', stop: null };
+const BOOM = 'ValueError: resources.bad: boom';
+const failed: PhaseOutcome = { failure: BOOM, stop: null };
 const normal: TransitionOptions = { disableRollback: false, stopping: false };
 const keep: TransitionOptions = { disableRollback: true, stopping: false };
 
-/** A transition as "ACTION_STATUS (reason) [effects] -> next". */
-function show(kind: Parameters<typeof afterPhase>[0], outcome: PhaseOutcome, options: TransitionOptions): string[] {
+const shown = (writes: StateWrite[]) =>
+  writes.map((w) => `${w.action}_${w.status} (${w.reason})${w.effects.length ? ` [${w.effects.join(', ')}]` : ''}`);
+const trouble = (kind: PhaseKind, t: Trouble) => shown(onTrouble(kind, t));
+const end = (kind: PhaseKind, outcome: PhaseOutcome, options: TransitionOptions) => {
   const t = afterPhase(kind, outcome, options);
-  return [
-    ...t.writes.map((w) => `${w.action}_${w.status} (${w.reason})${w.effects.length ? ` [${w.effects.join(', ')}]` : ''}`),
-    `-> ${t.next ?? 'end'}`,
-  ];
-}
+  return [...shown(t.writes), `-> ${t.next ?? 'end'}`];
+};
 
 describe('Heat’s lifecycle as a table', () => {
-  it('create: complete with outputs, or failed and rolled back unless disable_rollback', () => {
-    expect(show('create', ok, normal)).toEqual(['CREATE_COMPLETE (Stack CREATE completed successfully) [outputs]', '-> end']);
-    expect(show('create', failed, normal)).toEqual([
-      'CREATE_FAILED (Resource CREATE failed: ValueError: resources.bad: boom)',
+  it('fails the stack at a phase’s first failure, with the failure', () => {
+    expect(trouble('create', { failure: BOOM })).toEqual([`CREATE_FAILED (Resource CREATE failed: ${BOOM})`]);
+    expect(trouble('update', { failure: BOOM })).toEqual([`UPDATE_FAILED (Resource UPDATE failed: ${BOOM})`]);
+    expect(trouble('cleanup', { failure: BOOM })).toEqual([`UPDATE_FAILED (Resource UPDATE failed: ${BOOM})`]);
+    expect(trouble('rollback', { failure: BOOM })).toEqual([`ROLLBACK_FAILED (Resource DELETE failed: ${BOOM})`]);
+    expect(trouble('rollback-update', { failure: BOOM })).toEqual([`ROLLBACK_FAILED (Resource ROLLBACK failed: ${BOOM})`]);
+    expect(trouble('delete', { failure: BOOM })).toEqual([`DELETE_FAILED (Resource DELETE failed: ${BOOM})`]);
+    expect(trouble('check', { failure: BOOM })).toEqual([`CHECK_FAILED (Resource CHECK failed: ${BOOM})`]);
+  });
+
+  it('fails the stack at once when stopped, except by a cancel that rolls back or an update that takes over', () => {
+    expect(trouble('create', { stop: 'timed out' })).toEqual(['CREATE_FAILED (Create timed out)']);
+    expect(trouble('update', { stop: 'cancelled without rollback' })).toEqual(['UPDATE_FAILED (Stack UPDATE cancelled)']);
+    expect(trouble('create', { stop: 'cancelled without rollback' })).toEqual(['CREATE_FAILED (Stack CREATE cancelled)']);
+    expect(trouble('create', { stop: 'stopped' })).toEqual(['CREATE_FAILED (Stack CREATE cancelled)']);
+    expect(trouble('update', { stop: 'cancelled' })).toEqual([]);
+    expect(trouble('update', { stop: 'superseded' })).toEqual([]);
+  });
+
+  it('create: complete with outputs, or rolled back after a failure unless disable_rollback', () => {
+    expect(end('create', ok, normal)).toEqual(['CREATE_COMPLETE (Stack CREATE completed successfully) [outputs]', '-> end']);
+    expect(end('create', failed, normal)).toEqual(['ROLLBACK_IN_PROGRESS (Stack ROLLBACK started)', '-> rollback']);
+    expect(end('create', failed, keep)).toEqual(['-> end']);
+    expect(end('create', { failure: null, stop: 'timed out' }, normal)).toEqual([
       'ROLLBACK_IN_PROGRESS (Stack ROLLBACK started)',
       '-> rollback',
     ]);
-    expect(show('create', failed, keep)).toEqual(['CREATE_FAILED (Resource CREATE failed: ValueError: resources.bad: boom)', '-> end']);
-    expect(show('create', { failure: null, stop: 'timed out' }, keep)).toEqual(['CREATE_FAILED (Create timed out)', '-> end']);
+    // A stopping engine leaves a failed operation failed.
+    expect(end('create', failed, { disableRollback: false, stopping: true })).toEqual(['-> end']);
   });
 
-  it('a stopping engine leaves a failed operation failed, without rolling back', () => {
-    expect(show('create', failed, { disableRollback: false, stopping: true })).toEqual([
-      'CREATE_FAILED (Resource CREATE failed: ValueError: resources.bad: boom)',
-      '-> end',
-    ]);
-  });
-
-  it('rollback and delete: complete, or failed with the deletion’s reason', () => {
-    expect(show('rollback', ok, normal)).toEqual(['ROLLBACK_COMPLETE (Stack ROLLBACK completed successfully)', '-> end']);
-    expect(show('rollback', failed, normal)).toEqual([
-      'ROLLBACK_FAILED (Resource DELETE failed: ValueError: resources.bad: boom)',
-      '-> end',
-    ]);
-    expect(show('delete', ok, normal)).toEqual(['DELETE_COMPLETE (Stack DELETE completed successfully) [deleted]', '-> end']);
-    expect(show('delete', failed, normal)).toEqual(['DELETE_FAILED (Resource DELETE failed: ValueError: resources.bad: boom)', '-> end']);
+  it('rollback, delete and check: complete, or left failed', () => {
+    expect(end('rollback', ok, normal)).toEqual(['ROLLBACK_COMPLETE (Stack ROLLBACK completed successfully)', '-> end']);
+    expect(end('rollback', failed, normal)).toEqual(['-> end']);
+    expect(end('delete', ok, normal)).toEqual(['DELETE_COMPLETE (Stack DELETE completed successfully) [deleted]', '-> end']);
+    expect(end('delete', failed, normal)).toEqual(['-> end']);
+    expect(end('check', ok, normal)).toEqual(['CHECK_COMPLETE (Stack CHECK completed successfully)', '-> end']);
   });
 
   it('update: cleanup then complete; a failure rolls back to the previous template', () => {
-    expect(show('update', ok, normal)).toEqual(['-> cleanup']);
-    expect(show('cleanup', ok, normal)).toEqual([
+    expect(end('update', ok, normal)).toEqual(['-> cleanup']);
+    expect(end('cleanup', ok, normal)).toEqual([
       'UPDATE_COMPLETE (Stack UPDATE completed successfully) [outputs, forget-previous]',
       '-> end',
     ]);
     for (const kind of ['update', 'cleanup'] as const) {
-      expect(show(kind, failed, normal)).toEqual([
-        'UPDATE_FAILED (Resource UPDATE failed: ValueError: resources.bad: boom)',
-        'ROLLBACK_IN_PROGRESS (Stack ROLLBACK started) [restore-previous]',
-        '-> rollback-update',
-      ]);
-      expect(show(kind, failed, keep)).toEqual(['UPDATE_FAILED (Resource UPDATE failed: ValueError: resources.bad: boom)', '-> end']);
+      expect(end(kind, failed, normal)).toEqual(['ROLLBACK_IN_PROGRESS (Stack ROLLBACK started) [restore-previous]', '-> rollback-update']);
+      expect(end(kind, failed, keep)).toEqual(['-> end']);
     }
-    expect(show('rollback-update', ok, normal)).toEqual(['-> rollback-cleanup']);
-    expect(show('rollback-update', failed, normal)).toEqual([
-      'ROLLBACK_FAILED (Resource ROLLBACK failed: ValueError: resources.bad: boom)',
-      '-> end',
-    ]);
-    expect(show('rollback-cleanup', ok, normal)).toEqual([
+    expect(end('rollback-update', ok, normal)).toEqual(['-> rollback-cleanup']);
+    expect(end('rollback-update', failed, normal)).toEqual(['-> end']);
+    expect(end('rollback-cleanup', ok, normal)).toEqual([
       'ROLLBACK_COMPLETE (Stack ROLLBACK completed successfully) [outputs, forget-previous]',
       '-> end',
     ]);
   });
 
-  it('cancel: rolls back whatever disable_rollback says; cancel without rollback leaves the update failed', () => {
-    expect(show('update', { failure: null, stop: 'cancelled' }, keep)).toEqual([
-      'UPDATE_FAILED (Stack UPDATE cancelled)',
+  it('cancel rolls back whatever disable_rollback says; nothing else that stopped a phase does', () => {
+    expect(end('update', { failure: null, stop: 'cancelled' }, keep)).toEqual([
       'ROLLBACK_IN_PROGRESS (Stack ROLLBACK started) [restore-previous]',
       '-> rollback-update',
     ]);
-    expect(show('update', { failure: 'x', stop: 'cancelled without rollback' }, normal)).toEqual([
-      'UPDATE_FAILED (Stack UPDATE cancelled)',
-      '-> end',
-    ]);
-    expect(show('create', { failure: null, stop: 'cancelled' }, keep)).toEqual([
-      'CREATE_FAILED (Stack CREATE cancelled)',
-      'ROLLBACK_IN_PROGRESS (Stack ROLLBACK started)',
-      '-> rollback',
-    ]);
-  });
-
-  it('check: complete or failed with the check’s reason', () => {
-    expect(show('check', ok, normal)).toEqual(['CHECK_COMPLETE (Stack CHECK completed successfully)', '-> end']);
-    expect(show('check', failed, normal)).toEqual(['CHECK_FAILED (Resource CHECK failed: ValueError: resources.bad: boom)', '-> end']);
+    for (const stop of ['cancelled without rollback', 'stopped', 'superseded'] as const) {
+      expect(end('update', { failure: 'x', stop }, normal), stop).toEqual(['-> end']);
+      expect(end('create', { failure: null, stop }, normal), stop).toEqual(['-> end']);
+    }
   });
 });

@@ -1,7 +1,13 @@
-// What a stack becomes when a phase of its operation ends: Heat's lifecycle
-// as one pure table. (phase, outcome, options) → the stack states to write,
-// in order, and the phase that runs next. Both schedulers ask this table; no
-// scheduler decides a stack's state by itself.
+// What a stack becomes as a phase of its operation goes: Heat's lifecycle
+// as one pure table. Both schedulers ask it; no scheduler decides a stack's
+// state by itself.
+//
+// Two moments write the stack's state, as in Heat's convergence engine:
+// - the phase's first trouble (a resource failed, or the operation was
+//   stopped): the stack fails at once (mark_failed), while actions already
+//   running may still finish;
+// - the phase's end, once every node has settled: complete, or the
+//   rollback that follows a failure, and the phase that runs next.
 import { REASON } from '../states.ts';
 import type { PhaseKind, StopReason } from './phases.ts';
 
@@ -12,6 +18,9 @@ export interface PhaseOutcome {
   failure: string | null;
   stop: StopReason | null;
 }
+
+/** A phase's first trouble: a resource's failure, or a stop. */
+export type Trouble = { failure: string } | { stop: StopReason };
 
 export interface TransitionOptions {
   /** The stack's disable_rollback. */
@@ -51,12 +60,47 @@ const write = (action: StackAction, status: StateWrite['status'], reason: string
   effects,
 });
 
-/** Heat's reason for a stack whose phase failed: why it was stopped, or the first resource failure. */
-export function failureReason(action: StackAction, outcome: PhaseOutcome, failedAction: StackAction = action): string {
-  if (outcome.stop === 'timed out') return REASON.timedOut(action);
-  if (outcome.stop === 'cancelled' || outcome.stop === 'cancelled without rollback' || outcome.stop === 'stopped')
-    return REASON.cancelled(action);
-  return REASON.resourceFailed(failedAction, outcome.failure ?? 'unknown error');
+/** The stack's action while a phase of this kind runs. */
+export function actionDuring(kind: PhaseKind): StackAction {
+  switch (kind) {
+    case 'create':
+      return 'CREATE';
+    case 'update':
+    case 'cleanup':
+      return 'UPDATE';
+    case 'delete':
+      return 'DELETE';
+    case 'check':
+      return 'CHECK';
+    default:
+      return 'ROLLBACK';
+  }
+}
+
+/** The action a failed resource of a phase was doing, as Heat names it in "Resource X failed". */
+function failedActionIn(kind: PhaseKind): StackAction {
+  return kind === 'rollback' ? 'DELETE' : actionDuring(kind);
+}
+
+/**
+ * The stack's state when a phase first meets trouble: it fails at once with
+ * the first resource failure, or with why it was stopped. A cancel that
+ * rolls back writes nothing now (the stack goes straight to ROLLBACK, as
+ * Heat's cancel_update does), nor does an update superseded by another.
+ */
+export function onTrouble(kind: PhaseKind, trouble: Trouble): StateWrite[] {
+  const action = actionDuring(kind);
+  if ('failure' in trouble) return [write(action, 'FAILED', REASON.resourceFailed(failedActionIn(kind), trouble.failure))];
+  switch (trouble.stop) {
+    case 'cancelled':
+    case 'superseded':
+      return [];
+    case 'timed out':
+      return [write(action, 'FAILED', REASON.timedOut(action))];
+    case 'cancelled without rollback':
+    case 'stopped':
+      return [write(action, 'FAILED', REASON.cancelled(action))];
+  }
 }
 
 function succeeded(outcome: PhaseOutcome): boolean {
@@ -65,62 +109,44 @@ function succeeded(outcome: PhaseOutcome): boolean {
 
 /**
  * Whether a failed create or update rolls back: unless disable_rollback or
- * the engine is stopping, and always after a cancel that asked for it, never
- * after one that did not (Heat's cancel_update and cancel_without_rollback).
+ * the engine is stopping; always after a cancel that asks for it; never
+ * after a cancel without rollback, a stop, or an update that took over.
  */
 function rollsBack(outcome: PhaseOutcome, options: TransitionOptions): boolean {
   if (options.stopping) return false;
   if (outcome.stop === 'cancelled') return true;
-  if (outcome.stop === 'cancelled without rollback' || outcome.stop === 'stopped') return false;
+  if (outcome.stop !== null && outcome.stop !== 'timed out') return false;
   return !options.disableRollback;
 }
 
+/** What the stack becomes when every node of the phase has settled, and what runs next. */
 export function afterPhase(kind: PhaseKind, outcome: PhaseOutcome, options: TransitionOptions): Transition {
-  const ok = succeeded(outcome);
+  const end: Transition = { writes: [], next: null };
+  if (!succeeded(outcome)) {
+    // The failure was written when it happened: what is left is the rollback, if any.
+    if ((kind === 'create' || kind === 'update' || kind === 'cleanup') && rollsBack(outcome, options)) {
+      return kind === 'create'
+        ? { writes: [write('ROLLBACK', 'IN_PROGRESS', REASON.stackStarted('ROLLBACK'))], next: 'rollback' }
+        : { writes: [write('ROLLBACK', 'IN_PROGRESS', REASON.stackStarted('ROLLBACK'), 'restore-previous')], next: 'rollback-update' };
+    }
+    return end;
+  }
   switch (kind) {
     case 'create':
-      if (ok) return { writes: [write('CREATE', 'COMPLETE', REASON.stackCompleted('CREATE'), 'outputs')], next: null };
-      if (!rollsBack(outcome, options)) return { writes: [write('CREATE', 'FAILED', failureReason('CREATE', outcome))], next: null };
-      return {
-        writes: [
-          write('CREATE', 'FAILED', failureReason('CREATE', outcome)),
-          write('ROLLBACK', 'IN_PROGRESS', REASON.stackStarted('ROLLBACK')),
-        ],
-        next: 'rollback',
-      };
+      return { writes: [write('CREATE', 'COMPLETE', REASON.stackCompleted('CREATE'), 'outputs')], next: null };
     case 'rollback':
-      return ok
-        ? { writes: [write('ROLLBACK', 'COMPLETE', REASON.stackCompleted('ROLLBACK'))], next: null }
-        : { writes: [write('ROLLBACK', 'FAILED', failureReason('ROLLBACK', outcome, 'DELETE'))], next: null };
+      return { writes: [write('ROLLBACK', 'COMPLETE', REASON.stackCompleted('ROLLBACK'))], next: null };
     case 'delete':
-      return ok
-        ? { writes: [write('DELETE', 'COMPLETE', REASON.stackCompleted('DELETE'), 'deleted')], next: null }
-        : { writes: [write('DELETE', 'FAILED', failureReason('DELETE', outcome))], next: null };
+      return { writes: [write('DELETE', 'COMPLETE', REASON.stackCompleted('DELETE'), 'deleted')], next: null };
     case 'update':
-    case 'cleanup': {
-      if (ok) {
-        return kind === 'update'
-          ? { writes: [], next: 'cleanup' }
-          : { writes: [write('UPDATE', 'COMPLETE', REASON.stackCompleted('UPDATE'), 'outputs', 'forget-previous')], next: null };
-      }
-      const failed = write('UPDATE', 'FAILED', failureReason('UPDATE', outcome));
-      if (!rollsBack(outcome, options)) return { writes: [failed], next: null };
-      return {
-        writes: [failed, write('ROLLBACK', 'IN_PROGRESS', REASON.stackStarted('ROLLBACK'), 'restore-previous')],
-        next: 'rollback-update',
-      };
-    }
+      return { writes: [], next: 'cleanup' };
+    case 'cleanup':
+      return { writes: [write('UPDATE', 'COMPLETE', REASON.stackCompleted('UPDATE'), 'outputs', 'forget-previous')], next: null };
     case 'rollback-update':
-      return ok
-        ? { writes: [], next: 'rollback-cleanup' }
-        : { writes: [write('ROLLBACK', 'FAILED', failureReason('ROLLBACK', outcome))], next: null };
+      return { writes: [], next: 'rollback-cleanup' };
     case 'rollback-cleanup':
-      return ok
-        ? { writes: [write('ROLLBACK', 'COMPLETE', REASON.stackCompleted('ROLLBACK'), 'outputs', 'forget-previous')], next: null }
-        : { writes: [write('ROLLBACK', 'FAILED', failureReason('ROLLBACK', outcome))], next: null };
+      return { writes: [write('ROLLBACK', 'COMPLETE', REASON.stackCompleted('ROLLBACK'), 'outputs', 'forget-previous')], next: null };
     case 'check':
-      return ok
-        ? { writes: [write('CHECK', 'COMPLETE', REASON.stackCompleted('CHECK'))], next: null }
-        : { writes: [write('CHECK', 'FAILED', failureReason('CHECK', outcome))], next: null };
+      return { writes: [write('CHECK', 'COMPLETE', REASON.stackCompleted('CHECK'))], next: null };
   }
 }

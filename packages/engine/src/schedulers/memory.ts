@@ -9,7 +9,7 @@ import { errorMessage, failureReason, toJson } from '../actions/runner.ts';
 import { resourceChange, stackChange, type ChangeSource } from '../model/changes.ts';
 import { analysisFor, type Analyses } from '../model/lifecycle.ts';
 import { abortsRunning, actionOf, isCurrent, type PhaseKind, type PhaseNode, type StopReason } from '../model/phases.ts';
-import { afterPhase, type PhaseOutcome } from '../model/transitions.ts';
+import { afterPhase, onTrouble, type PhaseOutcome, type Trouble } from '../model/transitions.ts';
 import { ResourceFailure, type ProvidedState } from '../provider.ts';
 import type { StateChange } from '../state-writer.ts';
 import { REASON } from '../states.ts';
@@ -34,9 +34,19 @@ interface Running {
   source: ChangeSource;
   analyses: Analyses;
   deadline: number | null;
+  /** The phase running now. */
+  phase: PhaseKind;
   controller: AbortController;
   walker: DagWalker | null;
   stop: StopReason | null;
+  /** The phase met its first trouble (a failure or a stop): the stack's state says so already. */
+  troubled: boolean;
+  /** Actions still running error_wait_time after the first failure were aborted. */
+  aborted: boolean;
+  /** Ends the wait of running actions after a failure. */
+  grace: ReturnType<typeof setTimeout> | null;
+  /** State writes of the phase's first trouble, in flight. */
+  troubleWrites: Promise<unknown>;
   done: Promise<void>;
 }
 
@@ -59,9 +69,14 @@ export class MemoryScheduler implements Scheduler {
       source,
       analyses: request.analyses,
       deadline: request.deadline,
+      phase: request.phase,
       controller: newController(),
       walker: null,
       stop: null,
+      troubled: false,
+      aborted: false,
+      grace: null,
+      troubleWrites: Promise.resolve(),
       done: Promise.resolve(),
     };
     this.operations.set(stack.id, op);
@@ -83,6 +98,8 @@ export class MemoryScheduler implements Scheduler {
         if (!transition.next) return;
         // The next phase (a rollback, a cleanup) starts afresh: what stopped the last one does not stop it.
         op.stop = null;
+        op.troubled = false;
+        op.aborted = false;
         op.controller = newController();
         kind = transition.next;
         nodes = await lifecycle.phaseNodes(store, op.stack, kind, op.analyses);
@@ -97,9 +114,32 @@ export class MemoryScheduler implements Scheduler {
     }
   }
 
+  /**
+   * The phase's first trouble: the stack's state says so at once (Heat's
+   * mark_failed). After a failure, actions still running may finish for
+   * error_wait_time; then they are aborted.
+   */
+  private troubled(op: Running, trouble: Trouble): void {
+    if (op.troubled) return;
+    op.troubled = true;
+    const { store, writer, lifecycle } = this.o;
+    const writes = onTrouble(op.phase, trouble);
+    op.troubleWrites = (async () => {
+      const changes = await lifecycle.stateChanges(store, op.stack, op.source, writes, analysisFor(op.phase, op.analyses));
+      for (const change of changes) await writer.write(change);
+    })().catch(() => {});
+    if ('failure' in trouble && Number.isFinite(this.o.errorWaitMs)) {
+      op.grace = setTimeout(() => {
+        op.aborted = true;
+        op.controller.abort(new ResourceFailure(REASON.actionAborted(op.stack.action)));
+      }, this.o.errorWaitMs);
+    }
+  }
+
   /** Walks one phase's nodes; resolves with how it ended. */
   private async runPhase(op: Running, kind: PhaseKind, nodes: PhaseNode[]): Promise<PhaseOutcome> {
     const { store, writer, runner, lifecycle } = this.o;
+    op.phase = kind;
     const analysis = analysisFor(kind, op.analyses);
     const rows = new Map((await store.listResources(op.stack.id)).map((r) => [r.id, r]));
     // The stack's resources by name as actions see them (get_attr): updated as actions complete.
@@ -116,8 +156,10 @@ export class MemoryScheduler implements Scheduler {
       const prepared = await lifecycle.prepare(store, op.stack, { work: node.work, firstStart: true }, stored, kind, analysis);
       if (prepared === 'settled') return;
       const rec = prepared;
-      if (rec !== stored && node.work === 'replace') {
-        stored.replacedBy = rec.id;
+      // The record actions see from now on (a replacement's new generation, an update's new requirements).
+      if (node.work === 'replace' && rec !== stored) stored.replacedBy = rec.id;
+      if (isCurrent(rec)) {
+        rows.set(rec.id, rec);
         live.set(rec.name, rec);
       }
       const action = actionOf(node.work);
@@ -129,10 +171,20 @@ export class MemoryScheduler implements Scheduler {
         await write(resourceChange(op.source, rec, action, 'COMPLETE', result.reason, result.patch, result.remove), rec);
         if (result.remove && live.get(rec.name) === rec) live.delete(rec.name);
       } catch (error) {
-        const aborted = op.stop !== null && abortsRunning(op.stop);
-        const stopped = { action: op.stack.action, timedOut: op.stop === 'timed out', cancelled: aborted && op.stop !== 'timed out' };
-        const reason = failureReason(stopped, rec, error, signal);
+        const stoppedAll = op.stop !== null && abortsRunning(op.stop);
+        const reason = failureReason(
+          {
+            action: op.stack.action,
+            timedOut: op.stop === 'timed out',
+            cancelled: stoppedAll && op.stop !== 'timed out',
+            aborted: op.aborted,
+          },
+          rec,
+          error,
+          signal,
+        );
         await write(resourceChange(op.source, rec, action, 'FAILED', reason), rec);
+        this.troubled(op, { failure: reason });
         throw new ResourceFailure(reason);
       }
     };
@@ -147,17 +199,24 @@ export class MemoryScheduler implements Scheduler {
       op.deadline !== null && TIMED.has(kind) ? setTimeout(() => this.halt(op, 'timed out'), Math.max(0, op.deadline - Date.now())) : null;
     try {
       const result = await op.walker.walk();
+      await op.troubleWrites;
       return { failure: result.failed.length ? errorMessage(result.failed[0]!.error) : null, stop: op.stop };
     } finally {
       if (timer) clearTimeout(timer);
+      if (op.grace) clearTimeout(op.grace);
+      op.grace = null;
       op.walker = null;
     }
   }
 
   /** No new node starts; running actions are aborted with the reason (a cancel without rollback lets them finish). */
   private halt(op: Running, reason: StopReason): void {
+    // The first stop wins, unless a later one must abort what the first let run
+    // (a delete after a cancel without rollback).
+    if (op.stop && (abortsRunning(op.stop) || !abortsRunning(reason))) return;
     op.stop = reason;
     op.walker?.stop();
+    this.troubled(op, { stop: reason });
     if (!abortsRunning(reason)) return;
     const why = reason === 'timed out' ? REASON.timedOut(op.stack.action) : REASON.actionCancelled(op.stack.action);
     op.controller.abort(new ResourceFailure(why));

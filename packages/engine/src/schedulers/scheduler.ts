@@ -45,6 +45,11 @@ export interface SchedulerParts {
   concurrency?: number | undefined;
   /** Reads a stack's template as this engine does (null when it no longer analyses). */
   analyse(stack: StackRecord): Analysis | null;
+  /**
+   * How long actions still running after a phase's first failure may go on
+   * before they are aborted (Heat's error_wait_time), in milliseconds.
+   */
+  errorWaitMs: number;
 }
 
 export interface StartRequest {

@@ -17,8 +17,17 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** What a suite may ask of the engine it runs against. */
+export interface HarnessOptions {
+  /** Heat's error_wait_time, for tests of what a failure does to actions still running. */
+  errorWaitSeconds?: number;
+}
+
+/** Makes a harness for a suite (one per test). */
+export type MakeHarness = (options?: HarnessOptions) => Promise<Harness>;
+
 export async function harness(
-  options: { allowLocalScripts?: boolean; store?: Store; signalBaseUrl?: string; limits?: Partial<EngineLimits> } = {},
+  options: HarnessOptions & { allowLocalScripts?: boolean; store?: Store; signalBaseUrl?: string; limits?: Partial<EngineLimits> } = {},
 ): Promise<Harness> {
   const store = options.store ?? (await openMemoryStore());
   const providers = createProviders({ store, allowLocalScripts: options.allowLocalScripts ?? false });
@@ -28,6 +37,7 @@ export async function harness(
     providers,
     signalBaseUrl: options.signalBaseUrl ?? 'http://127.0.0.1:9',
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.errorWaitSeconds !== undefined ? { errorWaitSeconds: options.errorWaitSeconds } : {}),
   });
   return harnessFor(store, engine, providers.cloud);
 }

@@ -1,5 +1,6 @@
 // What other packages' tests reuse: the harness contract and the lifecycle suite.
-export { harness, harnessFor, transitions, type Harness } from './harness.ts';
+export { harness, harnessFor, transitions, type Harness, type HarnessOptions, type MakeHarness } from './harness.ts';
 export { lifecycleSuite, type SuiteOptions } from './lifecycle-suite.ts';
 export { sqlServerClusterSuite } from './sql-server-cluster-suite.ts';
 export { typesSuite } from './types-suite.ts';
+export { watch, type Watch } from './watch.ts';

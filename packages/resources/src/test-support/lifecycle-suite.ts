@@ -3,7 +3,8 @@
 // one here, and engine workers on PostgreSQL in packages/cluster.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EngineError } from '@hearth/engine';
-import { transitions, type Harness } from './harness.ts';
+import { transitions, type Harness, type MakeHarness } from './harness.ts';
+import { watch } from './watch.ts';
 
 const chain = `heat_template_version: 2018-08-31
 parameters:
@@ -27,7 +28,7 @@ export interface SuiteOptions {
   stopsWithTheProcess: boolean;
 }
 
-export function lifecycleSuite(makeHarness: () => Promise<Harness>, options: SuiteOptions): void {
+export function lifecycleSuite(makeHarness: MakeHarness, options: SuiteOptions): void {
   let h: Harness;
   beforeEach(async () => {
     h = await makeHarness();
@@ -66,15 +67,18 @@ export function lifecycleSuite(makeHarness: () => Promise<Harness>, options: Sui
   });
 
   describe('refusals', () => {
-    it('refuses a second operation while one is in progress', async () => {
-      const slow = `heat_template_version: 2018-08-31
+    it('refuses a check while another operation is in progress (an update or a delete would take over)', async () => {
+      // A wait condition nobody signals keeps the create in progress until the delete below interrupts it.
+      const waiting = `heat_template_version: 2018-08-31
 resources:
-  a: {type: OS::Heat::TestResource, properties: {wait_secs: 0.3}}
+  h: {type: OS::Heat::WaitConditionHandle}
+  w: {type: OS::Heat::WaitCondition, properties: {handle: {get_resource: h}, timeout: 1800}}
 `;
-      const stack = await h.engine.createStack({ name: 'busy', template: slow });
-      await expect(h.engine.deleteStack('busy')).rejects.toThrow(/already has an action \(CREATE\) in progress/);
-      await expect(h.engine.deleteStack('busy')).rejects.toBeInstanceOf(EngineError);
-      await h.engine.wait(stack.id);
+      const stack = await h.engine.createStack({ name: 'busy', template: waiting });
+      await expect(h.engine.checkStack('busy')).rejects.toThrow(/already has an action \(CREATE\) in progress/);
+      await expect(h.engine.checkStack('busy')).rejects.toBeInstanceOf(EngineError);
+      await h.engine.deleteStack('busy');
+      expect((await h.engine.wait(stack.id)).status).toBe('COMPLETE');
     });
 
     it('refuses an invalid template with its diagnostics', async () => {
@@ -129,34 +133,20 @@ resources:
     depends_on: bad
 `;
 
-    it('stops new work, lets running actions finish, then rolls back and leaves nothing behind', async () => {
-      const handles = new Map<string, string>();
-      const signalled = new Set<string>();
-      const signal = (handle: string) => {
-        const id = handles.get(handle);
-        if (id && !signalled.has(handle)) {
-          signalled.add(handle);
-          void h.engine.signal(id, { status: 'SUCCESS' });
-        }
-      };
-      const seen = new Set<string>();
-      const unsubscribe = h.engine.bus.subscribe((e) => {
-        if (e.resourceName?.endsWith('_handle') && e.status === 'COMPLETE' && e.physicalId) handles.set(e.resourceName, e.physicalId);
-        seen.add(`${e.resourceName} ${e.action}_${e.status}`);
-        if (seen.has('slow CREATE_IN_PROGRESS')) signal('gate_handle');
-        if (seen.has('bad CREATE_FAILED')) signal('slow_handle');
-      });
-      const stack = await h.create({ name: 'f', template: latched }).finally(unsubscribe);
+    it('fails the stack at the first failure, lets running actions finish, then rolls back and leaves nothing behind', async () => {
+      const w = watch(h);
+      w.on('slow CREATE_IN_PROGRESS', () => void w.signal('gate_handle'));
+      w.on('<stack> CREATE_FAILED', () => void w.signal('slow_handle'));
+      const stack = await h.create({ name: 'f', template: latched }).finally(() => w.close());
       expect(`${stack.action}_${stack.status}`).toBe('ROLLBACK_COMPLETE');
       expect(stack.statusReason).toBe('Stack ROLLBACK completed successfully');
       const t = transitions(await h.events(stack.id));
-      expect(t).toContain('bad CREATE_FAILED');
       expect(t).not.toContain('after CREATE_IN_PROGRESS');
-      // The slow resource was running when bad failed: it finished, then was deleted.
-      expect(t.indexOf('slow CREATE_COMPLETE')).toBeGreaterThan(t.indexOf('bad CREATE_FAILED'));
-      expect(t.indexOf('<stack> CREATE_FAILED')).toBeGreaterThan(t.indexOf('slow CREATE_COMPLETE'));
+      // As Heat's convergence engine: the stack fails at the first failure; what was running finishes; then the rollback.
+      expect(t.indexOf('<stack> CREATE_FAILED')).toBeGreaterThan(t.indexOf('bad CREATE_FAILED'));
+      expect(t.indexOf('slow CREATE_COMPLETE')).toBeGreaterThan(t.indexOf('<stack> CREATE_FAILED'));
+      expect(t.indexOf('<stack> ROLLBACK_IN_PROGRESS')).toBeGreaterThan(t.indexOf('slow CREATE_COMPLETE'));
       expect(t).toContain('slow DELETE_COMPLETE');
-      expect(t).toContain('<stack> ROLLBACK_IN_PROGRESS');
       const failedEvent = (await h.events(stack.id)).find((e) => e.resourceName === 'bad' && e.status === 'FAILED')!;
       expect(failedEvent.reason).toBe('ValueError: resources.bad: Test Resource failed bad');
       const stackFailed = (await h.events(stack.id)).find(
@@ -165,6 +155,26 @@ resources:
       expect(stackFailed.reason).toBe('Resource CREATE failed: ValueError: resources.bad: Test Resource failed bad');
       expect(await h.cloud.store.simList({ stackId: stack.id })).toEqual([]);
       expect(await h.engine.resources(stack.id)).toEqual([]);
+    });
+
+    it('aborts what still runs error_wait_time after the first failure, then rolls back (no 30-minute wait)', async () => {
+      const quick = await makeHarness({ errorWaitSeconds: 0 });
+      try {
+        const w = watch(quick);
+        w.on('slow CREATE_IN_PROGRESS', () => void w.signal('gate_handle'));
+        // slow waits 30 minutes for a signal that never comes: the failure ends it.
+        const stack = await quick
+          .create({ name: 'prompt', template: latched.replace('timeout: 600}', 'timeout: 1800}') })
+          .finally(() => w.close());
+        expect(`${stack.action}_${stack.status}`).toBe('ROLLBACK_COMPLETE');
+        const events = await quick.events(stack.id);
+        const t = transitions(events);
+        expect(t.indexOf('slow CREATE_FAILED')).toBeGreaterThan(t.indexOf('<stack> CREATE_FAILED'));
+        expect(events.find((e) => e.resourceName === 'slow' && e.status === 'FAILED')!.reason).toBe('CREATE aborted');
+        expect(t.indexOf('<stack> ROLLBACK_IN_PROGRESS')).toBeGreaterThan(t.indexOf('slow CREATE_FAILED'));
+      } finally {
+        await quick.close();
+      }
     });
 
     it('keeps what was made when disable_rollback is set', async () => {
@@ -270,20 +280,100 @@ outputs:
       expect((await h.cloud.store.simList({ stackId: done.id, kind: 'network' }))[0]!.data.name).toBe('n1');
     });
 
-    it('cancels an update in progress, then rolls back', async () => {
-      await h.create({ name: 'c', template: v1 });
-      const slow = v2.replace('fresh: {type: OS::Heat::None}', 'fresh: {type: OS::Heat::TestResource, properties: {wait_secs: 30}}');
-      const { stack } = await h.engine.updateStack('c', { template: slow });
-      await new Promise((r) => setTimeout(r, 100));
+    // fresh waits for a signal the test sends (or never sends): the update is in progress exactly as long as the test wants.
+    const waiting = v2.replace(
+      'fresh: {type: OS::Heat::None}',
+      'fresh_handle: {type: OS::Heat::WaitConditionHandle}\n  fresh:\n    type: OS::Heat::WaitCondition\n    properties: {handle: {get_resource: fresh_handle}, timeout: 1800}',
+    );
+
+    it('cancels an update in progress: the stack rolls back to the template it had, even with disable_rollback', async () => {
+      await h.create({ name: 'c', template: v1, options: { disableRollback: true } });
+      const w = watch(h);
+      const { stack } = await h.engine.updateStack('c', { template: waiting });
+      await w.seen('fresh CREATE_IN_PROGRESS');
       await h.engine.cancelUpdate('c');
       const done = await h.engine.wait(stack.id);
+      w.close();
       expect(`${done.action}_${done.status}`).toBe('ROLLBACK_COMPLETE');
+      expect(done.template).toBe(v1);
+      const events = await h.events(stack.id);
+      const t = transitions(events);
+      // As Heat's cancel_update: straight from UPDATE_IN_PROGRESS to the rollback, never UPDATE_FAILED.
+      expect(t).not.toContain('<stack> UPDATE_FAILED');
+      expect(t.indexOf('<stack> ROLLBACK_IN_PROGRESS')).toBeGreaterThan(t.indexOf('<stack> UPDATE_IN_PROGRESS'));
+      expect(events.find((e) => e.resourceName === 'fresh' && e.status === 'FAILED')!.reason).toBe('UPDATE cancelled');
+      await expect(h.engine.cancelUpdate('c')).rejects.toThrow('Cancelling update when stack is ROLLBACK_COMPLETE is not supported.');
+    });
+
+    it('cancels without rollback: the update fails at once, what runs finishes, nothing rolls back', async () => {
+      await h.create({ name: 'c2', template: v1 });
+      const w = watch(h);
+      w.on('<stack> UPDATE_FAILED', () => void w.signal('fresh_handle'));
+      const { stack } = await h.engine.updateStack('c2', { template: waiting });
+      await w.seen('fresh CREATE_IN_PROGRESS');
+      await h.engine.cancelUpdate('c2', { rollback: false });
+      const done = await h.engine.wait(stack.id);
+      w.close();
+      expect(`${done.action}_${done.status}`).toBe('UPDATE_FAILED');
+      expect(done.statusReason).toBe('Stack UPDATE cancelled');
       const t = transitions(await h.events(stack.id));
-      expect(t).toContain('fresh CREATE_FAILED');
-      expect(t).toContain('<stack> UPDATE_FAILED');
-      const ev = (await h.events(stack.id)).find((e) => e.resourceName === null && e.action === 'UPDATE' && e.status === 'FAILED')!;
-      expect(ev.reason).toBe('Stack UPDATE cancelled');
-      await expect(h.engine.cancelUpdate('c')).rejects.toThrow(/no update in progress/);
+      expect(t.indexOf('fresh CREATE_COMPLETE')).toBeGreaterThan(t.indexOf('<stack> UPDATE_FAILED'));
+      expect(t).not.toContain('<stack> ROLLBACK_IN_PROGRESS');
+    });
+
+    it('cancels a create only without rollback, as Heat does', async () => {
+      const w = watch(h);
+      w.on('<stack> CREATE_FAILED', () => void w.signal('fresh_handle'));
+      const stack = await h.engine.createStack({ name: 'c3', template: waiting });
+      await w.seen('fresh CREATE_IN_PROGRESS');
+      await expect(h.engine.cancelUpdate('c3')).rejects.toThrow('Cancelling update when stack is CREATE_IN_PROGRESS is not supported.');
+      await h.engine.cancelUpdate('c3', { rollback: false });
+      const done = await h.engine.wait(stack.id);
+      w.close();
+      expect(`${done.action}_${done.status}`).toBe('CREATE_FAILED');
+      expect(done.statusReason).toBe('Stack CREATE cancelled');
+    });
+
+    it('a delete after a cancel without rollback aborts what that cancel let run', async () => {
+      const w = watch(h);
+      const stack = await h.engine.createStack({ name: 'c4', template: waiting });
+      await w.seen('fresh CREATE_IN_PROGRESS');
+      await h.engine.cancelUpdate('c4', { rollback: false });
+      // The wait condition is never signalled: only the delete can end its wait.
+      await h.engine.deleteStack('c4');
+      const gone = await h.engine.wait(stack.id);
+      w.close();
+      expect(`${gone.action}_${gone.status}`).toBe('DELETE_COMPLETE');
+      const events = await h.events(stack.id);
+      expect(events.find((e) => e.resourceName === 'fresh' && e.status === 'FAILED')!.reason).toBe('CREATE cancelled');
+    });
+
+    it('lets a new update take over one in progress (no conflict), and a delete interrupt a create', async () => {
+      await h.create({ name: 's', template: v1 });
+      const w = watch(h);
+      await h.engine.updateStack('s', { template: waiting });
+      await w.seen('fresh CREATE_IN_PROGRESS');
+      const { stack } = await h.engine.updateStack('s', { template: v2 });
+      const done = await h.engine.wait(stack.id);
+      w.close();
+      expect(`${done.action}_${done.status}`).toBe('UPDATE_COMPLETE');
+      expect(done.template).toBe(v2);
+      const t = transitions(await h.events(stack.id));
+      expect(t.filter((x) => x === '<stack> UPDATE_IN_PROGRESS')).toHaveLength(2);
+      expect(t).not.toContain('<stack> UPDATE_FAILED');
+
+      const w2 = watch(h);
+      const creating = await h.engine.createStack({ name: 'd', template: waiting });
+      await w2.seen('fresh CREATE_IN_PROGRESS');
+      await h.engine.deleteStack('d');
+      const gone = await h.engine.wait(creating.id);
+      w2.close();
+      expect(`${gone.action}_${gone.status}`).toBe('DELETE_COMPLETE');
+      const events = await h.events(creating.id);
+      const d = transitions(events);
+      expect(d.indexOf('<stack> CREATE_FAILED')).toBeLessThan(d.indexOf('<stack> DELETE_IN_PROGRESS'));
+      expect(events.find((e) => e.resourceName === null && e.status === 'FAILED')!.reason).toBe('Stack CREATE cancelled');
+      expect(await h.cloud.store.simList({ stackId: creating.id })).toEqual([]);
     });
   });
 

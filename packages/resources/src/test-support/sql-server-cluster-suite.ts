@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventRecord } from '@hearth/store';
-import { type Harness } from './harness.ts';
+import type { Harness, MakeHarness } from './harness.ts';
 
 const template = readFileSync(resolve(import.meta.dirname, '../../../../examples/sql-server-cluster.yaml'), 'utf8');
 
@@ -14,7 +14,7 @@ interface Deployment {
   outputs: Record<string, unknown>;
 }
 
-export function sqlServerClusterSuite(makeHarness: () => Promise<Harness>): void {
+export function sqlServerClusterSuite(makeHarness: MakeHarness): void {
   let h: Harness;
   beforeEach(async () => {
     h = await makeHarness();

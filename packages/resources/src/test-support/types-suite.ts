@@ -1,8 +1,8 @@
 // Heat's own types, run against each engine (the embedded one, and workers in packages/cluster).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { transitions, type Harness } from './harness.ts';
+import { transitions, type Harness, type MakeHarness } from './harness.ts';
 
-export function typesSuite(makeHarness: () => Promise<Harness>): void {
+export function typesSuite(makeHarness: MakeHarness): void {
   let h: Harness;
   beforeEach(async () => {
     h = await makeHarness();
