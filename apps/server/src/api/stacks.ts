@@ -159,9 +159,10 @@ export const stacksRouter = router({
     .input(z.object({ stack: stackRef }))
     .mutation(async ({ ctx, input }) => stackSummary(await ctx.services.engine.deleteStack(input.stack))),
 
+  /** Heat's cancel_update; `rollback: false` is its cancel_without_rollback (which a create in progress allows too). */
   cancel: procedure
-    .input(z.object({ stack: stackRef }))
-    .mutation(async ({ ctx, input }) => stackSummary(await ctx.services.engine.cancelUpdate(input.stack))),
+    .input(z.object({ stack: stackRef, rollback: z.boolean().default(true) }))
+    .mutation(async ({ ctx, input }) => stackSummary(await ctx.services.engine.cancelUpdate(input.stack, { rollback: input.rollback }))),
 
   check: procedure
     .input(z.object({ stack: stackRef }))

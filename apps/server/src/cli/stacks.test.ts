@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startTestServer, type TestServer } from '../test-support/server.ts';
+import { runCli, startTestServer, until, type TestServer } from '../test-support/server.ts';
 import { main } from './main.ts';
 
 const repo = resolve(import.meta.dirname, '../../../..');
@@ -102,6 +102,31 @@ describe('hearth against a server', () => {
     expect(missing.err[0]).toBe('hearth: NOT_FOUND: There is no stack nope.');
     const usage = await hearth('deploy', 'only-a-name');
     expect(usage.code).toBe(2);
+  });
+
+  it('cancels as Heat does: a create only with --no-rollback, and a delete interrupts what still runs', async () => {
+    writeFileSync(
+      join(dir, 'waits.yaml'),
+      `heat_template_version: 2018-08-31
+resources:
+  handle: {type: OS::Heat::WaitConditionHandle}
+  wait: {type: OS::Heat::WaitCondition, properties: {handle: {get_resource: handle}, timeout: 600}}
+`,
+    );
+    expect((await hearth('deploy', 'waits', join(dir, 'waits.yaml'))).code).toBe(0);
+    await until(async () =>
+      (await server.client.stacks.get.query({ stack: 'waits' })).resources.some((r) => r.name === 'wait' && r.status === 'IN_PROGRESS'),
+    );
+    const refused = await hearth('cancel', 'waits');
+    expect(refused.code).toBe(1);
+    expect(refused.err[0]).toBe('hearth: BAD_REQUEST: Cancelling update when stack is CREATE_IN_PROGRESS is not supported.');
+    const cancelled = await hearth('cancel', '--no-rollback', 'waits');
+    expect(cancelled.out).toEqual(['Stack waits: cancel without rollback requested.']);
+    expect(cancelled.code).toBe(0);
+    // The wait condition, never signalled, would wait ten minutes: the delete stops it.
+    const deleted = await hearth('delete', '--watch', 'waits');
+    expect(deleted.code).toBe(0);
+    expect(deleted.out.at(-1)).toMatch(/^Stack waits DELETE_COMPLETE/);
   });
 
   it('runs the built command line: serve, then deploy the example against it', async () => {

@@ -51,9 +51,15 @@ ${TEMPLATE_USAGE}`;
 export const DELETE_USAGE = `Usage: hearth delete [--watch] [--format json] NAME
 
 ${SERVER_USAGE}`;
-export const CANCEL_USAGE = `Usage: hearth cancel [--watch] [--format json] NAME
+export const CANCEL_USAGE = `Usage: hearth cancel [--no-rollback] [--watch] [--format json] NAME
 
-Cancels the update in progress on stack NAME (it then rolls back).
+Cancels the update in progress on stack NAME, as Heat's cancel_update does:
+nothing new starts, running actions are stopped, and the stack rolls back to
+the template it had (whatever disable_rollback says).
+
+  --no-rollback   Stop starting new work, let running actions finish and leave
+                  the stack UPDATE_FAILED (or CREATE_FAILED: a create in
+                  progress can be cancelled only this way). Nothing rolls back.
 ${SERVER_USAGE}`;
 export const EVENTS_USAGE = `Usage: hearth events [--after ID] [--limit N] [--follow] [--format json] NAME
 
@@ -130,13 +136,15 @@ async function finish(
   watch: boolean,
   json: boolean,
   started: unknown,
+  outcome: 'COMPLETE' | 'FAILED' = 'COMPLETE',
+  requested = `${expected} started`,
 ): Promise<number> {
   await warnWithoutWorkers(client, io);
   if (!watch) {
-    io.out(json ? JSON.stringify(started) : `Stack ${stack}: ${expected} started.`);
+    io.out(json ? JSON.stringify(started) : `Stack ${stack}: ${requested}.`);
     return 0;
   }
-  const result = await watchStack(client, io, stack, after, expected, json);
+  const result = await watchStack(client, io, stack, after, expected, json, outcome);
   return result.ok ? 0 : 1;
 }
 
@@ -185,13 +193,28 @@ const SIMPLE = {
   ...SERVER_OPTIONS,
 } as const;
 
+/** How an operation on a named stack is meant to end (`<action>_<outcome>`), and what is said when it is not watched. */
+interface Expected {
+  action: string;
+  outcome: 'COMPLETE' | 'FAILED';
+  requested: string;
+}
+
 /** A verb that starts an operation on one named stack (delete, cancel), optionally watched to its end. */
 async function stackOperation(
   argv: string[],
   io: CliIO,
-  verb: { usage: string; missing: string; expected: string; start: (client: Client, stack: string) => Promise<unknown> },
+  verb: {
+    usage: string;
+    missing: string;
+    start: (client: Client, stack: string, flags: { noRollback: boolean }) => Promise<Expected & { started: unknown }>;
+  },
 ): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: SIMPLE });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { ...SIMPLE, 'no-rollback': { type: 'boolean', default: false } },
+  });
   if (values.help) return (io.out(verb.usage), 0);
   const json = format(values.format) === 'json';
   if (positionals.length !== 1) throw new UsageError(verb.missing);
@@ -199,8 +222,8 @@ async function stackOperation(
   const client = connect(values);
   return guarded(io, async () => {
     const after = await lastEventId(client, name);
-    const stack = await verb.start(client, name);
-    return finish(client, io, name, after, verb.expected, values.watch, json, stack);
+    const { action, outcome, requested, started } = await verb.start(client, name, { noRollback: values['no-rollback'] });
+    return finish(client, io, name, after, action, values.watch, json, started, outcome, requested);
   });
 }
 
@@ -208,8 +231,10 @@ export function deleteCommand(argv: string[], io: CliIO): Promise<number> {
   return stackOperation(argv, io, {
     usage: DELETE_USAGE,
     missing: 'name the stack to delete',
-    expected: 'DELETE',
-    start: (client, stack) => client.stacks.delete.mutate({ stack }),
+    start: async (client, stack, { noRollback }) => {
+      if (noRollback) throw new UsageError('--no-rollback is an option of cancel');
+      return { action: 'DELETE', outcome: 'COMPLETE', requested: 'DELETE started', started: await client.stacks.delete.mutate({ stack }) };
+    },
   });
 }
 
@@ -217,8 +242,13 @@ export function cancelCommand(argv: string[], io: CliIO): Promise<number> {
   return stackOperation(argv, io, {
     usage: CANCEL_USAGE,
     missing: 'name the stack whose update to cancel',
-    expected: 'ROLLBACK',
-    start: (client, stack) => client.stacks.cancel.mutate({ stack }),
+    start: async (client, stack, { noRollback }) => {
+      const started = await client.stacks.cancel.mutate({ stack, rollback: !noRollback });
+      // Without rollback the operation cancelled ends FAILED, as it is meant to.
+      return noRollback
+        ? { action: started.action, outcome: 'FAILED', requested: 'cancel without rollback requested', started }
+        : { action: 'ROLLBACK', outcome: 'COMPLETE', requested: 'cancel requested', started };
+    },
   });
 }
 

@@ -15,7 +15,8 @@ const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.
 
 /**
  * Streams the stack's events after `afterId` until the operation ends. The
- * operation succeeded when the stack ends `<expected>_COMPLETE`.
+ * operation succeeded when the stack ends `<expected>_<outcome>` (a cancel
+ * without rollback is meant to leave the stack FAILED).
  */
 export function watchStack(
   client: Client,
@@ -24,6 +25,7 @@ export function watchStack(
   afterId: number | null,
   expected: string,
   json: boolean,
+  outcome: 'COMPLETE' | 'FAILED' = 'COMPLETE',
 ): Promise<WatchResult> {
   const started = Date.now();
   const resources = new Map<string, string>();
@@ -63,7 +65,7 @@ export function watchStack(
             const final = current ?? { action: event.action, status: event.status, statusReason: event.reason };
             const counts = new Map<string, number>();
             for (const s of resources.values()) counts.set(s, (counts.get(s) ?? 0) + 1);
-            const ok = final.action === expected && final.status === 'COMPLETE';
+            const ok = final.action === expected && final.status === outcome;
             const summary = {
               type: 'summary',
               stack,

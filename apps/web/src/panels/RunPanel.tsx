@@ -266,20 +266,40 @@ function DeployTab() {
         <button onClick={() => void makePlan()} disabled={busy} data-testid="plan">
           Plan
         </button>
-        <button className="primary" onClick={() => setConfirming(true)} disabled={busy || Boolean(stack?.inProgress)} data-testid="apply">
+        {/* As in Heat, a new update supersedes one in progress. */}
+        <button
+          className="primary"
+          onClick={() => setConfirming(true)}
+          disabled={busy || Boolean(stack?.inProgress && stack.action !== 'UPDATE')}
+          data-testid="apply"
+        >
           {stack && stack.status !== 'DELETE' ? 'Apply update…' : 'Deploy…'}
         </button>
         {stack?.inProgress && stack.action === 'UPDATE' && (
-          <button onClick={() => void run(async () => void (await api.stacks.cancel.mutate({ stack: name })))} data-testid="cancel">
+          <button
+            onClick={() => void run(async () => void (await api.stacks.cancel.mutate({ stack: name })))}
+            title="Stop the update and roll back to the template the stack had (Heat's cancel_update)"
+            data-testid="cancel"
+          >
             Cancel update
           </button>
         )}
-        {stack && !stack.inProgress && (
+        {stack?.inProgress && (stack.action === 'UPDATE' || stack.action === 'CREATE') && (
+          <button
+            onClick={() => void run(async () => void (await api.stacks.cancel.mutate({ stack: name, rollback: false })))}
+            title="Start nothing new, let running actions finish, leave the stack FAILED without rolling back"
+            data-testid="cancel-no-rollback"
+          >
+            {stack.action === 'CREATE' ? 'Cancel create' : 'Cancel without rollback'}
+          </button>
+        )}
+        {stack && !(stack.inProgress && stack.action === 'DELETE') && (
           <button
             className="danger"
             data-testid="delete-stack"
             onClick={() => {
-              if (window.confirm(`Delete stack ${name} and everything in it?`))
+              const running = stack.inProgress ? ` This stops its ${stack.action.toLowerCase()} in progress.` : '';
+              if (window.confirm(`Delete stack ${name} and everything in it?${running}`))
                 void run(async () => void (await api.stacks.delete.mutate({ stack: name })));
             }}
           >
