@@ -16,6 +16,8 @@ export interface WorkerOptions {
   allowLocalScripts?: boolean;
   /** Where wait condition handles are signalled: the API server's address. */
   signalBaseUrl?: string;
+  /** Heat's error_wait_time: how long actions may run on after a failure (default 240 s). */
+  errorWaitSeconds?: number;
 }
 
 export interface RunningWorker {
@@ -35,6 +37,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     queue,
     engineId,
     ...(options.signalBaseUrl ? { signalBaseUrl: options.signalBaseUrl } : {}),
+    ...(options.errorWaitSeconds !== undefined ? { errorWaitSeconds: options.errorWaitSeconds } : {}),
   });
   await scheduler.work(options.concurrency ?? 20);
   return {

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { redact } from '@hearth/store';
 import { startServer } from '../http/server.ts';
-import { queueSettingsFromEnv } from './worker.ts';
+import { errorWaitFromEnv, queueSettingsFromEnv } from './worker.ts';
 import type { CliIO } from './io.ts';
 import { UsageError } from './io.ts';
 
@@ -23,9 +23,6 @@ Serves Hearth: the designer, the API and the wait condition signal endpoints.
                           $HEARTH_ALLOW_HOSTS, comma-separated). Requests naming any
                           other host are refused, against DNS rebinding
   --max-body-bytes N      largest request body (default: 16777216)
-
-A template from a request is analysed in a worker thread that may take
-10 s ($HEARTH_ANALYSIS_TIMEOUT_SECONDS) and 512 MB before it is stopped.
   --port PORT             port (default: $PORT or 8080; 0 picks a free one)
   --data DIR              where stacks, designs and events live (default:
                           $HEARTH_DATA or ./.hearth-data)
@@ -35,7 +32,13 @@ A template from a request is analysed in a worker thread that may take
                           one or more "hearth worker" processes to run them
   --allow-local-scripts   let Hearth::Local::Script resources run commands on this
                           machine (default: refused; also $HEARTH_ALLOW_LOCAL_SCRIPTS=1).
-                          Every request then needs the access token, even on loopback`;
+                          Every request then needs the access token, even on loopback
+
+A template from a request is analysed in a worker thread that may take
+10 s ($HEARTH_ANALYSIS_TIMEOUT_SECONDS) and 512 MB before it is stopped.
+After a resource fails, actions still running may go on for Heat's
+error_wait_time ($HEARTH_ERROR_WAIT_SECONDS, default 240) before they are
+aborted; the stack is marked failed at once.`;
 
 export async function serveCommand(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({
@@ -80,6 +83,7 @@ export async function serveCommand(argv: string[], io: CliIO): Promise<number> {
       ...(publicUrl ? { publicUrl } : {}),
       ...(maxBodyBytes ? { maxBodyBytes } : {}),
       ...(analysisTimeout > 0 ? { analysis: { timeoutMs: analysisTimeout * 1000 } } : {}),
+      ...errorWaitFromEnv(),
       ...(databaseUrl ? { databaseUrl, queue: queueSettingsFromEnv() } : {}),
     });
   } catch (error) {

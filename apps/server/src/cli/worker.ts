@@ -11,7 +11,9 @@ export const WORKER_USAGE = `Usage: hearth worker [--database URL] [--concurrenc
 Runs stacks' resource actions, taken as jobs from the PostgreSQL database that
 "hearth serve --database URL" uses. Start as many as you like, on any machine
 that reaches the database; a worker that dies has its jobs taken over by the
-others once they expire (HEARTH_JOB_EXPIRY_SECONDS, default 30).
+others once they expire (HEARTH_JOB_EXPIRY_SECONDS, default 30). After a
+resource fails, actions still running may go on for Heat's error_wait_time
+(HEARTH_ERROR_WAIT_SECONDS, default 240) before they are aborted.
 
   --database URL          the PostgreSQL database (default: $DATABASE_URL)
   --concurrency N         jobs this worker runs at once (default 20)
@@ -27,6 +29,19 @@ export function queueSettingsFromEnv(): Partial<QueueSettings> {
   if (expiry > 0) settings.expirySeconds = expiry;
   if (supervise > 0) settings.superviseSeconds = supervise;
   return settings;
+}
+
+/**
+ * Heat's error_wait_time from $HEARTH_ERROR_WAIT_SECONDS: how long actions
+ * still running after a resource failed may go on before they are aborted.
+ */
+export function errorWaitFromEnv(): { errorWaitSeconds?: number } {
+  const raw = process.env.HEARTH_ERROR_WAIT_SECONDS;
+  if (raw === undefined || raw === '') return {};
+  const seconds = Number(raw);
+  if (!(Number.isFinite(seconds) && seconds >= 0))
+    throw new UsageError(`HEARTH_ERROR_WAIT_SECONDS needs a number of seconds (0 or more), not "${raw}"`);
+  return { errorWaitSeconds: seconds };
 }
 
 export async function workerCommand(argv: string[], io: CliIO): Promise<number> {
@@ -53,6 +68,7 @@ export async function workerCommand(argv: string[], io: CliIO): Promise<number> 
       databaseUrl,
       concurrency,
       queue: queueSettingsFromEnv(),
+      ...errorWaitFromEnv(),
       allowLocalScripts: values['allow-local-scripts'] || process.env.HEARTH_ALLOW_LOCAL_SCRIPTS === '1',
       ...(signalBaseUrl ? { signalBaseUrl } : {}),
     });

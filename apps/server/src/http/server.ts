@@ -37,6 +37,8 @@ export interface ServeOptions {
   databaseUrl?: string;
   /** Job expiry and polling, with a database (tests shorten them). */
   queue?: Partial<QueueSettings>;
+  /** Heat's error_wait_time: how long actions may run on after a failure (default 240 s). */
+  errorWaitSeconds?: number;
   /** The analysis workers' size and limits. */
   analysis?: PoolOptions;
 }
@@ -200,15 +202,16 @@ export async function startServer(options: ServeOptions): Promise<HearthServer> 
   const limits = { ...DEFAULT_API_LIMITS, ...options.limits };
   const providers = createProviders({ store, allowLocalScripts: options.allowLocalScripts ?? false });
   const signalBaseUrl = options.publicUrl ?? url;
+  const errorWait = options.errorWaitSeconds !== undefined ? { errorWaitSeconds: options.errorWaitSeconds } : {};
   let engine: StackEngine;
   let relay: EventRelay | null = null;
   if (options.databaseUrl) {
     // Workers run the resource actions; this server starts operations and relays every worker's events.
     const queue = await JobQueue.open(options.databaseUrl, options.queue);
-    ({ engine } = clusterEngine({ store, providers, queue, signalBaseUrl, limits }));
+    ({ engine } = clusterEngine({ store, providers, queue, signalBaseUrl, limits, ...errorWait }));
     relay = await relayEvents(options.databaseUrl, store, engine.bus);
   } else {
-    engine = new Engine({ store, providers, signalBaseUrl, limits });
+    engine = new Engine({ store, providers, signalBaseUrl, limits, ...errorWait });
   }
   const analysis = new AnalysisPool(options.analysis);
   const recovered = (await engine.recover()).map((s) => s.name);

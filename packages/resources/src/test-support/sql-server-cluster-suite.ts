@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventRecord } from '@hearth/store';
-import type { Harness, MakeHarness } from './harness.ts';
+import { transitions, type Harness, type MakeHarness } from './harness.ts';
+import { watch } from './watch.ts';
 
 const template = readFileSync(resolve(import.meta.dirname, '../../../../examples/sql-server-cluster.yaml'), 'utf8');
 
@@ -106,6 +107,37 @@ export function sqlServerClusterSuite(makeHarness: MakeHarness): void {
       expect(events.some((e) => e.resourceName === null && e.action === 'ROLLBACK' && e.status === 'COMPLETE')).toBe(true);
       expect(await h.cloud.store.simList({})).toEqual([]);
       expect(await h.engine.resources(stack.id)).toEqual([]);
+    });
+
+    // Issue 13, item 11: ag_ready (a wait condition, timeout 1800) must not hold a failed stack for 30 minutes.
+    it('with a failure in node1_join, the stack fails at once and rolls back after error_wait_time, not after ag_ready’s 30 minutes', async () => {
+      const quick = await makeHarness({ errorWaitSeconds: 0 });
+      try {
+        const stack = await quick.create({ name: 'sql-join', template, options: { simulation: { fail: ['node1_join'] } } });
+        expect(`${stack.action}_${stack.status}`).toBe('ROLLBACK_COMPLETE');
+        const events = await quick.events(stack.id);
+        const t = transitions(events);
+        expect(t.indexOf('<stack> CREATE_FAILED')).toBeLessThan(t.indexOf('ag_ready CREATE_FAILED'));
+        expect(events.find((e) => e.resourceName === 'ag_ready' && e.status === 'FAILED')!.reason).toBe('CREATE aborted');
+        expect(await quick.cloud.store.simList({})).toEqual([]);
+      } finally {
+        await quick.close();
+      }
+    });
+
+    it('with a failure in node1_join, a user can delete the stack while ag_ready still waits', async () => {
+      const w = watch(h);
+      const stack = await h.engine.createStack({ name: 'sql-del', template, options: { simulation: { fail: ['node1_join'] } } });
+      await w.seen('ag_ready CREATE_IN_PROGRESS');
+      const failed = await w.seen('<stack> CREATE_FAILED');
+      w.close();
+      expect(failed.reason).toMatch(/^Resource CREATE failed: SimulatedFault: resources\.node1_join: Simulated failure/);
+      // Still running (ag_ready waits for error_wait_time): the delete stops it.
+      const deleted = await h.engine.deleteStack('sql-del');
+      expect(deleted.id).toBe(stack.id);
+      const gone = await h.engine.wait(stack.id);
+      expect(`${gone.action}_${gone.status}`).toBe('DELETE_COMPLETE');
+      expect(await h.cloud.store.simList({})).toEqual([]);
     });
   });
 }
