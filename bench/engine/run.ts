@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Engine } from '@hearth/engine';
-import { createProviders } from '@hearth/resources';
+import { createProviders, SIM_TABLES } from '@hearth/resources';
 import { openSqliteStore } from '@hearth/store';
 import { criticalPathLength, shapeTemplate, type Shape } from './shapes.ts';
 import { runWorkersCase } from './workers.ts';
@@ -48,7 +48,7 @@ function parseArgs(argv: string[]): { wait: number; workers: number; cases: Arra
 
 async function runCase(shape: Shape, n: number, wait: number): Promise<Record<string, number | string>> {
   const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-engine-'));
-  const store = await openSqliteStore(dir);
+  const store = await openSqliteStore(dir, { tables: [SIM_TABLES] });
   try {
     const engine = new Engine({ store, providers: createProviders({ store }) });
     const template = shapeTemplate(shape, n, wait);

@@ -4,8 +4,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { Engine } from '@hearth/engine';
-import { clusterEngine, JobQueue } from '@hearth/cluster';
-import { createProviders } from '@hearth/resources';
+import { CLUSTER_TABLES, clusterEngine, JobQueue } from '@hearth/cluster';
+import { createProviders, SIM_TABLES } from '@hearth/resources';
 import { openPostgresStore, startPostgresServer } from '@hearth/store';
 import { criticalPathLength, shapeTemplate, type Shape } from './shapes.ts';
 
@@ -42,7 +42,7 @@ export async function runWorkersCase(
   const postgres = await startPostgresServer();
   const children: ChildProcess[] = [];
   try {
-    const store = await openPostgresStore(postgres.url);
+    const store = await openPostgresStore(postgres.url, { tables: [CLUSTER_TABLES, SIM_TABLES] });
     const queue = await JobQueue.open(postgres.url);
     const { engine } = clusterEngine({ store, providers: createProviders({ store }), queue });
     const cli = join(root, 'apps', 'server', 'bin', 'hearth.mjs');

@@ -1,16 +1,18 @@
 // The worker side of the PostgreSQL scheduler, one job at a time, on a real
 // PostgreSQL: what a worker does with a node another worker left behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProviders } from '@hearth/resources';
+import { createProviders, SIM_TABLES, SimObjects } from '@hearth/resources';
 import { openPostgresStore, startPostgresServer, type PostgresServer, type Store } from '@hearth/store';
 import type { Engine } from '@hearth/engine';
 import { clusterEngine } from './cluster-engine.ts';
 import type { PostgresScheduler } from './postgres-scheduler.ts';
 import { JobQueue } from './job-queue.ts';
+import { CLUSTER_TABLES } from './tables.ts';
 import { Traversals } from './traversals.ts';
 
 let postgres: PostgresServer;
 let store: Store;
+let objects: SimObjects;
 let queue: JobQueue;
 let worker: Engine;
 let scheduler: PostgresScheduler;
@@ -27,7 +29,8 @@ resources:
 
 beforeAll(async () => {
   postgres = await startPostgresServer();
-  store = await openPostgresStore(postgres.url);
+  store = await openPostgresStore(postgres.url, { tables: [CLUSTER_TABLES, SIM_TABLES] });
+  objects = new SimObjects(store.db);
   // Nobody takes jobs from this queue: the test runs each step by hand.
   queue = await JobQueue.open(postgres.url, { expirySeconds: 1 });
   ({ engine: worker, scheduler } = clusterEngine({ store, providers: createProviders({ store }), queue, engineId: 'survivor' }));
@@ -70,7 +73,7 @@ describe('a cluster worker', () => {
         },
       ]);
     });
-    const made = await store.simInsert({
+    const made = await objects.insert({
       id: 'made-by-the-dead',
       kind: 'keypair',
       clientToken: rec!.clientToken,
@@ -99,9 +102,9 @@ describe('a cluster worker', () => {
       'server CREATE_COMPLETE survivor',
       'stack CREATE_COMPLETE survivor',
     ]);
-    expect((await store.simList({ stackId: stack.id })).map((o) => o.kind).sort()).toEqual(['keypair', 'server']);
+    expect((await objects.list({ stackId: stack.id })).map((o) => o.kind).sort()).toEqual(['keypair', 'server']);
     const server = (await store.resourcesNamed(stack.id, ['server']))[0]!;
-    expect((await store.simById(server.physicalId!))?.data.key_name).toBe(made.id);
+    expect((await objects.byId(server.physicalId!))?.data.key_name).toBe(made.id);
     expect((await store.getStack(stack.id))?.currentTraversal).toBeNull();
   });
 
@@ -123,6 +126,6 @@ describe('a cluster worker', () => {
     await store.updateStack(stack.id, { currentTraversal: 'newer' }, traversal);
     await scheduler.checkNode({ stackId: stack.id, traversal, phase: 0, key: 'key' });
     expect((await store.resourcesNamed(stack.id, ['key']))[0]!.action).toBe('INIT');
-    expect(await store.simList({ stackId: stack.id })).toHaveLength(0);
+    expect(await objects.list({ stackId: stack.id })).toHaveLength(0);
   });
 });

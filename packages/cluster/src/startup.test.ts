@@ -2,8 +2,10 @@
 // up once between them (the migrations and pg-boss's schema would deadlock).
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SIM_TABLES } from '@hearth/resources';
 import { openPostgresStore, startPostgresServer, type PostgresServer } from '@hearth/store';
 import { JobQueue } from './job-queue.ts';
+import { CLUSTER_TABLES } from './tables.ts';
 
 let postgres: PostgresServer;
 
@@ -20,8 +22,9 @@ describe('starting on a fresh database', () => {
     await admin.query('create database fresh');
     await admin.end();
     const url = postgres.url.replace(/\/postgres$/, '/fresh');
+    const tables = { tables: [CLUSTER_TABLES, SIM_TABLES] };
     const [stores, queues] = await Promise.all([
-      Promise.all([openPostgresStore(url), openPostgresStore(url), openPostgresStore(url)]),
+      Promise.all([openPostgresStore(url, tables), openPostgresStore(url, tables), openPostgresStore(url, tables)]),
       Promise.all([JobQueue.open(url), JobQueue.open(url)]),
     ]);
     expect(await stores[0].listStacks()).toEqual([]);

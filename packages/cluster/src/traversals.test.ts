@@ -2,6 +2,7 @@
 // behave when several workers settle nodes at the same moment.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresStore, startPostgresServer, type PostgresServer, type Store } from '@hearth/store';
+import { CLUSTER_TABLES, clusterTables } from './tables.ts';
 import { Traversals, type NodeRef, type PhaseNode } from './traversals.ts';
 
 let postgres: PostgresServer;
@@ -9,7 +10,7 @@ let store: Store;
 
 beforeAll(async () => {
   postgres = await startPostgresServer();
-  store = await openPostgresStore(postgres.url);
+  store = await openPostgresStore(postgres.url, { tables: [CLUSTER_TABLES] });
 }, 120_000);
 
 afterAll(async () => {
@@ -25,7 +26,7 @@ async function phaseOf(nodes: Array<[string, string[]]>) {
   const node = (key: string): NodeRef => ({ ...ref, key });
   const state = async (key: string) =>
     (
-      await store.db
+      await clusterTables(store.db)
         .selectFrom('cluster_nodes')
         .select(['state', 'remaining', 'owner'])
         .where('traversal', '=', ref.traversal)

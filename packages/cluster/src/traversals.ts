@@ -3,10 +3,11 @@
 // action. A node waits for its requirements (one input row per completed
 // requirement, so a repeated report changes nothing), is held by one worker
 // at a time (owner + lease), and settles once: done, failed or skipped.
-import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Database } from '@hearth/store';
 
 import { abortsRunning, PHASE_KINDS, STOP_REASONS, type PhaseKind, type PhaseNode, type StopReason, type Work } from '@hearth/engine';
+import { clusterTables, type ClusterDatabase } from './tables.ts';
 
 export type { PhaseKind, PhaseNode, StopReason, Work };
 
@@ -98,8 +99,6 @@ export interface Settled {
   troubles: FirstTrouble[];
 }
 
-type Db = Kysely<Database> | Transaction<Database>;
-
 /** States of a node that has not settled yet. */
 const OPEN_STATES = ['waiting', 'ready', 'running'];
 
@@ -110,7 +109,7 @@ const byId = <T extends { traversal: string; phase: number | string; key: string
   idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0;
 
 /** One of the nodes (each once), by primary key; sorted so that concurrent writers lock rows in the same order. */
-function nodeIn(eb: ExpressionBuilder<Database, 'cluster_nodes'>, refs: NodeRef[]) {
+function nodeIn(eb: ExpressionBuilder<ClusterDatabase, 'cluster_nodes'>, refs: NodeRef[]) {
   const sorted = [...new Map(refs.map((r) => [idOf(r), r])).values()].sort(byId);
   return eb(
     eb.refTuple('traversal', 'phase', 'key'),
@@ -120,7 +119,12 @@ function nodeIn(eb: ExpressionBuilder<Database, 'cluster_nodes'>, refs: NodeRef[
 }
 
 export class Traversals {
-  constructor(private readonly db: Db) {}
+  private readonly db: Kysely<ClusterDatabase>;
+
+  /** Over a store's connection or, for work that must commit together, its transaction (`tx.db`). */
+  constructor(db: Kysely<Database>) {
+    this.db = clusterTables(db);
+  }
 
   /** Writes a phase and its nodes; returns the nodes that need nothing (to enqueue). */
   async addPhase(ref: PhaseRef, kind: PhaseKind, nodes: PhaseNode[], deadline: Date | null = null): Promise<NodeRef[]> {

@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { EngineInfo } from '@hearth/engine';
 import type { Database } from '@hearth/store';
+import { clusterTables, type ClusterDatabase } from './tables.ts';
 
 /** How often a worker says it is alive. */
 export const WORKER_BEAT_MS = 5000;
@@ -15,7 +16,11 @@ export const WORKER_GONE_MS = 3 * WORKER_BEAT_MS;
 const FORGOTTEN_MS = 24 * 3600_000;
 
 export class WorkerRegistry {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<ClusterDatabase>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = clusterTables(db);
+  }
 
   /** Adds the worker; forgets workers long gone (killed without stopping). */
   async register(id: string, concurrency: number): Promise<void> {

@@ -2,11 +2,12 @@
 // against the shared database, until stopped.
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { createProviders } from '@hearth/resources';
+import { createProviders, SIM_TABLES } from '@hearth/resources';
 import { openPostgresStore, type Store } from '@hearth/store';
 import type { Engine } from '@hearth/engine';
 import { clusterEngine } from './cluster-engine.ts';
 import { JobQueue, type QueueSettings } from './job-queue.ts';
+import { CLUSTER_TABLES } from './tables.ts';
 
 export interface WorkerOptions {
   databaseUrl: string;
@@ -28,7 +29,7 @@ export interface RunningWorker {
 }
 
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
-  const store = await openPostgresStore(options.databaseUrl);
+  const store = await openPostgresStore(options.databaseUrl, { tables: [CLUSTER_TABLES, SIM_TABLES] });
   const queue = await JobQueue.open(options.databaseUrl, options.queue);
   const engineId = `worker-${hostname()}-${process.pid}-${randomUUID().slice(0, 4)}`;
   const { engine, scheduler } = clusterEngine({

@@ -5,11 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import type { ActionContext, ProvidedState, ResourceProvider, UpdateContext } from '@hearth/engine';
 import { ResourceFailure } from '@hearth/engine';
-import type { JsonValue, SimObjectRecord, Store } from '@hearth/store';
+import type { JsonValue, Store } from '@hearth/store';
 import type { Value, ValueMap } from '@hearth/template';
 import { isValueMap } from '@hearth/template';
 import { simulateAction } from './simulation.ts';
 import { runSignalCommands } from './signal-commands.ts';
+import { SimObjects, type SimObjectRecord } from './sim-objects.ts';
 
 export const SIMULATED = 'simulated';
 
@@ -41,23 +42,28 @@ function mac(id: string): string {
 }
 
 export class SimulatedCloud {
-  constructor(readonly store: Store) {}
+  /** The inventory (the store must have been opened with SIM_TABLES). */
+  readonly objects: SimObjects;
+
+  constructor(readonly store: Store) {
+    this.objects = new SimObjects(store.db);
+  }
 
   async get(id: string | null | undefined): Promise<SimObjectRecord | null> {
-    return id ? this.store.simById(id) : null;
+    return id ? this.objects.byId(id) : null;
   }
 
   /** An object by id, or by name among the objects of a kind. */
   async find(kind: string, idOrName: string): Promise<SimObjectRecord | null> {
-    const byId = await this.store.simById(idOrName);
+    const byId = await this.objects.byId(idOrName);
     if (byId && byId.kind === kind) return byId;
-    return (await this.store.simList({ kind })).find((o) => o.data.name === idOrName) ?? null;
+    return (await this.objects.list({ kind })).find((o) => o.data.name === idOrName) ?? null;
   }
 
   /** The subnets of a network; a network the inventory does not know is taken as pre-existing, with one subnet. */
   async subnetsOf(networkId: string): Promise<Array<{ id: string; cidr: string; network: string; preexisting: boolean }>> {
     const net = await this.find('network', networkId);
-    const subnets = (await this.store.simList({ kind: 'subnet' })).filter((s) => s.data.network_id === (net?.id ?? networkId));
+    const subnets = (await this.objects.list({ kind: 'subnet' })).filter((s) => s.data.network_id === (net?.id ?? networkId));
     if (subnets.length)
       return subnets.map((s) => ({
         id: s.id,
@@ -72,10 +78,10 @@ export class SimulatedCloud {
 
   /** Next free address of a subnet (kept in the subnet's record). */
   async allocate(subnetId: string, cidr: string): Promise<string> {
-    const subnet = await this.store.simById(subnetId);
+    const subnet = await this.objects.byId(subnetId);
     if (!subnet) return addressIn(cidr, 10 + Math.floor(Math.random() * 200));
     const next = Number(subnet.data.next_host ?? 3);
-    await this.store.simUpdate(subnet.id, { ...subnet.data, next_host: next + 1 });
+    await this.objects.update(subnet.id, { ...subnet.data, next_host: next + 1 });
     return addressIn(cidr, next);
   }
 }
@@ -99,12 +105,12 @@ export function simulated(cloud: SimulatedCloud, spec: SimulatedKind): ResourceP
     return { ...base, show: { ...(object.data as ValueMap), id: object.id, [SIMULATED]: true } };
   };
   const create = async (ctx: ActionContext): Promise<ProvidedState> => {
-    const existing = await cloud.store.simByToken(ctx.clientToken);
+    const existing = await cloud.objects.byToken(ctx.clientToken);
     if (existing) return { physicalId: existing.id, attributes: await attributesOf(existing) };
     await simulateAction(ctx, 'create');
     const id = randomUUID();
     const built = await spec.build(cloud, ctx, id);
-    const object = await cloud.store.simInsert({
+    const object = await cloud.objects.insert({
       id,
       kind: spec.kind,
       clientToken: ctx.clientToken,
@@ -121,7 +127,7 @@ export function simulated(cloud: SimulatedCloud, spec: SimulatedKind): ResourceP
       if (!object) throw new ResourceFailure(`The simulated ${spec.kind} ${ctx.physicalId} no longer exists.`, 'NotFound');
       await simulateAction(ctx, 'update');
       const built = await spec.build(cloud, ctx, object.id);
-      await cloud.store.simUpdate(object.id, { ...built.data, [SIMULATED]: true });
+      await cloud.objects.update(object.id, { ...built.data, [SIMULATED]: true });
       const updated = (await cloud.get(object.id))!;
       return { physicalId: object.id, attributes: { ...built.attributes, ...(await attributesOf(updated)) } };
     },
@@ -130,7 +136,7 @@ export function simulated(cloud: SimulatedCloud, spec: SimulatedKind): ResourceP
       const object = await cloud.get(ctx.physicalId);
       if (!object) return;
       await spec.release?.(cloud, object);
-      await cloud.store.simDelete(object.id);
+      await cloud.objects.delete(object.id);
     },
     async check(ctx: ActionContext): Promise<void> {
       await simulateAction(ctx, 'check');
@@ -138,7 +144,7 @@ export function simulated(cloud: SimulatedCloud, spec: SimulatedKind): ResourceP
         throw new ResourceFailure(`The simulated ${spec.kind} ${ctx.physicalId} is gone.`, 'NotFound');
     },
     async adopt(ctx: ActionContext): Promise<ProvidedState | null> {
-      const existing = await cloud.store.simByToken(ctx.clientToken);
+      const existing = await cloud.objects.byToken(ctx.clientToken);
       return existing ? { physicalId: existing.id, attributes: await attributesOf(existing) } : null;
     },
   };
@@ -168,7 +174,7 @@ async function serverAddresses(
         const fixed = Array.isArray(port.data.fixed_ips) ? port.data.fixed_ips : [];
         for (const f of fixed) if (isValueMap(f as Value)) ips.push(String((f as ValueMap).ip_address));
         netName = String(port.data.network_name ?? netName);
-        await cloud.store.simUpdate(port.id, { ...port.data, device_id: serverId, device_owner: 'compute:nova' });
+        await cloud.objects.update(port.id, { ...port.data, device_id: serverId, device_owner: 'compute:nova' });
       }
     } else {
       const network = str(entry.network) || 'private';
@@ -240,7 +246,7 @@ export function openstackKinds(): Record<string, SimulatedKind> {
         };
       },
       async attributes(cloud, object) {
-        const subnets = (await cloud.store.simList({ kind: 'subnet' })).filter((s) => s.data.network_id === object.id).map((s) => s.id);
+        const subnets = (await cloud.objects.list({ kind: 'subnet' })).filter((s) => s.data.network_id === object.id).map((s) => s.id);
         return { ...(object.data as ValueMap), subnets };
       },
     },
@@ -376,7 +382,7 @@ export function openstackKinds(): Record<string, SimulatedKind> {
         const server = await cloud.get(str(props(ctx).instance_uuid));
         if (!volume) throw new ResourceFailure(`Volume ${str(props(ctx).volume_id)} could not be found.`, 'NotFound');
         if (!server) throw new ResourceFailure(`Server ${str(props(ctx).instance_uuid)} could not be found.`, 'NotFound');
-        await cloud.store.simUpdate(volume.id, { ...volume.data, status: 'in-use', attached_to: server.id });
+        await cloud.objects.update(volume.id, { ...volume.data, status: 'in-use', attached_to: server.id });
         return {
           data: { volume_id: volume.id, instance_uuid: server.id, mountpoint: str(props(ctx).mountpoint) || '/dev/vdb' },
           attributes: {},
@@ -384,7 +390,7 @@ export function openstackKinds(): Record<string, SimulatedKind> {
       },
       async release(cloud, object) {
         const volume = await cloud.get(String(object.data.volume_id));
-        if (volume) await cloud.store.simUpdate(volume.id, { ...volume.data, status: 'available', attached_to: null });
+        if (volume) await cloud.objects.update(volume.id, { ...volume.data, status: 'available', attached_to: null });
       },
     },
     'OS::Nova::KeyPair': {

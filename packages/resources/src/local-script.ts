@@ -4,46 +4,10 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { ActionContext, ProvidedState, ResourceProvider } from '@hearth/engine';
 import { ResourceFailure } from '@hearth/engine';
-import type { ResourceTypeSchema, Value } from '@hearth/template';
+import type { Value } from '@hearth/template';
 import { isValueMap } from '@hearth/template';
 
-export const LOCAL_SCRIPT = 'Hearth::Local::Script';
-
-const prop = (type: ResourceTypeSchema['properties'][string]['type'], required = false, updateAllowed = true) => ({
-  type,
-  required,
-  updateAllowed,
-  immutable: false,
-  constraints: [],
-  supportStatus: 'SUPPORTED' as const,
-});
-
-export const localScriptSchema: ResourceTypeSchema = {
-  name: LOCAL_SCRIPT,
-  supportStatus: 'SUPPORTED',
-  properties: {
-    create_command: prop('string', true),
-    update_command: prop('string'),
-    delete_command: prop('string'),
-    environment: prop('map'),
-    working_directory: prop('string'),
-    timeout: { ...prop('number'), default: 300 },
-  },
-  attributes: {
-    stdout: { type: 'String', supportStatus: 'SUPPORTED' },
-    stderr: { type: 'String', supportStatus: 'SUPPORTED' },
-    exit_code: { type: 'Integer', supportStatus: 'SUPPORTED' },
-  },
-  updatePolicy: {},
-  openAttributes: false,
-  anyProperties: false,
-  snapshot: false,
-  category: 'Hearth',
-  description: 'Runs a command on the machine running the Hearth engine.',
-};
-
-export const LOCAL_SCRIPT_REFUSED =
-  'Hearth::Local::Script runs commands on the machine running Hearth, which this server does not allow. Start it with --allow-local-scripts (or HEARTH_ALLOW_LOCAL_SCRIPTS=1) to use it.';
+export { LOCAL_SCRIPT, LOCAL_SCRIPT_REFUSED, localScriptSchema } from './extra-types.ts';
 
 function run(command: string, ctx: ActionContext): Promise<{ stdout: string; stderr: string; code: number }> {
   const env: Record<string, string> = { ...process.env } as Record<string, string>;

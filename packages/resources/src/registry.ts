@@ -2,7 +2,6 @@
 // OpenStack's, and Hearth's local scripts when the operator allows them.
 import type { ProviderRegistry, ResourceProvider } from '@hearth/engine';
 import type { Store } from '@hearth/store';
-import type { ResourceTypeSchema } from '@hearth/template';
 import { builtinType } from '@hearth/template';
 import { genericKind, openstackKinds, SimulatedCloud, simulated } from './cloud.ts';
 import {
@@ -17,7 +16,8 @@ import {
   waitConditionHandleProvider,
   waitConditionProvider,
 } from './heat.ts';
-import { LOCAL_SCRIPT, LOCAL_SCRIPT_REFUSED, localScriptProvider, localScriptSchema } from './local-script.ts';
+import { extraTypes, LOCAL_SCRIPT } from './extra-types.ts';
+import { localScriptProvider } from './local-script.ts';
 
 export interface RegistryOptions {
   store: Store;
@@ -66,10 +66,4 @@ export function createProviders(options: RegistryOptions): ProviderRegistry & { 
   };
 }
 
-/** The types Hearth adds to Heat's: its local scripts, or the reason they are refused. */
-export function extraTypes(allowLocalScripts: boolean): (type: string) => ResourceTypeSchema | { refused: string } | undefined {
-  return (type) => {
-    if (type !== LOCAL_SCRIPT) return undefined;
-    return allowLocalScripts ? localScriptSchema : { refused: LOCAL_SCRIPT_REFUSED };
-  };
-}
+export { extraTypes };

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore, type EventRecord } from '@hearth/store';
+import { SIM_TABLES } from './sim-objects.ts';
 import { harness } from './test-support/harness.ts';
 
 const root = resolve(import.meta.dirname, '../../..');
@@ -79,7 +80,7 @@ describe('engine restart', () => {
     const after = await runEngine(dir, [], (l) => l.done === true, false);
     expect(after.find((l) => l.recovered)!.recovered).toEqual(['crash']);
 
-    const store = await openSqliteStore(dir);
+    const store = await openSqliteStore(dir, { tables: [SIM_TABLES] });
     const h = await harness({ store });
     try {
       const stack = await h.engine.getStack('crash');
@@ -90,7 +91,7 @@ describe('engine restart', () => {
       const failed = resources.filter((r) => r.status === 'FAILED');
       for (const r of failed) expect(r.statusReason).toMatch(/Engine restarted/);
       // The store and the simulated cloud agree: every object belongs to a resource that knows it, and back.
-      const objects = (await store.simList({})).map((o) => o.id).sort();
+      const objects = (await h.cloud.objects.list({})).map((o) => o.id).sort();
       const known = resources
         .filter((r) => r.physicalId && r.status === 'COMPLETE')
         .map((r) => r.physicalId)
@@ -104,7 +105,7 @@ describe('engine restart', () => {
       // And the stack can be deleted cleanly afterwards.
       const deleted = await h.remove('crash');
       expect(`${deleted.action}_${deleted.status}`).toBe('DELETE_COMPLETE');
-      expect(await store.simList({})).toEqual([]);
+      expect(await h.cloud.objects.list({})).toEqual([]);
     } finally {
       await h.close();
     }

@@ -2,11 +2,13 @@
 // guarantees several workers rely on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { listenTo } from './notifications.ts';
 import { openPostgresStore } from './postgres.ts';
 import { checkResourceBatches } from './resource-writes.check.ts';
 import { checkSignalsKeyedById } from './signals.check.ts';
 import { startPostgresServer, type PostgresServer } from './postgres-server.ts';
+import { checkSetOverTime } from './table-sets.check.ts';
 import type { NewEvent, Store } from './store.ts';
 
 let postgres: PostgresServer;
@@ -81,23 +83,20 @@ describe('the PostgreSQL store', () => {
     expect(b.id).toBeGreaterThan(a.id);
   });
 
-  it('keeps designs, the simulated inventory, signals and settings', async () => {
-    const design = await store.saveDesign({ id: 'd1', name: 'web', template: 't', environment: '', layout: { a: [1, 2] }, files: {} });
-    expect(design.name).toBe('web');
-    await expect(store.saveDesign({ id: 'd2', name: 'web', template: '', environment: '', layout: null, files: {} })).rejects.toThrow(
-      /already exists/,
-    );
-    await store.renameDesign('d1', 'web2');
-    expect((await store.getDesign('web2'))?.layout).toEqual({ a: [1, 2] });
-    await store.simInsert({ id: 'o1', kind: 'network', clientToken: 'tok', stackId: 's', resourceName: 'net', data: { name: 'n' } });
-    await expect(
-      store.simInsert({ id: 'o2', kind: 'network', clientToken: 'tok', stackId: 's', resourceName: 'net', data: {} }),
-    ).rejects.toThrow();
-    expect((await store.simByToken('tok'))?.id).toBe('o1');
+  it('keeps signals and settings', async () => {
     await checkSignalsKeyedById(store);
     await store.setMeta('k', 'v1');
     await store.setMeta('k', 'v2');
     expect(await store.getMeta('k')).toBe('v2');
+  });
+
+  it('adds a package’s tables to a database first opened without them, and leaves them alone while not in use', async () => {
+    const admin = new pg.Client({ connectionString: postgres.url });
+    await admin.connect();
+    await admin.query('create database table_sets');
+    await admin.end();
+    const url = postgres.url.replace(/\/postgres$/, '/table_sets');
+    await checkSetOverTime((tables) => openPostgresStore(url, { tables }));
   });
 
   it('says which database it could not use, without its password', async () => {

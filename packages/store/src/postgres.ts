@@ -2,14 +2,21 @@
 // DATABASE_URL, with the same schema and queries as the embedded store.
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { migrate } from './migrations.ts';
+import { migrate } from './migrator.ts';
 import type { Database } from './schema.ts';
 import { Store } from './store.ts';
+import type { TableSet } from './table-set.ts';
 
 // bigint counts and ids come back as numbers, not strings (they stay far below 2^53).
 pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
 
-export async function openPostgresStore(url: string, options: { poolSize?: number } = {}): Promise<Store> {
+export interface PostgresStoreOptions {
+  poolSize?: number;
+  /** The tables of the packages in use, beside the store's own. */
+  tables?: readonly TableSet[];
+}
+
+export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
   // A client that loses its server must not take the process down: an idle one reports to the pool,
   // one checked out between two statements only to itself (the next statement then fails).
@@ -17,7 +24,7 @@ export async function openPostgresStore(url: string, options: { poolSize?: numbe
   pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
-    await withStartupLock(url, () => migrate(db as unknown as Kysely<unknown>, 'postgres'));
+    await withStartupLock(url, () => migrate(db as unknown as Kysely<unknown>, 'postgres', options.tables));
   } catch (error) {
     await db.destroy();
     throw new Error(`Cannot use the database at ${redact(url)}: ${error instanceof Error ? error.message : String(error)}`);

@@ -17,6 +17,7 @@ const resource = (name: string): NewResource => ({
   requires: [],
   generation: 0,
   clientToken: `token-${name}`,
+  implementation: 'OS::Heat::None',
   replacedBy: null,
   engineId: null,
 });

@@ -1,5 +1,6 @@
-// The tables, as Kysely sees them. JSON columns hold text (SQLite) or jsonb
-// text (PostgreSQL); the store converts at its boundary.
+// The store's own tables, as Kysely sees them (other packages' tables are
+// theirs: see table-set.ts). JSON columns hold text (SQLite) or jsonb text
+// (PostgreSQL); the store converts at its boundary.
 import type { ColumnType, Generated } from 'kysely';
 
 export interface StacksTable {
@@ -40,6 +41,8 @@ export interface ResourcesTable {
   generation: number;
   /** The client token the provider was called with, so a retried create finds its object. */
   client_token: string;
+  /** The provider the resource runs as (see ResourceRecord.implementation). */
+  implementation: string;
   /** Set on the resource a replacement supersedes; it is deleted at the end of the update. */
   replaced_by: number | null;
   engine_id: string | null;
@@ -72,27 +75,6 @@ export interface OperationsTable {
   finished_at: string | null;
 }
 
-export interface DesignsTable {
-  id: string;
-  name: string;
-  template: string;
-  environment: string;
-  layout: string;
-  files: string;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface SimObjectsTable {
-  id: string;
-  kind: string;
-  client_token: string;
-  stack_id: string;
-  resource_name: string;
-  data: string;
-  created_at: string;
-}
-
 export interface SignalsTable {
   id: Generated<number>;
   handle_id: string;
@@ -107,68 +89,13 @@ export interface MetaTable {
   value: string;
 }
 
-export interface ClusterPhasesTable {
-  traversal: string;
-  phase: number;
-  kind: string;
-  total: number;
-  failure: string | null;
-  stopped: number;
-  stop_reason: string | null;
-  deadline: string | null;
-  /** After a resource failed: when actions still running are aborted (Heat's error_wait_time). */
-  abort_at: string | null;
-  ended: number;
-}
-
-export interface ClusterNodesTable {
-  traversal: string;
-  phase: number;
-  key: string;
-  resource_id: number;
-  work: string;
-  /** JSON array of the keys of the nodes waiting for this one. */
-  dependents: string;
-  remaining: number;
-  state: string;
-  owner: string | null;
-  lease_until: string | null;
-  started_at: string | null;
-  announced: ColumnType<number, number | undefined, number>;
-  attempts: number;
-}
-
-export interface ClusterInputsTable {
-  traversal: string;
-  phase: number;
-  key: string;
-  satisfied_by: string;
-}
-
-export interface ClusterWorkersTable {
-  id: string;
-  host: string;
-  pid: number;
-  concurrency: number;
-  /** Jobs it was running when last seen. */
-  running: number;
-  started_at: string;
-  seen_at: string;
-}
-
 export interface Database {
   stacks: StacksTable;
   resources: ResourcesTable;
   events: EventsTable;
   operations: OperationsTable;
-  designs: DesignsTable;
-  sim_objects: SimObjectsTable;
   signals: SignalsTable;
   meta: MetaTable;
-  cluster_phases: ClusterPhasesTable;
-  cluster_nodes: ClusterNodesTable;
-  cluster_inputs: ClusterInputsTable;
-  cluster_workers: ClusterWorkersTable;
 }
 
 export type Json<T> = ColumnType<T, string, string>;

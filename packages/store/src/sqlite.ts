@@ -5,14 +5,22 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
-import { migrate } from './migrations.ts';
+import { migrate } from './migrator.ts';
 import { ensurePrivateFile, preparePrivateDir } from './private-files.ts';
 import type { Database } from './schema.ts';
 import { Store } from './store.ts';
+import type { TableSet } from './table-set.ts';
 
-export async function openSqliteStore(dataDir: string, warn: (message: string) => void = () => {}): Promise<Store> {
+export interface SqliteStoreOptions {
+  /** The tables of the packages in use, beside the store's own. */
+  tables?: readonly TableSet[];
+  /** Told when the data directory is readable by others. */
+  warn?: (message: string) => void;
+}
+
+export async function openSqliteStore(dataDir: string, options: SqliteStoreOptions = {}): Promise<Store> {
   const warning = preparePrivateDir(dataDir);
-  if (warning) warn(warning);
+  if (warning) options.warn?.(warning);
   const file = join(dataDir, 'hearth.sqlite');
   // SQLite gives its -wal and -shm files the database file's mode: made private first, they are too.
   for (const f of [file, `${file}-wal`, `${file}-shm`]) if (f === file || existsSync(f)) ensurePrivateFile(f);
@@ -21,7 +29,7 @@ export async function openSqliteStore(dataDir: string, warn: (message: string) =
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  await migrate(db as unknown as Kysely<unknown>, 'sqlite');
+  await migrate(db as unknown as Kysely<unknown>, 'sqlite', options.tables);
   return new Store(db, 'sqlite');
 }
 
@@ -46,8 +54,8 @@ function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDatabase {
 }
 
 /** An in-memory store, for tests that need no file. */
-export async function openMemoryStore(): Promise<Store> {
+export async function openMemoryStore(options: { tables?: readonly TableSet[] } = {}): Promise<Store> {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(new BetterSqlite3(':memory:')) }) });
-  await migrate(db as unknown as Kysely<unknown>, 'sqlite');
+  await migrate(db as unknown as Kysely<unknown>, 'sqlite', options.tables);
   return new Store(db, 'sqlite');
 }

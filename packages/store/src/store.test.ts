@@ -52,6 +52,7 @@ describe('the SQLite store', () => {
       requires: [],
       generation: 0,
       clientToken: 's1/a/0',
+      implementation: 'OS::Heat::TestResource',
       replacedBy: null,
       engineId: null,
     });

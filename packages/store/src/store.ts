@@ -1,8 +1,10 @@
 // The store: stacks, resources, events (ids only ever grow), operations,
-// designs, the simulated cloud's inventory and wait condition signals. One
-// implementation over Kysely serves SQLite and PostgreSQL.
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import type { Database, ResourcesTable, SimObjectsTable, StacksTable } from './schema.ts';
+// wait condition signals and settings. One implementation over Kysely serves
+// SQLite and PostgreSQL. Other packages keep their own tables beside these
+// (designs, the simulated cloud's inventory, the cluster's state): see
+// table-set.ts.
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database, ResourcesTable, StacksTable } from './schema.ts';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -57,6 +59,14 @@ export interface ResourceRecord {
   requires: string[];
   generation: number;
   clientToken: string;
+  /**
+   * What the resource was created as: the provider that runs it (the
+   * built-in type its type resolved to, or `@template` for a nested
+   * template). It deletes, checks and compares as this, whatever the
+   * environment says later, as Heat loads a resource with the environment it
+   * was made with. Empty for rows written before Hearth kept it.
+   */
+  implementation: string;
   replacedBy: number | null;
   engineId: string | null;
   createdAt: string;
@@ -86,27 +96,6 @@ export interface OperationRecord {
   reason: string;
   startedAt: string;
   finishedAt: string | null;
-}
-
-export interface DesignRecord {
-  id: string;
-  name: string;
-  template: string;
-  environment: string;
-  layout: JsonValue;
-  files: Record<string, string>;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface SimObjectRecord {
-  id: string;
-  kind: string;
-  clientToken: string;
-  stackId: string;
-  resourceName: string;
-  data: Record<string, JsonValue>;
-  createdAt: string;
 }
 
 export type NewEvent = Omit<EventRecord, 'id' | 'time'> & { time?: string };
@@ -176,6 +165,7 @@ function resourceFromRow(r: ResourceRow): ResourceRecord {
     requires: parse(r.requires),
     generation: Number(r.generation),
     clientToken: r.client_token,
+    implementation: r.implementation,
     replacedBy: r.replaced_by === null ? null : Number(r.replaced_by),
     engineId: r.engine_id,
     createdAt: r.created_at,
@@ -200,6 +190,7 @@ function resourcePatchToRow(p: ResourcePatch): Partial<Omit<ResourcesTable, 'id'
   if (p.requires !== undefined) row.requires = json(p.requires);
   if (p.generation !== undefined) row.generation = p.generation;
   if (p.clientToken !== undefined) row.client_token = p.clientToken;
+  if (p.implementation !== undefined) row.implementation = p.implementation;
   if (p.replacedBy !== undefined) row.replaced_by = p.replacedBy;
   if (p.engineId !== undefined) row.engine_id = p.engineId;
   row.updated_at = p.updatedAt ?? now();
@@ -246,18 +237,6 @@ const EVENT_COLUMNS = [
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-function simFromRow(row: Selectable<SimObjectsTable>): SimObjectRecord {
-  return {
-    id: row.id,
-    kind: row.kind,
-    clientToken: row.client_token,
-    stackId: row.stack_id,
-    resourceName: row.resource_name,
-    data: parse(row.data),
-    createdAt: row.created_at,
-  };
-}
-
 function resourceToRow(r: NewResource, t: string) {
   return {
     stack_id: r.stackId,
@@ -273,6 +252,7 @@ function resourceToRow(r: NewResource, t: string) {
     requires: json(r.requires),
     generation: r.generation,
     client_token: r.clientToken,
+    implementation: r.implementation,
     replaced_by: r.replacedBy,
     engine_id: r.engineId,
     created_at: t,
@@ -656,115 +636,6 @@ export class Store {
       startedAt: r.started_at,
       finishedAt: r.finished_at,
     }));
-  }
-
-  // ---------------------------------------------------------------- designs
-
-  async saveDesign(d: Omit<DesignRecord, 'createdAt' | 'updatedAt'>): Promise<DesignRecord> {
-    const t = now();
-    const existing = await this.q.selectFrom('designs').select(['id', 'created_at']).where('id', '=', d.id).executeTakeFirst();
-    const clash = await this.q.selectFrom('designs').select('id').where('name', '=', d.name).where('id', '!=', d.id).executeTakeFirst();
-    if (clash) throw new StoreError(`A design named ${d.name} already exists.`, 'CONFLICT');
-    const row = {
-      id: d.id,
-      name: d.name,
-      template: d.template,
-      environment: d.environment,
-      layout: json(d.layout),
-      files: json(d.files),
-      updated_at: t,
-    };
-    if (existing) await this.q.updateTable('designs').set(row).where('id', '=', d.id).execute();
-    else
-      await this.q
-        .insertInto('designs')
-        .values({ ...row, created_at: t })
-        .execute();
-    return { ...d, createdAt: existing?.created_at ?? t, updatedAt: t };
-  }
-
-  async getDesign(idOrName: string): Promise<DesignRecord | null> {
-    const row = await this.q
-      .selectFrom('designs')
-      .selectAll()
-      .where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)]))
-      .executeTakeFirst();
-    if (!row) return null;
-    return {
-      id: row.id,
-      name: row.name,
-      template: row.template,
-      environment: row.environment,
-      layout: parse(row.layout),
-      files: parse(row.files),
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    };
-  }
-
-  async listDesigns(): Promise<Array<Pick<DesignRecord, 'id' | 'name' | 'createdAt' | 'updatedAt'>>> {
-    const rows = await this.q.selectFrom('designs').select(['id', 'name', 'created_at', 'updated_at']).orderBy('name').execute();
-    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at, updatedAt: r.updated_at }));
-  }
-
-  async renameDesign(id: string, name: string): Promise<void> {
-    const clash = await this.q.selectFrom('designs').select('id').where('name', '=', name).where('id', '!=', id).executeTakeFirst();
-    if (clash) throw new StoreError(`A design named ${name} already exists.`, 'CONFLICT');
-    const result = await this.q.updateTable('designs').set({ name, updated_at: now() }).where('id', '=', id).executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) throw new StoreError(`There is no design ${id}.`, 'NOT_FOUND');
-  }
-
-  async deleteDesign(id: string): Promise<void> {
-    await this.q.deleteFrom('designs').where('id', '=', id).execute();
-  }
-
-  // ---------------------------------------------------------------- simulated cloud
-
-  async simByToken(clientToken: string): Promise<SimObjectRecord | null> {
-    const row = await this.q.selectFrom('sim_objects').selectAll().where('client_token', '=', clientToken).executeTakeFirst();
-    return row ? simFromRow(row) : null;
-  }
-
-  async simById(id: string): Promise<SimObjectRecord | null> {
-    const row = await this.q.selectFrom('sim_objects').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? simFromRow(row) : null;
-  }
-
-  async simInsert(o: Omit<SimObjectRecord, 'createdAt'>): Promise<SimObjectRecord> {
-    const t = now();
-    await this.q
-      .insertInto('sim_objects')
-      .values({
-        id: o.id,
-        kind: o.kind,
-        client_token: o.clientToken,
-        stack_id: o.stackId,
-        resource_name: o.resourceName,
-        data: json(o.data),
-        created_at: t,
-      })
-      .execute();
-    return { ...o, createdAt: t };
-  }
-
-  async simUpdate(id: string, data: Record<string, JsonValue>): Promise<void> {
-    await this.q
-      .updateTable('sim_objects')
-      .set({ data: json(data) })
-      .where('id', '=', id)
-      .execute();
-  }
-
-  async simDelete(id: string): Promise<boolean> {
-    const r = await this.q.deleteFrom('sim_objects').where('id', '=', id).executeTakeFirst();
-    return Number(r.numDeletedRows) > 0;
-  }
-
-  async simList(filter: { stackId?: string; kind?: string } = {}): Promise<SimObjectRecord[]> {
-    let q = this.q.selectFrom('sim_objects').selectAll().orderBy('created_at');
-    if (filter.stackId) q = q.where('stack_id', '=', filter.stackId);
-    if (filter.kind) q = q.where('kind', '=', filter.kind);
-    return (await q.execute()).map(simFromRow);
   }
 
   // ---------------------------------------------------------------- wait condition signals

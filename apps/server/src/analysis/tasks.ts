@@ -2,7 +2,8 @@
 // without I/O, so that it can run off the server's event loop. Inputs and
 // results are plain data (they cross a thread boundary).
 import { analyzeSource, EnvironmentInvalid, evaluateAhead, type TemplateSource } from '@hearth/engine';
-import { extraTypes } from '@hearth/resources';
+// The narrow entry: the worker loads no provider (nor the store) code.
+import { extraTypes } from '@hearth/resources/extra-types';
 import { validationReport, type Diagnostic, type EvaluationLimits, type ValidationReport } from '@hearth/template';
 
 export interface TaskSettings {

@@ -1,4 +1,4 @@
-// Designs: a user's template, environment, layout and files, kept in the store.
+// Designs: a user's template, environment, layout and files, kept in the store (designs/).
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
@@ -9,10 +9,10 @@ import { procedure, router } from './trpc.ts';
 const designName = z.string().trim().min(1, 'A design needs a name.').max(200);
 
 export const designsRouter = router({
-  list: procedure.query(({ ctx }) => ctx.services.store.listDesigns()),
+  list: procedure.query(({ ctx }) => ctx.services.designs.list()),
 
   get: procedure.input(z.object({ design: z.string().min(1).max(255) })).query(async ({ ctx, input }) => {
-    const design = await ctx.services.store.getDesign(input.design);
+    const design = await ctx.services.designs.get(input.design);
     if (!design) throw new TRPCError({ code: 'NOT_FOUND', message: `There is no design ${input.design}.` });
     return design;
   }),
@@ -31,16 +31,16 @@ export const designsRouter = router({
     )
     .mutation(async ({ ctx, input }) => {
       checkSizes(ctx.services, input);
-      return ctx.services.store.saveDesign({ ...input, id: input.id ?? randomUUID(), layout: input.layout as JsonValue });
+      return ctx.services.designs.save({ ...input, id: input.id ?? randomUUID(), layout: input.layout as JsonValue });
     }),
 
   rename: procedure.input(z.object({ id: z.string().min(1), name: designName })).mutation(async ({ ctx, input }) => {
-    await ctx.services.store.renameDesign(input.id, input.name);
+    await ctx.services.designs.rename(input.id, input.name);
     return { ok: true as const };
   }),
 
   delete: procedure.input(z.object({ id: z.string().min(1) })).mutation(async ({ ctx, input }) => {
-    await ctx.services.store.deleteDesign(input.id);
+    await ctx.services.designs.delete(input.id);
     return { ok: true as const };
   }),
 });

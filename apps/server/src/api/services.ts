@@ -1,8 +1,9 @@
-// What the API procedures work with: one store, one engine, the providers.
+// What the API procedures work with: one store (and the designs kept in it), one engine, the providers.
 import type { StackEngine } from '@hearth/engine';
 import type { SimulatedCloud } from '@hearth/resources';
 import type { Store } from '@hearth/store';
 import type { AnalysisPool } from '../analysis/pool.ts';
+import type { Designs } from '../designs/store.ts';
 
 export interface ApiLimits {
   /** Bytes of template text (each template and each file). */
@@ -17,6 +18,8 @@ export const DEFAULT_API_LIMITS: ApiLimits = { maxTemplateBytes: 2 * 1024 * 1024
 
 export interface HearthServices {
   store: Store;
+  /** The designs, in the store's database. */
+  designs: Designs;
   /** What runs the stacks: an engine over this process or over engine workers (the server never needs to know which). */
   engine: StackEngine;
   cloud: SimulatedCloud;

@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { clusterTables } from '@hearth/cluster';
 import type { EventRecord } from '@hearth/store';
 import { startPostgresServer, type PostgresServer } from '@hearth/store';
 import { runCli, startTestServer, until, type TestServer } from '../test-support/server.ts';
@@ -96,7 +97,7 @@ async function checkDeployment(test: TestServer, stackId: string, events: EventR
 
   // The simulated cloud holds exactly one object per resource, the one the resource points at.
   const store = test.server.services.store;
-  const inventory = await store.simList({ stackId });
+  const inventory = await test.server.services.cloud.objects.list({ stackId });
   const resources = await store.listResources(stackId);
   expect(inventory).toHaveLength(RESOURCES);
   expect(new Set(inventory.map((o) => o.resourceName)).size).toBe(RESOURCES);
@@ -186,7 +187,7 @@ describe('several engine workers on PostgreSQL', () => {
     // Kill worker 1 while it holds resources in progress (nodes only a lease that runs out can free), half-way through.
     const heldBy = async (engine: string) =>
       (
-        await api.server.services.store.db
+        await clusterTables(api.server.services.store.db)
           .selectFrom('cluster_nodes')
           .innerJoin('resources', 'resources.id', 'cluster_nodes.resource_id')
           .select('resources.name')
@@ -229,7 +230,7 @@ describe('several engine workers on PostgreSQL', () => {
     await api.client.stacks.delete.mutate({ stack: created.id });
     await until(async () => (await api.server.services.store.getStack(created.id))?.currentTraversal === null, 60_000);
     expect((await api.server.services.store.getStack(created.id))?.status).toBe('COMPLETE');
-    expect(await api.server.services.store.simList({ stackId: created.id })).toHaveLength(0);
+    expect(await api.server.services.cloud.objects.list({ stackId: created.id })).toHaveLength(0);
   }, 240_000);
 
   it('carries on when the database restarts in the middle of a deployment', async () => {

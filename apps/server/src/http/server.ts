@@ -11,6 +11,7 @@ import { openPostgresStore, openSqliteStore, preparePrivateDir, type Store } fro
 import { AnalysisPool, type PoolOptions } from '../analysis/pool.ts';
 import { appRouter } from '../api/router.ts';
 import { DEFAULT_API_LIMITS, type ApiLimits, type HearthServices } from '../api/services.ts';
+import { Designs } from '../designs/store.ts';
 import { isLoopback, loadOrCreateToken, LoginCodes, requestToken, sameSecret, TOKEN_COOKIE } from './auth.ts';
 import { bodyTooLarge, sendJson } from './body.ts';
 import { RequestGate, type Destination } from './gate.ts';
@@ -18,6 +19,7 @@ import { seedExamples } from './examples.ts';
 import { defaultExamplesDir, defaultWebDir } from './paths.ts';
 import { handleSignal } from './signal.ts';
 import { serveStatic } from './static.ts';
+import { serverTables } from './tables.ts';
 
 export interface ServeOptions {
   host: string;
@@ -103,7 +105,11 @@ export async function startServer(options: ServeOptions): Promise<HearthServer> 
   const warnings: string[] = [];
   const warning = preparePrivateDir(dataDir);
   if (warning) warnings.push(warning);
-  const store: Store = options.databaseUrl ? await openPostgresStore(options.databaseUrl) : await openSqliteStore(dataDir);
+  const tables = serverTables({ sharedWithWorkers: Boolean(options.databaseUrl) });
+  const store: Store = options.databaseUrl
+    ? await openPostgresStore(options.databaseUrl, { tables })
+    : await openSqliteStore(dataDir, { tables });
+  const designs = new Designs(store.db);
   // Off loopback anyone on the network could call; with local scripts allowed, a call runs commands here.
   const needsToken = !isLoopback(options.host) || (options.allowLocalScripts ?? false);
   let tokenFile: { token: string; created: boolean };
@@ -215,9 +221,10 @@ export async function startServer(options: ServeOptions): Promise<HearthServer> 
   }
   const analysis = new AnalysisPool(options.analysis);
   const recovered = (await engine.recover()).map((s) => s.name);
-  const examplesAdded = await seedExamples(store, options.examplesDir === undefined ? defaultExamplesDir() : options.examplesDir);
+  const examplesAdded = await seedExamples(store, designs, options.examplesDir === undefined ? defaultExamplesDir() : options.examplesDir);
   services = {
     store,
+    designs,
     engine,
     analysis,
     cloud: providers.cloud,

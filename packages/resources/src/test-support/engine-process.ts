@@ -5,9 +5,10 @@ import { readFileSync } from 'node:fs';
 import { Engine } from '@hearth/engine';
 import { openSqliteStore } from '@hearth/store';
 import { createProviders } from '../registry.ts';
+import { SIM_TABLES } from '../sim-objects.ts';
 
 const dataDir = process.env.HEARTH_DATA!;
-const store = await openSqliteStore(dataDir);
+const store = await openSqliteStore(dataDir, { tables: [SIM_TABLES] });
 const providers = createProviders({ store });
 const engine = new Engine({ store, providers, signalBaseUrl: 'http://127.0.0.1:9' });
 engine.bus.subscribe((e) => process.stdout.write(`${JSON.stringify({ event: e })}\n`));

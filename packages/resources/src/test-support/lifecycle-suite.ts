@@ -153,7 +153,7 @@ resources:
         (e) => e.resourceName === null && e.action === 'CREATE' && e.status === 'FAILED',
       )!;
       expect(stackFailed.reason).toBe('Resource CREATE failed: ValueError: resources.bad: Test Resource failed bad');
-      expect(await h.cloud.store.simList({ stackId: stack.id })).toEqual([]);
+      expect(await h.cloud.objects.list({ stackId: stack.id })).toEqual([]);
       expect(await h.engine.resources(stack.id)).toEqual([]);
     });
 
@@ -180,11 +180,11 @@ resources:
     it('keeps what was made when disable_rollback is set', async () => {
       const stack = await h.create({ name: 'f2', template: failing, options: { disableRollback: true } });
       expect(`${stack.action}_${stack.status}`).toBe('CREATE_FAILED');
-      const kinds = (await h.cloud.store.simList({ stackId: stack.id })).map((o) => o.kind).sort();
+      const kinds = (await h.cloud.objects.list({ stackId: stack.id })).map((o) => o.kind).sort();
       expect(kinds).toEqual(['network', 'subnet']);
       const deleted = await h.remove('f2');
       expect(deleted.status).toBe('COMPLETE');
-      expect(await h.cloud.store.simList({ stackId: stack.id })).toEqual([]);
+      expect(await h.cloud.objects.list({ stackId: stack.id })).toEqual([]);
     });
 
     it('honours timeout_mins', async () => {
@@ -250,7 +250,7 @@ outputs:
       // user's input comes from swap, which is replaced: its value is known only after apply.
       expect(['update', 'unchanged']).toContain(byName.user!.action);
 
-      const netBefore = (await h.cloud.store.simList({ stackId: stack.id, kind: 'network' }))[0]!;
+      const netBefore = (await h.cloud.objects.list({ stackId: stack.id, kind: 'network' }))[0]!;
       const updated = await h.update('u', { template: v2 });
       expect(`${updated.action}_${updated.status}`).toBe('UPDATE_COMPLETE');
       expect(updated.outputs).toEqual({ tweak: 'two' });
@@ -263,7 +263,7 @@ outputs:
       const live = await h.engine.resources(stack.id);
       expect(live.map((r) => r.name).sort()).toEqual(['fresh', 'keep', 'net', 'swap', 'tweak', 'user']);
       expect(live.find((r) => r.name === 'swap')!.generation).toBe(1);
-      const netAfter = (await h.cloud.store.simList({ stackId: stack.id, kind: 'network' }))[0]!;
+      const netAfter = (await h.cloud.objects.list({ stackId: stack.id, kind: 'network' }))[0]!;
       expect(netAfter.id).toBe(netBefore.id);
       expect(netAfter.data.name).toBe('n2');
     });
@@ -277,7 +277,7 @@ outputs:
       const live = await h.engine.resources(done.id);
       expect(live.map((r) => r.name).sort()).toEqual(['gone', 'keep', 'kept', 'net', 'swap', 'tweak', 'user']);
       expect(live.find((r) => r.name === 'tweak')!.attributes).toMatchObject({ output: 'one' });
-      expect((await h.cloud.store.simList({ stackId: done.id, kind: 'network' }))[0]!.data.name).toBe('n1');
+      expect((await h.cloud.objects.list({ stackId: done.id, kind: 'network' }))[0]!.data.name).toBe('n1');
     });
 
     // fresh waits for a signal the test sends (or never sends): the update is in progress exactly as long as the test wants.
@@ -373,7 +373,7 @@ outputs:
       const d = transitions(events);
       expect(d.indexOf('<stack> CREATE_FAILED')).toBeLessThan(d.indexOf('<stack> DELETE_IN_PROGRESS'));
       expect(events.find((e) => e.resourceName === null && e.status === 'FAILED')!.reason).toBe('Stack CREATE cancelled');
-      expect(await h.cloud.store.simList({ stackId: creating.id })).toEqual([]);
+      expect(await h.cloud.objects.list({ stackId: creating.id })).toEqual([]);
     });
   });
 
@@ -386,8 +386,8 @@ outputs:
       });
       const ok = await h.engine.wait((await h.engine.checkStack('k')).id);
       expect(`${ok.action}_${ok.status}`).toBe('CHECK_COMPLETE');
-      const vol = (await h.cloud.store.simList({ stackId: stack.id, kind: 'volume' }))[0]!;
-      await h.cloud.store.simDelete(vol.id);
+      const vol = (await h.cloud.objects.list({ stackId: stack.id, kind: 'volume' }))[0]!;
+      await h.cloud.objects.delete(vol.id);
       const bad = await h.engine.wait((await h.engine.checkStack('k')).id);
       expect(`${bad.action}_${bad.status}`).toBe('CHECK_FAILED');
       expect(bad.statusReason).toMatch(/resources\.v/);
@@ -408,7 +408,7 @@ outputs:
         const after = (await h.store.getStack(stack.id))!;
         expect(`${after.action}_${after.status}`).toBe('CREATE_FAILED');
         expect((await h.engine.resources(stack.id)).find((r) => r.name === 'slow')!.statusReason).toMatch(/the engine is shutting down/);
-        expect((await h.cloud.store.simList({ stackId: stack.id })).map((o) => o.kind)).toEqual(['network']);
+        expect((await h.cloud.objects.list({ stackId: stack.id })).map((o) => o.kind)).toEqual(['network']);
       });
     });
   }

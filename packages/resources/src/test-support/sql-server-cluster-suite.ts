@@ -61,7 +61,7 @@ export function sqlServerClusterSuite(makeHarness: MakeHarness): void {
 
       // The replicas received the master's outputs.
       const attrs = (name: string) => resources.find((r) => r.name === name)!.attributes as Record<string, unknown>;
-      const servers = await h.cloud.store.simList({ kind: 'server' });
+      const servers = await h.cloud.objects.list({ kind: 'server' });
       const log = (server: string) => servers.find((s) => s.data.name === server)!.data.deployments as unknown as Deployment[];
       for (const server of ['sql-1', 'sql-2']) {
         const replica = log(server).find((d) => d.resource.endsWith('_replica'))!;
@@ -80,7 +80,7 @@ export function sqlServerClusterSuite(makeHarness: MakeHarness): void {
         expect(join.inputs.cluster_ip).toBe(attrs('master_cluster').cluster_ip);
       }
       const node0 = servers.find((s) => s.data.name === 'sql-0')!;
-      const port0 = (await h.cloud.store.simList({ kind: 'port' })).find((p) => p.data.device_id === node0.id)!;
+      const port0 = (await h.cloud.objects.list({ kind: 'port' })).find((p) => p.data.device_id === node0.id)!;
       const secondaryIp = (port0.data.fixed_ips as Array<{ ip_address: string }>)[1]!.ip_address;
       expect(attrs('master_cluster').cluster_ip).toBe(secondaryIp);
       expect(stack.outputs).toMatchObject({
@@ -95,7 +95,7 @@ export function sqlServerClusterSuite(makeHarness: MakeHarness): void {
 
       const deleted = await h.remove('sql');
       expect(`${deleted.action}_${deleted.status}`).toBe('DELETE_COMPLETE');
-      expect(await h.cloud.store.simList({})).toEqual([]);
+      expect(await h.cloud.objects.list({})).toEqual([]);
     });
 
     it('rolls back a failure in one replica and leaves the inventory empty', async () => {
@@ -105,7 +105,7 @@ export function sqlServerClusterSuite(makeHarness: MakeHarness): void {
       const failed = events.find((e) => e.resourceName === 'node2_replica' && e.status === 'FAILED')!;
       expect(failed.reason).toMatch(/^SimulatedFault: resources\.node2_replica: Simulated failure/);
       expect(events.some((e) => e.resourceName === null && e.action === 'ROLLBACK' && e.status === 'COMPLETE')).toBe(true);
-      expect(await h.cloud.store.simList({})).toEqual([]);
+      expect(await h.cloud.objects.list({})).toEqual([]);
       expect(await h.engine.resources(stack.id)).toEqual([]);
     });
 
@@ -119,7 +119,7 @@ export function sqlServerClusterSuite(makeHarness: MakeHarness): void {
         const t = transitions(events);
         expect(t.indexOf('<stack> CREATE_FAILED')).toBeLessThan(t.indexOf('ag_ready CREATE_FAILED'));
         expect(events.find((e) => e.resourceName === 'ag_ready' && e.status === 'FAILED')!.reason).toBe('CREATE aborted');
-        expect(await quick.cloud.store.simList({})).toEqual([]);
+        expect(await quick.cloud.objects.list({})).toEqual([]);
       } finally {
         await quick.close();
       }
@@ -137,7 +137,7 @@ export function sqlServerClusterSuite(makeHarness: MakeHarness): void {
       expect(deleted.id).toBe(stack.id);
       const gone = await h.engine.wait(stack.id);
       expect(`${gone.action}_${gone.status}`).toBe('DELETE_COMPLETE');
-      expect(await h.cloud.store.simList({})).toEqual([]);
+      expect(await h.cloud.objects.list({})).toEqual([]);
     });
   });
 }

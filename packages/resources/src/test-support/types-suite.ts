@@ -33,12 +33,12 @@ outputs:
       const stack = await h.create({ name: 'p', template: parent, files: { 'disk.yaml': child } });
       expect(`${stack.action}_${stack.status}`).toBe('CREATE_COMPLETE');
       expect(stack.outputs.doubled).toBe(6);
-      const volumes = await h.cloud.store.simList({ kind: 'volume' });
+      const volumes = await h.cloud.objects.list({ kind: 'volume' });
       expect(volumes.map((v) => v.id)).toEqual([stack.outputs.vol]);
       expect(volumes[0]!.data.size).toBe(3);
       const deleted = await h.remove('p');
       expect(deleted.status).toBe('COMPLETE');
-      expect(await h.cloud.store.simList({})).toEqual([]);
+      expect(await h.cloud.objects.list({})).toEqual([]);
     });
 
     it('maps a type through the environment resource_registry', async () => {
@@ -79,7 +79,7 @@ outputs:
       expect(`${stack.action}_${stack.status}`).toBe('CREATE_COMPLETE');
       expect(stack.outputs.names).toEqual(['vol-0', 'vol-1', 'vol-2']);
       expect(stack.outputs.first).toBe('vol-0');
-      const names = async () => (await h.cloud.store.simList({ kind: 'volume' })).map((v) => v.data.name).sort();
+      const names = async () => (await h.cloud.objects.list({ kind: 'volume' })).map((v) => v.data.name).sort();
       expect(await names()).toEqual(['vol-0', 'vol-1', 'vol-2']);
       const up = await h.update('g', { template: group(5) });
       expect(`${up.action}_${up.status}`).toBe('UPDATE_COMPLETE');
@@ -89,7 +89,7 @@ outputs:
       expect(await names()).toEqual(['vol-0', 'vol-2', 'vol-3']);
       expect(down.outputs.names).toEqual(['vol-0', 'vol-2', 'vol-3']);
       await h.remove('g');
-      expect(await h.cloud.store.simList({})).toEqual([]);
+      expect(await h.cloud.objects.list({})).toEqual([]);
     });
   });
 
@@ -183,10 +183,10 @@ outputs:
       expect(`${stack.action}_${stack.status}`).toBe('CREATE_COMPLETE');
       expect(stack.outputs).toMatchObject({ who: 'master', token: 'vm1:token', code: 0 });
       expect(String(stack.outputs.stdout)).toMatch(/simulated agent on vm1/);
-      const vm = (await h.cloud.store.simList({ kind: 'server' }))[0]!;
+      const vm = (await h.cloud.objects.list({ kind: 'server' }))[0]!;
       expect((vm.data.deployments as Array<{ resource: string }>).map((d) => d.resource)).toEqual(['deploy']);
       await h.remove('sd');
-      expect(await h.cloud.store.simList({})).toEqual([]);
+      expect(await h.cloud.objects.list({})).toEqual([]);
     });
   });
 
@@ -200,7 +200,7 @@ outputs:
       expect((await h.engine.resources(failed.id)).length).toBe(0);
       const hung = await h.create({ name: 'sh', template, options: { simulation: { hang: 'a' }, timeoutMins: 0.005 } });
       expect(hung.action).toBe('ROLLBACK');
-      expect(await h.cloud.store.simList({})).toEqual([]);
+      expect(await h.cloud.objects.list({})).toEqual([]);
     });
   });
 
