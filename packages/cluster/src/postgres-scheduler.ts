@@ -18,6 +18,7 @@ import {
   newController,
   REASON,
   resourceChange,
+  resourceEvent,
   ResourceFailure,
   stackChange,
   writeStateChanges,
@@ -530,6 +531,11 @@ export class PostgresScheduler implements Scheduler {
     const prepared = await this.parts.lifecycle.prepare(tx, stack, node, rec, phase.kind, analysis);
     if (prepared === 'settled') {
       await this.settleIn(tx, ref, 'done');
+      return { status: 'settled' as const };
+    }
+    if ('refused' in prepared) {
+      const { event, failure } = prepared.refused;
+      await this.settleIn(tx, ref, 'failed', failure, [resourceEvent(source, rec, action, 'FAILED', event)]);
       return { status: 'settled' as const };
     }
     return { status: 'claimed' as const, stack, rec: prepared, node, phase, analysis, required: new Map() };

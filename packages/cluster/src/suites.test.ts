@@ -5,9 +5,10 @@
 // acting as API server and worker).
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
-import { createProviders } from '@hearth/resources';
+import { createProviders, SIM_TABLES } from '@hearth/resources';
 import {
   harnessFor,
+  heatSemanticsSuite,
   lifecycleSuite,
   sqlServerClusterSuite,
   typesSuite,
@@ -18,6 +19,7 @@ import { openPostgresStore, startPostgresServer, type PostgresServer } from '@he
 import { clusterEngine } from './cluster-engine.ts';
 import { relayEvents } from './event-relay.ts';
 import { JobQueue } from './job-queue.ts';
+import { CLUSTER_TABLES } from './tables.ts';
 
 let postgres: PostgresServer;
 let databases = 0;
@@ -35,7 +37,7 @@ async function clusterHarness(options: HarnessOptions = {}): Promise<Harness> {
   await admin.query(`create database ${name}`);
   await admin.end();
   const url = postgres.url.replace(/\/postgres$/, `/${name}`);
-  const store = await openPostgresStore(url);
+  const store = await openPostgresStore(url, { tables: [CLUSTER_TABLES, SIM_TABLES] });
   const queue = await JobQueue.open(url, { expirySeconds: 5, superviseSeconds: 1 });
   const providers = createProviders({ store });
   // Port 9 (discard) is closed here: signals the simulated servers POST fall back to in-process delivery.
@@ -49,3 +51,4 @@ async function clusterHarness(options: HarnessOptions = {}): Promise<Harness> {
 lifecycleSuite(clusterHarness, { stopsWithTheProcess: false });
 typesSuite(clusterHarness);
 sqlServerClusterSuite(clusterHarness);
+heatSemanticsSuite(clusterHarness);

@@ -6,13 +6,15 @@
 // engine workers sharing PostgreSQL.
 import { randomUUID } from 'node:crypto';
 import type { Analysis, Diagnostic, Value, ValueMap } from '@hearth/template';
-import { BudgetExceeded, EvalError } from '@hearth/template';
+import { BudgetExceeded, childEnvironment, EnvironmentRefused, EvalError, facadeMismatch, pyEquals } from '@hearth/template';
 import type { JsonValue, ResourceRecord, SignalInput, StackRecord, StoredSignal, Store } from '@hearth/store';
 import { ActionRunner, errorMessage, toJson } from './actions/runner.ts';
 import { analyzeSource, EnvironmentInvalid, type AnalysisSettings } from './analysis.ts';
 import { EventBus } from './events.ts';
 import { Lifecycle, resourceRows, updatePatch, type Analyses } from './model/lifecycle.ts';
 import { creationNodes, type PhaseKind, type PhaseNode } from './model/phases.ts';
+import { stackParameters } from './model/stack-parameters.ts';
+import { requestedStack } from './model/stack-request.ts';
 import { computePlan, type Plan, type PlannedChange } from './plan.ts';
 import type { EngineServices, NestedRequest, NestedResult, ProviderRegistry } from './provider.ts';
 import { ResourceFailure } from './provider.ts';
@@ -53,10 +55,24 @@ export interface StackInput {
   name: string;
   template: string;
   environment?: string;
+  /** Environment files, named in `files`, merged in order as Heat merges them (then `environment` is not used). */
+  environmentFiles?: string[];
   parameters?: Record<string, Value>;
   files?: Record<string, string>;
   options?: StackOptions;
 }
+
+/**
+ * An update: a new template (PUT), or with `existing` Heat's PATCH form,
+ * which reuses the stack's template, files, environment and parameters and
+ * applies only what is given (`clearParameters` forgets some).
+ */
+export type StackUpdate = Omit<StackInput, 'name' | 'template'> & {
+  name?: string;
+  template?: string;
+  existing?: boolean;
+  clearParameters?: string[];
+};
 
 export class EngineError extends Error {
   constructor(
@@ -103,10 +119,12 @@ export interface StackEngine {
   /** The stack's resources as it has them now (not the generations a replacement superseded). */
   liveResources(stackId: string): Promise<ResourceRecord[]>;
   wait(stackId: string): Promise<StackRecord>;
+  /** The stack's parameters as Heat shows them: the value each runs with, as text (hidden ones masked). */
+  parameters(stackId: string): Promise<Record<string, string>>;
   analyze(input: Pick<StackInput, 'template' | 'environment' | 'parameters' | 'files' | 'name' | 'options'>): Analysis;
-  plan(idOrName: string | null, input: StackInput): Promise<Plan>;
+  plan(idOrName: string | null, input: StackUpdate & { name: string }): Promise<Plan>;
   createStack(input: StackInput): Promise<StackRecord>;
-  updateStack(idOrName: string, input: Omit<StackInput, 'name'> & { name?: string }): Promise<{ stack: StackRecord; plan: Plan }>;
+  updateStack(idOrName: string, input: StackUpdate): Promise<{ stack: StackRecord; plan: Plan }>;
   deleteStack(idOrName: string): Promise<StackRecord>;
   cancelUpdate(idOrName: string, options?: { rollback?: boolean }): Promise<StackRecord>;
   checkStack(idOrName: string): Promise<StackRecord>;
@@ -202,6 +220,12 @@ export class Engine implements StackEngine {
     return this.scheduler.wait(stackId);
   }
 
+  async parameters(stackId: string): Promise<Record<string, string>> {
+    const stack = await this.getStack(stackId);
+    const analysis = this.analyseStack(stack);
+    return analysis ? stackParameters(analysis, stack) : {};
+  }
+
   engines(): Promise<Engines> {
     return this.scheduler.engines();
   }
@@ -238,6 +262,39 @@ export class Engine implements StackEngine {
       });
     } catch {
       return null;
+    }
+  }
+
+  /**
+   * Heat's immutable parameters (service.py _prepare_stack_updates,
+   * parameters.py immutable_params_modified): a parameter in both templates,
+   * immutable in the new one, may not change. As Heat, a value given now is
+   * compared as given with the old value as it was typed.
+   */
+  private refuseImmutableChanges(stack: StackRecord, next: Analysis, input: Pick<StackInput, 'parameters'>): void {
+    const immutable = next.parameters.filter((p) => p.immutable);
+    if (!immutable.length) return;
+    const previous = this.analyseStack(stack);
+    if (!previous) return;
+    const given: Record<string, Value> = { ...next.environment.parameters, ...(input.parameters ?? {}) };
+    const before = previous.evalEnv();
+    const after = next.evalEnv();
+    const changed = immutable
+      .filter((p) => previous.parameters.some((old) => old.name === p.name))
+      .filter((p) => {
+        const value = (env: typeof before) => {
+          try {
+            return env.param(p.name);
+          } catch {
+            return null;
+          }
+        };
+        const now = Object.hasOwn(given, p.name) ? given[p.name]! : value(after);
+        return !pyEquals(value(before), now);
+      })
+      .map((p) => p.name);
+    if (changed.length) {
+      throw new EngineError(`The following parameters are immutable and may not be updated: ${changed.join(', ')}`, 'INVALID');
     }
   }
 
@@ -301,7 +358,10 @@ export class Engine implements StackEngine {
         }
       }
       for (const r of analysis.resources) {
-        if (!r.enabled || r.resolution === 'template') continue;
+        if (!r.enabled) continue;
+        const mismatch = facadeMismatch(r);
+        if (mismatch) problems.push({ severity: 'error', code: 'FACADE_MISMATCH', message: mismatch, ...at(`resources.${r.name}.type`) });
+        if (r.resolution === 'template') continue;
         if (r.def.type && !this.providers.provider(r.iface ?? r.def.type)) {
           problems.push({
             severity: 'error',
@@ -369,7 +429,19 @@ export class Engine implements StackEngine {
     }
   }
 
-  async createStack(input: StackInput): Promise<StackRecord> {
+  /** What the stack will store for a request: environment files merged, a PATCH applied over the stack's. */
+  private requested<T extends StackUpdate & { name: string }>(input: T, current: StackRecord | null): StackInput {
+    try {
+      const { existing: _existing, clearParameters: _clear, environmentFiles: _files, ...rest } = input;
+      return { ...rest, ...requestedStack(input, current) };
+    } catch (error) {
+      if (error instanceof EnvironmentRefused) throw new EngineError(error.message, 'INVALID');
+      throw error;
+    }
+  }
+
+  async createStack(request: StackInput): Promise<StackRecord> {
+    const input = this.requested(request, null);
     await this.checkCapacity(input.options ?? {});
     const analysis = this.analyze(input);
     await this.ready(analysis, input.options ?? {});
@@ -393,15 +465,18 @@ export class Engine implements StackEngine {
     return stack;
   }
 
-  async updateStack(idOrName: string, input: Omit<StackInput, 'name'> & { name?: string }): Promise<{ stack: StackRecord; plan: Plan }> {
+  async updateStack(idOrName: string, update: StackUpdate): Promise<{ stack: StackRecord; plan: Plan }> {
     let stack = await this.getStack(idOrName);
     if (stack.action === 'DELETE') throw new EngineError('Updating a stack when it is deleting is not supported.', 'INVALID');
     if (stack.action === 'SUSPEND') throw new EngineError('Updating a stack when it is suspended is not supported.', 'INVALID');
-    stack = await this.takeOver(stack, 'superseded');
-    const full: StackInput = { ...input, name: stack.name, options: { ...(stack.options as StackOptions), ...(input.options ?? {}) } };
+    const input = this.requested({ ...update, name: stack.name }, stack);
+    const full: StackInput = { ...input, options: { ...(stack.options as StackOptions), ...(input.options ?? {}) } };
     await this.checkCapacity(full.options ?? {});
+    // Refused before anything changes: the stack keeps its state and whatever it is doing.
     const analysis = this.analyze(full);
     await this.ready(analysis, full.options ?? {}, stack);
+    this.refuseImmutableChanges(stack, analysis, full);
+    stack = await this.takeOver(stack, 'superseded');
     const traversal = await this.claim(stack, 'UPDATE');
     let plan: Plan;
     try {
@@ -478,10 +553,16 @@ export class Engine implements StackEngine {
   // ------------------------------------------------------------ plans
 
   /** The plan of an update (or of a new stack), without running it. */
-  async plan(idOrName: string | null, input: StackInput): Promise<Plan> {
+  async plan(idOrName: string | null, request: StackUpdate & { name: string }): Promise<Plan> {
     try {
+      const stack = idOrName ? await this.getStack(idOrName) : null;
+      const input = this.requested(request, stack);
       const analysis = this.analyze(input);
-      if (idOrName) return await this.lifecycle.plan(this.store, (await this.getStack(idOrName)).id, analysis);
+      if (stack) {
+        // Heat's preview refuses what the update would refuse.
+        this.refuseImmutableChanges(stack, analysis, input);
+        return await this.lifecycle.plan(this.store, stack.id, analysis);
+      }
       return computePlan({
         analysis,
         current: new Map(),
@@ -507,9 +588,10 @@ export class Engine implements StackEngine {
     if (options.nestingDepth! > this.limits.maxNestingDepth) {
       throw new ResourceFailure(`Recursion depth exceeds ${this.limits.maxNestingDepth}.`, 'StackValidationFailed');
     }
-    // The nested stack sees its parent's environment (registry, parameter_defaults) and files.
+    // The nested stack sees its parent's environment (registry, parameter_defaults) and files,
+    // without the mapping to its own template (Heat's get_child_environment).
     const parent = await this.store.getStack(request.parent.id);
-    const environment = parent?.environment ?? '';
+    const environment = childEnvironment(parent?.environment ?? '', request.registryEntry ?? null);
     const files = { ...(parent?.files ?? {}), ...request.files };
     const parameters = request.parameters as Record<string, Value>;
     let stack: StackRecord;

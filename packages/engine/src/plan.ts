@@ -4,6 +4,7 @@
 import type { Analysis, ResourceInfo, Value, ValueMap } from '@hearth/template';
 import { BudgetExceeded, pyEquals, resolveValue, EvalError, HeatError } from '@hearth/template';
 import type { ResourceRecord } from '@hearth/store';
+import { implementationOf, storedImplementation } from './model/implementation.ts';
 import type { ProviderRegistry } from './provider.ts';
 
 export type PlannedAction = 'create' | 'update' | 'replace' | 'delete' | 'retain' | 'unchanged';
@@ -43,6 +44,31 @@ export interface PlanInput {
   resolveProperties(info: ResourceInfo): ValueMap;
 }
 
+/**
+ * Types Heat runs as a nested stack (StackResource subclasses), besides
+ * template resources. Heat updates such a resource on every stack update
+ * and lets the nested stack's resources decide (stack_resource.py
+ * _needs_update); its property changes never replace it.
+ */
+const NESTED_STACK_TYPES = new Set([
+  'OS::Heat::ResourceGroup',
+  'OS::Heat::ResourceChain',
+  'OS::Heat::AutoScalingGroup',
+  'OS::Heat::InstanceGroup',
+  'OS::Heat::SoftwareDeploymentGroup',
+  'OS::Heat::StructuredDeploymentGroup',
+  'OS::Heat::SoftwareDeployments',
+  'OS::Heat::StructuredDeployments',
+  'AWS::AutoScaling::AutoScalingGroup',
+  'AWS::CloudFormation::Stack',
+  'AWS::ElasticLoadBalancing::LoadBalancer',
+]);
+
+/** Whether the resource is a nested stack in Heat's engine. */
+export function isNestedStack(info: ResourceInfo): boolean {
+  return info.resolution === 'template' || NESTED_STACK_TYPES.has(info.iface ?? info.def.type ?? '');
+}
+
 function deepEqual(a: Value | undefined, b: Value | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
   return pyEquals(a, b);
@@ -72,10 +98,23 @@ export function computePlan(input: PlanInput): Plan {
         changes: [],
         requires,
       };
-    } else if (old.type !== type) {
-      change = { resource: name, type, action: 'replace', reason: `The type changes from ${old.type} to ${type}.`, changes: [], requires };
+    } else if (storedImplementation(old) !== implementationOf(info)) {
+      // Heat replaces a resource whose class changes (an alias pointed elsewhere counts; a name does not).
+      const kind = (t: string, impl: string) => (t === impl || impl === '@template' ? t : `${t} (${impl})`);
+      change = {
+        resource: name,
+        type,
+        action: 'replace',
+        reason: `The type changes from ${kind(old.type, storedImplementation(old))} to ${kind(type, implementationOf(info))}.`,
+        changes: [],
+        requires,
+      };
     } else {
       change = diffResource(input, info, old, byName, requires);
+      if (old.type !== type && change.action === 'unchanged') {
+        // Another name for the same kind (alias to alias): Heat updates it in place.
+        change = { ...change, action: 'update', reason: `Its type becomes ${type}, the same kind as ${old.type}: updated in place.` };
+      }
     }
     changes.push(change);
     byName.set(name, change);
@@ -111,12 +150,14 @@ function diffResource(
   const name = info.name;
   const type = info.def.type ?? '';
   const schema = info.schema;
-  // Properties that refer to a resource being created or replaced get new values only at apply time.
-  const pendingRefs = new Set(
-    info.references
-      .filter((r) => ['create', 'replace'].includes(planned.get(r.resource)?.action ?? ''))
-      .map((r) => r.heatPath.split('.')[2] ?? ''),
-  );
+  const nested = isNestedStack(info);
+  // Properties that refer to a resource being created or replaced, or to the attributes of one being
+  // updated, get their new values only at apply time (the update reads them once that resource is done).
+  const pending = (r: (typeof info.references)[number]) => {
+    const action = planned.get(r.resource)?.action ?? '';
+    return action === 'create' || action === 'replace' || (action === 'update' && r.kind === 'get_attr');
+  };
+  const pendingRefs = new Set(info.references.filter(pending).map((r) => r.heatPath.split('.')[2] ?? ''));
   let after: ValueMap;
   try {
     after = input.resolveProperties(info);
@@ -140,7 +181,7 @@ function diffResource(
     const a = after[key];
     if (!unknown && deepEqual(b ?? null, a ?? null)) continue;
     const prop = schema?.properties[key];
-    const forces = schema?.anyProperties ? false : !prop || !prop.updateAllowed || prop.immutable;
+    const forces = schema?.anyProperties || nested ? false : !prop || !prop.updateAllowed || prop.immutable;
     changes.push({ path: `properties.${key}`, before: b ?? null, after: unknown ? AFTER_APPLY : (a ?? null), forcesReplacement: forces });
   }
   const definition = (old.definition ?? {}) as ValueMap;
@@ -178,6 +219,15 @@ function diffResource(
       requires,
     };
   }
+  if (nested && old.physicalId)
+    return {
+      resource: name,
+      type,
+      action: 'update',
+      reason: `${name} is a nested stack: Heat updates it on every stack update, and its own resources decide whether they change.`,
+      changes,
+      requires,
+    };
   if (old.status === 'FAILED')
     return {
       resource: name,

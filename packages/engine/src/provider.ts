@@ -45,6 +45,8 @@ export interface NestedRequest {
   template: string;
   parameters: ValueMap;
   files: Record<string, string>;
+  /** The registry mapping that led to the nested template: the nested stack's environment does without it. */
+  registryEntry?: string[] | null;
   signal: AbortSignal;
 }
 
@@ -74,7 +76,7 @@ export interface ActionContext {
    */
   steps?: { startedAt: number };
   /** For a resource whose type is a template: that template, and the files it may use. */
-  nestedTemplate?: { path: string; text: string; files: Record<string, string> };
+  nestedTemplate?: { path: string; text: string; files: Record<string, string>; registryEntry: string[] | null };
 }
 
 export interface UpdateContext extends ActionContext {

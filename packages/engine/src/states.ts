@@ -13,6 +13,8 @@ export const REASON = {
   actionCancelled: (action: string) => `${action} cancelled`,
   /** A resource's action still running error_wait_time after another resource failed. */
   actionAborted: (action: string) => `${action} aborted`,
+  /** An action the environment's restricted_actions forbids (Heat's ResourceActionRestricted). */
+  restricted: (action: 'update' | 'replace') => `${action} is restricted for resource.`,
   engineRestarted: (action: string) => `Engine restarted while the ${action} was in progress; the work it was doing was stopped.`,
   failure: (kind: string, resource: string, message: string) => `${kind}: resources.${resource}: ${message}`,
 };

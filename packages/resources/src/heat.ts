@@ -338,6 +338,7 @@ export const templateResourceProvider: ResourceProvider = {
       template: ctx.nestedTemplate.text,
       parameters: ctx.properties,
       files: ctx.nestedTemplate.files,
+      registryEntry: ctx.nestedTemplate.registryEntry,
       signal: ctx.signal,
     });
     return { physicalId: nested.stackId, attributes: { ...nested.outputs, 'OS::stack_id': nested.stackId } };
@@ -350,6 +351,7 @@ export const templateResourceProvider: ResourceProvider = {
       template: ctx.nestedTemplate.text,
       parameters: ctx.properties,
       files: ctx.nestedTemplate.files,
+      registryEntry: ctx.nestedTemplate.registryEntry,
       signal: ctx.signal,
     });
     return { physicalId: nested.stackId, attributes: { ...nested.outputs, 'OS::stack_id': nested.stackId } };
@@ -364,7 +366,7 @@ export const templateResourceProvider: ResourceProvider = {
 export function configProvider(cloud: SimulatedCloud, kind: string): ResourceProvider {
   return {
     async create(ctx) {
-      const existing = await cloud.store.simByToken(ctx.clientToken);
+      const existing = await cloud.objects.byToken(ctx.clientToken);
       const config = ctx.properties.config ?? (kind === 'multipart' ? (ctx.properties.parts ?? []) : '');
       const record = {
         group: str(ctx.properties.group ?? 'Heat::Ungrouped'),
@@ -376,7 +378,7 @@ export function configProvider(cloud: SimulatedCloud, kind: string): ResourcePro
       };
       const object =
         existing ??
-        (await cloud.store.simInsert({
+        (await cloud.objects.insert({
           id: randomUUID(),
           kind,
           clientToken: ctx.clientToken,
@@ -387,11 +389,11 @@ export function configProvider(cloud: SimulatedCloud, kind: string): ResourcePro
       return { physicalId: object.id, attributes: { config: typeof config === 'string' ? config : (config as Value) } };
     },
     async delete(ctx) {
-      if (ctx.physicalId) await cloud.store.simDelete(ctx.physicalId);
+      if (ctx.physicalId) await cloud.objects.delete(ctx.physicalId);
     },
     async check() {},
     async adopt(ctx) {
-      const o = await cloud.store.simByToken(ctx.clientToken);
+      const o = await cloud.objects.byToken(ctx.clientToken);
       return o ? { physicalId: o.id, attributes: { config: (o.data.config as Value) ?? '' } } : null;
     },
   };
@@ -422,7 +424,7 @@ export function deploymentProvider(cloud: SimulatedCloud): ResourceProvider {
     }
     const stdout = `[simulated agent on ${String(server.data.name)}] ${action} ${String(config?.data.name ?? 'configuration')} (${String(config?.data.group ?? 'Heat::Ungrouped')}) with ${Object.keys(inputs).length} inputs`;
     const log = Array.isArray(server.data.deployments) ? server.data.deployments : [];
-    await cloud.store.simUpdate(server.id, {
+    await cloud.objects.update(server.id, {
       ...server.data,
       deployments: [
         ...log,

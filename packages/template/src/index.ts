@@ -14,6 +14,8 @@ export { EvalError, resolve, resolveValue, type EvalEnv, type Reference } from '
 export { BudgetExceeded, DEFAULT_EVALUATION_LIMITS, EvaluationBudget, type EvaluationLimits } from './hot/budget.ts';
 export * from './hot/parameters.ts';
 export * from './hot/environment.ts';
+export * from './hot/environment-files.ts';
+export * from './hot/facade.ts';
 export { type FileLoader, type NestedTemplate } from './hot/nested.ts';
 export { creationWaves, findCycles } from './hot/graph.ts';
 export * from './hot/analyze.ts';

@@ -101,7 +101,7 @@ export const stacksRouter = router({
         }
       }
     }
-    const objects = (await store.simList({})).filter((o) => ids.has(o.stackId));
+    const objects = (await ctx.services.cloud.objects.list()).filter((o) => ids.has(o.stackId));
     return {
       simulated: true as const,
       objects: objects.map((o) => ({

@@ -7,6 +7,7 @@ import { BudgetExceeded, EvalError, HeatError, isValueMap, nodeToValue, pyStr, r
 import type { JsonValue, ResourcePatch, ResourceRecord, StackRecord } from '@hearth/store';
 import { resolveDefinition } from '../analysis.ts';
 import type { Work } from '../model/phases.ts';
+import { implementationOf } from '../model/implementation.ts';
 import type { ActionContext, EngineServices, ProvidedState, ProviderRegistry, ResourceProvider, StackRef } from '../provider.ts';
 import { ResourceFailure } from '../provider.ts';
 import { REASON } from '../states.ts';
@@ -127,11 +128,14 @@ export class ActionRunner {
     return outputs;
   }
 
-  /** The provider that runs the resource: a template resource's, or its type's. */
+  /**
+   * The provider that runs the resource: what it was created as (its alias
+   * or template may have left the environment since), else (rows from before
+   * Hearth kept that) what its definition resolves to.
+   */
   providerFor(rec: ResourceRecord, info?: ResourceInfo): ResourceProvider {
-    const provider =
-      this.providers.provider(info?.resolution === 'template' ? '@template' : (info?.iface ?? rec.type)) ??
-      this.providers.provider(rec.type);
+    const implementation = rec.implementation || (info ? implementationOf(info) : rec.type);
+    const provider = this.providers.provider(implementation) ?? this.providers.provider(rec.type);
     if (!provider) throw new ResourceFailure(`no provider runs ${rec.type}`, 'ResourceTypeUnavailable');
     return provider;
   }
@@ -154,7 +158,10 @@ export class ActionRunner {
 
   private withNested(stack: StackRecord, info: ResourceInfo | undefined, ctx: ActionContext): ActionContext {
     if (info?.resolution !== 'template' || !info.nested) return ctx;
-    return { ...ctx, nestedTemplate: { path: info.nested.path, text: info.nested.text, files: stack.files } };
+    return {
+      ...ctx,
+      nestedTemplate: { path: info.nested.path, text: info.nested.text, files: stack.files, registryEntry: info.templateEntry },
+    };
   }
 
   /** Runs the node's action; resolves with what the row becomes, throws when it fails (ActionPending: not yet done). */
@@ -199,6 +206,8 @@ export class ActionRunner {
             attributes: toJson(state.attributes) as Record<string, JsonValue>,
             properties: toJson(properties) as Record<string, JsonValue>,
             definition: toJson(nodeToValue(info.def.node)),
+            // An update in place may move the resource to another name of the same kind (an alias).
+            type: info.def.type ?? rec.type,
           },
           remove: false,
           reason: REASON.stateChanged,

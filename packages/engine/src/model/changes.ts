@@ -43,6 +43,18 @@ export function resourceChange(
   };
 }
 
+/** An event about a resource that leaves its row as it is (Heat's _add_event, as for a restricted action). */
+export function resourceEvent(
+  source: ChangeSource,
+  rec: ResourceRecord,
+  action: HeatAction,
+  status: HeatStatus,
+  reason: string,
+): StateChange {
+  const { event } = resourceChange(source, rec, action, status, reason);
+  return { event };
+}
+
 export function stackChange(
   source: ChangeSource,
   action: HeatAction,

@@ -14,6 +14,17 @@ import type { StateChange } from '../state-writer.ts';
 import { stackChange, type ChangeSource } from './changes.ts';
 import { checkNodes, deletionNodes, isCurrent, updateNodes, type PhaseKind, type PhaseNode, type Work } from './phases.ts';
 import type { StateWrite } from './transitions.ts';
+import { implementationOf } from './implementation.ts';
+import { REASON } from '../states.ts';
+
+/**
+ * A node its resource may not run: the environment's restricted_actions
+ * forbid it. Heat writes only an event (the resource keeps its state) and
+ * fails the operation with `failure`.
+ */
+export interface Refused {
+  refused: { event: string; failure: string };
+}
 
 /** The template, environment, parameters, files and options a stack had before an update (kept for its rollback). */
 export interface PreviousTemplate {
@@ -51,6 +62,7 @@ export function newResource(stackId: string, info: ResourceInfo, analysis: Analy
     requires: [...new Set([...info.requires, ...(analysis.implicit.get(info.name) ?? [])])].sort(),
     generation,
     clientToken: `${stackId}/${info.name}/${generation}`,
+    implementation: implementationOf(info),
     replacedBy: null,
     engineId: null,
   };
@@ -93,6 +105,58 @@ export async function toDelete(tx: Store, records: ResourceRecord[]): Promise<Re
   return records.filter((r) => r.action !== 'INIT' && !(r.action === 'DELETE' && r.status === 'COMPLETE'));
 }
 
+/**
+ * Heat's _get_best_existing_rsrc_db (stack.py): of the rows a name has (an
+ * original and its replacements), the one an update goes on with. A failed
+ * row scores -30, a deleted one -50, a replaced one -1, the stack's current
+ * one +5; rolling back, the originals a failed update replaced +10. So a
+ * user updating back after a replacement failed keeps the original, and the
+ * failed copy goes in the cleanup: no third object.
+ */
+export function bestExisting(rows: ResourceRecord[], rollingBack = false): Map<string, ResourceRecord> {
+  const score = (r: ResourceRecord) =>
+    (r.status === 'FAILED' ? -30 : 0) + (r.action === 'DELETE' ? -50 : 0) + (r.replacedBy !== null ? -1 + (rollingBack ? 10 : 0) : 5);
+  const best = new Map<string, ResourceRecord>();
+  for (const r of rows) {
+    const known = best.get(r.name);
+    if (!known || score(r) > score(known) || (score(r) === score(known) && r.id > known.id)) best.set(r.name, r);
+  }
+  return best;
+}
+
+/**
+ * Makes each name's best row the stack's current one (its replacement, if
+ * it had one, becomes a superseded row the cleanup deletes); the rows as
+ * they are then, by name.
+ */
+async function reinstate(tx: Store, stackId: string, rollingBack: boolean): Promise<Map<string, ResourceRecord>> {
+  const rows = await tx.listResources(stackId);
+  const best = bestExisting(rows, rollingBack);
+  for (const chosen of best.values()) {
+    if (isCurrent(chosen)) continue;
+    for (const other of rows.filter((r) => r.name === chosen.name && r !== chosen && isCurrent(r))) {
+      await tx.updateResource(other.id, { replacedBy: chosen.id });
+      other.replacedBy = chosen.id;
+    }
+    await tx.updateResource(chosen.id, { replacedBy: null });
+    chosen.replacedBy = null;
+  }
+  return best;
+}
+
+/**
+ * Heat's restricted_actions (resource.py _check_restricted_actions and
+ * _check_for_convergence_replace): an update or a replacement the
+ * environment forbids for the resource.
+ */
+function restricted(work: Work, name: string, analysis: Analysis | null): Refused | null {
+  if (!analysis || (work !== 'update' && work !== 'replace')) return null;
+  const action = work;
+  if (!analysis.environment.registry.restrictionsFor(name).has(action)) return null;
+  const event = REASON.restricted(action);
+  return { refused: { event, failure: REASON.failure('ResourceActionRestricted', name, event) } };
+}
+
 export class Lifecycle {
   constructor(
     private readonly runner: ActionRunner,
@@ -100,8 +164,8 @@ export class Lifecycle {
   ) {}
 
   /** The plan that takes the stack's live resources to the analysed template. */
-  async plan(tx: Store, stackId: string, analysis: Analysis): Promise<Plan> {
-    const current = await tx.liveResourcesByName(stackId);
+  async plan(tx: Store, stackId: string, analysis: Analysis, rollingBack = false): Promise<Plan> {
+    const current = bestExisting(await tx.listResources(stackId), rollingBack);
     return computePlan({
       analysis,
       current,
@@ -144,8 +208,9 @@ export class Lifecycle {
       case 'rollback-update': {
         const analysis = analysisFor(kind, analyses);
         if (!analysis) throw new Error(`the ${kind === 'update' ? 'new' : 'previous'} template does not analyse`);
-        const changes = plan ?? (await this.plan(tx, stack.id, analysis));
-        const rows = await tx.liveResourcesByName(stack.id);
+        const rollingBack = kind === 'rollback-update';
+        const changes = plan ?? (await this.plan(tx, stack.id, analysis, rollingBack));
+        const rows = await reinstate(tx, stack.id, rollingBack);
         const infos = new Map(analysis.resources.map((r) => [r.name, r]));
         const made = await tx.insertResources(
           changes.changes
@@ -173,8 +238,10 @@ export class Lifecycle {
     rec: ResourceRecord,
     kind: PhaseKind,
     analysis: Analysis | null,
-  ): Promise<ResourceRecord | 'settled'> {
+  ): Promise<ResourceRecord | 'settled' | Refused> {
     const info = analysis?.resources.find((r) => r.name === rec.name);
+    const refused = node.firstStart ? restricted(node.work, rec.name, analysis) : null;
+    if (refused) return refused;
     if (node.work === 'unchanged') {
       if (info) {
         await tx.updateResource(rec.id, {
@@ -188,15 +255,22 @@ export class Lifecycle {
       // Heat creates the replacement first; the old one goes in the cleanup.
       if (rec.replacedBy !== null) return (await tx.getResource(rec.replacedBy)) ?? rec;
       if (!info) return rec;
-      const [fresh] = await tx.insertResources([newResource(stack.id, info, analysis!, rec.generation + 1)]);
+      // After the generations the name has had (a failed copy set aside keeps its client token).
+      const generation = Math.max(...(await tx.resourcesNamed(stack.id, [rec.name])).map((r) => r.generation)) + 1;
+      const [fresh] = await tx.insertResources([newResource(stack.id, info, analysis!, generation)]);
       await tx.updateResource(rec.id, { replacedBy: fresh!.id });
       return fresh!;
     }
     if (node.firstStart && info && kind !== 'create' && (node.work === 'create' || node.work === 'update')) {
-      // An update may change what the resource requires (a new stack's rows have it already).
-      const requires = newResource(stack.id, info, analysis!, 0).requires;
-      await tx.updateResource(rec.id, { requires });
-      return { ...rec, requires };
+      // An update may change what the resource requires (a new stack's rows have it already); a row
+      // never created is created now as what the template says it is.
+      const fresh = newResource(stack.id, info, analysis!, 0);
+      const patch =
+        node.work === 'create'
+          ? { requires: fresh.requires, type: fresh.type, implementation: fresh.implementation }
+          : { requires: fresh.requires };
+      await tx.updateResource(rec.id, patch);
+      return { ...rec, ...patch };
     }
     return rec;
   }

@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { setMaxListeners } from 'node:events';
 import type { ResourceRecord, StackRecord } from '@hearth/store';
 import { errorMessage, failureReason, toJson } from '../actions/runner.ts';
-import { resourceChange, stackChange, type ChangeSource } from '../model/changes.ts';
+import { resourceChange, resourceEvent, stackChange, type ChangeSource } from '../model/changes.ts';
 import { analysisFor, type Analyses } from '../model/lifecycle.ts';
 import { abortsRunning, actionOf, isCurrent, type PhaseKind, type PhaseNode, type StopReason } from '../model/phases.ts';
 import { afterPhase, onTrouble, type PhaseOutcome, type Trouble } from '../model/transitions.ts';
@@ -155,6 +155,11 @@ export class MemoryScheduler implements Scheduler {
       if (!stored) return;
       const prepared = await lifecycle.prepare(store, op.stack, { work: node.work, firstStart: true }, stored, kind, analysis);
       if (prepared === 'settled') return;
+      if ('refused' in prepared) {
+        await writer.write(resourceEvent(op.source, stored, actionOf(node.work), 'FAILED', prepared.refused.event));
+        this.troubled(op, { failure: prepared.refused.failure });
+        throw new ResourceFailure(prepared.refused.failure);
+      }
       const rec = prepared;
       // The record actions see from now on (a replacement's new generation, an update's new requirements).
       if (node.work === 'replace' && rec !== stored) stored.replacedBy = rec.id;

@@ -1,9 +1,10 @@
 // An engine over an in-memory store with every provider, for tests.
-import { Engine, type EngineLimits, type StackInput } from '@hearth/engine';
+import { Engine, type EngineLimits, type StackInput, type StackUpdate } from '@hearth/engine';
 import type { EventRecord, StackRecord, Store } from '@hearth/store';
 import { openMemoryStore } from '@hearth/store';
 import { createProviders } from '../registry.ts';
 import type { SimulatedCloud } from '../cloud.ts';
+import { SIM_TABLES } from '../sim-objects.ts';
 
 export interface Harness {
   store: Store;
@@ -11,7 +12,7 @@ export interface Harness {
   cloud: SimulatedCloud;
   /** Creates a stack and waits for the operation to end. */
   create(input: StackInput): Promise<StackRecord>;
-  update(stack: string, input: Omit<StackInput, 'name'>): Promise<StackRecord>;
+  update(stack: string, input: StackUpdate): Promise<StackRecord>;
   remove(stack: string): Promise<StackRecord>;
   events(stackId: string): Promise<EventRecord[]>;
   close(): Promise<void>;
@@ -29,7 +30,7 @@ export type MakeHarness = (options?: HarnessOptions) => Promise<Harness>;
 export async function harness(
   options: HarnessOptions & { allowLocalScripts?: boolean; store?: Store; signalBaseUrl?: string; limits?: Partial<EngineLimits> } = {},
 ): Promise<Harness> {
-  const store = options.store ?? (await openMemoryStore());
+  const store = options.store ?? (await openMemoryStore({ tables: [SIM_TABLES] }));
   const providers = createProviders({ store, allowLocalScripts: options.allowLocalScripts ?? false });
   // Port 9 (discard) is closed here: signals the simulated servers POST fall back to in-process delivery.
   const engine = new Engine({

@@ -65,6 +65,8 @@ export interface ResourceInfo {
   /** The built-in type the resource behaves as, when there is one. */
   iface: string | null;
   nested: NestedTemplate | null;
+  /** For a template resource: the registry path of the mapping to its template (see Resolution). */
+  templateEntry: string[] | null;
   /** Stated requirements (depends_on, get_resource, get_attr), enabled resources only. */
   requires: string[];
   references: Reference[];
@@ -716,6 +718,7 @@ class TemplateAnalyzer {
       schema: null,
       iface: null,
       nested: null,
+      templateEntry: null,
       requires: [],
       references: [],
       droppedDependsOn: [],
@@ -755,6 +758,7 @@ class TemplateAnalyzer {
       info.iface = resolution.type;
     } else if (resolution.kind === 'template') {
       info.resolution = 'template';
+      info.templateEntry = resolution.entry;
       const loaded = loadNestedTemplate(
         resolution.path,
         resolution.from ?? this.filename,

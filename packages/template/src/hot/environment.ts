@@ -4,6 +4,7 @@
 import type { YNode } from '../yaml/nodes.ts';
 import { effectivePairs } from '../yaml/nodes.ts';
 import { parseYamlText } from '../yaml/parse.ts';
+import { fnmatchcase } from './fnmatch.ts';
 import type { Value, ValueMap } from './values.ts';
 import { isValueMap, newMap, nodeToValue, pyStr } from './values.ts';
 
@@ -48,7 +49,14 @@ export function emptyEnvironment(): Environment {
 }
 
 /** What a type name resolves to. */
-export type Resolution = { kind: 'builtin'; type: string } | { kind: 'template'; path: string; from?: string } | { kind: 'missing' };
+/**
+ * What a type name resolves to. A template's `entry` is the registry path of
+ * the mapping that led to it (Heat removes that mapping from the nested
+ * stack's environment, so a template standing in for a type uses the real
+ * type inside itself).
+ */
+export type Resolution =
+  { kind: 'builtin'; type: string } | { kind: 'template'; path: string; entry: string[]; from?: string } | { kind: 'missing' };
 
 interface Entry {
   /** Registry path, e.g. ["OS::Foo"] or ["resources", "web", "OS::Foo"]. */
@@ -162,6 +170,19 @@ export class ResourceRegistry {
     for (const [k, v] of other.restrictedActions) this.restrictedActions.set(k, v);
   }
 
+  /**
+   * Heat's get_rsrc_restricted_actions: the actions (update, replace) the
+   * environment forbids on the resource, from every `resources` entry whose
+   * name pattern matches it.
+   */
+  restrictionsFor(resourceName: string): Set<string> {
+    const out = new Set<string>();
+    for (const [pattern, actions] of this.restrictedActions) {
+      if (fnmatchcase(resourceName, pattern)) for (const a of actions) out.add(a);
+    }
+    return out;
+  }
+
   isEmpty(): boolean {
     return this.top.size === 0 && this.perResource.size === 0;
   }
@@ -190,7 +211,7 @@ export class ResourceRegistry {
     );
     for (const entry of candidates) {
       if (entry.kind === 'template') {
-        const resolution: Resolution = { kind: 'template', path: isTemplateName(entry.name) ? entry.name : entry.value };
+        const resolution: Resolution = { kind: 'template', path: isTemplateName(entry.name) ? entry.name : entry.value, entry: entry.path };
         if (entry.from !== undefined) resolution.from = entry.from;
         return resolution;
       }

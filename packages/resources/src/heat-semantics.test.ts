@@ -1,0 +1,4 @@
+import { harness } from './test-support/harness.ts';
+import { heatSemanticsSuite } from './test-support/heat-semantics-suite.ts';
+
+heatSemanticsSuite((options) => harness(options));

@@ -1,0 +1,320 @@
+// Heat 19's behaviour on updates, environments and nested stacks, run
+// against each scheduler (in memory, and PostgreSQL workers in packages/cluster).
+// Each case names the Heat code it follows.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { transitions, type Harness, type MakeHarness } from './harness.ts';
+
+const hot = (resources: string, rest = '') => `heat_template_version: 2018-08-31\n${rest}resources:\n${resources}`;
+
+export function heatSemanticsSuite(makeHarness: MakeHarness): void {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await makeHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  const physicalId = async (stack: string, name: string) =>
+    (await h.engine.resources((await h.engine.getStack(stack)).id)).find((r) => r.name === name)?.physicalId ?? null;
+
+  describe('a resource keeps what it was created as', () => {
+    // heat/engine/resource.py Resource.load: a resource is loaded with the environment it was made with.
+    it('deletes a resource made through an alias after the alias has left the environment', async () => {
+      await h.create({
+        name: 'alias-gone',
+        template: hot('  thing: {type: My::Thing, properties: {value: a}}\n  other: {type: OS::Heat::None}\n'),
+        environment: 'resource_registry:\n  My::Thing: OS::Heat::TestResource\n',
+      });
+      const updated = await h.update('alias-gone', { template: hot('  other: {type: OS::Heat::None}\n'), environment: '' });
+      expect(`${updated.action}_${updated.status}`).toBe('UPDATE_COMPLETE');
+      expect((await h.engine.resources(updated.id)).map((r) => r.name)).toEqual(['other']);
+      expect((await h.remove('alias-gone')).status).toBe('COMPLETE');
+    });
+
+    it('deletes a template resource after its template has left the files', async () => {
+      const child = hot('  vol: {type: OS::Cinder::Volume, properties: {size: 1}}\n');
+      await h.create({ name: 'file-gone', template: hot('  disk: {type: disk.yaml}\n'), files: { 'disk.yaml': child } });
+      const updated = await h.update('file-gone', { template: hot('  other: {type: OS::Heat::None}\n'), files: {} });
+      expect(`${updated.action}_${updated.status}`).toBe('UPDATE_COMPLETE');
+      expect(await h.cloud.objects.list({ kind: 'volume' })).toEqual([]);
+      expect((await h.remove('file-gone')).status).toBe('COMPLETE');
+    });
+
+    it('shrinks a group whose members were made through an alias the update drops', async () => {
+      const group = (count: number, type: string) =>
+        hot(
+          `  g:\n    type: OS::Heat::ResourceGroup\n    properties:\n      count: ${count}\n      resource_def: {type: ${type}, properties: {value: v}}\n`,
+        );
+      await h.create({
+        name: 'shrink',
+        template: group(3, 'My::Thing'),
+        environment: 'resource_registry:\n  My::Thing: OS::Heat::TestResource\n',
+      });
+      const updated = await h.update('shrink', { template: group(1, 'OS::Heat::TestResource'), environment: '' });
+      expect(`${updated.action}_${updated.status}`).toBe('UPDATE_COMPLETE');
+      expect((await h.remove('shrink')).status).toBe('COMPLETE');
+    });
+  });
+
+  describe('types compared as Heat compares them', () => {
+    // heat/engine/resource.py update_convergence: `type(self) is not new_res_type` decides a replacement.
+    const env = (target: string) => `resource_registry:\n  My::A: ${target}\n  My::B: OS::Heat::TestResource\n`;
+
+    it('updates in place when a resource moves between two aliases of the same type', async () => {
+      await h.create({
+        name: 'aliases',
+        template: hot('  r: {type: My::A, properties: {value: a}}\n'),
+        environment: env('OS::Heat::TestResource'),
+      });
+      const before = await physicalId('aliases', 'r');
+      const next = { template: hot('  r: {type: My::B, properties: {value: a}}\n'), environment: env('OS::Heat::TestResource') };
+      const plan = await h.engine.plan('aliases', { name: 'aliases', ...next });
+      expect(plan.changes.find((c) => c.resource === 'r')!.action).toBe('update');
+      const updated = await h.update('aliases', next);
+      expect(`${updated.action}_${updated.status}`).toBe('UPDATE_COMPLETE');
+      expect(await physicalId('aliases', 'r')).toBe(before);
+    });
+
+    it('replaces a resource whose alias now points at another type', async () => {
+      await h.create({
+        name: 'retarget',
+        template: hot('  r: {type: My::A, properties: {value: a}}\n'),
+        environment: env('OS::Heat::TestResource'),
+      });
+      const before = await physicalId('retarget', 'r');
+      const next = { template: hot('  r: {type: My::A}\n'), environment: env('OS::Heat::None') };
+      const plan = await h.engine.plan('retarget', { name: 'retarget', ...next });
+      expect(plan.changes.find((c) => c.resource === 'r')).toMatchObject({ action: 'replace' });
+      const updated = await h.update('retarget', next);
+      expect(`${updated.action}_${updated.status}`).toBe('UPDATE_COMPLETE');
+      expect(await physicalId('retarget', 'r')).not.toBe(before);
+    });
+
+    // heat/engine/resources/stack_resource.py child_definition: get_child_environment(item_to_remove=resource_info).
+    it('lets a template mapped over a type use that type inside itself', async () => {
+      const random = hot(
+        '  inner: {type: OS::Heat::RandomString, properties: {length: {get_param: length}}}\n',
+        'parameters:\n  length: {type: number, default: 8}\n',
+      ).concat('outputs:\n  value: {value: {get_attr: [inner, value]}}\n');
+      const stack = await h.create({
+        name: 'over',
+        template: hot('  r: {type: OS::Heat::RandomString, properties: {length: 12}}\n').concat(
+          'outputs:\n  v: {value: {get_attr: [r, value]}}\n',
+        ),
+        environment: 'resource_registry:\n  OS::Heat::RandomString: random.yaml\n',
+        files: { 'random.yaml': random },
+      });
+      expect(`${stack.action}_${stack.status}`).toBe('CREATE_COMPLETE');
+      expect(String(stack.outputs.v)).toHaveLength(12);
+    });
+  });
+
+  describe('safeguards', () => {
+    // heat/engine/resource.py _check_restricted_actions: an event on the resource, which keeps its state; the stack fails.
+    const restricting = (action: string) => `resource_registry:\n  resources:\n    r*:\n      restricted_actions: ${action}\n`;
+
+    it("refuses an update the environment restricts: UPDATE_FAILED with Heat's reason, the resource untouched", async () => {
+      await h.create({ name: 'restricted', template: hot('  r1: {type: OS::Heat::TestResource, properties: {value: a}}\n') });
+      const updated = await h.update('restricted', {
+        template: hot('  r1: {type: OS::Heat::TestResource, properties: {value: b}}\n'),
+        environment: restricting('update'),
+        options: { disableRollback: true },
+      });
+      expect(`${updated.action}_${updated.status}`).toBe('UPDATE_FAILED');
+      expect(updated.statusReason).toBe(
+        'Resource UPDATE failed: ResourceActionRestricted: resources.r1: update is restricted for resource.',
+      );
+      const events = await h.events(updated.id);
+      expect(events.filter((e) => e.resourceName === 'r1' && e.action === 'UPDATE').map((e) => [e.status, e.reason])).toEqual([
+        ['FAILED', 'update is restricted for resource.'],
+      ]);
+      const [r1] = await h.engine.resources(updated.id);
+      expect([r1!.action, r1!.status, r1!.attributes.output]).toEqual(['CREATE', 'COMPLETE', 'a']);
+    });
+
+    it('refuses a replacement the environment restricts, and rolls back to nothing changed', async () => {
+      await h.create({
+        name: 'no-replace',
+        template: hot('  r1: {type: OS::Heat::TestResource, properties: {value: a, update_replace_value: x}}\n'),
+      });
+      const before = await physicalId('no-replace', 'r1');
+      const updated = await h.update('no-replace', {
+        template: hot('  r1: {type: OS::Heat::TestResource, properties: {value: a, update_replace_value: y}}\n'),
+        environment: restricting('[replace]'),
+      });
+      expect(`${updated.action}_${updated.status}`).toBe('ROLLBACK_COMPLETE');
+      const events = await h.events(updated.id);
+      expect(events.find((e) => e.resourceName === 'r1' && e.status === 'FAILED')!.reason).toBe('replace is restricted for resource.');
+      expect(events.find((e) => e.resourceName === null && e.status === 'FAILED')!.reason).toBe(
+        'Resource UPDATE failed: ResourceActionRestricted: resources.r1: replace is restricted for resource.',
+      );
+      expect(await physicalId('no-replace', 'r1')).toBe(before);
+    });
+
+    // heat/engine/service.py _prepare_stack_updates: refused at request time; the stack keeps its state.
+    it("refuses to change an immutable parameter at request time, with Heat's message", async () => {
+      const template = hot(
+        '  r: {type: OS::Heat::TestResource, properties: {value: {get_param: zone}}}\n',
+        'parameters:\n  zone: {type: string, immutable: true, default: az1}\n  size: {type: number, default: 1}\n',
+      );
+      const stack = await h.create({ name: 'immutable', template });
+      await expect(h.engine.updateStack('immutable', { template, parameters: { zone: 'az2' } })).rejects.toThrow(
+        'The following parameters are immutable and may not be updated: zone',
+      );
+      await expect(h.engine.plan('immutable', { name: 'immutable', template, parameters: { zone: 'az2' } })).rejects.toThrow(
+        'The following parameters are immutable and may not be updated: zone',
+      );
+      // A changed default counts as a change; the same value given again does not.
+      await expect(h.engine.updateStack('immutable', { template: template.replace('default: az1', 'default: az3') })).rejects.toThrow(
+        /immutable and may not be updated: zone$/,
+      );
+      const same = await h.update('immutable', { template, parameters: { zone: 'az1', size: 2 } });
+      expect(`${same.action}_${same.status}`).toBe('UPDATE_COMPLETE');
+      const events = await h.events(stack.id);
+      expect(events.filter((e) => e.resourceName === null).map((e) => `${e.action}_${e.status}`)).toEqual([
+        'CREATE_IN_PROGRESS',
+        'CREATE_COMPLETE',
+        'UPDATE_IN_PROGRESS',
+        'UPDATE_COMPLETE',
+      ]);
+    });
+
+    // heat/engine/resources/template_resource.py _validate_against_facade, at create and update.
+    it('refuses a provider template that does not match the type it stands in for', async () => {
+      const template = hot('  r: {type: OS::Heat::RandomString, properties: {length: 12}}\n');
+      const environment = 'resource_registry:\n  OS::Heat::RandomString: random.yaml\n';
+      const provider = (parameters: string, outputs: string) =>
+        hot('  inner: {type: OS::Heat::None}\n', `parameters:\n${parameters}`).concat(`outputs:\n${outputs}`);
+      const refused = (files: Record<string, string>) => h.engine.createStack({ name: 'facade', template, environment, files });
+      await expect(refused({ 'random.yaml': provider('  length: {type: string}\n', '  value: {value: x}\n') })).rejects.toThrow(
+        'Property length type mismatch between facade OS::Heat::RandomString (Integer) and provider (String)',
+      );
+      await expect(
+        refused({ 'random.yaml': provider('  length: {type: number}\n  pepper: {type: string}\n', '  value: {value: x}\n') }),
+      ).rejects.toThrow('Provider requires property pepper unknown in facade OS::Heat::RandomString');
+      await expect(refused({ 'random.yaml': provider('  length: {type: number}\n', '  other: {value: x}\n') })).rejects.toThrow(
+        'Attribute value for facade OS::Heat::RandomString missing in provider',
+      );
+      expect(await h.store.listStacks()).toEqual([]);
+    });
+  });
+
+  describe('update forms and environments', () => {
+    const template = hot(
+      '  r: {type: My::Thing, properties: {value: {get_param: size}}}\n',
+      'parameters:\n  size: {type: number, default: 1}\n  label: {type: string, default: none}\n',
+    ).concat('outputs:\n  size: {value: {get_attr: [r, output]}}\n');
+    const files = {
+      'base.env': 'parameters: {size: 2, label: base}\nresource_registry: {My::Thing: OS::Heat::TestResource}\n',
+      'prod.env': 'parameters: {size: 3}\nparameter_defaults: {size: 5}\n',
+    };
+
+    // heat/common/environment_util.py merge_environments: files in order, a later one overwriting an earlier one.
+    it('merges several environment files in order, as Heat does', async () => {
+      const stack = await h.create({ name: 'envs', template, files, environmentFiles: ['base.env', 'prod.env'] });
+      expect(`${stack.action}_${stack.status}`).toBe('CREATE_COMPLETE');
+      expect(stack.outputs.size).toBe('3');
+      expect(await h.engine.parameters(stack.id)).toMatchObject({ size: '3', label: 'base', 'OS::stack_name': 'envs' });
+    });
+
+    // heat/engine/service.py _prepare_stack_updates with PARAM_EXISTING (PATCH).
+    it('updates with PATCH: the stored template, files and environment, with only what is given changed', async () => {
+      const stack = await h.create({ name: 'patch', template, files, environmentFiles: ['base.env'] });
+      expect(stack.outputs.size).toBe('2');
+      const patched = await h.update('patch', { existing: true, parameters: { size: 4 } });
+      expect(`${patched.action}_${patched.status}`).toBe('UPDATE_COMPLETE');
+      expect(patched.template).toBe(template);
+      expect(patched.outputs.size).toBe('4');
+      expect(await h.engine.parameters(stack.id)).toMatchObject({ size: '4', label: 'base' });
+      // A cleared parameter falls back to parameter_defaults, then to its default.
+      const cleared = await h.update('patch', { existing: true, clearParameters: ['size', 'label'] });
+      expect(cleared.outputs.size).toBe('1');
+      expect(await h.engine.parameters(stack.id)).toMatchObject({ size: '1', label: 'none' });
+      const moreEnv = await h.update('patch', { existing: true, environment: 'parameter_defaults: {size: 7}\n' });
+      expect(moreEnv.outputs.size).toBe('7');
+    });
+
+    it("refuses an environment file the request does not carry, and a conflict of merge strategies, with Heat's messages", async () => {
+      await expect(h.engine.createStack({ name: 'x', template, files, environmentFiles: ['missing.env'] })).rejects.toThrow(
+        'The environment file missing.env is not among the files sent with the request.',
+      );
+      const conflicting = {
+        'a.env':
+          'parameters: {label: x}\nparameter_merge_strategies: {label: merge}\nresource_registry: {My::Thing: OS::Heat::TestResource}\n',
+        'b.env': 'parameters: {label: y}\nparameter_merge_strategies: {label: overwrite}\n',
+      };
+      await expect(h.engine.createStack({ name: 'x', template, files: conflicting, environmentFiles: ['a.env', 'b.env'] })).rejects.toThrow(
+        "Conflicting merge strategy 'overwrite' for parameter 'label' in file 'b.env'.",
+      );
+    });
+  });
+
+  describe('attributes during an update', () => {
+    // heat/engine/check_resource.py: a resource's update reads the attributes its requirements have after theirs.
+    it('gives get_attr the value of a resource updated earlier in the same update', async () => {
+      const template = (value: string) =>
+        hot(
+          `  a: {type: OS::Heat::TestResource, properties: {value: ${value}}}\n  b: {type: OS::Heat::TestResource, properties: {value: {get_attr: [a, output]}}}\n`,
+        ).concat('outputs:\n  b: {value: {get_attr: [b, output]}}\n');
+      await h.create({ name: 'attrs', template: template('one') });
+      const plan = await h.engine.plan('attrs', { name: 'attrs', template: template('two') });
+      expect(plan.changes.find((c) => c.resource === 'b')).toMatchObject({ action: 'update' });
+      const updated = await h.update('attrs', { template: template('two') });
+      expect(updated.outputs.b).toBe('two');
+      const b = (await h.engine.resources(updated.id)).find((r) => r.name === 'b')!;
+      expect(b.properties.value).toBe('two');
+    });
+  });
+
+  describe('nested stacks follow their files', () => {
+    // heat/engine/resources/stack_resource.py _needs_update: a nested stack is updated on every update.
+    const disk = (size: number) =>
+      hot(
+        '  vol: {type: OS::Cinder::Volume, properties: {size: {get_param: size}, name: {get_param: label}}}\n',
+        `parameters:\n  size: {type: number, default: ${size}}\n  label: {type: string, default: plain}\n`,
+      );
+    const parent = (props: string) => hot(`  data: {type: disk.yaml${props}}\n`);
+
+    it('updates the nested stack when only its template file changed', async () => {
+      await h.create({ name: 'files', template: parent(''), files: { 'disk.yaml': disk(1) } });
+      const before = await physicalId('files', 'data');
+      const plan = await h.engine.plan('files', { name: 'files', template: parent(''), files: { 'disk.yaml': disk(2) } });
+      expect(plan.changes.find((c) => c.resource === 'data')).toMatchObject({ action: 'update' });
+      const updated = await h.update('files', { template: parent(''), files: { 'disk.yaml': disk(2) } });
+      expect(`${updated.action}_${updated.status}`).toBe('UPDATE_COMPLETE');
+      expect(await physicalId('files', 'data')).toBe(before);
+      expect((await h.cloud.objects.list({ kind: 'volume' })).map((v) => v.data.size)).toEqual([2]);
+    });
+
+    it('updates a template resource in place when a property is removed', async () => {
+      await h.create({ name: 'props', template: parent(', properties: {label: fancy}'), files: { 'disk.yaml': disk(1) } });
+      const before = await physicalId('props', 'data');
+      const plan = await h.engine.plan('props', { name: 'props', template: parent(''), files: { 'disk.yaml': disk(1) } });
+      expect(plan.changes.find((c) => c.resource === 'data')).toMatchObject({ action: 'update' });
+      const updated = await h.update('props', { template: parent(''), files: { 'disk.yaml': disk(1) } });
+      expect(`${updated.action}_${updated.status}`).toBe('UPDATE_COMPLETE');
+      expect(await physicalId('props', 'data')).toBe(before);
+      expect((await h.cloud.objects.list({ kind: 'volume' })).map((v) => v.data.name)).toEqual(['plain']);
+    });
+  });
+
+  describe('failed replacements', () => {
+    // heat/engine/stack.py _get_best_existing_rsrc_db: the original scores above a failed replacement.
+    it('keeps the original when the user updates back after a replacement failed (no third object)', async () => {
+      const v1 = hot('  r: {type: OS::Heat::TestResource, properties: {value: a, update_replace_value: one}}\n');
+      const v2 = hot('  r: {type: OS::Heat::TestResource, properties: {value: a, update_replace_value: two, fail: true}}\n');
+      const stack = await h.create({ name: 'back', template: v1, options: { disableRollback: true } });
+      const original = await physicalId('back', 'r');
+      const failed = await h.update('back', { template: v2 });
+      expect(`${failed.action}_${failed.status}`).toBe('UPDATE_FAILED');
+      const plan = await h.engine.plan('back', { name: 'back', template: v1 });
+      expect(plan.changes.find((c) => c.resource === 'r')).toMatchObject({ action: 'unchanged' });
+      const back = await h.update('back', { template: v1 });
+      expect(`${back.action}_${back.status}`).toBe('UPDATE_COMPLETE');
+      const rows = await h.engine.resources(stack.id);
+      expect(rows.map((r) => [r.name, r.physicalId])).toEqual([['r', original]]);
+      expect(transitions(await h.events(stack.id)).filter((t) => t.startsWith('r CREATE_COMPLETE'))).toHaveLength(1);
+    });
+  });
+}
