@@ -121,6 +121,7 @@ export interface StackEngine {
   wait(stackId: string): Promise<StackRecord>;
   /** The stack's parameters as Heat shows them: the value each runs with, as text (hidden ones masked). */
   parameters(stackId: string): Promise<Record<string, string>>;
+  resolveRequest(input: StackUpdate & { name: string }, stack: string | null): Promise<StackInput>;
   analyze(input: Pick<StackInput, 'template' | 'environment' | 'parameters' | 'files' | 'name' | 'options'>): Analysis;
   plan(idOrName: string | null, input: StackUpdate & { name: string }): Promise<Plan>;
   createStack(input: StackInput): Promise<StackRecord>;
@@ -429,7 +430,11 @@ export class Engine implements StackEngine {
     }
   }
 
-  /** What the stack will store for a request: environment files merged, a PATCH applied over the stack's. */
+  /** What a stack will store for a request (environment files merged, a PATCH applied over the stack's); `stack`: the one it updates. */
+  async resolveRequest(input: StackUpdate & { name: string }, stack: string | null): Promise<StackInput> {
+    return this.requested(input, stack === null ? null : await this.getStack(stack));
+  }
+
   private requested<T extends StackUpdate & { name: string }>(input: T, current: StackRecord | null): StackInput {
     try {
       const { existing: _existing, clearParameters: _clear, environmentFiles: _files, ...rest } = input;

@@ -24,6 +24,16 @@ export const templateInput = z.object({
 
 export type TemplateInput = z.infer<typeof templateInput>;
 
+/** A stack request: a template, or (`existing`, Heat's PATCH) the stack's own with only what is given changed. */
+export const stackRequest = templateInput.extend({
+  template: z.string().optional(),
+  /** Environment files, sent in `files`, merged in this order as Heat merges them. */
+  environmentFiles: z.array(z.string()).max(100).optional(),
+  existing: z.boolean().optional(),
+  /** With `existing`: parameters to forget. */
+  clearParameters: z.array(z.string()).max(1000).optional(),
+});
+
 export const simulationInput = z
   .object({
     latency: z.number().min(0).max(3600).optional(),

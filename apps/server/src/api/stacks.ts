@@ -7,7 +7,7 @@ import type { Value } from '@hearth/template';
 import { z } from 'zod';
 import { EventStream } from './event-stream.ts';
 import { precheck } from './guard.ts';
-import { checkSizes, stackName, stackOptions, stackRef, templateInput } from './inputs.ts';
+import { checkSizes, stackName, stackOptions, stackRef, stackRequest, templateInput } from './inputs.ts';
 import type { HearthServices } from './services.ts';
 import { evaluatingProcedure, procedure, router } from './trpc.ts';
 
@@ -71,6 +71,8 @@ export const stacksRouter = router({
       template: stack.template,
       environment: stack.environment,
       parameters: stack.parameters,
+      /** Every parameter with the value it runs with, as Heat's stack show gives them (hidden ones masked). */
+      effectiveParameters: await ctx.services.engine.parameters(stack.id),
       files: stack.files,
       options: stack.options,
       outputs: stack.outputs,
@@ -119,18 +121,20 @@ export const stacksRouter = router({
   }),
 
   create: evaluatingProcedure
-    .input(templateInput.extend({ name: stackName, options: stackOptions.default({}) }))
+    .input(
+      templateInput.extend({ name: stackName, options: stackOptions.default({}), environmentFiles: stackRequest.shape.environmentFiles }),
+    )
     .mutation(async ({ ctx, input }) => {
       checkSizes(ctx.services, input);
       const parameters = input.parameters as Record<string, Value> | undefined;
-      await precheck(ctx.services, { ...input, parameters });
+      await precheck(ctx.services, await ctx.services.engine.resolveRequest({ ...input, parameters }, null));
       const stack = await ctx.services.engine.createStack({ ...input, parameters });
       return stackSummary(stack);
     }),
 
   update: evaluatingProcedure
     .input(
-      templateInput.extend({
+      stackRequest.extend({
         stack: stackRef,
         options: stackOptions.optional(),
         /** The stack's updatedAt when the plan was shown: refuse if it changed since. */
@@ -150,7 +154,7 @@ export const stacksRouter = router({
         }
       }
       const parameters = rest.parameters as Record<string, Value> | undefined;
-      await precheck(ctx.services, { ...rest, name: ref, parameters });
+      await precheck(ctx.services, await ctx.services.engine.resolveRequest({ ...rest, name: ref, parameters }, ref));
       const { stack, plan } = await ctx.services.engine.updateStack(ref, { ...rest, parameters });
       return { stack: stackSummary(stack), plan };
     }),

@@ -1,5 +1,6 @@
 // Validating and planning template texts: analysed off the event loop first.
-import { checkSizes, stackRef, templateInput } from './inputs.ts';
+import type { Value } from '@hearth/template';
+import { checkSizes, stackRef, stackRequest, templateInput } from './inputs.ts';
 import { precheck, validateOffLoop } from './guard.ts';
 import { evaluatingProcedure, router } from './trpc.ts';
 
@@ -11,10 +12,11 @@ export const templatesRouter = router({
   }),
 
   /** What deploying the template would do: to a new stack, or to an existing one (an update). */
-  plan: evaluatingProcedure.input(templateInput.extend({ stack: stackRef.optional() })).query(async ({ ctx, input }) => {
+  plan: evaluatingProcedure.input(stackRequest.extend({ stack: stackRef.optional() })).query(async ({ ctx, input }) => {
     checkSizes(ctx.services, input);
     const { stack, ...rest } = input;
-    await precheck(ctx.services, { name: stack ?? 'plan', ...rest });
-    return ctx.services.engine.plan(stack ?? null, { name: stack ?? 'plan', ...rest });
+    const request = { name: stack ?? 'plan', ...rest, parameters: rest.parameters as Record<string, Value> | undefined };
+    await precheck(ctx.services, await ctx.services.engine.resolveRequest(request, stack ?? null));
+    return ctx.services.engine.plan(stack ?? null, request);
   }),
 });

@@ -1,6 +1,6 @@
 // Talking to a running Hearth server from the command line.
 import { readFileSync } from 'node:fs';
-import { dirname, join, normalize, resolve } from 'node:path';
+import { dirname, join, normalize, relative, resolve } from 'node:path';
 import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client';
 import { EventSource } from 'eventsource';
 import { analyzeTemplate, isValueMap, mergeEnvironments, nodeToValue, parseEnvironment, parseYamlText, type Value } from '@hearth/template';
@@ -62,28 +62,46 @@ export function describeError(error: unknown): string {
 export interface TemplateBundle {
   template: string;
   environment?: string;
+  /** With several environment files: their keys in `files`, merged in this order by the server (as Heat does). */
+  environmentFiles?: string[];
   parameters: Record<string, Value>;
   /** Every file the template and its environment refer to, by the path they use. */
   files: Record<string, string>;
 }
 
-/** Reads a template, its environment, and the files they refer to (nested templates, get_file). */
-export function readTemplateBundle(templatePath: string, envPath: string | undefined, parameters: Record<string, Value>): TemplateBundle {
+/** Environment files as a request carries them: one as the environment, several among the files, named in order. */
+export function readEnvironments(
+  envPaths: readonly string[],
+  base = process.cwd(),
+): { texts: Array<{ path: string; text: string }>; request: Pick<TemplateBundle, 'environment' | 'environmentFiles' | 'files'> } {
+  const texts = envPaths.map((path) => {
+    try {
+      return { path, text: readFileSync(path, 'utf8') };
+    } catch (error) {
+      throw new UsageError(`cannot read the environment file ${path}: ${(error as Error).message}`);
+    }
+  });
+  if (texts.length === 1) return { texts, request: { environment: texts[0]!.text, files: {} } };
+  // Keyed as the template would name them, so that relative paths inside stay meaningful.
+  const keys = texts.map((e) => normalize(relative(base, resolve(e.path))));
+  return { texts, request: { environmentFiles: keys, files: Object.fromEntries(texts.map((e, i) => [keys[i]!, e.text])) } };
+}
+
+/**
+ * Reads a template, its environment files, and the files they refer to
+ * (nested templates, get_file). One environment is sent as the stack's
+ * environment; several go among the files, named in order, for the server
+ * to merge as Heat merges them.
+ */
+export function readTemplateBundle(templatePath: string, envPaths: readonly string[], parameters: Record<string, Value>): TemplateBundle {
   let template: string;
   try {
     template = readFileSync(templatePath, 'utf8');
   } catch (error) {
     throw new UsageError(`cannot read ${templatePath}: ${(error as Error).message}`);
   }
-  let environment: string | undefined;
-  if (envPath) {
-    try {
-      environment = readFileSync(envPath, 'utf8');
-    } catch (error) {
-      throw new UsageError(`cannot read the environment file ${envPath}: ${(error as Error).message}`);
-    }
-  }
   const base = dirname(resolve(templatePath));
+  const { texts: envTexts, request } = readEnvironments(envPaths, base);
   const read = diskLoader(base);
   const files: Record<string, string> = {};
   // Record what the analysis reads, under the key the server will look it up by.
@@ -92,7 +110,7 @@ export function readTemplateBundle(templatePath: string, envPath: string | undef
     if (text !== undefined) files[normalize(join(from ? dirname(from) : '.', path.replace(/^file:\/\//, '')))] = text;
     return text;
   };
-  const envs = environment ? [parseEnvironment(environment, envPath!).environment] : [];
+  const envs = envTexts.map((e) => parseEnvironment(e.text, e.path).environment);
   analyzeTemplate(template, { filename: 'template.yaml', environment: mergeEnvironments(envs), parameters, loadFile });
   // get_file contents are read when the stack runs: collect them from the template and every nested one.
   const seen = new Set<string>();
@@ -103,7 +121,7 @@ export function readTemplateBundle(templatePath: string, envPath: string | undef
   };
   visit(template, 'template.yaml');
   for (const [key, text] of Object.entries({ ...files })) if (/\.ya?ml$/.test(key)) visit(text, key);
-  return { template, ...(environment !== undefined ? { environment } : {}), parameters, files };
+  return { template, ...request, parameters, files: { ...files, ...request.files } };
 }
 
 /** The literal paths a template's get_file calls name. */

@@ -129,6 +129,32 @@ resources:
     expect(deleted.out.at(-1)).toMatch(/^Stack waits DELETE_COMPLETE/);
   });
 
+  it('merges several --env files as Heat does, and updates with --existing (PATCH) changing only what is given', async () => {
+    writeFileSync(join(dir, 'base.env'), 'parameters: {size: 2}\n');
+    writeFileSync(join(dir, 'big.env'), 'parameters: {size: 5}\n');
+    const deployed = await hearth(
+      'deploy',
+      '--watch',
+      '-e',
+      join(dir, 'base.env'),
+      '-e',
+      join(dir, 'big.env'),
+      'envs',
+      join(dir, 'app.yaml'),
+    );
+    expect(deployed.code).toBe(0);
+    const sized = async () => (await server.client.stacks.get.query({ stack: 'envs' })).effectiveParameters.size;
+    expect(await sized()).toBe('5');
+    const patched = await hearth('update', '--watch', '--existing', '-p', 'size=7', 'envs');
+    expect(patched.code).toBe(0);
+    expect(await sized()).toBe('7');
+    const cleared = await hearth('update', '--watch', '--existing', '--clear-parameter', 'size', 'envs');
+    expect(cleared.code).toBe(0);
+    // Back to the template's default: as in Heat, the environment files' values became the stack's parameters.
+    expect(await sized()).toBe('1');
+    expect((await hearth('update', '--clear-parameter', 'size', 'envs', join(dir, 'app.yaml'))).code).toBe(2);
+  });
+
   it('runs the built command line: serve, then deploy the example against it', async () => {
     const data = mkdtempSync(join(tmpdir(), 'hearth-serve-'));
     const proc = spawn(process.execPath, [join(repo, 'apps/server/bin/hearth.mjs'), 'serve', '--port', '0', '--data', data], {

@@ -3,19 +3,21 @@ import { parseArgs } from 'node:util';
 import { warnWithoutWorkers } from './engines.ts';
 import type { CliIO } from './io.ts';
 import { UsageError } from './io.ts';
-import { connect, format, guarded, readTemplateBundle, SERVER_OPTIONS, SERVER_USAGE, type Client } from './remote.ts';
+import type { Value } from '@hearth/template';
+import { connect, format, guarded, readEnvironments, readTemplateBundle, SERVER_OPTIONS, SERVER_USAGE, type Client } from './remote.ts';
 import { parseParamArgs } from './validate.ts';
 import { lastEventId, watchStack } from './watch.ts';
 
 const TEMPLATE_OPTIONS = {
-  env: { type: 'string', short: 'e' },
+  env: { type: 'string', short: 'e', multiple: true, default: [] as string[] },
   param: { type: 'string', short: 'p', multiple: true, default: [] as string[] },
   format: { type: 'string', short: 'f', default: 'text' },
   help: { type: 'boolean', short: 'h', default: false },
   ...SERVER_OPTIONS,
 } as const;
 
-const TEMPLATE_USAGE = `  -e, --env FILE          the environment file
+const TEMPLATE_USAGE = `  -e, --env FILE          an environment file (repeat for more: they merge in order,
+                          as Heat merges them)
   -p, --param NAME=VALUE  a parameter value (repeat for more)
   -f, --format FORMAT     text (default) or json
 ${SERVER_USAGE}`;
@@ -42,9 +44,16 @@ ${RUN_USAGE}
 ${TEMPLATE_USAGE}`;
 
 export const UPDATE_USAGE = `Usage: hearth update [options] NAME TEMPLATE
+       hearth update --existing [options] NAME [TEMPLATE]
 
 Updates the stack NAME to TEMPLATE, following the plan it prints first.
 
+      --existing          Heat's PATCH update: keep the stack's template, files,
+                          environment and parameters, and change only what is
+                          given (a template, --env files, --param values)
+      --clear-parameter NAME
+                          with --existing: forget the value given for NAME (it
+                          falls back to parameter_defaults or its default)
 ${RUN_USAGE}
 ${TEMPLATE_USAGE}`;
 
@@ -125,6 +134,8 @@ const RUN_OPTIONS = {
   timeout: { type: 'string' },
   'simulate-latency': { type: 'string' },
   'simulate-fail': { type: 'string', multiple: true, default: [] as string[] },
+  existing: { type: 'boolean', default: false },
+  'clear-parameter': { type: 'string', multiple: true, default: [] as string[] },
 } as const;
 
 async function finish(
@@ -156,10 +167,17 @@ function runRequest(argv: string[], io: CliIO, usage: string) {
     return null;
   }
   const json = format(values.format) === 'json';
-  if (positionals.length !== 2) throw new UsageError('give the stack name and the template');
-  const [name, templatePath] = positionals as [string, string];
-  const bundle = readTemplateBundle(templatePath, values.env, parseParamArgs(values.param));
-  return { name, bundle, json, watch: values.watch, options: runOptions(values), client: connect(values) };
+  const patch = values.existing && usage === UPDATE_USAGE;
+  if (!patch && values['clear-parameter'].length) throw new UsageError('--clear-parameter goes with update --existing');
+  if (values.existing && !patch) throw new UsageError('--existing is an option of update');
+  if (positionals.length !== 2 && !(patch && positionals.length === 1)) throw new UsageError('give the stack name and the template');
+  const [name, templatePath] = positionals as [string, string | undefined];
+  const parameters = parseParamArgs(values.param);
+  const bundle: { template?: string; parameters: Record<string, Value> } = templatePath
+    ? readTemplateBundle(templatePath, values.env, parameters)
+    : { ...readEnvironments(values.env).request, parameters };
+  const request = patch ? { ...bundle, existing: true, clearParameters: values['clear-parameter'] } : bundle;
+  return { name, bundle: request, json, watch: values.watch, options: runOptions(values), client: connect(values) };
 }
 
 export async function deployCommand(argv: string[], io: CliIO): Promise<number> {
@@ -167,7 +185,8 @@ export async function deployCommand(argv: string[], io: CliIO): Promise<number> 
   if (!run) return 0;
   const { name, bundle, json, watch, options, client } = run;
   return guarded(io, async () => {
-    const stack = await client.stacks.create.mutate({ name, ...bundle, options });
+    const { template, ...rest } = bundle;
+    const stack = await client.stacks.create.mutate({ name, template: template!, ...rest, options });
     return finish(client, io, name, null, 'CREATE', watch, json, stack);
   });
 }
