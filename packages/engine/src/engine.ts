@@ -186,7 +186,7 @@ export class Engine implements StackEngine {
       },
     };
     this.runner = new ActionRunner(this.providers, this.services);
-    this.lifecycle = new Lifecycle(this.runner, this.providers);
+    this.lifecycle = new Lifecycle(this.runner, this.providers, (source) => analyzeSource(source, this.analysisSettings()));
     const parts: SchedulerParts = {
       store: this.store,
       writer: new StateWriter(this.store, (event) => this.bus.publish(event)),
@@ -566,7 +566,7 @@ export class Engine implements StackEngine {
       if (stack) {
         // Heat's preview refuses what the update would refuse.
         this.refuseImmutableChanges(stack, analysis, input);
-        return await this.lifecycle.plan(this.store, stack.id, analysis);
+        return await this.lifecycle.planWithNested(this.store, stack, analysis);
       }
       return computePlan({
         analysis,

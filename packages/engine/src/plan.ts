@@ -25,6 +25,8 @@ export interface PlannedChange {
   changes: PropertyChange[];
   /** What the resource waits for in the new template. */
   requires: string[];
+  /** For a nested stack being updated: what its own resources do (Heat's preview with show_nested). */
+  nested?: Plan;
 }
 
 export interface Plan {

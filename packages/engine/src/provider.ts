@@ -95,6 +95,8 @@ export interface ResourceProvider {
   replaceReason?(before: ValueMap, after: ValueMap): string | null;
   /** An attribute the stored attributes do not hold (open-ended attributes such as resource.0.name). */
   attribute?(state: { physicalId: string | null; attributes: ValueMap }, name: string, path: Value[]): Value | undefined;
+  /** For a type run as a nested stack (a group): the template its nested stack gets for these properties. */
+  nestedTemplate?(properties: ValueMap): string;
   /** Finds the object a create with this client token made, if any (after a crash). */
   adopt?(ctx: ActionContext): Promise<ProvidedState | null>;
 }

@@ -209,12 +209,12 @@ function withIndex(v: Value, indexVar: string, index: number): Value {
   return v;
 }
 
-function groupTemplate(ctx: ActionContext): string {
-  const def = isValueMap(ctx.properties.resource_def) ? ctx.properties.resource_def : {};
-  const count = Math.max(0, num(ctx.properties.count, 1));
-  const indexVar = str(ctx.properties.index_var ?? '%index%') || '%index%';
+function groupTemplate(properties: ValueMap): string {
+  const def = isValueMap(properties.resource_def) ? properties.resource_def : {};
+  const count = Math.max(0, num(properties.count, 1));
+  const indexVar = str(properties.index_var ?? '%index%') || '%index%';
   const removed = new Set<string>();
-  for (const policy of Array.isArray(ctx.properties.removal_policies) ? ctx.properties.removal_policies : []) {
+  for (const policy of Array.isArray(properties.removal_policies) ? properties.removal_policies : []) {
     if (isValueMap(policy) && Array.isArray(policy.resource_list)) for (const r of policy.resource_list) removed.add(str(r));
   }
   const resources: Record<string, ValueMap> = {};
@@ -268,7 +268,7 @@ export const resourceGroupProvider: ResourceProvider = {
     const nested = await ctx.services.createNested({
       parent: ctx.stack,
       resourceName: ctx.resourceName,
-      template: groupTemplate(ctx),
+      template: groupTemplate(ctx.properties),
       parameters: {},
       files: ctx.nestedTemplate?.files ?? {},
       signal: ctx.signal,
@@ -281,7 +281,7 @@ export const resourceGroupProvider: ResourceProvider = {
     const nested = await ctx.services.updateNested(ctx.physicalId, {
       parent: ctx.stack,
       resourceName: ctx.resourceName,
-      template: groupTemplate(ctx),
+      template: groupTemplate(ctx.properties),
       parameters: {},
       files: {},
       signal: ctx.signal,
@@ -292,6 +292,7 @@ export const resourceGroupProvider: ResourceProvider = {
     if (ctx.physicalId) await ctx.services.deleteNested(ctx.physicalId, ctx.signal);
   },
   async check() {},
+  nestedTemplate: groupTemplate,
   attribute(state, name, path) {
     const members = isValueMap(state.attributes.members) ? state.attributes.members : {};
     const dig = (value: Value, keys: Value[]): Value => {

@@ -70,7 +70,11 @@ describe('hearth against a server', () => {
 
     const plan = await hearth('plan', '--stack', 'app', '-p', 'size=2', join(dir, 'app.yaml'));
     expect(plan.code).toBe(0);
-    expect(plan.out.at(-1)).toBe('Plan: 0 to create, 1 to update, 0 to replace, 0 to delete (0 retained), 1 unchanged.');
+    expect(plan.out.at(-1)).toBe(
+      'Plan: 0 to create, 1 to update, 0 to replace, 0 to delete (0 retained), 1 unchanged. In nested stacks: 0 to create, 1 to update, 0 to replace, 0 to delete.',
+    );
+    // The nested stack's volume, under the template resource that holds it.
+    expect(plan.out).toContain('  ~ data/vol (OS::Cinder::Volume): update — size changes; updated in place.');
 
     const updated = await hearth('update', '--watch', '--format', 'json', '-p', 'size=2', 'app', join(dir, 'app.yaml'));
     expect(updated.code).toBe(0);

@@ -81,17 +81,31 @@ type Plan = Awaited<ReturnType<Client['templates']['plan']['query']>>;
 
 function printPlan(io: CliIO, plan: Plan): void {
   const symbols: Record<string, string> = { create: '+', update: '~', replace: '-/+', delete: '-', retain: '-', unchanged: ' ' };
-  for (const change of plan.changes) {
-    if (change.action === 'unchanged') continue;
-    io.out(`${(symbols[change.action] ?? '?').padStart(3)} ${change.resource} (${change.type}): ${change.action} — ${change.reason}`);
-    for (const c of change.changes)
+  const nestedTotals = { create: 0, update: 0, replace: 0, delete: 0, retain: 0, unchanged: 0 };
+  // A nested stack's changes follow its resource, named by their path (as Heat's preview with show_nested lists them).
+  const print = (p: Plan, prefix: string) => {
+    for (const change of p.changes) {
+      if (prefix) nestedTotals[change.action]++;
+      if (change.action === 'unchanged' && !change.nested) continue;
       io.out(
-        `      ${c.path}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}${c.forcesReplacement ? '  (forces replacement)' : ''}`,
+        `${(symbols[change.action] ?? '?').padStart(3)} ${prefix}${change.resource} (${change.type}): ${change.action} — ${change.reason}`,
       );
-  }
+      for (const c of change.changes)
+        io.out(
+          `      ${c.path}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}${c.forcesReplacement ? '  (forces replacement)' : ''}`,
+        );
+      if (change.nested) print(change.nested, `${prefix}${change.resource}/`);
+    }
+  };
+  print(plan, '');
   const s = plan.summary;
+  const n = nestedTotals;
+  const inNested =
+    n.create + n.update + n.replace + n.delete + n.retain
+      ? ` In nested stacks: ${n.create} to create, ${n.update} to update, ${n.replace} to replace, ${n.delete + n.retain} to delete.`
+      : '';
   io.out(
-    `Plan: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete + s.retain} to delete (${s.retain} retained), ${s.unchanged} unchanged.`,
+    `Plan: ${s.create} to create, ${s.update} to update, ${s.replace} to replace, ${s.delete + s.retain} to delete (${s.retain} retained), ${s.unchanged} unchanged.${inNested}`,
   );
 }
 

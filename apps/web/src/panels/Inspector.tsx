@@ -203,7 +203,26 @@ function PlanDetail({ name }: { name: string }) {
           ))}
         </ul>
       )}
+      {change.nested && <NestedPlan plan={change.nested} />}
     </div>
+  );
+}
+
+type PlanView = NonNullable<ReturnType<typeof useRun.getState>['plan']>;
+
+/** A nested stack's own changes (as Heat's preview with show_nested): what is not unchanged, nested stacks within. */
+function NestedPlan({ plan }: { plan: PlanView }) {
+  const changed = plan.changes.filter((c) => c.action !== 'unchanged' || c.nested);
+  if (!changed.length) return <div className="nested-plan">Its nested stack: nothing changes.</div>;
+  return (
+    <ul className="nested-plan" data-testid="nested-plan">
+      {changed.map((c) => (
+        <li key={c.resource} className={`plan-${c.action}`}>
+          <code>{c.resource}</code> ({c.type}): {c.action} — {c.reason}
+          {c.nested && <NestedPlan plan={c.nested} />}
+        </li>
+      ))}
+    </ul>
   );
 }
 

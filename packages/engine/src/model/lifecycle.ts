@@ -5,10 +5,11 @@
 // writes (outputs resolved, the previous template restored or forgotten).
 // Every function takes the store to work in: the scheduler's transaction.
 import type { Analysis, ResourceInfo, Value, ValueMap } from '@hearth/template';
-import { nodeToValue } from '@hearth/template';
+import { BudgetExceeded, childEnvironment, nodeToValue } from '@hearth/template';
 import type { JsonValue, NewResource, ResourceRecord, StackPatch, StackRecord, Store } from '@hearth/store';
 import { ActionRunner, toJson } from '../actions/runner.ts';
-import { computePlan, type Plan } from '../plan.ts';
+import { computePlan, isNestedStack, type Plan } from '../plan.ts';
+import type { TemplateSource } from '../analysis.ts';
 import type { ProviderRegistry } from '../provider.ts';
 import type { StateChange } from '../state-writer.ts';
 import { stackChange, type ChangeSource } from './changes.ts';
@@ -157,11 +158,61 @@ function restricted(work: Work, name: string, analysis: Analysis | null): Refuse
   return { refused: { event, failure: REASON.failure('ResourceActionRestricted', name, event) } };
 }
 
+/** Reads a template as the engine does (for the plans of nested stacks). */
+export type Analyse = (source: TemplateSource) => Analysis;
+
+/** Heat's nested depth limit: plans of nested stacks go no deeper. */
+const MAX_PLAN_DEPTH = 5;
+
 export class Lifecycle {
   constructor(
     private readonly runner: ActionRunner,
     private readonly providers: ProviderRegistry,
+    private readonly analyse?: Analyse,
   ) {}
+
+  /**
+   * The plan with the plans of the nested stacks it updates, as Heat's
+   * preview with show_nested gives them: each nested stack's template (a
+   * template resource's file, a group's generated members) with its new
+   * properties, planned against the nested stack's resources.
+   */
+  async planWithNested(tx: Store, stack: StackRecord, analysis: Analysis, depth = 0): Promise<Plan> {
+    const plan = await this.plan(tx, stack.id, analysis);
+    if (!this.analyse || depth >= MAX_PLAN_DEPTH) return plan;
+    const live = await tx.liveResourcesByName(stack.id);
+    for (const change of plan.changes) {
+      const info = analysis.resources.find((r) => r.name === change.resource);
+      const rec = live.get(change.resource);
+      if (change.action !== 'update' || !info || !isNestedStack(info) || !rec?.physicalId) continue;
+      const nested = await tx.getStack(rec.physicalId);
+      if (!nested || nested.deletedAt) continue;
+      let properties: ValueMap;
+      try {
+        properties = this.runner.resolve(analysis, info, live).properties;
+      } catch {
+        continue;
+      }
+      const template =
+        info.resolution === 'template' ? info.nested?.text : this.providers.provider(info.iface ?? '')?.nestedTemplate?.(properties);
+      if (!template) continue;
+      try {
+        const nestedAnalysis = this.analyse({
+          name: nested.name,
+          template,
+          environment: childEnvironment(stack.environment, info.templateEntry),
+          parameters: info.resolution === 'template' ? properties : {},
+          files: stack.files,
+          parentStack: stack.id,
+        });
+        change.nested = await this.planWithNested(tx, nested, nestedAnalysis, depth + 1);
+      } catch (error) {
+        if (error instanceof BudgetExceeded) throw error;
+        // A nested template that cannot be read now fails when the update runs; the parent's plan still stands.
+      }
+    }
+    return plan;
+  }
 
   /** The plan that takes the stack's live resources to the analysed template. */
   async plan(tx: Store, stackId: string, analysis: Analysis, rollingBack = false): Promise<Plan> {

@@ -281,10 +281,30 @@ export function heatSemanticsSuite(makeHarness: MakeHarness): void {
       const before = await physicalId('files', 'data');
       const plan = await h.engine.plan('files', { name: 'files', template: parent(''), files: { 'disk.yaml': disk(2) } });
       expect(plan.changes.find((c) => c.resource === 'data')).toMatchObject({ action: 'update' });
+      // As Heat's preview with show_nested: what the nested stack's own resources do.
+      expect(plan.changes.find((c) => c.resource === 'data')!.nested!.changes).toMatchObject([
+        { resource: 'vol', action: 'update', changes: [{ path: 'properties.size', before: 1, after: 2 }] },
+      ]);
       const updated = await h.update('files', { template: parent(''), files: { 'disk.yaml': disk(2) } });
       expect(`${updated.action}_${updated.status}`).toBe('UPDATE_COMPLETE');
       expect(await physicalId('files', 'data')).toBe(before);
       expect((await h.cloud.objects.list({ kind: 'volume' })).map((v) => v.data.size)).toEqual([2]);
+    });
+
+    it("plans a group's members as its nested stack will change", async () => {
+      const group = (count: number) =>
+        hot(
+          `  g:\n    type: OS::Heat::ResourceGroup\n    properties:\n      count: ${count}\n      resource_def: {type: OS::Heat::TestResource, properties: {value: v}}\n`,
+        );
+      await h.create({ name: 'members', template: group(2) });
+      const plan = await h.engine.plan('members', { name: 'members', template: group(3) });
+      const g = plan.changes.find((c) => c.resource === 'g')!;
+      expect(g.action).toBe('update');
+      expect(g.nested!.changes.map((c) => [c.resource, c.action])).toEqual([
+        ['0', 'unchanged'],
+        ['1', 'unchanged'],
+        ['2', 'create'],
+      ]);
     });
 
     it('updates a template resource in place when a property is removed', async () => {
