@@ -1,7 +1,9 @@
 // bench/engine: how fast the engine creates and deletes stacks of N
-// resources, on the real on-disk store. Prints one JSON line per case;
-// never fails on time.
+// resources, on the real on-disk store. Runs each case --runs times (default
+// 5, each in its own process) and prints one JSON line per case with the
+// median and p95 of each time and the peak memory; never fails on time.
 //   npm run bench:engine -- fan:1000 chain:30 layers:1000
+//   npm run bench:engine -- --runs 9 fan:1000
 //   npm run bench:engine -- --wait 0.5 layers:100 fan:100
 //   npm run bench:engine -- --workers 2 --wait 0.1 layers:1000   (PostgreSQL, N worker processes)
 import { spawnSync } from 'node:child_process';
@@ -17,14 +19,23 @@ import { runWorkersCase } from './workers.ts';
 
 const SHAPES: readonly Shape[] = ['fan', 'chain', 'layers'];
 
-function parseArgs(argv: string[]): { wait: number; workers: number; cases: Array<{ shape: Shape; n: number }> } {
+function parseArgs(argv: string[]): { wait: number; workers: number; runs: number; cases: Array<{ shape: Shape; n: number }> } {
   let wait = 0;
   let workers = 0;
+  let runs = 5;
   const cases: Array<{ shape: Shape; n: number }> = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--wait') {
       wait = Number(argv[++i]);
+      continue;
+    }
+    if (arg === '--runs') {
+      runs = Number(argv[++i]);
+      if (!Number.isInteger(runs) || runs < 1) {
+        console.error('bench/engine: --runs needs a whole number of at least 1');
+        process.exit(2);
+      }
       continue;
     }
     if (arg === '--workers') {
@@ -43,7 +54,7 @@ function parseArgs(argv: string[]): { wait: number; workers: number; cases: Arra
     cases.push({ shape: shape as Shape, n: Number(count) });
   }
   if (!cases.length) cases.push({ shape: 'fan', n: 1000 }, { shape: 'chain', n: 30 }, { shape: 'layers', n: 1000 });
-  return { wait, workers, cases };
+  return { wait, workers, runs, cases };
 }
 
 async function runCase(shape: Shape, n: number, wait: number): Promise<Record<string, number | string>> {
@@ -79,7 +90,26 @@ async function runCase(shape: Shape, n: number, wait: number): Promise<Record<st
 const round = (ms: number) => Math.round(ms) / 1000;
 
 const self = fileURLToPath(import.meta.url);
-const { wait, workers, cases } = parseArgs(process.argv.slice(2));
+const { wait, workers, runs, cases } = parseArgs(process.argv.slice(2));
+
+/** The value below which `q` of the sorted values fall (nearest rank). */
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+/** One line for the runs of a case: the median and p95 of every number that varies, the rest as they are. */
+function summarise(results: Array<Record<string, number | string>>): Record<string, number | string> {
+  const out: Record<string, number | string> = { ...results[0], runs: results.length };
+  for (const key of ['create_s', 'delete_s', 'peak_rss_mb']) {
+    const values = results.map((r) => Number(r[key])).filter((v) => Number.isFinite(v));
+    if (!values.length) continue;
+    delete out[key];
+    out[`${key}_median`] = quantile(values, 0.5);
+    out[`${key}_p95`] = quantile(values, 0.95);
+  }
+  return out;
+}
 if (process.env.HEARTH_BENCH_CASE) {
   const [shape, n] = process.env.HEARTH_BENCH_CASE.split(':') as [Shape, string];
   const root = join(dirname(self), '..', '..');
@@ -87,16 +117,20 @@ if (process.env.HEARTH_BENCH_CASE) {
   console.log(JSON.stringify({ ...result, peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }));
 } else {
   for (const c of cases) {
-    // Each case in its own process, so that its peak memory is its own.
-    const run = spawnSync(
-      process.execPath,
-      [...process.execArgv, self, '--wait', String(wait), ...(workers ? ['--workers', String(workers)] : [])],
-      {
-        env: { ...process.env, HEARTH_BENCH_CASE: `${c.shape}:${c.n}` },
-        encoding: 'utf8',
-      },
-    );
-    process.stdout.write(run.stdout);
-    if (run.status !== 0) process.stderr.write(run.stderr);
+    const results: Array<Record<string, number | string>> = [];
+    for (let i = 0; i < runs; i++) {
+      // Each run in its own process, so that its peak memory is its own.
+      const run = spawnSync(
+        process.execPath,
+        [...process.execArgv, self, '--wait', String(wait), ...(workers ? ['--workers', String(workers)] : [])],
+        {
+          env: { ...process.env, HEARTH_BENCH_CASE: `${c.shape}:${c.n}` },
+          encoding: 'utf8',
+        },
+      );
+      if (run.status !== 0) process.stderr.write(run.stderr);
+      else results.push(JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Record<string, number | string>);
+    }
+    if (results.length) console.log(JSON.stringify(summarise(results)));
   }
 }

@@ -15,7 +15,7 @@ import { Lifecycle, resourceRows, updatePatch, type Analyses } from './model/lif
 import { creationNodes, type PhaseKind, type PhaseNode } from './model/phases.ts';
 import { stackParameters } from './model/stack-parameters.ts';
 import { requestedStack } from './model/stack-request.ts';
-import { computePlan, type Plan, type PlannedChange } from './plan.ts';
+import { computePlan, type Plan, type PlannedChange } from './model/plan.ts';
 import type { EngineServices, NestedRequest, NestedResult, ProviderRegistry } from './provider.ts';
 import { ResourceFailure } from './provider.ts';
 import { MemoryScheduler } from './schedulers/memory.ts';
@@ -186,7 +186,7 @@ export class Engine implements StackEngine {
       },
     };
     this.runner = new ActionRunner(this.providers, this.services);
-    this.lifecycle = new Lifecycle(this.runner, this.providers, (source) => analyzeSource(source, this.analysisSettings()));
+    this.lifecycle = new Lifecycle(this.runner.resolver, this.providers, (source) => analyzeSource(source, this.analysisSettings()));
     const parts: SchedulerParts = {
       store: this.store,
       writer: new StateWriter(this.store, (event) => this.bus.publish(event)),

@@ -2,7 +2,7 @@
 export * from './analysis.ts';
 export * from './engine.ts';
 export * from './events.ts';
-export * from './plan.ts';
+export * from './model/plan.ts';
 export * from './provider.ts';
 export * from './states.ts';
 export { RESOURCE_LIMIT_MESSAGE } from './stack-tree.ts';

@@ -2,24 +2,17 @@
 // properties resolved against the stack's live resources, the provider that
 // runs its type called, and what its row becomes. A failure's reason is
 // built here too, in Heat's words.
-import type { Analysis, ResourceInfo, Value, ValueMap } from '@hearth/template';
-import { BudgetExceeded, EvalError, HeatError, isValueMap, nodeToValue, pyStr, resolveValue } from '@hearth/template';
+import type { Analysis, ResourceInfo, ValueMap } from '@hearth/template';
+import { BudgetExceeded, EvalError, HeatError, nodeToValue } from '@hearth/template';
 import type { JsonValue, ResourcePatch, ResourceRecord, StackRecord } from '@hearth/store';
-import { resolveDefinition } from '../analysis.ts';
 import type { Work } from '../model/phases.ts';
 import { implementationOf } from '../model/implementation.ts';
 import type { ActionContext, EngineServices, ProvidedState, ProviderRegistry, ResourceProvider, StackRef } from '../provider.ts';
 import { ResourceFailure } from '../provider.ts';
 import { REASON } from '../states.ts';
+import { errorMessage, Resolver, toJson } from '../model/resolution.ts';
 
-export function toJson(v: Value): JsonValue {
-  return JSON.parse(JSON.stringify(v ?? null)) as JsonValue;
-}
-
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
-}
+export { errorMessage, toJson };
 
 /** deletion_policy Retain: the object stays in the cloud when the resource goes. */
 export function retained(rec: ResourceRecord): boolean {
@@ -80,29 +73,12 @@ export class ActionRunner {
   constructor(
     private readonly providers: ProviderRegistry,
     private readonly services: EngineServices,
-  ) {}
-
-  /** get_resource and get_attr against the stack's live resources. */
-  runtime(records: ReadonlyMap<string, ResourceRecord>) {
-    return {
-      reference: (name: string): Value => records.get(name)?.physicalId ?? name,
-      attribute: (name: string, attribute: string | null, path: Value[]): Value => {
-        const rec = records.get(name);
-        if (!rec || !rec.physicalId) return null;
-        const provider = this.providers.provider(rec.type);
-        if (attribute === null) return rec.attributes as ValueMap;
-        const own = provider?.attribute?.({ physicalId: rec.physicalId, attributes: rec.attributes as ValueMap }, attribute, path);
-        if (own !== undefined) return own;
-        let value: Value = (rec.attributes as ValueMap)[attribute] ?? null;
-        for (const key of path) {
-          if (Array.isArray(value) && typeof key === 'number') value = value[key] ?? null;
-          else if (isValueMap(value)) value = value[pyStr(key)] ?? null;
-          else return null;
-        }
-        return value;
-      },
-    };
+  ) {
+    this.resolver = new Resolver(providers);
   }
+
+  /** get_resource, get_attr and outputs against the stack's live resources. */
+  readonly resolver: Resolver;
 
   /** A resource's properties and metadata as they resolve against these live resources. */
   resolve(
@@ -110,22 +86,7 @@ export class ActionRunner {
     info: ResourceInfo,
     records: ReadonlyMap<string, ResourceRecord>,
   ): { properties: ValueMap; metadata: ValueMap } {
-    return resolveDefinition(analysis, info, analysis.evalEnv(this.runtime(records)));
-  }
-
-  /** The stack's outputs, resolved against its live resources (an output that fails says why). */
-  outputs(analysis: Analysis, records: ReadonlyMap<string, ResourceRecord>): Record<string, JsonValue> {
-    const env = analysis.evalEnv(this.runtime(records));
-    const outputs: Record<string, JsonValue> = {};
-    for (const o of analysis.outputs) {
-      if (!o.enabled || !o.value) continue;
-      try {
-        outputs[o.name] = toJson(resolveValue(o.value, env));
-      } catch (error) {
-        outputs[o.name] = { error: errorMessage(error) };
-      }
-    }
-    return outputs;
+    return this.resolver.resolve(analysis, info, records);
   }
 
   /**

@@ -7,8 +7,8 @@
 import type { Analysis, ResourceInfo, Value, ValueMap } from '@hearth/template';
 import { BudgetExceeded, childEnvironment, nodeToValue } from '@hearth/template';
 import type { JsonValue, NewResource, ResourceRecord, StackPatch, StackRecord, Store } from '@hearth/store';
-import { ActionRunner, toJson } from '../actions/runner.ts';
-import { computePlan, isNestedStack, type Plan } from '../plan.ts';
+import { toJson, type Resolver } from './resolution.ts';
+import { computePlan, isNestedStack, type Plan } from './plan.ts';
 import type { TemplateSource } from '../analysis.ts';
 import type { ProviderRegistry } from '../provider.ts';
 import type { StateChange } from '../state-writer.ts';
@@ -166,7 +166,7 @@ const MAX_PLAN_DEPTH = 5;
 
 export class Lifecycle {
   constructor(
-    private readonly runner: ActionRunner,
+    private readonly resolver: Resolver,
     private readonly providers: ProviderRegistry,
     private readonly analyse?: Analyse,
   ) {}
@@ -189,7 +189,7 @@ export class Lifecycle {
       if (!nested || nested.deletedAt) continue;
       let properties: ValueMap;
       try {
-        properties = this.runner.resolve(analysis, info, live).properties;
+        properties = this.resolver.resolve(analysis, info, live).properties;
       } catch {
         continue;
       }
@@ -221,7 +221,7 @@ export class Lifecycle {
       analysis,
       current,
       providers: this.providers,
-      resolveProperties: (info) => this.runner.resolve(analysis, info, current).properties,
+      resolveProperties: (info) => this.resolver.resolve(analysis, info, current).properties,
     });
   }
 
@@ -352,7 +352,7 @@ export class Lifecycle {
       for (const effect of w.effects) {
         switch (effect) {
           case 'outputs':
-            patch.outputs = analysis ? this.runner.outputs(analysis, await tx.liveResourcesByName(stack.id)) : {};
+            patch.outputs = analysis ? this.resolver.outputs(analysis, await tx.liveResourcesByName(stack.id)) : {};
             break;
           case 'deleted':
             patch.deletedAt = new Date().toISOString();

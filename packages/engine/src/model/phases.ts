@@ -4,7 +4,7 @@
 // workers) run these same phases; only where the nodes wait and who runs
 // them differ.
 import type { ResourceRecord } from '@hearth/store';
-import type { Plan } from '../plan.ts';
+import type { Plan } from './plan.ts';
 
 /** What one node does to its resource. */
 export type Work = 'create' | 'update' | 'replace' | 'unchanged' | 'delete' | 'check';

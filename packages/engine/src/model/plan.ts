@@ -4,8 +4,8 @@
 import type { Analysis, ResourceInfo, Value, ValueMap } from '@hearth/template';
 import { BudgetExceeded, pyEquals, resolveValue, EvalError, HeatError } from '@hearth/template';
 import type { ResourceRecord } from '@hearth/store';
-import { implementationOf, storedImplementation } from './model/implementation.ts';
-import type { ProviderRegistry } from './provider.ts';
+import { implementationOf, storedImplementation } from './implementation.ts';
+import type { ProviderRegistry } from '../provider.ts';
 
 export type PlannedAction = 'create' | 'update' | 'replace' | 'delete' | 'retain' | 'unchanged';
 
@@ -196,7 +196,7 @@ function diffResource(
       forcesReplacement: false,
     });
   }
-  const provider = input.providers.provider(type);
+  const provider = input.providers.provider(implementationOf(info));
   const replaceReason = provider?.replaceReason?.(before, after) ?? null;
   const forcing = changes.filter((c) => c.forcesReplacement);
   if (replaceReason) return { resource: name, type, action: 'replace', reason: replaceReason, changes, requires };
