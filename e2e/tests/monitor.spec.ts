@@ -118,6 +118,13 @@ resources:
   await expect(page.getByTestId('confirm')).toContainText('1 to replace');
   await page.getByTestId('confirm-apply').click();
   await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'UPDATE_COMPLETE', { timeout: 20_000 });
+  // Suspend and resume, as Heat's: every node follows the stack.
+  await page.getByTestId('suspend-stack').click();
+  await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'SUSPEND_COMPLETE', { timeout: 20_000 });
+  await expect(page.locator('[data-testid=node][data-status="SUSPEND_COMPLETE"]')).toHaveCount(2);
+  await page.getByTestId('resume-stack').click();
+  await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'RESUME_COMPLETE', { timeout: 20_000 });
+  await expect(page.locator('[data-testid=node][data-status="RESUME_COMPLETE"]')).toHaveCount(2);
 });
 
 test('two browsers watching the same stack see the same thing', async ({ page, browser }) => {

@@ -535,7 +535,7 @@ export class PostgresScheduler implements Scheduler {
     }
     if ('refused' in prepared) {
       const { event, failure } = prepared.refused;
-      await this.settleIn(tx, ref, 'failed', failure, [resourceEvent(source, rec, action, 'FAILED', event)]);
+      await this.settleIn(tx, ref, 'failed', failure, event === null ? [] : [resourceEvent(source, rec, action, 'FAILED', event)]);
       return { status: 'settled' as const };
     }
     return { status: 'claimed' as const, stack, rec: prepared, node, phase, analysis, required: new Map() };

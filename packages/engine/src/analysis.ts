@@ -3,7 +3,7 @@
 // and its parameters. Pure (no store, no I/O): the server also runs it off
 // its event loop, in analysis workers, before the engine does.
 import { dirname, join, normalize } from 'node:path/posix';
-import type { Analysis, EvaluationLimits, ResourceInfo, ResourceTypeSchema, Value, ValueMap } from '@hearth/template';
+import type { Analysis, EvaluationLimits, ResourceFacade, ResourceInfo, ResourceTypeSchema, Value, ValueMap } from '@hearth/template';
 import {
   ABSENT,
   analyzeTemplate,
@@ -26,6 +26,8 @@ export interface TemplateSource {
   files?: Record<string, string> | undefined;
   /** Set for a nested stack: it takes its parent's registry and parameter_defaults, not its parameters. */
   parentStack?: string | undefined;
+  /** For a nested stack made for a resource: that resource, as the template's resource_facade sees it. */
+  resourceFacade?: ResourceFacade | undefined;
 }
 
 export interface AnalysisSettings {
@@ -59,6 +61,7 @@ export function analyzeSource(source: TemplateSource, settings: AnalysisSettings
     parameters: source.parameters ?? {},
     loadFile: fileLoader(files),
     stackName: source.name,
+    ...(source.resourceFacade ? { resourceFacade: source.resourceFacade } : {}),
     ...(settings.extraType ? { extraType: settings.extraType } : {}),
     ...(settings.evaluationLimits ? { evaluationLimits: settings.evaluationLimits } : {}),
   });

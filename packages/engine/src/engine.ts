@@ -5,7 +5,7 @@
 // scheduler (./schedulers) only runs the nodes: in this process, or on
 // engine workers sharing PostgreSQL.
 import { randomUUID } from 'node:crypto';
-import type { Analysis, Diagnostic, Value, ValueMap } from '@hearth/template';
+import type { Analysis, Diagnostic, ResourceFacade, Value, ValueMap } from '@hearth/template';
 import { BudgetExceeded, childEnvironment, EnvironmentRefused, EvalError, facadeMismatch, pyEquals } from '@hearth/template';
 import type { JsonValue, ResourceRecord, SignalInput, StackRecord, StoredSignal, Store } from '@hearth/store';
 import { ActionRunner, errorMessage, toJson } from './actions/runner.ts';
@@ -22,7 +22,7 @@ import { MemoryScheduler } from './schedulers/memory.ts';
 import type { Engines, OperationKind, Scheduler, SchedulerParts } from './schedulers/scheduler.ts';
 import { MAX_SIGNALS_PER_HANDLE, parseSignal, SignalFormatError } from './signals.ts';
 import { plannedTreeSize, resourceLimitMessage, treeResources } from './stack-tree.ts';
-import { REASON } from './states.ts';
+import { nestedFailure, REASON } from './states.ts';
 import { StateWriter } from './state-writer.ts';
 
 export { errorMessage, retained, toJson } from './actions/runner.ts';
@@ -38,6 +38,8 @@ export interface StackOptions {
   parentStack?: string;
   /** How deep in nested stacks this one is (0 for a stack a user made). */
   nestingDepth?: number;
+  /** For a nested stack made for a resource: that resource, as resource_facade sees it. */
+  resourceFacade?: ResourceFacade;
 }
 
 export interface EngineLimits {
@@ -129,6 +131,8 @@ export interface StackEngine {
   deleteStack(idOrName: string): Promise<StackRecord>;
   cancelUpdate(idOrName: string, options?: { rollback?: boolean }): Promise<StackRecord>;
   checkStack(idOrName: string): Promise<StackRecord>;
+  suspendStack(idOrName: string): Promise<StackRecord>;
+  resumeStack(idOrName: string): Promise<StackRecord>;
   signal(handleId: string, details: JsonValue | undefined): Promise<StoredSignal>;
   engines(): Promise<Engines>;
   recover(): Promise<StackRecord[]>;
@@ -136,10 +140,6 @@ export interface StackEngine {
 }
 
 /** A nested stack's failure, as its parent resource reports it (without repeating "Resource CREATE failed"). */
-function nestedReason(reason: string): string {
-  return reason.replace(/^Resource [A-Z]+ failed: /, '');
-}
-
 export class Engine implements StackEngine {
   readonly bus: EventBus;
   readonly engineId: string;
@@ -170,6 +170,8 @@ export class Engine implements StackEngine {
       createNested: (request) => this.runNested(null, request),
       updateNested: (stackId, request) => this.runNested(stackId, request),
       deleteNested: (stackId, signal) => this.deleteNested(stackId, signal),
+      suspendNested: (stackId, signal) => this.suspendOrResumeNested(stackId, 'suspend', signal),
+      resumeNested: (stackId, signal) => this.suspendOrResumeNested(stackId, 'resume', signal),
       nestedOutputs: async (stackId) => ((await this.store.getStack(stackId))?.outputs ?? {}) as ValueMap,
       nestedResources: async (stackId) =>
         (await this.store.liveResources(stackId)).map((r) => ({
@@ -235,7 +237,10 @@ export class Engine implements StackEngine {
 
   analyze(input: Pick<StackInput, 'template' | 'environment' | 'parameters' | 'files' | 'name' | 'options'>): Analysis {
     try {
-      return analyzeSource({ ...input, parentStack: input.options?.parentStack }, this.analysisSettings());
+      return analyzeSource(
+        { ...input, parentStack: input.options?.parentStack, resourceFacade: input.options?.resourceFacade },
+        this.analysisSettings(),
+      );
     } catch (error) {
       if (error instanceof EnvironmentInvalid) throw new EngineError(error.message, 'TEMPLATE_INVALID');
       throw error;
@@ -526,6 +531,31 @@ export class Engine implements StackEngine {
   }
 
   /**
+   * Heat's stack suspend: each resource suspended in reverse dependency
+   * order (nested stacks suspend theirs); SUSPEND_COMPLETE, or
+   * SUSPEND_FAILED with no rollback. A stack already suspended is left as it is.
+   */
+  suspendStack(idOrName: string): Promise<StackRecord> {
+    return this.suspendOrResume(idOrName, 'suspend');
+  }
+
+  /** Heat's stack resume: each suspended resource resumed in dependency order. A stack already resumed is left as it is. */
+  resumeStack(idOrName: string): Promise<StackRecord> {
+    return this.suspendOrResume(idOrName, 'resume');
+  }
+
+  private async suspendOrResume(idOrName: string, kind: 'suspend' | 'resume'): Promise<StackRecord> {
+    const stack = await this.getStack(idOrName);
+    const action = kind === 'suspend' ? 'SUSPEND' : 'RESUME';
+    if (stack.action === action && stack.status === 'COMPLETE' && stack.currentTraversal === null) return stack;
+    await this.checkCapacity(stack.options as StackOptions);
+    const traversal = await this.claim(stack, action);
+    const analyses = { current: this.analyseStack(stack), previous: null };
+    await this.start(stack, traversal, action, kind, analyses, (tx) => this.lifecycle.phaseNodes(tx, stack, kind, analyses));
+    return stack;
+  }
+
+  /**
    * Stops the stack's operation for a new one (an update that supersedes
    * it, a delete that interrupts it) and waits until it has stopped; the
    * stack as it is then.
@@ -590,6 +620,9 @@ export class Engine implements StackEngine {
       nestingDepth: (parentOptions.nestingDepth ?? 0) + 1,
       disableRollback: true,
     };
+    // Each nested stack sees its own parent resource (not one inherited from further up).
+    if (request.facade) options.resourceFacade = request.facade;
+    else delete options.resourceFacade;
     if (options.nestingDepth! > this.limits.maxNestingDepth) {
       throw new ResourceFailure(`Recursion depth exceeds ${this.limits.maxNestingDepth}.`, 'StackValidationFailed');
     }
@@ -617,8 +650,11 @@ export class Engine implements StackEngine {
       throw error;
     }
     return this.followNested(stack, request.signal, (done) => {
-      if (done.status !== 'COMPLETE') throw new ResourceFailure(nestedReason(done.statusReason), 'NestedStackFailed');
-      return { stackId: stack.id, outputs: done.outputs as ValueMap };
+      if (done.status !== 'COMPLETE') {
+        const failure = nestedFailure(done.action, done.statusReason);
+        throw new ResourceFailure(failure.message, failure.kind, failure.path);
+      }
+      return { stackId: stack.id, name: stack.name, outputs: done.outputs as ValueMap };
     });
   }
 
@@ -640,6 +676,19 @@ export class Engine implements StackEngine {
     const deleting = await this.deleteStack(stackId);
     await this.followNested(deleting, signal, (done) => {
       if (done.status !== 'COMPLETE') throw new ResourceFailure(`nested stack ${done.name}: ${done.statusReason}`);
+    });
+  }
+
+  private async suspendOrResumeNested(stackId: string, kind: 'suspend' | 'resume', signal: AbortSignal): Promise<void> {
+    const stack = await this.store.getStack(stackId);
+    if (!stack || stack.deletedAt) throw new ResourceFailure(`Cannot ${kind} the nested stack ${stackId}: it does not exist.`);
+    await this.scheduler.wait(stackId);
+    const started = await this.suspendOrResume(stackId, kind);
+    await this.followNested(started, signal, (done) => {
+      if (done.status !== 'COMPLETE') {
+        const failure = nestedFailure(done.action, done.statusReason);
+        throw new ResourceFailure(failure.message, failure.kind, failure.path);
+      }
     });
   }
 

@@ -1,6 +1,6 @@
 // What a resource type must do to be run by the engine. Adding a cloud is
 // one new module implementing this for its types.
-import type { ResourceTypeSchema, Value, ValueMap } from '@hearth/template';
+import type { ResourceFacade, ResourceTypeSchema, Value, ValueMap } from '@hearth/template';
 
 export interface ProvidedState {
   physicalId: string;
@@ -29,6 +29,9 @@ export interface EngineServices {
   createNested(request: NestedRequest): Promise<NestedResult>;
   updateNested(stackId: string, request: NestedRequest): Promise<NestedResult>;
   deleteNested(stackId: string, signal: AbortSignal): Promise<void>;
+  /** Suspends or resumes a nested stack to completion; throws with its failure. */
+  suspendNested(stackId: string, signal: AbortSignal): Promise<void>;
+  resumeNested(stackId: string, signal: AbortSignal): Promise<void>;
   nestedOutputs(stackId: string): Promise<ValueMap>;
   nestedResources(stackId: string): Promise<Array<{ name: string; physicalId: string | null; attributes: ValueMap }>>;
   /**
@@ -47,11 +50,15 @@ export interface NestedRequest {
   files: Record<string, string>;
   /** The registry mapping that led to the nested template: the nested stack's environment does without it. */
   registryEntry?: string[] | null;
+  /** The resource the nested stack is made for, as its template's resource_facade sees it. */
+  facade?: ResourceFacade;
   signal: AbortSignal;
 }
 
 export interface NestedResult {
   stackId: string;
+  /** The nested stack's name (Heat's arn names it). */
+  name: string;
   outputs: ValueMap;
 }
 
@@ -76,7 +83,7 @@ export interface ActionContext {
    */
   steps?: { startedAt: number };
   /** For a resource whose type is a template: that template, and the files it may use. */
-  nestedTemplate?: { path: string; text: string; files: Record<string, string>; registryEntry: string[] | null };
+  nestedTemplate?: { path: string; text: string; files: Record<string, string>; registryEntry: string[] | null; facade?: ResourceFacade };
 }
 
 export interface UpdateContext extends ActionContext {
@@ -89,10 +96,16 @@ export interface ResourceProvider {
   /** Updates in place (only called when every changed property allows it). */
   update?(ctx: UpdateContext): Promise<ProvidedState>;
   delete(ctx: ActionContext): Promise<void>;
+  /** Suspends the object (Heat's handle_suspend); a type without it suspends as a no-op. */
+  suspend?(ctx: ActionContext): Promise<void>;
+  /** Resumes a suspended object (Heat's handle_resume). */
+  resume?(ctx: ActionContext): Promise<void>;
   /** Checks the object still exists and is healthy; throws when not. */
   check?(ctx: ActionContext): Promise<void>;
   /** A reason to replace rather than update, beyond properties that are not update_allowed. */
   replaceReason?(before: ValueMap, after: ValueMap): string | null;
+  /** What get_resource gives for the resource, when not its physical id (a template resource's nested stack reference). */
+  reference?(state: { physicalId: string; attributes: ValueMap }): Value | undefined;
   /** An attribute the stored attributes do not hold (open-ended attributes such as resource.0.name). */
   attribute?(state: { physicalId: string | null; attributes: ValueMap }, name: string, path: Value[]): Value | undefined;
   /** For a type run as a nested stack (a group): the template its nested stack gets for these properties. */
@@ -106,6 +119,8 @@ export class ResourceFailure extends Error {
   constructor(
     message: string,
     readonly kind = 'Error',
+    /** Where below the resource it failed (a nested stack's `resources.x`), as Heat's error path. */
+    readonly path: readonly string[] = [],
   ) {
     super(message);
   }

@@ -16,5 +16,33 @@ export const REASON = {
   /** An action the environment's restricted_actions forbids (Heat's ResourceActionRestricted). */
   restricted: (action: 'update' | 'replace') => `${action} is restricted for resource.`,
   engineRestarted: (action: string) => `Engine restarted while the ${action} was in progress; the work it was doing was stopped.`,
-  failure: (kind: string, resource: string, message: string) => `${kind}: resources.${resource}: ${message}`,
+  /** A resource's failure (Heat's ResourceFailure): `resources.<name>` and any path below it, e.g. into its nested stack. */
+  failure: (kind: string, resource: string, message: string, below: readonly string[] = []) =>
+    heatErrorWithPath(kind, ['resources', resource, ...below], message),
 };
+
+/**
+ * Heat's HeatExceptionWithPath message: `error: path: message`, the path's
+ * parts joined with dots and numeric parts in brackets (`resources.g.resources[0]`).
+ */
+export function heatErrorWithPath(error: string, path: readonly string[], message: string): string {
+  let joined = '';
+  for (const part of path) {
+    if (/^\d+$/.test(part)) joined += `[${part}]`;
+    else joined += joined ? `.${part}` : part;
+  }
+  return `${error ? `${error}: ` : ''}${joined ? `${joined}: ` : ''}${message}`;
+}
+
+/**
+ * A nested stack's failure as its parent resource reports it (Heat's
+ * ResourceFailure._from_status_reason): the nested reason `Resource CREATE
+ * failed: Kind: resources.x: message` becomes kind, path [resources, x] and
+ * message, so the parent can put its own path in front.
+ */
+export function nestedFailure(action: string, statusReason: string): { kind: string; path: string[]; message: string } {
+  if (!statusReason.includes(`Resource ${action} failed: `)) return { kind: '', path: [], message: statusReason };
+  const parsed = statusReason.split(':').map((part) => part.trim());
+  if (parsed.length < 4) return { kind: '', path: [], message: statusReason };
+  return { kind: parsed[1]!, path: parsed[2]!.split('.'), message: parsed.slice(3).join(': ') };
+}

@@ -94,6 +94,8 @@ export interface SimulatedKind {
   build: Build;
   /** Attributes of the stored object (defaults to its data). */
   attributes?: Attributes;
+  /** The status the object shows while suspended, for kinds Heat suspends (a server: SUSPENDED); others suspend as a no-op. */
+  suspendedStatus?: string;
   /** Cleans up what the object holds elsewhere (a volume attachment frees its volume). */
   release?: (cloud: SimulatedCloud, object: SimObjectRecord) => Promise<void>;
 }
@@ -137,6 +139,18 @@ export function simulated(cloud: SimulatedCloud, spec: SimulatedKind): ResourceP
       if (!object) return;
       await spec.release?.(cloud, object);
       await cloud.objects.delete(object.id);
+    },
+    async suspend(ctx: ActionContext): Promise<void> {
+      if (!spec.suspendedStatus) return;
+      const object = await cloud.get(ctx.physicalId);
+      if (!object) throw new ResourceFailure(`The simulated ${spec.kind} ${ctx.physicalId} no longer exists.`, 'NotFound');
+      await cloud.objects.update(object.id, { ...object.data, status: spec.suspendedStatus });
+    },
+    async resume(ctx: ActionContext): Promise<void> {
+      if (!spec.suspendedStatus) return;
+      const object = await cloud.get(ctx.physicalId);
+      if (!object) throw new ResourceFailure(`The simulated ${spec.kind} ${ctx.physicalId} no longer exists.`, 'NotFound');
+      await cloud.objects.update(object.id, { ...object.data, status: 'ACTIVE' });
     },
     async check(ctx: ActionContext): Promise<void> {
       await simulateAction(ctx, 'check');
@@ -196,6 +210,7 @@ export function openstackKinds(): Record<string, SimulatedKind> {
   return {
     'OS::Nova::Server': {
       kind: 'server',
+      suspendedStatus: 'SUSPENDED',
       async build(cloud, ctx, id) {
         const { addresses, networks, first } = await serverAddresses(cloud, ctx, id);
         const data: Data = {

@@ -1,6 +1,6 @@
 // Heat's own resource types, behaving as Heat documents them.
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { ActionContext, ProvidedState, ResourceProvider, UpdateContext } from '@hearth/engine';
+import type { ActionContext, NestedResult, ProvidedState, ResourceProvider, UpdateContext } from '@hearth/engine';
 import { RESOURCE_LIMIT_MESSAGE, ResourceFailure } from '@hearth/engine';
 import type { Value, ValueMap } from '@hearth/template';
 import { isValueMap, jsonDumps } from '@hearth/template';
@@ -259,6 +259,17 @@ async function checkGroupSize(ctx: ActionContext): Promise<void> {
   }
 }
 
+/** A value's part at a path of keys and indexes (null where there is none). */
+function dig(value: Value, keys: Value[]): Value {
+  let v = value;
+  for (const k of keys) {
+    if (Array.isArray(v) && typeof k === 'number') v = v[k] ?? null;
+    else if (isValueMap(v)) v = v[String(k)] ?? null;
+    else return null;
+  }
+  return v;
+}
+
 /** OS::Heat::ResourceGroup: `count` copies of one definition, as a nested stack. */
 export const resourceGroupProvider: ResourceProvider = {
   async create(ctx) {
@@ -292,22 +303,21 @@ export const resourceGroupProvider: ResourceProvider = {
     if (ctx.physicalId) await ctx.services.deleteNested(ctx.physicalId, ctx.signal);
   },
   async check() {},
+  async suspend(ctx) {
+    if (ctx.physicalId) await ctx.services.suspendNested(ctx.physicalId, ctx.signal);
+  },
+  async resume(ctx) {
+    if (ctx.physicalId) await ctx.services.resumeNested(ctx.physicalId, ctx.signal);
+  },
   nestedTemplate: groupTemplate,
   attribute(state, name, path) {
     const members = isValueMap(state.attributes.members) ? state.attributes.members : {};
-    const dig = (value: Value, keys: Value[]): Value => {
-      let v = value;
-      for (const k of keys) {
-        if (Array.isArray(v) && typeof k === 'number') v = v[k] ?? null;
-        else if (isValueMap(v)) v = v[String(k)] ?? null;
-        else return null;
-      }
-      return v;
-    };
     const m = /^resource\.([^.]+)(?:\.(.+))?$/.exec(name);
     if (m) {
       const member = members[m[1]!];
       if (!isValueMap(member)) return null;
+      // heat/engine/resources/stack_resource.py get_nested_attrs: resource.<n> alone is the member's reference.
+      if (!m[2] && !path.length) return isValueMap(state.attributes.refs_map) ? (state.attributes.refs_map[m[1]!] ?? null) : null;
       if (!m[2]) return dig(member, path);
       const [attr, ...rest] = m[2].split('.');
       return dig(member[attr!] ?? null, [...rest, ...path]);
@@ -329,38 +339,84 @@ export const resourceGroupProvider: ResourceProvider = {
   },
 };
 
+/**
+ * Heat's reference to a nested stack (heat/common/identifier.py
+ * HeatIdentifier.arn). Hearth has no projects: the tenant part is empty.
+ */
+export function stackArn(name: string, id: string): string {
+  return `arn:openstack:heat:::stacks/${encodeURIComponent(name)}/${id}`;
+}
+
+const STACK_ID_OUTPUT = 'OS::stack_id';
+const MEMBER_PREFIX = 'resource.';
+
+/**
+ * A template resource's attributes: its nested stack's outputs; OS::stack_id,
+ * which is also what get_resource gives (the output of that name when the
+ * template has one, else the nested stack's arn, as Heat caches it); and each
+ * nested resource's reference and attributes under `resource.<name>`, for
+ * get_attr [res, resource.<name>.<attribute>].
+ */
+async function templateAttributes(ctx: ActionContext, nested: NestedResult): Promise<ValueMap> {
+  const members = await ctx.services.nestedResources(nested.stackId);
+  const attributes: ValueMap = {};
+  for (const m of members) attributes[`${MEMBER_PREFIX}${m.name}`] = { reference: m.physicalId, attributes: m.attributes };
+  Object.assign(attributes, nested.outputs);
+  attributes[STACK_ID_OUTPUT] =
+    STACK_ID_OUTPUT in nested.outputs ? (nested.outputs[STACK_ID_OUTPUT] ?? null) : stackArn(nested.name, nested.stackId);
+  return attributes;
+}
+
+function nestedRequest(ctx: ActionContext, template: NonNullable<ActionContext['nestedTemplate']>) {
+  return {
+    parent: ctx.stack,
+    resourceName: ctx.resourceName,
+    template: template.text,
+    parameters: ctx.properties,
+    files: template.files,
+    registryEntry: template.registryEntry,
+    ...(template.facade ? { facade: template.facade } : {}),
+    signal: ctx.signal,
+  };
+}
+
 /** A resource whose type is a template: a nested stack with its properties as parameters, its outputs as attributes. */
 export const templateResourceProvider: ResourceProvider = {
   async create(ctx) {
     if (!ctx.nestedTemplate) throw new ResourceFailure(`The template of ${ctx.type} is not available.`, 'NotFound');
-    const nested = await ctx.services.createNested({
-      parent: ctx.stack,
-      resourceName: ctx.resourceName,
-      template: ctx.nestedTemplate.text,
-      parameters: ctx.properties,
-      files: ctx.nestedTemplate.files,
-      registryEntry: ctx.nestedTemplate.registryEntry,
-      signal: ctx.signal,
-    });
-    return { physicalId: nested.stackId, attributes: { ...nested.outputs, 'OS::stack_id': nested.stackId } };
+    const nested = await ctx.services.createNested(nestedRequest(ctx, ctx.nestedTemplate));
+    return { physicalId: nested.stackId, attributes: await templateAttributes(ctx, nested) };
   },
   async update(ctx) {
     if (!ctx.nestedTemplate || !ctx.physicalId) return this.create(ctx);
-    const nested = await ctx.services.updateNested(ctx.physicalId, {
-      parent: ctx.stack,
-      resourceName: ctx.resourceName,
-      template: ctx.nestedTemplate.text,
-      parameters: ctx.properties,
-      files: ctx.nestedTemplate.files,
-      registryEntry: ctx.nestedTemplate.registryEntry,
-      signal: ctx.signal,
-    });
-    return { physicalId: nested.stackId, attributes: { ...nested.outputs, 'OS::stack_id': nested.stackId } };
+    const nested = await ctx.services.updateNested(ctx.physicalId, nestedRequest(ctx, ctx.nestedTemplate));
+    return { physicalId: nested.stackId, attributes: await templateAttributes(ctx, nested) };
   },
   async delete(ctx) {
     if (ctx.physicalId) await ctx.services.deleteNested(ctx.physicalId, ctx.signal);
   },
   async check() {},
+  async suspend(ctx) {
+    if (ctx.physicalId) await ctx.services.suspendNested(ctx.physicalId, ctx.signal);
+  },
+  async resume(ctx) {
+    if (ctx.physicalId) await ctx.services.resumeNested(ctx.physicalId, ctx.signal);
+  },
+  reference(state) {
+    return state.attributes[STACK_ID_OUTPUT] ?? undefined;
+  },
+  // heat/engine/resources/template_resource.py get_attribute: resource.<name>[.<attribute>] reads the nested stack.
+  attribute(state, name, path) {
+    if (!name.startsWith(MEMBER_PREFIX)) return undefined;
+    // As get_nested_attrs: the name's parts after resource. and then the path; one part alone is the reference.
+    const [member, ...rest] = name.slice(MEMBER_PREFIX.length).split('.');
+    const [attribute, ...below] = [...rest, ...path];
+    const entry = state.attributes[`${MEMBER_PREFIX}${member}`];
+    if (!isValueMap(entry)) return null;
+    if (attribute === undefined) return entry.reference ?? null;
+    const attributes = isValueMap(entry.attributes) ? entry.attributes : {};
+    return dig(attributes[String(attribute)] ?? null, below);
+  },
 };
 
 /** Software configurations: stored, immutable, referenced by deployments. */

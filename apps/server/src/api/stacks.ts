@@ -172,6 +172,15 @@ export const stacksRouter = router({
     .input(z.object({ stack: stackRef }))
     .mutation(async ({ ctx, input }) => stackSummary(await ctx.services.engine.checkStack(input.stack))),
 
+  /** Heat's stack suspend and resume (actions SUSPEND and RESUME; they never roll back). */
+  suspend: procedure
+    .input(z.object({ stack: stackRef }))
+    .mutation(async ({ ctx, input }) => stackSummary(await ctx.services.engine.suspendStack(input.stack))),
+
+  resume: procedure
+    .input(z.object({ stack: stackRef }))
+    .mutation(async ({ ctx, input }) => stackSummary(await ctx.services.engine.resumeStack(input.stack))),
+
   events: procedure.input(eventsPage).query(async ({ ctx, input }) => {
     const stack = await findStack(ctx.services, input.stack);
     const events = await ctx.services.store.listEvents({

@@ -8,6 +8,12 @@ import { workerCommand, WORKER_USAGE } from './worker.ts';
 import {
   cancelCommand,
   CANCEL_USAGE,
+  checkCommand,
+  CHECK_USAGE,
+  resumeCommand,
+  RESUME_USAGE,
+  suspendCommand,
+  SUSPEND_USAGE,
   deleteCommand,
   DELETE_USAGE,
   deployCommand,
@@ -32,6 +38,9 @@ Commands:
   update     update a stack to a new template, after showing the plan
   delete     delete a stack
   cancel     cancel the update in progress on a stack
+  suspend    suspend a stack (its servers, and nested stacks' resources)
+  resume     resume a suspended stack
+  check      check that a stack's resources exist and are healthy
   events     list a stack's events (--follow to stream them)
   outputs    show a stack's outputs
   export     write a design or a stack's template, environment, layout and files
@@ -54,6 +63,9 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   update: { run: updateCommand, usage: UPDATE_USAGE },
   delete: { run: deleteCommand, usage: DELETE_USAGE },
   cancel: { run: cancelCommand, usage: CANCEL_USAGE },
+  suspend: { run: suspendCommand, usage: SUSPEND_USAGE },
+  resume: { run: resumeCommand, usage: RESUME_USAGE },
+  check: { run: checkCommand, usage: CHECK_USAGE },
   events: { run: eventsCommand, usage: EVENTS_USAGE },
   outputs: { run: outputsCommand, usage: OUTPUTS_USAGE },
   export: { run: exportCommand, usage: EXPORT_USAGE },

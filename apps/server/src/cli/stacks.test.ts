@@ -133,6 +133,24 @@ resources:
     expect(deleted.out.at(-1)).toMatch(/^Stack waits DELETE_COMPLETE/);
   });
 
+  it('suspends, resumes and checks a stack, each watched to its end; a second suspend has nothing to do', async () => {
+    expect((await hearth('deploy', '--watch', 'pausable', join(dir, 'app.yaml'))).code).toBe(0);
+    const suspended = await hearth('suspend', '--watch', 'pausable');
+    expect(suspended.code).toBe(0);
+    expect(suspended.out.some((l) => /^\S+s\s+web\s+SUSPEND_COMPLETE/.test(l))).toBe(true);
+    expect(suspended.out.at(-1)).toMatch(/^Stack pausable SUSPEND_COMPLETE/);
+    expect((await hearth('suspend', 'pausable')).out).toEqual(['Stack pausable: already SUSPEND_COMPLETE, nothing to do.']);
+    const update = await hearth('update', 'pausable', join(dir, 'app.yaml'));
+    expect(update.code).toBe(1);
+    expect(update.err.at(-1)).toBe('hearth: BAD_REQUEST: Updating a stack when it is suspended is not supported.');
+    const resumed = await hearth('resume', '--watch', '--format', 'json', 'pausable');
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.out.at(-1)!)).toMatchObject({ type: 'summary', state: 'RESUME_COMPLETE' });
+    const checked = await hearth('check', '--watch', 'pausable');
+    expect(checked.code).toBe(0);
+    expect(checked.out.at(-1)).toMatch(/^Stack pausable CHECK_COMPLETE/);
+  });
+
   it('merges several --env files as Heat does, and updates with --existing (PATCH) changing only what is given', async () => {
     writeFileSync(join(dir, 'base.env'), 'parameters: {size: 2}\n');
     writeFileSync(join(dir, 'big.env'), 'parameters: {size: 5}\n');

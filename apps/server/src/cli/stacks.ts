@@ -70,6 +70,21 @@ the template it had (whatever disable_rollback says).
                   the stack UPDATE_FAILED (or CREATE_FAILED: a create in
                   progress can be cancelled only this way). Nothing rolls back.
 ${SERVER_USAGE}`;
+export const SUSPEND_USAGE = `Usage: hearth suspend [--watch] [--format json] NAME
+
+Suspends stack NAME as Heat's stack suspend does: each resource in reverse
+dependency order (servers are suspended; nested stacks suspend theirs). The
+stack ends SUSPEND_COMPLETE, and cannot be updated until it is resumed.
+${SERVER_USAGE}`;
+export const RESUME_USAGE = `Usage: hearth resume [--watch] [--format json] NAME
+
+Resumes the suspended stack NAME, each resource in dependency order.
+${SERVER_USAGE}`;
+export const CHECK_USAGE = `Usage: hearth check [--watch] [--format json] NAME
+
+Checks that each of stack NAME's resources still exists and is healthy
+(CHECK_COMPLETE or CHECK_FAILED).
+${SERVER_USAGE}`;
 export const EVENTS_USAGE = `Usage: hearth events [--after ID] [--limit N] [--follow] [--format json] NAME
 
 ${SERVER_USAGE}`;
@@ -240,7 +255,8 @@ async function stackOperation(
   verb: {
     usage: string;
     missing: string;
-    start: (client: Client, stack: string, flags: { noRollback: boolean }) => Promise<Expected & { started: unknown }>;
+    /** `already`: nothing was started, the stack is where the verb would take it (said instead of watching). */
+    start: (client: Client, stack: string, flags: { noRollback: boolean }) => Promise<Expected & { started: unknown; already?: string }>;
   },
 ): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -255,7 +271,8 @@ async function stackOperation(
   const client = connect(values);
   return guarded(io, async () => {
     const after = await lastEventId(client, name);
-    const { action, outcome, requested, started } = await verb.start(client, name, { noRollback: values['no-rollback'] });
+    const { action, outcome, requested, started, already } = await verb.start(client, name, { noRollback: values['no-rollback'] });
+    if (already) return (io.out(json ? JSON.stringify(started) : `Stack ${name}: ${already}.`), 0);
     return finish(client, io, name, after, action, values.watch, json, started, outcome, requested);
   });
 }
@@ -270,6 +287,33 @@ export function deleteCommand(argv: string[], io: CliIO): Promise<number> {
     },
   });
 }
+
+/** Suspend, resume and check: an operation that ends ACTION_COMPLETE or ACTION_FAILED, without rollback. */
+function plainOperation(
+  action: 'SUSPEND' | 'RESUME' | 'CHECK',
+  usage: string,
+  run: (client: Client, stack: string) => Promise<{ action: string; status: string; inProgress: boolean }>,
+) {
+  return (argv: string[], io: CliIO) =>
+    stackOperation(argv, io, {
+      usage,
+      missing: `name the stack to ${action.toLowerCase()}`,
+      start: async (client, stack, { noRollback }) => {
+        if (noRollback) throw new UsageError('--no-rollback is an option of cancel');
+        const started = await run(client, stack);
+        // Heat leaves a stack already suspended (or resumed) as it is.
+        const already =
+          action !== 'CHECK' && started.action === action && started.status === 'COMPLETE' && !started.inProgress
+            ? `already ${action}_COMPLETE, nothing to do`
+            : undefined;
+        return { action, outcome: 'COMPLETE', requested: `${action} started`, started, ...(already ? { already } : {}) };
+      },
+    });
+}
+
+export const suspendCommand = plainOperation('SUSPEND', SUSPEND_USAGE, (client, stack) => client.stacks.suspend.mutate({ stack }));
+export const resumeCommand = plainOperation('RESUME', RESUME_USAGE, (client, stack) => client.stacks.resume.mutate({ stack }));
+export const checkCommand = plainOperation('CHECK', CHECK_USAGE, (client, stack) => client.stacks.check.mutate({ stack }));
 
 export function cancelCommand(argv: string[], io: CliIO): Promise<number> {
   return stackOperation(argv, io, {

@@ -293,7 +293,7 @@ describe('limits', () => {
       (e) => e.resourceName === null && e.status === 'FAILED',
     )!;
     expect(failed.reason).toMatch(
-      /^Resource CREATE failed: NestedStackFailed: resources\.inner: (NestedStackFailed: resources\.inner: )+StackValidationFailed: resources\.inner: Recursion depth exceeds 5\.$/,
+      /^Resource CREATE failed: StackValidationFailed: resources\.inner(\.resources\.inner)+: Recursion depth exceeds 5\.$/,
     );
   });
 });

@@ -13,6 +13,7 @@ export function stateStyle(state: string): StateStyle {
   if (status === 'FAILED') return { icon: '✖', className: 'st-failed', label: `${action.toLowerCase()} failed` };
   if (action === 'ROLLBACK' && status === 'COMPLETE') return { icon: '↺', className: 'st-rolledback', label: 'rolled back' };
   if (action === 'DELETE' && status === 'COMPLETE') return { icon: '⊘', className: 'st-deleted', label: 'deleted' };
+  if (action === 'SUSPEND' && status === 'COMPLETE') return { icon: '⏸', className: 'st-suspended', label: 'suspended' };
   if (action === 'INIT') return { icon: '○', className: 'st-init', label: 'not started' };
   if (status === 'COMPLETE') return { icon: '✔', className: 'st-complete', label: `${action.toLowerCase()} complete` };
   return { icon: '•', className: 'st-init', label: state };

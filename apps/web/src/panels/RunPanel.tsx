@@ -293,6 +293,27 @@ function DeployTab() {
             {stack.action === 'CREATE' ? 'Cancel create' : 'Cancel without rollback'}
           </button>
         )}
+        {stack && !stack.inProgress && stack.action !== 'DELETE' && (
+          // Heat's suspend and resume: a suspended stack cannot be updated until it is resumed.
+          <button
+            onClick={() =>
+              void run(
+                async () =>
+                  void (stack.action === 'SUSPEND'
+                    ? await api.stacks.resume.mutate({ stack: name })
+                    : await api.stacks.suspend.mutate({ stack: name })),
+              )
+            }
+            title={
+              stack.action === 'SUSPEND'
+                ? 'Resume each resource in dependency order'
+                : 'Suspend each resource in reverse dependency order (servers are suspended); updates wait until it is resumed'
+            }
+            data-testid={stack.action === 'SUSPEND' ? 'resume-stack' : 'suspend-stack'}
+          >
+            {stack.action === 'SUSPEND' ? 'Resume' : 'Suspend'}
+          </button>
+        )}
         {stack && !(stack.inProgress && stack.action === 'DELETE') && (
           <button
             className="danger"

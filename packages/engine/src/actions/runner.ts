@@ -7,6 +7,7 @@ import { BudgetExceeded, EvalError, HeatError, nodeToValue } from '@hearth/templ
 import type { JsonValue, ResourcePatch, ResourceRecord, StackRecord } from '@hearth/store';
 import type { Work } from '../model/phases.ts';
 import { implementationOf } from '../model/implementation.ts';
+import { facadeOf } from '../model/facade.ts';
 import type { ActionContext, EngineServices, ProvidedState, ProviderRegistry, ResourceProvider, StackRef } from '../provider.ts';
 import { ResourceFailure } from '../provider.ts';
 import { REASON } from '../states.ts';
@@ -66,7 +67,7 @@ export function failureReason(stop: StopState, rec: ResourceRecord, error: unkno
         : cause instanceof EvalError || cause instanceof HeatError
           ? 'StackValidationFailed'
           : 'Error';
-  return REASON.failure(kind, rec.name, errorMessage(cause));
+  return REASON.failure(kind, rec.name, errorMessage(cause), cause instanceof ResourceFailure ? cause.path : []);
 }
 
 export class ActionRunner {
@@ -117,11 +118,17 @@ export class ActionRunner {
     };
   }
 
-  private withNested(stack: StackRecord, info: ResourceInfo | undefined, ctx: ActionContext): ActionContext {
+  private withNested(stack: StackRecord, analysis: Analysis | null, info: ResourceInfo | undefined, ctx: ActionContext): ActionContext {
     if (info?.resolution !== 'template' || !info.nested) return ctx;
     return {
       ...ctx,
-      nestedTemplate: { path: info.nested.path, text: info.nested.text, files: stack.files, registryEntry: info.templateEntry },
+      nestedTemplate: {
+        path: info.nested.path,
+        text: info.nested.text,
+        files: stack.files,
+        registryEntry: info.templateEntry,
+        ...(analysis ? { facade: facadeOf(analysis, info, ctx.metadata) } : {}),
+      },
     };
   }
 
@@ -135,7 +142,7 @@ export class ActionRunner {
           const info = analysis?.resources.find((r) => r.name === rec.name && (r.def.type ?? '') === rec.type);
           const provider = this.providerFor(rec, info);
           await provider.delete({
-            ...this.withNested(stack, info, this.context(stack, rec, rec.properties as ValueMap, {}, signal)),
+            ...this.withNested(stack, analysis, info, this.context(stack, rec, rec.properties as ValueMap, {}, signal)),
             ...steps,
           });
         }
@@ -147,6 +154,16 @@ export class ActionRunner {
         await provider.check?.({ ...this.context(stack, rec, rec.properties as ValueMap, {}, signal), ...steps });
         return { patch: {}, remove: false, reason: REASON.stateChanged };
       }
+      case 'suspend':
+      case 'resume': {
+        if (rec.physicalId) {
+          const info = analysis?.resources.find((r) => r.name === rec.name);
+          const provider = this.providerFor(rec, info);
+          const ctx = { ...this.context(stack, rec, rec.properties as ValueMap, {}, signal), ...steps };
+          await (a.work === 'suspend' ? provider.suspend?.(ctx) : provider.resume?.(ctx));
+        }
+        return { patch: {}, remove: false, reason: REASON.stateChanged };
+      }
       case 'unchanged':
         return { patch: {}, remove: false, reason: REASON.stateChanged };
       default: {
@@ -155,7 +172,7 @@ export class ActionRunner {
         if (!info) throw new ResourceFailure(`${rec.name} is no longer in the template`);
         const { properties, metadata } = this.resolve(analysis, info, a.required);
         const provider = this.providerFor(rec, info);
-        const ctx = { ...this.withNested(stack, info, this.context(stack, rec, properties, metadata, signal)), ...steps };
+        const ctx = { ...this.withNested(stack, analysis, info, this.context(stack, rec, properties, metadata, signal)), ...steps };
         let state: ProvidedState;
         if (a.work === 'update' && provider.update)
           state = await provider.update({ ...ctx, previousProperties: rec.properties as ValueMap });

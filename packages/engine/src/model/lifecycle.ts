@@ -13,10 +13,21 @@ import type { TemplateSource } from '../analysis.ts';
 import type { ProviderRegistry } from '../provider.ts';
 import type { StateChange } from '../state-writer.ts';
 import { stackChange, type ChangeSource } from './changes.ts';
-import { checkNodes, deletionNodes, isCurrent, updateNodes, type PhaseKind, type PhaseNode, type Work } from './phases.ts';
+import {
+  checkNodes,
+  deletionNodes,
+  isCurrent,
+  resumeNodes,
+  suspendNodes,
+  updateNodes,
+  type PhaseKind,
+  type PhaseNode,
+  type Work,
+} from './phases.ts';
 import type { StateWrite } from './transitions.ts';
 import { implementationOf } from './implementation.ts';
-import { REASON } from '../states.ts';
+import { facadeOf } from './facade.ts';
+import { heatErrorWithPath, REASON } from '../states.ts';
 
 /**
  * A node its resource may not run: the environment's restricted_actions
@@ -24,7 +35,8 @@ import { REASON } from '../states.ts';
  * fails the operation with `failure`.
  */
 export interface Refused {
-  refused: { event: string; failure: string };
+  /** `event`: the resource's FAILED event, or null when Heat fails the stack without touching the resource. */
+  refused: { event: string | null; failure: string };
 }
 
 /** The template, environment, parameters, files and options a stack had before an update (kept for its rollback). */
@@ -158,6 +170,24 @@ function restricted(work: Work, name: string, analysis: Analysis | null): Refuse
   return { refused: { event, failure: REASON.failure('ResourceActionRestricted', name, event) } };
 }
 
+/**
+ * Heat's Resource.suspend and Resource.resume refuse a resource in a state
+ * they cannot act from; the stack fails and the resource keeps its state.
+ */
+function invalidState(work: Work, rec: ResourceRecord): Refused | null {
+  const state = `('${rec.action}', '${rec.status}')`;
+  const refuse = (verb: string) => ({
+    refused: { event: null, failure: heatErrorWithPath('Error', ['resources', rec.name], `State ${state} invalid for ${verb}`) },
+  });
+  if (work === 'suspend' && (rec.action === 'DELETE' || (rec.action !== 'SUSPEND' && rec.status !== 'COMPLETE'))) return refuse('suspend');
+  if (
+    work === 'resume' &&
+    !((rec.action === 'SUSPEND' && rec.status === 'COMPLETE') || (rec.action === 'RESUME' && rec.status !== 'IN_PROGRESS'))
+  )
+    return refuse('resume');
+  return null;
+}
+
 /** Reads a template as the engine does (for the plans of nested stacks). */
 export type Analyse = (source: TemplateSource) => Analysis;
 
@@ -188,8 +218,9 @@ export class Lifecycle {
       const nested = await tx.getStack(rec.physicalId);
       if (!nested || nested.deletedAt) continue;
       let properties: ValueMap;
+      let metadata: ValueMap;
       try {
-        properties = this.resolver.resolve(analysis, info, live).properties;
+        ({ properties, metadata } = this.resolver.resolve(analysis, info, live));
       } catch {
         continue;
       }
@@ -204,6 +235,7 @@ export class Lifecycle {
           parameters: info.resolution === 'template' ? properties : {},
           files: stack.files,
           parentStack: stack.id,
+          ...(info.resolution === 'template' ? { resourceFacade: facadeOf(analysis, info, metadata) } : {}),
         });
         change.nested = await this.planWithNested(tx, nested, nestedAnalysis, depth + 1);
       } catch (error) {
@@ -273,6 +305,10 @@ export class Lifecycle {
       }
       case 'check':
         return checkNodes(await tx.liveResources(stack.id));
+      case 'suspend':
+        return suspendNodes(await tx.liveResources(stack.id));
+      case 'resume':
+        return resumeNodes(await tx.liveResources(stack.id));
     }
   }
 
@@ -291,7 +327,7 @@ export class Lifecycle {
     analysis: Analysis | null,
   ): Promise<ResourceRecord | 'settled' | Refused> {
     const info = analysis?.resources.find((r) => r.name === rec.name);
-    const refused = node.firstStart ? restricted(node.work, rec.name, analysis) : null;
+    const refused = node.firstStart ? (restricted(node.work, rec.name, analysis) ?? invalidState(node.work, rec)) : null;
     if (refused) return refused;
     if (node.work === 'unchanged') {
       if (info) {

@@ -7,15 +7,17 @@ import type { ResourceRecord } from '@hearth/store';
 import type { Plan } from './plan.ts';
 
 /** What one node does to its resource. */
-export type Work = 'create' | 'update' | 'replace' | 'unchanged' | 'delete' | 'check';
+export type Work = 'create' | 'update' | 'replace' | 'unchanged' | 'delete' | 'check' | 'suspend' | 'resume';
 
 /**
  * create, then rollback (deleting all) when it fails; delete; update (the
  * plan's creates, updates and replacements), then cleanup (deleting what was
  * replaced or removed), or rollback-update and rollback-cleanup to the
- * previous template when either fails; check.
+ * previous template when either fails; check; suspend (in the order of a
+ * deletion) and resume (in the order of a create), which never roll back.
  */
-export type PhaseKind = 'create' | 'rollback' | 'delete' | 'update' | 'cleanup' | 'rollback-update' | 'rollback-cleanup' | 'check';
+export type PhaseKind =
+  'create' | 'rollback' | 'delete' | 'update' | 'cleanup' | 'rollback-update' | 'rollback-cleanup' | 'check' | 'suspend' | 'resume';
 
 export const PHASE_KINDS: readonly PhaseKind[] = [
   'create',
@@ -26,6 +28,8 @@ export const PHASE_KINDS: readonly PhaseKind[] = [
   'rollback-update',
   'rollback-cleanup',
   'check',
+  'suspend',
+  'resume',
 ];
 
 /**
@@ -60,8 +64,12 @@ export function runsPreviousTemplate(kind: PhaseKind): boolean {
 }
 
 /** The resource action a node's work is, in Heat's words. */
-export function actionOf(work: Work): 'CREATE' | 'UPDATE' | 'DELETE' | 'CHECK' {
+export function actionOf(work: Work): 'CREATE' | 'UPDATE' | 'DELETE' | 'CHECK' | 'SUSPEND' | 'RESUME' {
   switch (work) {
+    case 'suspend':
+      return 'SUSPEND';
+    case 'resume':
+      return 'RESUME';
     case 'delete':
       return 'DELETE';
     case 'update':
@@ -106,6 +114,22 @@ export function deletionNodes(live: ResourceRecord[]): PhaseNode[] {
 /** A check's nodes: every current resource, all at once. */
 export function checkNodes(live: ResourceRecord[]): PhaseNode[] {
   return live.map((r) => ({ key: String(r.id), resourceId: r.id, work: 'check', requires: [] }));
+}
+
+/** A suspend's nodes (Heat suspends in reverse dependency order, as it deletes). */
+export function suspendNodes(live: ResourceRecord[]): PhaseNode[] {
+  return deletionNodes(live).map((n) => ({ ...n, work: 'suspend' }));
+}
+
+/** A resume's nodes: each resource after the ones it requires, as a create. */
+export function resumeNodes(live: ResourceRecord[]): PhaseNode[] {
+  const ids = new Map(live.map((r) => [r.name, String(r.id)]));
+  return live.map((r) => ({
+    key: String(r.id),
+    resourceId: r.id,
+    work: 'resume',
+    requires: r.requires.flatMap((name) => (ids.has(name) ? [ids.get(name)!] : [])),
+  }));
 }
 
 /** An update's nodes: the plan's creates, updates and replacements in dependency order (`rows`: each resource's row by name). */

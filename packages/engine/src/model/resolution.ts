@@ -23,7 +23,12 @@ export class Resolver {
   /** get_resource and get_attr against the stack's live resources. */
   runtime(records: ReadonlyMap<string, ResourceRecord>) {
     return {
-      reference: (name: string): Value => records.get(name)?.physicalId ?? name,
+      reference: (name: string): Value => {
+        const rec = records.get(name);
+        if (!rec?.physicalId) return name;
+        const provider = this.providers.provider(rec.implementation || rec.type);
+        return provider?.reference?.({ physicalId: rec.physicalId, attributes: rec.attributes as ValueMap }) ?? rec.physicalId;
+      },
       attribute: (name: string, attribute: string | null, path: Value[]): Value => {
         const rec = records.get(name);
         if (!rec || !rec.physicalId) return null;

@@ -84,4 +84,13 @@ describe('Heat’s lifecycle as a table', () => {
       expect(end('create', { failure: null, stop }, normal), stop).toEqual(['-> end']);
     }
   });
+
+  it('suspend and resume: complete, or left failed (they never roll back)', () => {
+    expect(trouble('suspend', { failure: BOOM })).toEqual([`SUSPEND_FAILED (Resource SUSPEND failed: ${BOOM})`]);
+    expect(trouble('resume', { failure: BOOM })).toEqual([`RESUME_FAILED (Resource RESUME failed: ${BOOM})`]);
+    expect(end('suspend', ok, normal)).toEqual(['SUSPEND_COMPLETE (Stack SUSPEND completed successfully)', '-> end']);
+    expect(end('resume', ok, normal)).toEqual(['RESUME_COMPLETE (Stack RESUME completed successfully) [outputs]', '-> end']);
+    expect(end('suspend', failed, normal)).toEqual(['-> end']);
+    expect(end('resume', failed, normal)).toEqual(['-> end']);
+  });
 });

@@ -11,7 +11,7 @@
 import { REASON } from '../states.ts';
 import type { PhaseKind, StopReason } from './phases.ts';
 
-export type StackAction = 'CREATE' | 'UPDATE' | 'DELETE' | 'ROLLBACK' | 'CHECK';
+export type StackAction = 'CREATE' | 'UPDATE' | 'DELETE' | 'ROLLBACK' | 'CHECK' | 'SUSPEND' | 'RESUME';
 
 /** How a phase ended: the first resource failure (Heat's reason), and why it stopped, if it was stopped. */
 export interface PhaseOutcome {
@@ -72,6 +72,10 @@ export function actionDuring(kind: PhaseKind): StackAction {
       return 'DELETE';
     case 'check':
       return 'CHECK';
+    case 'suspend':
+      return 'SUSPEND';
+    case 'resume':
+      return 'RESUME';
     default:
       return 'ROLLBACK';
   }
@@ -148,5 +152,9 @@ export function afterPhase(kind: PhaseKind, outcome: PhaseOutcome, options: Tran
       return { writes: [write('ROLLBACK', 'COMPLETE', REASON.stackCompleted('ROLLBACK'), 'outputs', 'forget-previous')], next: null };
     case 'check':
       return { writes: [write('CHECK', 'COMPLETE', REASON.stackCompleted('CHECK'))], next: null };
+    case 'suspend':
+      return { writes: [write('SUSPEND', 'COMPLETE', REASON.stackCompleted('SUSPEND'))], next: null };
+    case 'resume':
+      return { writes: [write('RESUME', 'COMPLETE', REASON.stackCompleted('RESUME'), 'outputs')], next: null };
   }
 }

@@ -156,7 +156,8 @@ export class MemoryScheduler implements Scheduler {
       const prepared = await lifecycle.prepare(store, op.stack, { work: node.work, firstStart: true }, stored, kind, analysis);
       if (prepared === 'settled') return;
       if ('refused' in prepared) {
-        await writer.write(resourceEvent(op.source, stored, actionOf(node.work), 'FAILED', prepared.refused.event));
+        if (prepared.refused.event !== null)
+          await writer.write(resourceEvent(op.source, stored, actionOf(node.work), 'FAILED', prepared.refused.event));
         this.troubled(op, { failure: prepared.refused.failure });
         throw new ResourceFailure(prepared.refused.failure);
       }

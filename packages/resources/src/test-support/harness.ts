@@ -14,6 +14,8 @@ export interface Harness {
   create(input: StackInput): Promise<StackRecord>;
   update(stack: string, input: StackUpdate): Promise<StackRecord>;
   remove(stack: string): Promise<StackRecord>;
+  suspend(stack: string): Promise<StackRecord>;
+  resume(stack: string): Promise<StackRecord>;
   events(stackId: string): Promise<EventRecord[]>;
   close(): Promise<void>;
 }
@@ -72,6 +74,12 @@ export function harnessFor(store: Store, engine: Engine, cloud: SimulatedCloud, 
     async remove(stack) {
       const s = await engine.deleteStack(stack);
       return ended(s.id);
+    },
+    async suspend(stack) {
+      return ended((await engine.suspendStack(stack)).id);
+    },
+    async resume(stack) {
+      return ended((await engine.resumeStack(stack)).id);
     },
     events: (stackId) => store.listEvents({ stackId }),
     async close() {

@@ -319,6 +319,107 @@ export function heatSemanticsSuite(makeHarness: MakeHarness): void {
     });
   });
 
+  describe('template resources as Heat exposes them', () => {
+    // heat/engine/resources/template_resource.py get_reference_id, get_attribute; hot/functions.py ResourceFacade.
+    const parent = (props = '') =>
+      hot(`  data: {type: disk.yaml${props}}\n`) +
+      'outputs:\n  ref: {value: {get_resource: data}}\n  role: {value: {get_attr: [data, role]}}\n  size: {value: {get_attr: [data, resource.vol.size]}}\n';
+    const disk = (extraOutputs = '') =>
+      hot('  vol: {type: OS::Cinder::Volume, properties: {size: 3}}\n') +
+      `outputs:\n  role: {value: {resource_facade: metadata}}\n${extraOutputs}`;
+
+    it("gives get_resource the nested stack's reference: its OS::stack_id output, else Heat's arn", async () => {
+      const plain = await h.create({ name: 'ref-arn', template: parent(), files: { 'disk.yaml': disk() } });
+      const nested = await h.engine.getStack((await physicalId('ref-arn', 'data'))!);
+      expect(plain.outputs.ref).toBe(`arn:openstack:heat:::stacks/${nested.name}/${nested.id}`);
+      const own = await h.create({
+        name: 'ref-output',
+        template: parent(),
+        files: { 'disk.yaml': disk('  OS::stack_id: {value: {get_resource: vol}}\n') },
+      });
+      const nestedId = (await physicalId('ref-output', 'data'))!;
+      expect(own.outputs.ref).toBe(await physicalId(nestedId, 'vol'));
+      expect(own.outputs.ref).toMatch(/\S/);
+    });
+
+    it("passes the resource's metadata to the nested template's resource_facade and reads resource.<name>.<attr>", async () => {
+      const stack = await h.create({ name: 'facade', template: parent(', metadata: {tier: db}'), files: { 'disk.yaml': disk() } });
+      expect(`${stack.action}_${stack.status}`).toBe('CREATE_COMPLETE');
+      expect(stack.outputs.role).toEqual({ tier: 'db' });
+      expect(stack.outputs.size).toBe(3);
+    });
+
+    it("names a nested failure by its path, as Heat's ResourceFailure does", async () => {
+      const failing = hot('  oops: {type: OS::Heat::TestResource, properties: {fail: true}}\n');
+      const stack = await h.create({
+        name: 'nested-path',
+        template: hot('  victim: {type: victim.yaml}\n'),
+        files: { 'victim.yaml': failing },
+        options: { disableRollback: true },
+      });
+      expect(stack.statusReason).toBe('Resource CREATE failed: ValueError: resources.victim.resources.oops: Test Resource failed oops');
+      const victim = (await h.engine.resources(stack.id)).find((r) => r.name === 'victim')!;
+      expect(victim.statusReason).toBe('ValueError: resources.victim.resources.oops: Test Resource failed oops');
+    });
+  });
+
+  describe('suspend and resume', () => {
+    // heat/engine/stack.py suspend/resume (stack_task, reverse for suspend); resource.py Resource.suspend/resume.
+    const app = hot(
+      '  net: {type: OS::Neutron::Net}\n' +
+        '  server: {type: OS::Nova::Server, properties: {image: cirros, flavor: m1.tiny, networks: [{network: {get_resource: net}}]}}\n' +
+        '  data: {type: disk.yaml}\n',
+    );
+    const files = { 'disk.yaml': hot('  vol: {type: OS::Cinder::Volume, properties: {size: 1}}\n') };
+    const state = (s: { action: string; status: string }) => `${s.action}_${s.status}`;
+
+    it('suspends in reverse dependency order and resumes in dependency order, nested stacks included', async () => {
+      const stack = await h.create({ name: 'pause', template: app, files });
+      const before = (await h.events(stack.id)).length;
+      const suspended = await h.suspend('pause');
+      expect([state(suspended), suspended.statusReason]).toEqual(['SUSPEND_COMPLETE', 'Stack SUSPEND completed successfully']);
+      const during = transitions((await h.events(stack.id)).slice(before));
+      expect(during).toEqual(expect.arrayContaining(['server SUSPEND_COMPLETE', 'net SUSPEND_IN_PROGRESS']));
+      expect(during.indexOf('server SUSPEND_COMPLETE')).toBeLessThan(during.indexOf('net SUSPEND_IN_PROGRESS'));
+      expect(during).toContain('data SUSPEND_COMPLETE');
+      const [server] = await h.cloud.objects.list({ kind: 'server' });
+      expect(server!.data.status).toBe('SUSPENDED');
+      const nested = (await physicalId('pause', 'data'))!;
+      expect(state((await h.engine.resources(nested))[0]!)).toBe('SUSPEND_COMPLETE');
+      expect((await h.engine.resources(stack.id)).map(state)).toEqual(['SUSPEND_COMPLETE', 'SUSPEND_COMPLETE', 'SUSPEND_COMPLETE']);
+
+      // A stack already suspended is left as it is (no new events).
+      const count = (await h.events(stack.id)).length;
+      expect(state(await h.suspend('pause'))).toBe('SUSPEND_COMPLETE');
+      expect(await h.events(stack.id)).toHaveLength(count);
+
+      const resumed = await h.resume('pause');
+      expect([state(resumed), resumed.statusReason]).toEqual(['RESUME_COMPLETE', 'Stack RESUME completed successfully']);
+      const after = transitions((await h.events(stack.id)).slice(count));
+      expect(after).toEqual(expect.arrayContaining(['net RESUME_COMPLETE', 'server RESUME_IN_PROGRESS']));
+      expect(after.indexOf('net RESUME_COMPLETE')).toBeLessThan(after.indexOf('server RESUME_IN_PROGRESS'));
+      expect((await h.cloud.objects.list({ kind: 'server' }))[0]!.data.status).toBe('ACTIVE');
+      expect(state((await h.engine.resources(nested))[0]!)).toBe('RESUME_COMPLETE');
+    });
+
+    it("refuses to update a suspended stack, with Heat's message", async () => {
+      await h.create({ name: 'frozen', template: app, files });
+      await h.suspend('frozen');
+      await expect(h.update('frozen', { template: app, files })).rejects.toThrow('Updating a stack when it is suspended is not supported.');
+      expect(state(await h.engine.getStack('frozen'))).toBe('SUSPEND_COMPLETE');
+    });
+
+    it('fails a resume of a stack that was not suspended and leaves its resources as they were', async () => {
+      const stack = await h.create({ name: 'awake', template: hot('  r: {type: OS::Heat::None}\n') });
+      const resumed = await h.resume('awake');
+      expect([state(resumed), resumed.statusReason]).toEqual([
+        'RESUME_FAILED',
+        "Resource RESUME failed: Error: resources.r: State ('CREATE', 'COMPLETE') invalid for resume",
+      ]);
+      expect((await h.engine.resources(stack.id)).map(state)).toEqual(['CREATE_COMPLETE']);
+    });
+  });
+
   describe('failed replacements', () => {
     // heat/engine/stack.py _get_best_existing_rsrc_db: the original scores above a failed replacement.
     it('keeps the original when the user updates back after a replacement failed (no third object)', async () => {

@@ -51,6 +51,8 @@ export interface AnalyzeOptions {
   /** Types Hearth adds to Heat's (for example Hearth::Local::Script); return null to refuse one with a reason. */
   extraType?: (name: string) => ResourceTypeSchema | { refused: string } | undefined;
   stackName?: string;
+  /** For a nested stack's template: its parent resource as resource_facade gives it. */
+  resourceFacade?: ResourceFacade;
   /** What the template's functions may compute, in all (default: DEFAULT_EVALUATION_LIMITS). */
   evaluationLimits?: EvaluationLimits;
 }
@@ -119,6 +121,13 @@ export interface Analysis {
    * once they exist (before that get_resource gives the name, get_attr null).
    */
   evalEnv(runtime?: RuntimeResources): EvalEnv;
+}
+
+/** A nested stack's parent resource, as the nested template's resource_facade sees it. */
+export interface ResourceFacade {
+  metadata: Value;
+  deletion_policy: Value;
+  update_policy: Value;
 }
 
 /** What a running stack knows about its resources, for get_resource and get_attr. */
@@ -506,6 +515,10 @@ class TemplateAnalyzer {
       resourceRef: (name) => (runtime ? runtime.reference(name) : name),
       attribute: (name, attribute, path) => (runtime ? runtime.attribute(name, attribute, path) : null),
       file: (key) => this.options.loadFile?.(key, this.filename),
+      resourceFacade: (attribute) => {
+        const facade = this.options.resourceFacade;
+        return facade && Object.prototype.hasOwnProperty.call(facade, attribute) ? facade[attribute as keyof ResourceFacade] : null;
+      },
       conditionEnabled: (c) => this.conditions.isEnabled(c),
       yaql: (expression, data) => {
         try {
