@@ -23,6 +23,7 @@ import type { Engines, OperationKind, Scheduler, SchedulerParts } from './schedu
 import { MAX_SIGNALS_PER_HANDLE, parseSignal, SignalFormatError } from './signals.ts';
 import { plannedTreeSize, resourceLimitMessage, treeResources } from './stack-tree.ts';
 import { nestedFailure, REASON } from './states.ts';
+import { groupMemberProblems } from './model/member-validation.ts';
 import { StateWriter } from './state-writer.ts';
 
 export { errorMessage, retained, toJson } from './actions/runner.ts';
@@ -322,7 +323,8 @@ export class Engine implements StackEngine {
    * limit (counting the whole tree of nested stacks), valid, every parameter
    * has a value, every type can run. `existing`: the stack an update is for.
    */
-  protected async ready(analysis: Analysis, options: StackOptions, existing: StackRecord | null = null): Promise<void> {
+  protected async ready(request: StackInput, analysis: Analysis, existing: StackRecord | null = null): Promise<void> {
+    const options = request.options ?? {};
     const limit = this.limits.maxResourcesPerStack;
     const count = analysis.resources.filter((r) => r.enabled).length;
     if (count > limit) {
@@ -377,6 +379,16 @@ export class Engine implements StackEngine {
           });
         }
       }
+    }
+    // Heat validates groups' members before the root stack is made (not again for each nested stack).
+    if (!problems.length && !options.parentStack) {
+      problems.push(
+        ...groupMemberProblems(request, analysis, {
+          providers: this.providers,
+          resolveProperties: (info) => this.runner.resolve(analysis, info, new Map()).properties,
+          analyse: (source) => this.analyze({ ...source, options: { parentStack: 'validation' } }),
+        }),
+      );
     }
     if (problems.length) {
       throw new EngineError(
@@ -454,7 +466,7 @@ export class Engine implements StackEngine {
     const input = this.requested(request, null);
     await this.checkCapacity(input.options ?? {});
     const analysis = this.analyze(input);
-    await this.ready(analysis, input.options ?? {});
+    await this.ready(input, analysis);
     const stack = await this.store.createStack({
       id: randomUUID(),
       name: input.name,
@@ -484,7 +496,7 @@ export class Engine implements StackEngine {
     await this.checkCapacity(full.options ?? {});
     // Refused before anything changes: the stack keeps its state and whatever it is doing.
     const analysis = this.analyze(full);
-    await this.ready(analysis, full.options ?? {}, stack);
+    await this.ready(full, analysis, stack);
     this.refuseImmutableChanges(stack, analysis, full);
     stack = await this.takeOver(stack, 'superseded');
     const traversal = await this.claim(stack, 'UPDATE');

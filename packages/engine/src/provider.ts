@@ -108,6 +108,12 @@ export interface ResourceProvider {
   reference?(state: { physicalId: string; attributes: ValueMap }): Value | undefined;
   /** An attribute the stored attributes do not hold (open-ended attributes such as resource.0.name). */
   attribute?(state: { physicalId: string | null; attributes: ValueMap }, name: string, path: Value[]): Value | undefined;
+  /**
+   * For a group: the nested template Heat validates when a stack is created
+   * or updated (its first member; null when it has none), so a bad member
+   * definition is refused before anything runs.
+   */
+  validationTemplate?(properties: ValueMap): string | null;
   /** For a type run as a nested stack (a group): the template its nested stack gets for these properties. */
   nestedTemplate?(properties: ValueMap): string;
   /** Finds the object a create with this client token made, if any (after a crash). */

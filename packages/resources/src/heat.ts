@@ -1,13 +1,13 @@
 // Heat's own resource types, behaving as Heat documents them.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ActionContext, NestedResult, ProvidedState, ResourceProvider, UpdateContext } from '@hearth/engine';
-import { RESOURCE_LIMIT_MESSAGE, ResourceFailure } from '@hearth/engine';
+import { ResourceFailure } from '@hearth/engine';
 import type { Value, ValueMap } from '@hearth/template';
 import { isValueMap, jsonDumps } from '@hearth/template';
-import { stringify } from 'yaml';
 import type { SimulatedCloud } from './cloud.ts';
 import { runSignalCommands } from './signal-commands.ts';
 import { actionTakes, simulateAction } from './simulation.ts';
+import { dig } from './groups.ts';
 
 const str = (v: Value | undefined): string => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
 const num = (v: Value | undefined, d = 0): number => (typeof v === 'number' ? v : Number(v ?? d) || d);
@@ -196,147 +196,6 @@ export const waitConditionProvider: ResourceProvider = {
   },
   async delete() {},
   async check() {},
-};
-
-/** Replaces `index_var` with the index in every string of a definition. */
-function withIndex(v: Value, indexVar: string, index: number): Value {
-  if (typeof v === 'string') return v.split(indexVar).join(String(index));
-  if (Array.isArray(v)) return v.map((x) => withIndex(x, indexVar, index));
-  if (isValueMap(v))
-    return Object.fromEntries(
-      Object.entries(v).map(([k, x]) => [k.split(indexVar).join(String(index)), withIndex(x, indexVar, index)]),
-    ) as ValueMap;
-  return v;
-}
-
-function groupTemplate(properties: ValueMap): string {
-  const def = isValueMap(properties.resource_def) ? properties.resource_def : {};
-  const count = Math.max(0, num(properties.count, 1));
-  const indexVar = str(properties.index_var ?? '%index%') || '%index%';
-  const removed = new Set<string>();
-  for (const policy of Array.isArray(properties.removal_policies) ? properties.removal_policies : []) {
-    if (isValueMap(policy) && Array.isArray(policy.resource_list)) for (const r of policy.resource_list) removed.add(str(r));
-  }
-  const resources: Record<string, ValueMap> = {};
-  let index = 0;
-  for (let made = 0; made < count; index++) {
-    if (removed.has(String(index))) continue;
-    const member: ValueMap = { type: str(def.type) };
-    for (const key of ['properties', 'metadata'] as const) if (isValueMap(def[key])) member[key] = withIndex(def[key], indexVar, index);
-    resources[String(index)] = member;
-    made++;
-  }
-  const outputs: Record<string, ValueMap> = {};
-  return stringify({ heat_template_version: '2018-08-31', resources, outputs }, { version: '1.1' });
-}
-
-async function groupAttributes(ctx: ActionContext, stackId: string): Promise<ValueMap> {
-  const members = await ctx.services.nestedResources(stackId);
-  members.sort((a, b) => Number(a.name) - Number(b.name));
-  const refs = members.map((m) => m.physicalId);
-  return {
-    refs,
-    refs_map: Object.fromEntries(members.map((m) => [m.name, m.physicalId])),
-    removed_rsrc_list: [],
-    nested_stack: stackId,
-    members: Object.fromEntries(members.map((m) => [m.name, m.attributes])),
-  };
-}
-
-/**
- * A group's size, refused before its members are written out when the tree
- * of stacks could not hold them (a count of ten million would exhaust
- * memory long before the nested stack's own check).
- */
-async function checkGroupSize(ctx: ActionContext): Promise<void> {
-  const count = Math.max(0, num(ctx.properties.count, 1));
-  const capacity = await ctx.services.nestedCapacity(ctx.stack, ctx.physicalId);
-  if (count > capacity) {
-    throw new ResourceFailure(
-      `${RESOURCE_LIMIT_MESSAGE} (The group's ${count.toLocaleString('en-US')} members would not fit: its stack tree has room for ${Math.max(0, capacity).toLocaleString('en-US')} more resources.)`,
-      'RequestLimitExceeded',
-    );
-  }
-}
-
-/** A value's part at a path of keys and indexes (null where there is none). */
-function dig(value: Value, keys: Value[]): Value {
-  let v = value;
-  for (const k of keys) {
-    if (Array.isArray(v) && typeof k === 'number') v = v[k] ?? null;
-    else if (isValueMap(v)) v = v[String(k)] ?? null;
-    else return null;
-  }
-  return v;
-}
-
-/** OS::Heat::ResourceGroup: `count` copies of one definition, as a nested stack. */
-export const resourceGroupProvider: ResourceProvider = {
-  async create(ctx) {
-    const def = isValueMap(ctx.properties.resource_def) ? ctx.properties.resource_def : null;
-    if (!def || !str(def.type)) throw new ResourceFailure('resource_def needs a type', 'StackValidationFailed');
-    await checkGroupSize(ctx);
-    const nested = await ctx.services.createNested({
-      parent: ctx.stack,
-      resourceName: ctx.resourceName,
-      template: groupTemplate(ctx.properties),
-      parameters: {},
-      files: ctx.nestedTemplate?.files ?? {},
-      signal: ctx.signal,
-    });
-    return { physicalId: nested.stackId, attributes: await groupAttributes(ctx, nested.stackId) };
-  },
-  async update(ctx) {
-    if (!ctx.physicalId) return this.create(ctx);
-    await checkGroupSize(ctx);
-    const nested = await ctx.services.updateNested(ctx.physicalId, {
-      parent: ctx.stack,
-      resourceName: ctx.resourceName,
-      template: groupTemplate(ctx.properties),
-      parameters: {},
-      files: {},
-      signal: ctx.signal,
-    });
-    return { physicalId: nested.stackId, attributes: await groupAttributes(ctx, nested.stackId) };
-  },
-  async delete(ctx) {
-    if (ctx.physicalId) await ctx.services.deleteNested(ctx.physicalId, ctx.signal);
-  },
-  async check() {},
-  async suspend(ctx) {
-    if (ctx.physicalId) await ctx.services.suspendNested(ctx.physicalId, ctx.signal);
-  },
-  async resume(ctx) {
-    if (ctx.physicalId) await ctx.services.resumeNested(ctx.physicalId, ctx.signal);
-  },
-  nestedTemplate: groupTemplate,
-  attribute(state, name, path) {
-    const members = isValueMap(state.attributes.members) ? state.attributes.members : {};
-    const m = /^resource\.([^.]+)(?:\.(.+))?$/.exec(name);
-    if (m) {
-      const member = members[m[1]!];
-      if (!isValueMap(member)) return null;
-      // heat/engine/resources/stack_resource.py get_nested_attrs: resource.<n> alone is the member's reference.
-      if (!m[2] && !path.length) return isValueMap(state.attributes.refs_map) ? (state.attributes.refs_map[m[1]!] ?? null) : null;
-      if (!m[2]) return dig(member, path);
-      const [attr, ...rest] = m[2].split('.');
-      return dig(member[attr!] ?? null, [...rest, ...path]);
-    }
-    if (name === 'attributes' && path.length) {
-      const [attr, ...rest] = path;
-      return Object.fromEntries(
-        Object.entries(members).map(([k, v]) => [k, isValueMap(v) ? dig(v[String(attr)] ?? null, rest) : null]),
-      ) as ValueMap;
-    }
-    if (name in state.attributes) return undefined;
-    // Any other name is each member's attribute of that name, as a list.
-    return Object.keys(members)
-      .sort((a, b) => Number(a) - Number(b))
-      .map((k) => {
-        const member = members[k];
-        return isValueMap(member) ? dig(member[name] ?? null, path) : null;
-      });
-  },
 };
 
 /**

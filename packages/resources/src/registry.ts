@@ -9,7 +9,6 @@ import {
   deploymentProvider,
   noneProvider,
   randomStringProvider,
-  resourceGroupProvider,
   templateResourceProvider,
   testResourceProvider,
   valueProvider,
@@ -17,6 +16,7 @@ import {
   waitConditionProvider,
 } from './heat.ts';
 import { extraTypes, LOCAL_SCRIPT } from './extra-types.ts';
+import { deploymentGroup, nestedGroup, RESOURCE_CHAIN, RESOURCE_GROUP } from './groups.ts';
 import { localScriptProvider } from './local-script.ts';
 
 export interface RegistryOptions {
@@ -34,7 +34,10 @@ export function createProviders(options: RegistryOptions): ProviderRegistry & { 
     ['OS::Heat::WaitConditionHandle', waitConditionHandleProvider],
     ['OS::Heat::UpdateWaitConditionHandle', waitConditionHandleProvider],
     ['OS::Heat::WaitCondition', waitConditionProvider],
-    ['OS::Heat::ResourceGroup', resourceGroupProvider],
+    ['OS::Heat::ResourceGroup', nestedGroup(RESOURCE_GROUP)],
+    ['OS::Heat::ResourceChain', nestedGroup(RESOURCE_CHAIN)],
+    ['OS::Heat::SoftwareDeploymentGroup', nestedGroup(deploymentGroup('OS::Heat::SoftwareDeployment'))],
+    ['OS::Heat::StructuredDeploymentGroup', nestedGroup(deploymentGroup('OS::Heat::StructuredDeployment'))],
     ['@template', templateResourceProvider],
     ['OS::Heat::SoftwareConfig', configProvider(cloud, 'software_config')],
     ['OS::Heat::StructuredConfig', configProvider(cloud, 'software_config')],

@@ -153,6 +153,21 @@ export function heatSemanticsSuite(makeHarness: MakeHarness): void {
     });
 
     // heat/engine/service.py _prepare_stack_updates: refused at request time; the stack keeps its state.
+    // heat/engine/resources/openstack/heat/resource_group.py validate_nested_stack: the first member, when the count is not zero.
+    it("validates a group's member definition at request time once its count is not zero", async () => {
+      const group = (count: number) =>
+        hot(
+          `  g:\n    type: OS::Heat::ResourceGroup\n    properties:\n      count: ${count}\n      resource_def: {type: OS::Heat::TestResource, properties: {bogus: 1}}\n`,
+        );
+      const stack = await h.create({ name: 'zero', template: group(0) });
+      expect(`${stack.action}_${stack.status}`).toBe('CREATE_COMPLETE');
+      await expect(h.engine.updateStack('zero', { template: group(2) })).rejects.toThrow(
+        /^The template cannot be run: Property error: resources\.g<nested_stack>\.resources\[0\]\.properties: Unknown Property bogus/,
+      );
+      expect(`${(await h.engine.getStack('zero')).action}_${(await h.engine.getStack('zero')).status}`).toBe('CREATE_COMPLETE');
+      await expect(h.engine.createStack({ name: 'many', template: group(3) })).rejects.toThrow('resources.g<nested_stack>.resources[0]');
+    });
+
     it("refuses to change an immutable parameter at request time, with Heat's message", async () => {
       const template = hot(
         '  r: {type: OS::Heat::TestResource, properties: {value: {get_param: zone}}}\n',
@@ -360,6 +375,53 @@ export function heatSemanticsSuite(makeHarness: MakeHarness): void {
       expect(stack.statusReason).toBe('Resource CREATE failed: ValueError: resources.victim.resources.oops: Test Resource failed oops');
       const victim = (await h.engine.resources(stack.id)).find((r) => r.name === 'victim')!;
       expect(victim.statusReason).toBe('ValueError: resources.victim.resources.oops: Test Resource failed oops');
+    });
+  });
+
+  describe('groups and chains as nested stacks', () => {
+    // heat/engine/resources/openstack/heat/resource_chain.py and software_deployment.py SoftwareDeploymentGroup.
+    const nestedRows = async (stack: string, name: string) => h.engine.resources((await physicalId(stack, name))!);
+
+    it('runs a ResourceChain as a nested stack: one member per type, each after the one before unless concurrent', async () => {
+      const chain = (concurrent: boolean) =>
+        hot(
+          `  chain:\n    type: OS::Heat::ResourceChain\n    properties:\n      resources: [OS::Heat::TestResource, OS::Heat::TestResource]\n      concurrent: ${concurrent}\n      resource_properties: {value: shared}\n`,
+        ) + 'outputs:\n  second: {value: {get_attr: [chain, resource.1.output]}}\n  refs: {value: {get_attr: [chain, refs]}}\n';
+      const stack = await h.create({ name: 'chain', template: chain(false) });
+      expect(`${stack.action}_${stack.status}`).toBe('CREATE_COMPLETE');
+      const members = await nestedRows('chain', 'chain');
+      expect(members.map((r) => [r.name, r.type, r.requires])).toEqual([
+        ['0', 'OS::Heat::TestResource', []],
+        ['1', 'OS::Heat::TestResource', ['0']],
+      ]);
+      expect(stack.outputs.second).toBe('shared');
+      expect(stack.outputs.refs).toEqual(members.map((r) => r.physicalId));
+      const together = await h.create({ name: 'together', template: chain(true) });
+      expect((await nestedRows('together', 'chain')).map((r) => r.requires)).toEqual([[], []]);
+      expect((await h.remove(together.id)).status).toBe('COMPLETE');
+    });
+
+    it('runs a SoftwareDeploymentGroup as one deployment per server, with its per-server attributes', async () => {
+      const stack = await h.create({
+        name: 'sdg',
+        template:
+          hot(
+            '  a: {type: OS::Nova::Server, properties: {image: cirros, flavor: m1.tiny}}\n' +
+              '  b: {type: OS::Nova::Server, properties: {image: cirros, flavor: m1.tiny}}\n' +
+              '  config: {type: OS::Heat::SoftwareConfig, properties: {group: script, config: "echo hi"}}\n' +
+              '  deploy:\n    type: OS::Heat::SoftwareDeploymentGroup\n    properties:\n      config: {get_resource: config}\n      servers: {alpha: {get_resource: a}, beta: {get_resource: b}}\n',
+          ) +
+          'outputs:\n  codes: {value: {get_attr: [deploy, deploy_status_codes]}}\n  alpha: {value: {get_attr: [deploy, resource.alpha.deploy_status_code]}}\n',
+      });
+      expect(`${stack.action}_${stack.status}`).toBe('CREATE_COMPLETE');
+      const members = await nestedRows('sdg', 'deploy');
+      expect(members.map((r) => [r.name, r.type])).toEqual([
+        ['alpha', 'OS::Heat::SoftwareDeployment'],
+        ['beta', 'OS::Heat::SoftwareDeployment'],
+      ]);
+      expect(members.map((r) => r.properties.server)).toEqual([await physicalId('sdg', 'a'), await physicalId('sdg', 'b')]);
+      expect(stack.outputs.codes).toEqual({ alpha: 0, beta: 0 });
+      expect(stack.outputs.alpha).toBe(0);
     });
   });
 
