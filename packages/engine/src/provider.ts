@@ -115,7 +115,7 @@ export interface ResourceProvider {
    */
   validationTemplate?(properties: ValueMap): string | null;
   /** For a type run as a nested stack (a group): the template its nested stack gets for these properties. */
-  nestedTemplate?(properties: ValueMap): string;
+  nestedTemplate?(properties: ValueMap, current?: string[]): string;
   /** Finds the object a create with this client token made, if any (after a crash). */
   adopt?(ctx: ActionContext): Promise<ProvidedState | null>;
 }

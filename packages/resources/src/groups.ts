@@ -9,6 +9,7 @@
 import type { ActionContext, ResourceProvider } from '@hearth/engine';
 import { RESOURCE_LIMIT_MESSAGE, ResourceFailure } from '@hearth/engine';
 import type { Value, ValueMap } from '@hearth/template';
+import { randomBytes } from 'node:crypto';
 import { isValueMap } from '@hearth/template';
 import { stringify } from 'yaml';
 
@@ -32,8 +33,12 @@ export interface GroupKind {
   noun: string;
   /** How many members the properties ask for (checked against the stack tree's room before the template is written). */
   size(properties: ValueMap): number;
-  /** The members' definitions, by name, in the order Heat lists them (the first `limit` of them). */
-  members(properties: ValueMap, limit?: number): Array<[string, ValueMap]>;
+  /**
+   * The members' definitions, by name, in the order Heat lists them (the
+   * first `limit` of them); `current`: the names the nested stack has now,
+   * oldest first (a scaling group keeps them).
+   */
+  members(properties: ValueMap, limit?: number, current?: string[]): Array<[string, ValueMap]>;
   /** Whether Heat validates only the first member at request time (a group) or them all (a chain). */
   validatesFirstOnly: boolean;
   /** A properties problem Heat refuses at create (the message), or null. */
@@ -42,8 +47,8 @@ export interface GroupKind {
   attribute?(members: Record<string, ValueMap>, name: string, path: Value[]): Value | undefined;
 }
 
-function nestedTemplate(kind: GroupKind, properties: ValueMap, limit = Infinity): string {
-  const resources = Object.fromEntries(kind.members(properties, limit));
+function templateOf(members: Array<[string, ValueMap]>): string {
+  const resources = Object.fromEntries(members);
   return stringify({ heat_template_version: '2018-08-31', resources, outputs: {} }, { version: '1.1' });
 }
 
@@ -82,11 +87,13 @@ export function nestedGroup(kind: GroupKind): ResourceProvider {
     const problem = kind.invalid?.(ctx.properties);
     if (problem) throw new ResourceFailure(problem, 'StackValidationFailed');
     await checkSize(ctx, kind);
-    const order = kind.members(ctx.properties).map(([name]) => name);
+    const current = existing ? (await ctx.services.nestedResources(existing)).map((m) => m.name) : [];
+    const members = kind.members(ctx.properties, Infinity, current);
+    const order = members.map(([name]) => name);
     const request = {
       parent: ctx.stack,
       resourceName: ctx.resourceName,
-      template: nestedTemplate(kind, ctx.properties),
+      template: templateOf(members),
       parameters: {},
       files: existing ? {} : (ctx.nestedTemplate?.files ?? {}),
       signal: ctx.signal,
@@ -107,10 +114,10 @@ export function nestedGroup(kind: GroupKind): ResourceProvider {
     async resume(ctx) {
       if (ctx.physicalId) await ctx.services.resumeNested(ctx.physicalId, ctx.signal);
     },
-    nestedTemplate: (properties) => nestedTemplate(kind, properties),
+    nestedTemplate: (properties, current) => templateOf(kind.members(properties, Infinity, current)),
     validationTemplate(properties) {
       if (kind.invalid?.(properties) || kind.size(properties) === 0) return null;
-      return nestedTemplate(kind, properties, kind.validatesFirstOnly ? 1 : Infinity);
+      return templateOf(kind.members(properties, kind.validatesFirstOnly ? 1 : Infinity));
     },
     attribute(state, name, path) {
       const members = (isValueMap(state.attributes.members) ? state.attributes.members : {}) as Record<string, ValueMap>;
@@ -219,3 +226,60 @@ export function deploymentGroup(memberType: string): GroupKind {
     },
   };
 }
+
+/** A name for a new scaling group member, as Heat's short_id.generate_id makes them (12 characters of base32). */
+function memberId(): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
+  return [...randomBytes(12)].map((b) => alphabet[b % 32]).join('');
+}
+
+/**
+ * OS::Heat::AutoScalingGroup: `desired_capacity` (else `min_size`) copies of
+ * `resource`, within min and max. As heat/scaling/template.py
+ * member_definitions: members keep their names, new ones get new ids, and a
+ * shrink removes the oldest first.
+ */
+export const AUTO_SCALING_GROUP: GroupKind = {
+  noun: 'scaling group',
+  validatesFirstOnly: true,
+  size(properties) {
+    const min = Math.max(0, num(properties.min_size, 0));
+    const max = Math.max(min, num(properties.max_size, min));
+    const wanted =
+      properties.desired_capacity === null || properties.desired_capacity === undefined ? min : num(properties.desired_capacity, min);
+    return Math.min(max, Math.max(min, wanted));
+  },
+  invalid(properties) {
+    const def = isValueMap(properties.resource) ? properties.resource : null;
+    if (!def || !str(def.type)) return 'resource needs a type';
+    const min = num(properties.min_size, 0);
+    const max = num(properties.max_size, 0);
+    // heat/engine/resources/aws/autoscaling/autoscaling_group.py validate, which the OS:: group inherits.
+    if (max < min) return 'MinSize can not be greater than MaxSize';
+    if (min < 0) return 'The size of AutoScalingGroup can not be less than zero';
+    const desired = properties.desired_capacity;
+    if (desired !== null && desired !== undefined && (num(desired, 0) < min || num(desired, 0) > max))
+      return 'DesiredCapacity must be between MinSize and MaxSize';
+    return null;
+  },
+  members(properties, limit = Infinity, current = []) {
+    const def = isValueMap(properties.resource) ? properties.resource : {};
+    const count = Math.min(limit, AUTO_SCALING_GROUP.size(properties));
+    const member: ValueMap = { type: str(def.type) };
+    for (const key of ['properties', 'metadata'] as const) if (isValueMap(def[key])) member[key] = def[key];
+    const kept = count > 0 ? current.slice(-count) : [];
+    const names = [...kept];
+    while (names.length < count) names.push(memberId());
+    return names.map((name): [string, ValueMap] => [name, member]);
+  },
+  attribute(members, name, path) {
+    if (name === 'current_size') return Object.keys(members).length;
+    if (name === 'outputs' || name === 'outputs_list') {
+      const [attr, ...rest] = path;
+      if (attr === undefined) return null;
+      const values = Object.entries(members).map(([k, v]): [string, Value] => [k, dig(v[String(attr)] ?? null, rest)]);
+      return name === 'outputs' ? (Object.fromEntries(values) as ValueMap) : values.map(([, v]) => v);
+    }
+    return undefined;
+  },
+};

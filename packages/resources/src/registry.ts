@@ -16,7 +16,7 @@ import {
   waitConditionProvider,
 } from './heat.ts';
 import { extraTypes, LOCAL_SCRIPT } from './extra-types.ts';
-import { deploymentGroup, nestedGroup, RESOURCE_CHAIN, RESOURCE_GROUP } from './groups.ts';
+import { AUTO_SCALING_GROUP, deploymentGroup, nestedGroup, RESOURCE_CHAIN, RESOURCE_GROUP } from './groups.ts';
 import { localScriptProvider } from './local-script.ts';
 
 export interface RegistryOptions {
@@ -36,6 +36,7 @@ export function createProviders(options: RegistryOptions): ProviderRegistry & { 
     ['OS::Heat::WaitCondition', waitConditionProvider],
     ['OS::Heat::ResourceGroup', nestedGroup(RESOURCE_GROUP)],
     ['OS::Heat::ResourceChain', nestedGroup(RESOURCE_CHAIN)],
+    ['OS::Heat::AutoScalingGroup', nestedGroup(AUTO_SCALING_GROUP)],
     ['OS::Heat::SoftwareDeploymentGroup', nestedGroup(deploymentGroup('OS::Heat::SoftwareDeployment'))],
     ['OS::Heat::StructuredDeploymentGroup', nestedGroup(deploymentGroup('OS::Heat::StructuredDeployment'))],
     ['@template', templateResourceProvider],

@@ -225,7 +225,12 @@ export class Lifecycle {
         continue;
       }
       const template =
-        info.resolution === 'template' ? info.nested?.text : this.providers.provider(info.iface ?? '')?.nestedTemplate?.(properties);
+        info.resolution === 'template'
+          ? info.nested?.text
+          : this.providers.provider(info.iface ?? '')?.nestedTemplate?.(
+              properties,
+              (await tx.liveResources(nested.id)).map((r) => r.name),
+            );
       if (!template) continue;
       try {
         const nestedAnalysis = this.analyse({

@@ -401,6 +401,35 @@ export function heatSemanticsSuite(makeHarness: MakeHarness): void {
       expect((await h.remove(together.id)).status).toBe('COMPLETE');
     });
 
+    // heat/engine/resources/openstack/heat/autoscaling_group.py; heat/scaling/template.py member_definitions.
+    it('runs an AutoScalingGroup as a nested stack: members keep their names, a shrink removes the oldest', async () => {
+      const asg = (desired: number) =>
+        hot(
+          `  asg:\n    type: OS::Heat::AutoScalingGroup\n    properties:\n      min_size: 1\n      max_size: 4\n      desired_capacity: ${desired}\n      resource: {type: OS::Heat::TestResource, properties: {value: v}}\n`,
+        ) +
+        'outputs:\n  size: {value: {get_attr: [asg, current_size]}}\n  values: {value: {get_attr: [asg, outputs, output]}}\n  list: {value: {get_attr: [asg, outputs_list, output]}}\n';
+      const created = await h.create({ name: 'asg', template: asg(2) });
+      expect(`${created.action}_${created.status}`).toBe('CREATE_COMPLETE');
+      const first = (await nestedRows('asg', 'asg')).map((r) => r.name);
+      expect(first).toHaveLength(2);
+      for (const name of first) expect(name).toMatch(/^[a-z2-7]{12}$/);
+      expect(created.outputs).toMatchObject({ size: 2, list: ['v', 'v'], values: Object.fromEntries(first.map((n) => [n, 'v'])) });
+      const plan = await h.engine.plan('asg', { name: 'asg', template: asg(3) });
+      expect(
+        plan.changes
+          .find((c) => c.resource === 'asg')!
+          .nested!.changes.map((c) => c.action)
+          .sort(),
+      ).toEqual(['create', 'unchanged', 'unchanged']);
+      const grown = await h.update('asg', { template: asg(3) });
+      expect(grown.outputs.size).toBe(3);
+      const three = (await nestedRows('asg', 'asg')).map((r) => r.name);
+      expect(three.slice(0, 2)).toEqual(first);
+      const shrunk = await h.update('asg', { template: asg(1) });
+      expect(shrunk.outputs.size).toBe(1);
+      expect((await nestedRows('asg', 'asg')).map((r) => r.name)).toEqual([three[2]]);
+    });
+
     it('runs a SoftwareDeploymentGroup as one deployment per server, with its per-server attributes', async () => {
       const stack = await h.create({
         name: 'sdg',
