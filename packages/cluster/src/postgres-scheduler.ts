@@ -186,6 +186,11 @@ export class PostgresScheduler implements Scheduler {
     // Waiting resources look in the database.
   }
 
+  async record(changes: StateChange[]): Promise<void> {
+    // The API server's event relay publishes them, as it publishes the workers' events.
+    await this.parts.store.transaction((tx) => writeStateChanges(tx, changes));
+  }
+
   /**
    * A dead worker's jobs go to another worker by themselves. What can be left
    * is an operation whose server stopped between taking the stack and writing

@@ -25,6 +25,7 @@ import { plannedTreeSize, resourceLimitMessage, treeResources } from './stack-tr
 import { nestedFailure, REASON } from './states.ts';
 import { groupMemberProblems } from './model/member-validation.ts';
 import { StateWriter } from './state-writer.ts';
+import { ResourceSignals, SignalRefused } from './resource-signals.ts';
 
 export { errorMessage, retained, toJson } from './actions/runner.ts';
 export { newController } from './schedulers/memory.ts';
@@ -135,6 +136,7 @@ export interface StackEngine {
   suspendStack(idOrName: string): Promise<StackRecord>;
   resumeStack(idOrName: string): Promise<StackRecord>;
   signal(handleId: string, details: JsonValue | undefined): Promise<StoredSignal>;
+  signalResource(rec: ResourceRecord, details: JsonValue | undefined): Promise<string | null>;
   engines(): Promise<Engines>;
   recover(): Promise<StackRecord[]>;
   shutdown(): Promise<void>;
@@ -151,6 +153,7 @@ export class Engine implements StackEngine {
   protected readonly providers: ProviderRegistry;
   private readonly runner: ActionRunner;
   private readonly lifecycle: Lifecycle;
+  private readonly resourceSignals: ResourceSignals;
   private stopping = false;
 
   constructor(options: EngineOptions) {
@@ -171,6 +174,7 @@ export class Engine implements StackEngine {
       createNested: (request) => this.runNested(null, request),
       updateNested: (stackId, request) => this.runNested(stackId, request),
       deleteNested: (stackId, signal) => this.deleteNested(stackId, signal),
+      adjustGroup: (stack, group, capacity, signal) => this.resourceSignals.adjustGroup(stack.id, group, capacity, signal),
       suspendNested: (stackId, signal) => this.suspendOrResumeNested(stackId, 'suspend', signal),
       resumeNested: (stackId, signal) => this.suspendOrResumeNested(stackId, 'resume', signal),
       nestedOutputs: async (stackId) => ((await this.store.getStack(stackId))?.outputs ?? {}) as ValueMap,
@@ -201,6 +205,20 @@ export class Engine implements StackEngine {
       errorWaitMs: (options.errorWaitSeconds ?? ERROR_WAIT_SECONDS) * 1000,
     };
     this.scheduler = options.scheduler ? options.scheduler(parts) : new MemoryScheduler(parts);
+    this.resourceSignals = new ResourceSignals({
+      store: this.store,
+      providers: this.providers,
+      runner: this.runner,
+      scheduler: this.scheduler,
+      engineId: this.engineId,
+      refreshOutputs: async (stackId) => {
+        const stack = await this.store.getStack(stackId);
+        const analysis = stack && this.analyseStack(stack);
+        if (!stack || !analysis) return;
+        const outputs = this.runner.resolver.outputs(analysis, await this.store.liveResourcesByName(stackId));
+        await this.store.updateStack(stackId, { outputs });
+      },
+    });
   }
 
   // ------------------------------------------------------------ queries
@@ -728,6 +746,22 @@ export class Engine implements StackEngine {
     }
     this.scheduler.signalled(handleId);
     return stored;
+  }
+
+  /**
+   * A signal to a resource (a scaling policy's signal_url or alarm_url), as
+   * Heat's resource signal: its SIGNAL event's reason, or null when it
+   * required no action. Refused while the stack runs an operation.
+   */
+  async signalResource(rec: ResourceRecord, details: JsonValue | undefined): Promise<string | null> {
+    const stack = await this.getStack(rec.stackId);
+    try {
+      return await this.resourceSignals.signal(stack, rec, details);
+    } catch (error) {
+      if (error instanceof SignalRefused) throw new EngineError(error.message, error.code === 'IN_PROGRESS' ? 'IN_PROGRESS' : 'INVALID');
+      if (error instanceof ResourceFailure || error instanceof Error) throw new EngineError(errorMessage(error), 'INVALID');
+      throw error;
+    }
   }
 
   // ------------------------------------------------------------ restart

@@ -35,6 +35,17 @@ export interface EngineServices {
   nestedOutputs(stackId: string): Promise<ValueMap>;
   nestedResources(stackId: string): Promise<Array<{ name: string; physicalId: string | null; attributes: ValueMap }>>;
   /**
+   * Resizes the scaling group `group` (its name or reference) of the stack:
+   * true when its size changed, false when it stays (or is not COMPLETE);
+   * throws when the stack has no such group.
+   */
+  adjustGroup(
+    stack: StackRef,
+    group: string,
+    capacity: (current: number, properties: ValueMap) => number,
+    signal: AbortSignal,
+  ): Promise<boolean>;
+  /**
    * How many resources a nested stack of `parent` may still have: Heat's
    * max_resources_per_stack counts the whole tree of nested stacks. `existing`:
    * the nested stack an update replaces (its resources are not counted twice).
@@ -100,6 +111,18 @@ export interface ResourceProvider {
   suspend?(ctx: ActionContext): Promise<void>;
   /** Resumes a suspended object (Heat's handle_resume). */
   resume?(ctx: ActionContext): Promise<void>;
+  /**
+   * Heat's handle_signal: what a signal sent to the resource does (a scaling
+   * policy adjusts its group). The reason its SIGNAL event gives (null: Heat's
+   * wording of the details) and attributes to keep; throws NoActionRequired
+   * when there is nothing to do (no event, as in Heat).
+   */
+  signal?(ctx: ActionContext, details: Value | undefined): Promise<{ reason: string | null; attributes?: ValueMap }>;
+  /**
+   * For a scaling group: resizes it to the capacity `capacity` gives for its
+   * current size and properties; its new state, or null when the size stays.
+   */
+  resize?(ctx: ActionContext, capacity: (current: number, properties: ValueMap) => number): Promise<ProvidedState | null>;
   /** Checks the object still exists and is healthy; throws when not. */
   check?(ctx: ActionContext): Promise<void>;
   /** A reason to replace rather than update, beyond properties that are not update_allowed. */
@@ -119,6 +142,9 @@ export interface ResourceProvider {
   /** Finds the object a create with this client token made, if any (after a crash). */
   adopt?(ctx: ActionContext): Promise<ProvidedState | null>;
 }
+
+/** Heat's NoActionRequired: a signal that changes nothing (and leaves no event). */
+export class NoActionRequired extends Error {}
 
 /** Resource failures: the message becomes the resource's status reason. */
 export class ResourceFailure extends Error {

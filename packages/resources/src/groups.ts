@@ -43,6 +43,10 @@ export interface GroupKind {
   validatesFirstOnly: boolean;
   /** A properties problem Heat refuses at create (the message), or null. */
   invalid?(properties: ValueMap): string | null;
+  /** A scaling group: the same properties asking for `capacity` members (what a scaling policy's signal sets). */
+  withCapacity?(properties: ValueMap, capacity: number): ValueMap;
+  /** A scaling group: what an update builds from, given what the group had and how many members it has now. */
+  onUpdate?(properties: ValueMap, previous: ValueMap, current: number): ValueMap;
   /** An attribute of the kind's own, read from the members' attributes by name (undefined: not one of its own). */
   attribute?(members: Record<string, ValueMap>, name: string, path: Value[]): Value | undefined;
 }
@@ -70,8 +74,8 @@ async function memberAttributes(ctx: ActionContext, stackId: string, order: stri
  * of stacks could not hold them (a count of ten million would exhaust
  * memory long before the nested stack's own check).
  */
-async function checkSize(ctx: ActionContext, kind: GroupKind): Promise<void> {
-  const count = kind.size(ctx.properties);
+async function checkSize(ctx: ActionContext, kind: GroupKind, properties: ValueMap): Promise<void> {
+  const count = kind.size(properties);
   const capacity = await ctx.services.nestedCapacity(ctx.stack, ctx.physicalId);
   if (count > capacity) {
     throw new ResourceFailure(
@@ -83,12 +87,17 @@ async function checkSize(ctx: ActionContext, kind: GroupKind): Promise<void> {
 
 /** The provider of a group kind: its members run as a nested stack, created, updated, deleted, suspended with it. */
 export function nestedGroup(kind: GroupKind): ResourceProvider {
-  const run = async (ctx: ActionContext, existing: string | null) => {
+  const run = async (
+    ctx: ActionContext,
+    existing: string | null,
+    propertiesFor: (current: string[]) => ValueMap = () => ctx.properties,
+  ) => {
     const problem = kind.invalid?.(ctx.properties);
     if (problem) throw new ResourceFailure(problem, 'StackValidationFailed');
-    await checkSize(ctx, kind);
     const current = existing ? (await ctx.services.nestedResources(existing)).map((m) => m.name) : [];
-    const members = kind.members(ctx.properties, Infinity, current);
+    const properties = propertiesFor(current);
+    await checkSize(ctx, kind, properties);
+    const members = kind.members(properties, Infinity, current);
     const order = members.map(([name]) => name);
     const request = {
       parent: ctx.stack,
@@ -103,7 +112,21 @@ export function nestedGroup(kind: GroupKind): ResourceProvider {
   };
   return {
     create: (ctx) => run(ctx, null),
-    update: (ctx) => run(ctx, ctx.physicalId),
+    update: (ctx) =>
+      run(ctx, ctx.physicalId, (current) =>
+        kind.onUpdate ? kind.onUpdate(ctx.properties, ctx.previousProperties, current.length) : ctx.properties,
+      ),
+    ...(kind.withCapacity
+      ? {
+          async resize(ctx: ActionContext, capacity: (current: number, properties: ValueMap) => number) {
+            if (!ctx.physicalId) return null;
+            const size = (await ctx.services.nestedResources(ctx.physicalId)).length;
+            const wanted = capacity(size, ctx.properties);
+            if (wanted === size) return null;
+            return run(ctx, ctx.physicalId, () => kind.withCapacity!(ctx.properties, wanted));
+          },
+        }
+      : {}),
     async delete(ctx) {
       if (ctx.physicalId) await ctx.services.deleteNested(ctx.physicalId, ctx.signal);
     },
@@ -271,6 +294,17 @@ export const AUTO_SCALING_GROUP: GroupKind = {
     const names = [...kept];
     while (names.length < count) names.push(memberId());
     return names.map((name): [string, ValueMap] => [name, member]);
+  },
+  withCapacity: (properties, capacity) => ({ ...properties, desired_capacity: capacity }),
+  // heat/engine/resources/openstack/heat/autoscaling_group.py handle_update: a new desired_capacity is taken;
+  // otherwise the group keeps the size it has (a policy may have changed it), within min and max.
+  onUpdate(properties, previous, current) {
+    const desired = properties.desired_capacity ?? null;
+    if (desired !== null && desired !== (previous.desired_capacity ?? null)) return properties;
+    if (current === 0) return properties;
+    const min = Math.max(0, num(properties.min_size, 0));
+    const max = Math.max(min, num(properties.max_size, min));
+    return { ...properties, desired_capacity: Math.min(max, Math.max(min, current)) };
   },
   attribute(members, name, path) {
     if (name === 'current_size') return Object.keys(members).length;

@@ -18,6 +18,7 @@ import {
 import { extraTypes, LOCAL_SCRIPT } from './extra-types.ts';
 import { AUTO_SCALING_GROUP, deploymentGroup, nestedGroup, RESOURCE_CHAIN, RESOURCE_GROUP } from './groups.ts';
 import { localScriptProvider } from './local-script.ts';
+import { scalingPolicyProvider } from './scaling.ts';
 
 export interface RegistryOptions {
   store: Store;
@@ -37,6 +38,7 @@ export function createProviders(options: RegistryOptions): ProviderRegistry & { 
     ['OS::Heat::ResourceGroup', nestedGroup(RESOURCE_GROUP)],
     ['OS::Heat::ResourceChain', nestedGroup(RESOURCE_CHAIN)],
     ['OS::Heat::AutoScalingGroup', nestedGroup(AUTO_SCALING_GROUP)],
+    ['OS::Heat::ScalingPolicy', scalingPolicyProvider],
     ['OS::Heat::SoftwareDeploymentGroup', nestedGroup(deploymentGroup('OS::Heat::SoftwareDeployment'))],
     ['OS::Heat::StructuredDeploymentGroup', nestedGroup(deploymentGroup('OS::Heat::StructuredDeployment'))],
     ['@template', templateResourceProvider],

@@ -9,7 +9,20 @@ import type { Database, ResourcesTable, StacksTable } from './schema.ts';
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /** Heat's actions (a stack's and a resource's). */
-export const HEAT_ACTIONS = ['INIT', 'CREATE', 'UPDATE', 'DELETE', 'ROLLBACK', 'CHECK', 'SUSPEND', 'RESUME', 'ADOPT', 'SNAPSHOT'] as const;
+export const HEAT_ACTIONS = [
+  'INIT',
+  'CREATE',
+  'UPDATE',
+  'DELETE',
+  'ROLLBACK',
+  'CHECK',
+  'SUSPEND',
+  'RESUME',
+  'ADOPT',
+  'SNAPSHOT',
+  // Only in events: a signal a resource handled (Heat's Resource.signal).
+  'SIGNAL',
+] as const;
 export type HeatAction = (typeof HEAT_ACTIONS)[number];
 export const HEAT_STATUSES = ['IN_PROGRESS', 'COMPLETE', 'FAILED'] as const;
 export type HeatStatus = (typeof HEAT_STATUSES)[number];

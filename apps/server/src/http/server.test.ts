@@ -224,6 +224,34 @@ outputs:
     expect(`${done.action}_${done.status}`).toBe('CREATE_COMPLETE');
     expect(JSON.parse(String(done.outputs.data))).toEqual({ '1': 'hello' });
   });
+
+  it('scale a group when its policy’s alarm_url is posted to (the URL carries its token, as Heat’s pre-signed URL)', async () => {
+    const { client, url } = await start();
+    const template = `heat_template_version: 2018-08-31
+resources:
+  asg:
+    type: OS::Heat::AutoScalingGroup
+    properties: {min_size: 1, max_size: 2, resource: {type: OS::Heat::None}}
+  up:
+    type: OS::Heat::ScalingPolicy
+    properties: {auto_scaling_group_id: {get_resource: asg}, adjustment_type: change_in_capacity, scaling_adjustment: 1}
+outputs:
+  alarm: {value: {get_attr: [up, alarm_url]}}
+  size: {value: {get_attr: [asg, current_size]}}
+`;
+    await client.stacks.create.mutate({ name: 'scaled', template });
+    await until(async () => !(await client.stacks.get.query({ stack: 'scaled' })).inProgress);
+    const alarm = String((await client.stacks.get.query({ stack: 'scaled' })).outputs.alarm);
+    expect(alarm.startsWith(`${url}/signal/`)).toBe(true);
+    const withoutToken = await fetch(alarm.replace(/\?token=.*$/, ''), { method: 'POST' });
+    expect(withoutToken.status).toBe(403);
+    const scaled = await fetch(alarm, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"current": "alarm"}' });
+    expect(await scaled.json()).toEqual({ ok: true, reason: 'Unknown' });
+    expect((await client.stacks.get.query({ stack: 'scaled' })).outputs.size).toBe(2);
+    // At max_size: Heat's NoActionRequired.
+    const again = await fetch(alarm, { method: 'POST' });
+    expect(await again.json()).toMatchObject({ ok: true, action: 'none' });
+  });
 });
 
 describe('off loopback', () => {

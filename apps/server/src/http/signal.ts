@@ -1,5 +1,7 @@
-// The endpoint wait condition handles are signalled on: POST /signal/<handle>
-// with the handle's own token in X-Auth-Token (never the user's token).
+// The endpoint wait condition handles and scaling policies are signalled on:
+// POST /signal/<id> with the resource's own token in X-Auth-Token (never the
+// user's token); a policy's alarm_url carries it as ?token=, as Heat's
+// pre-signed alarm URL needs no header.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EngineError, type StackEngine } from '@hearth/engine';
 import type { JsonValue, Store } from '@hearth/store';
@@ -7,6 +9,7 @@ import { sameSecret } from './auth.ts';
 import { jsonDepth, readBody, sendJson } from './body.ts';
 
 const HANDLE_TYPES = new Set(['OS::Heat::WaitConditionHandle', 'OS::Heat::UpdateWaitConditionHandle']);
+const POLICY_TYPE = 'OS::Heat::ScalingPolicy';
 const MAX_SIGNAL_BYTES = 64 * 1024;
 const MAX_SIGNAL_DEPTH = 32;
 
@@ -21,11 +24,16 @@ export async function handleSignal(
     sendJson(res, 405, { error: 'Signal a wait condition handle with POST.' });
     return;
   }
-  const handle = (await store.resourcesByPhysicalId(handleId)).find((r) => HANDLE_TYPES.has(r.type));
+  const handle = (await store.resourcesByPhysicalId(handleId)).find((r) => {
+    const kind = r.implementation || r.type;
+    return HANDLE_TYPES.has(kind) || kind === POLICY_TYPE;
+  });
   const expected = typeof handle?.attributes.token === 'string' ? handle.attributes.token : null;
-  const given = req.headers['x-auth-token'];
+  const policy = handle !== undefined && (handle.implementation || handle.type) === POLICY_TYPE;
+  const query = new URL(req.url ?? '/', 'http://hearth').searchParams.get('token');
+  const given = req.headers['x-auth-token'] ?? (policy ? query : undefined);
   if (!handle || !expected) {
-    sendJson(res, 404, { error: `There is no wait condition handle ${handleId}.` });
+    sendJson(res, 404, { error: `There is no wait condition handle or scaling policy ${handleId}.` });
     return;
   }
   if (typeof given !== 'string' || !sameSecret(given, expected)) {
@@ -53,10 +61,15 @@ export async function handleSignal(
     }
   }
   try {
+    if (policy) {
+      const reason = await engine.signalResource(handle, details);
+      sendJson(res, 200, reason === null ? { ok: true, action: 'none', reason: 'No action required.' } : { ok: true, reason });
+      return;
+    }
     const stored = await engine.signal(handleId, details);
     sendJson(res, 200, { ok: true, signal: stored.id, replaced: stored.replaced, signals: stored.count });
   } catch (error) {
     if (!(error instanceof EngineError)) throw error;
-    sendJson(res, error.code === 'TOO_LARGE' ? 409 : 400, { error: error.message });
+    sendJson(res, error.code === 'TOO_LARGE' || error.code === 'IN_PROGRESS' ? 409 : 400, { error: error.message });
   }
 }

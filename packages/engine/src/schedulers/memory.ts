@@ -268,6 +268,10 @@ export class MemoryScheduler implements Scheduler {
     for (const wake of this.signalWaiters.get(handleId) ?? []) wake();
   }
 
+  async record(changes: StateChange[]): Promise<void> {
+    for (const change of changes) await this.o.writer.write(change);
+  }
+
   async engines(): Promise<Engines> {
     const now = new Date().toISOString();
     return {

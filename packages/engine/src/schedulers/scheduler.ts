@@ -7,7 +7,7 @@ import type { Analysis } from '@hearth/template';
 import type { HeatAction, StackPatch, StackRecord, Store } from '@hearth/store';
 import type { ActionRunner } from '../actions/runner.ts';
 import type { Analyses, Lifecycle } from '../model/lifecycle.ts';
-import type { StateWriter } from '../state-writer.ts';
+import type { StateChange, StateWriter } from '../state-writer.ts';
 import type { PhaseKind, PhaseNode, StopReason } from '../model/phases.ts';
 
 /** The operations a user starts on a stack. */
@@ -84,6 +84,8 @@ export interface Scheduler {
   waitForSignal(handleId: string, signal: AbortSignal): Promise<void>;
   /** A signal reached the handle (in this process). */
   signalled(handleId: string): void;
+  /** Writes changes made outside an operation (a resource's SIGNAL event) and publishes their events as this scheduler's are. */
+  record(changes: StateChange[]): Promise<void>;
   engines(): Promise<Engines>;
   /** After a stop or crash: operations left unfinished are ended, with the reason. */
   recover(): Promise<StackRecord[]>;

@@ -430,6 +430,42 @@ export function heatSemanticsSuite(makeHarness: MakeHarness): void {
       expect((await nestedRows('asg', 'asg')).map((r) => r.name)).toEqual([three[2]]);
     });
 
+    // heat/engine/resources/openstack/heat/scaling_policy.py handle_signal; heat/scaling/scalingutil.py.
+    it('scales a group when its policy is signalled, keeps that size across updates, and waits out the cooldown', async () => {
+      const template = (desired: number, cooldown: number) =>
+        hot(
+          `  asg:\n    type: OS::Heat::AutoScalingGroup\n    properties:\n      min_size: 1\n      max_size: 3\n      desired_capacity: ${desired}\n      resource: {type: OS::Heat::None}\n` +
+            `  up: {type: OS::Heat::ScalingPolicy, properties: {auto_scaling_group_id: {get_resource: asg}, adjustment_type: change_in_capacity, scaling_adjustment: 1, cooldown: ${cooldown}}}\n` +
+            '  down: {type: OS::Heat::ScalingPolicy, properties: {auto_scaling_group_id: {get_resource: asg}, adjustment_type: percent_change_in_capacity, scaling_adjustment: -10}}\n',
+        ) + 'outputs:\n  size: {value: {get_attr: [asg, current_size]}}\n  url: {value: {get_attr: [up, alarm_url]}}\n';
+      const stack = await h.create({ name: 'scale', template: template(1, 0) });
+      expect(String(stack.outputs.url)).toMatch(/\/signal\/[0-9a-f-]{36}\?token=\S+$/);
+      const policy = async (name: string) => (await h.engine.resources(stack.id)).find((r) => r.name === name)!;
+      const size = async () => (await nestedRows('scale', 'asg')).length;
+      expect(await h.engine.signalResource(await policy('up'), { previous: 'ok', current: 'alarm', reason: 'cpu high' })).toBe(
+        'alarm state changed from ok to alarm (cpu high)',
+      );
+      expect(await size()).toBe(2);
+      expect(await h.engine.signalResource(await policy('up'), undefined)).toBe('No signal details provided');
+      expect(await size()).toBe(3);
+      // At max_size: nothing to do, and no event (as in Heat).
+      expect(await h.engine.signalResource(await policy('up'), undefined)).toBeNull();
+      // An alarm back to ok does nothing either.
+      expect(await h.engine.signalResource(await policy('down'), { current: 'ok' })).toBeNull();
+      // -10 % of 3 rounds away from zero below one member: one fewer.
+      await h.engine.signalResource(await policy('down'), undefined);
+      expect(await size()).toBe(2);
+      const signals = (await h.events(stack.id)).filter((e) => e.action === 'SIGNAL').map((e) => `${e.resourceName} ${e.status}`);
+      expect(signals).toEqual(['up COMPLETE', 'up COMPLETE', 'down COMPLETE']);
+      // An update that leaves desired_capacity as it was keeps the size the policies gave the group.
+      const updated = await h.update('scale', { template: template(1, 3600) });
+      expect(updated.outputs.size).toBe(2);
+      // With a cooldown, a second signal within it does nothing.
+      expect(await h.engine.signalResource(await policy('up'), undefined)).not.toBeNull();
+      expect(await h.engine.signalResource(await policy('up'), undefined)).toBeNull();
+      expect(await size()).toBe(3);
+    });
+
     it('runs a SoftwareDeploymentGroup as one deployment per server, with its per-server attributes', async () => {
       const stack = await h.create({
         name: 'sdg',
