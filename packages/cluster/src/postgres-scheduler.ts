@@ -50,7 +50,7 @@ const ANNOUNCE_AFTER_MS = 100;
 /** The most node writes one commit takes. */
 const WRITES_PER_COMMIT = 500;
 /** The phases the stack's timeout ends (a rollback runs to its end whatever the time). */
-const TIMED: ReadonlySet<PhaseKind> = new Set(['create', 'update', 'cleanup']);
+const TIMED: ReadonlySet<PhaseKind> = new Set(['create', 'adopt', 'update', 'cleanup']);
 
 /** A node taken by this worker, with what its action needs. */
 interface Claimed {

@@ -6,7 +6,7 @@
 // engine workers sharing PostgreSQL.
 import { randomUUID } from 'node:crypto';
 import type { Analysis, Diagnostic, ResourceFacade, Value, ValueMap } from '@hearth/template';
-import { BudgetExceeded, childEnvironment, EnvironmentRefused, EvalError, facadeMismatch, pyEquals } from '@hearth/template';
+import { BudgetExceeded, childEnvironment, EnvironmentRefused, EvalError, facadeMismatch, nodeToValue, pyEquals } from '@hearth/template';
 import type { JsonValue, ResourceRecord, SignalInput, StackRecord, StoredSignal, Store } from '@hearth/store';
 import { ActionRunner, errorMessage, toJson } from './actions/runner.ts';
 import { analyzeSource, EnvironmentInvalid, type AnalysisSettings } from './analysis.ts';
@@ -26,6 +26,8 @@ import { nestedFailure, REASON } from './states.ts';
 import { groupMemberProblems } from './model/member-validation.ts';
 import { StateWriter } from './state-writer.ts';
 import { ResourceSignals, SignalRefused } from './resource-signals.ts';
+import { abandonData, type AbandonData } from './abandon.ts';
+import type { AdoptResource } from './actions/runner.ts';
 
 export { errorMessage, retained, toJson } from './actions/runner.ts';
 export { newController } from './schedulers/memory.ts';
@@ -42,6 +44,8 @@ export interface StackOptions {
   nestingDepth?: number;
   /** For a nested stack made for a resource: that resource, as resource_facade sees it. */
   resourceFacade?: ResourceFacade;
+  /** For a stack being adopted: the objects its resources take (Heat's adopt_stack_data). */
+  adoptData?: { resources: Record<string, AdoptResource> };
 }
 
 export interface EngineLimits {
@@ -64,6 +68,8 @@ export interface StackInput {
   parameters?: Record<string, Value>;
   files?: Record<string, string>;
   options?: StackOptions;
+  /** Heat's adopt_stack_data: the stack takes the objects these resources name instead of making them (ADOPT). */
+  adoptData?: { resources: Record<string, AdoptResource> };
 }
 
 /**
@@ -133,6 +139,7 @@ export interface StackEngine {
   deleteStack(idOrName: string): Promise<StackRecord>;
   cancelUpdate(idOrName: string, options?: { rollback?: boolean }): Promise<StackRecord>;
   checkStack(idOrName: string): Promise<StackRecord>;
+  abandonStack(idOrName: string): Promise<AbandonData>;
   suspendStack(idOrName: string): Promise<StackRecord>;
   resumeStack(idOrName: string): Promise<StackRecord>;
   signal(handleId: string, details: JsonValue | undefined): Promise<StoredSignal>;
@@ -485,12 +492,15 @@ export class Engine implements StackEngine {
     await this.checkCapacity(input.options ?? {});
     const analysis = this.analyze(input);
     await this.ready(input, analysis);
+    const adopting = request.adoptData !== undefined;
+    const kind = adopting ? 'ADOPT' : 'CREATE';
+    if (adopting) input.options = { ...(input.options ?? {}), adoptData: { resources: request.adoptData!.resources ?? {} } };
     const stack = await this.store.createStack({
       id: randomUUID(),
       name: input.name,
-      action: 'CREATE',
+      action: kind,
       status: 'IN_PROGRESS',
-      statusReason: REASON.stackStarted('CREATE'),
+      statusReason: REASON.stackStarted(kind),
       template: input.template,
       environment: input.environment ?? '',
       parameters: (input.parameters ?? {}) as Record<string, JsonValue>,
@@ -498,11 +508,33 @@ export class Engine implements StackEngine {
       options: toJson((input.options ?? {}) as ValueMap) as Record<string, JsonValue>,
       currentTraversal: null,
     });
-    const traversal = await this.claim(stack, 'CREATE');
-    await this.start(stack, traversal, 'CREATE', 'create', { current: analysis, previous: null }, async (tx) =>
-      creationNodes(await tx.insertResources(resourceRows(stack.id, analysis))),
+    const traversal = await this.claim(stack, kind);
+    await this.start(stack, traversal, kind, adopting ? 'adopt' : 'create', { current: analysis, previous: null }, async (tx) =>
+      creationNodes(await tx.insertResources(resourceRows(stack.id, analysis)), adopting ? 'adopt' : 'create'),
     );
     return stack;
+  }
+
+  /**
+   * Heat's stack abandon: the stack and its nested stacks are forgotten and
+   * every object they made is kept; the answer names them all (what adopt
+   * takes back). Refused while an operation runs.
+   */
+  async abandonStack(idOrName: string): Promise<AbandonData> {
+    const stack = await this.getStack(idOrName);
+    if (stack.currentTraversal !== null)
+      throw new EngineError(`Stack ${stack.name} already has an action (${stack.action}) in progress.`, 'IN_PROGRESS');
+    const analysis = this.analyseStack(stack);
+    const { data, tree } = await abandonData(this.store, stack, analysis?.root ? nodeToValue(analysis.root) : stack.template);
+    // Heat deletes an abandoned stack with each resource retained: the records go, the objects stay.
+    for (const member of tree) {
+      for (const rec of await this.store.liveResources(member.id)) {
+        const definition = (rec.definition ?? {}) as Record<string, JsonValue>;
+        await this.store.updateResource(rec.id, { definition: { ...definition, deletion_policy: 'Retain' } });
+      }
+    }
+    for (const member of tree.reverse()) await this.scheduler.wait((await this.deleteStack(member.id)).id);
+    return data;
   }
 
   async updateStack(idOrName: string, update: StackUpdate): Promise<{ stack: StackRecord; plan: Plan }> {
@@ -653,6 +685,7 @@ export class Engine implements StackEngine {
     // Each nested stack sees its own parent resource (not one inherited from further up).
     if (request.facade) options.resourceFacade = request.facade;
     else delete options.resourceFacade;
+    delete options.adoptData;
     if (options.nestingDepth! > this.limits.maxNestingDepth) {
       throw new ResourceFailure(`Recursion depth exceeds ${this.limits.maxNestingDepth}.`, 'StackValidationFailed');
     }
@@ -673,6 +706,7 @@ export class Engine implements StackEngine {
             parameters,
             files,
             options,
+            ...(request.adoptData ? { adoptData: request.adoptData } : {}),
           });
     } catch (error) {
       // The nested stack was refused before it began: the resource fails as Heat's does.

@@ -1,6 +1,7 @@
 // What a resource type must do to be run by the engine. Adding a cloud is
 // one new module implementing this for its types.
 import type { ResourceFacade, ResourceTypeSchema, Value, ValueMap } from '@hearth/template';
+import type { AdoptResource } from './actions/runner.ts';
 
 export interface ProvidedState {
   physicalId: string;
@@ -63,6 +64,8 @@ export interface NestedRequest {
   registryEntry?: string[] | null;
   /** The resource the nested stack is made for, as its template's resource_facade sees it. */
   facade?: ResourceFacade;
+  /** A nested stack made by an adopt: the objects its resources take. */
+  adoptData?: { resources: Record<string, AdoptResource> };
   signal: AbortSignal;
 }
 
@@ -139,6 +142,12 @@ export interface ResourceProvider {
   validationTemplate?(properties: ValueMap): string | null;
   /** For a type run as a nested stack (a group): the template its nested stack gets for these properties. */
   nestedTemplate?(properties: ValueMap, current?: string[]): string;
+  /**
+   * Heat's handle_adopt: takes an existing object (a stack adopt), reading
+   * its attributes again where it can (nested stacks adopt their resources).
+   * Without it the resource takes `resource_id` and the attributes the data kept.
+   */
+  adoptFrom?(ctx: ActionContext, data: AdoptResource): Promise<ProvidedState>;
   /** Finds the object a create with this client token made, if any (after a crash). */
   adopt?(ctx: ActionContext): Promise<ProvidedState | null>;
 }

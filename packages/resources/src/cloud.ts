@@ -157,6 +157,12 @@ export function simulated(cloud: SimulatedCloud, spec: SimulatedKind): ResourceP
       if (!(await cloud.get(ctx.physicalId)))
         throw new ResourceFailure(`The simulated ${spec.kind} ${ctx.physicalId} is gone.`, 'NotFound');
     },
+    // A stack adopt: the object the data names, its attributes read again when it is here.
+    async adoptFrom(_ctx: ActionContext, data): Promise<ProvidedState> {
+      const object = await cloud.get(String(data.resource_id));
+      if (object) return { physicalId: object.id, attributes: await attributesOf(object) };
+      return { physicalId: String(data.resource_id), attributes: data.attributes ?? {} };
+    },
     async adopt(ctx: ActionContext): Promise<ProvidedState | null> {
       const existing = await cloud.objects.byToken(ctx.clientToken);
       return existing ? { physicalId: existing.id, attributes: await attributesOf(existing) } : null;

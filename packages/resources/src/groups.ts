@@ -6,7 +6,7 @@
 // nested template is and how its own attributes read the members
 // (heat/engine/resources/openstack/heat/resource_group.py, resource_chain.py,
 // software_deployment.py).
-import type { ActionContext, ResourceProvider } from '@hearth/engine';
+import type { ActionContext, AdoptResource, ResourceProvider } from '@hearth/engine';
 import { RESOURCE_LIMIT_MESSAGE, ResourceFailure } from '@hearth/engine';
 import type { Value, ValueMap } from '@hearth/template';
 import { randomBytes } from 'node:crypto';
@@ -91,10 +91,12 @@ export function nestedGroup(kind: GroupKind): ResourceProvider {
     ctx: ActionContext,
     existing: string | null,
     propertiesFor: (current: string[]) => ValueMap = () => ctx.properties,
+    adopt?: AdoptResource,
   ) => {
     const problem = kind.invalid?.(ctx.properties);
     if (problem) throw new ResourceFailure(problem, 'StackValidationFailed');
-    const current = existing ? (await ctx.services.nestedResources(existing)).map((m) => m.name) : [];
+    // An adopted group keeps the members the data names (a scaling group's names among them).
+    const current = existing ? (await ctx.services.nestedResources(existing)).map((m) => m.name) : Object.keys(adopt?.resources ?? {});
     const properties = propertiesFor(current);
     await checkSize(ctx, kind, properties);
     const members = kind.members(properties, Infinity, current);
@@ -106,12 +108,14 @@ export function nestedGroup(kind: GroupKind): ResourceProvider {
       parameters: {},
       files: existing ? {} : (ctx.nestedTemplate?.files ?? {}),
       signal: ctx.signal,
+      ...(adopt ? { adoptData: { resources: adopt.resources ?? {} } } : {}),
     };
     const nested = existing ? await ctx.services.updateNested(existing, request) : await ctx.services.createNested(request);
     return { physicalId: nested.stackId, attributes: await memberAttributes(ctx, nested.stackId, order) };
   };
   return {
     create: (ctx) => run(ctx, null),
+    adoptFrom: (ctx, data) => run(ctx, null, () => ctx.properties, data),
     update: (ctx) =>
       run(ctx, ctx.physicalId, (current) =>
         kind.onUpdate ? kind.onUpdate(ctx.properties, ctx.previousProperties, current.length) : ctx.properties,

@@ -264,6 +264,15 @@ export const templateResourceProvider: ResourceProvider = {
   reference(state) {
     return state.attributes[STACK_ID_OUTPUT] ?? undefined;
   },
+  // heat/engine/resources/stack_resource.py: the nested stack is adopted with the resources the data gives it.
+  async adoptFrom(ctx, data) {
+    if (!ctx.nestedTemplate) throw new ResourceFailure(`The template of ${ctx.type} is not available.`, 'NotFound');
+    const nested = await ctx.services.createNested({
+      ...nestedRequest(ctx, ctx.nestedTemplate),
+      adoptData: { resources: data.resources ?? {} },
+    });
+    return { physicalId: nested.stackId, attributes: await templateAttributes(ctx, nested) };
+  },
   // heat/engine/resources/template_resource.py get_attribute: resource.<name>[.<attribute>] reads the nested stack.
   attribute(state, name, path) {
     if (!name.startsWith(MEMBER_PREFIX)) return undefined;

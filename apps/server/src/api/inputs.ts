@@ -34,6 +34,21 @@ export const stackRequest = templateInput.extend({
   clearParameters: z.array(z.string()).max(1000).optional(),
 });
 
+/** One resource of Heat's abandon data, as adopt reads it: the object it names, and a nested stack's resources. */
+type AdoptResourceInput = { resource_id?: string | null; resources?: Record<string, AdoptResourceInput> } & Record<string, unknown>;
+const adoptResource: z.ZodType<AdoptResourceInput> = z.lazy(() =>
+  z
+    .object({
+      resource_id: z.string().max(1000).nullable().optional(),
+      attributes: z.record(z.string(), z.unknown()).optional(),
+      resources: z.record(z.string(), adoptResource).optional(),
+    })
+    .passthrough(),
+);
+
+/** Heat's adopt_stack_data: what `stacks.abandon` answered (only its resources are read). */
+export const adoptData = z.object({ resources: z.record(z.string(), adoptResource) }).passthrough();
+
 export const simulationInput = z
   .object({
     latency: z.number().min(0).max(3600).optional(),

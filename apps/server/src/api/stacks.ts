@@ -1,13 +1,13 @@
 // Stacks: create, update, delete, cancel, check, list, show, outputs, events,
 // and a live event stream that resumes from an event id.
 import { tracked, TRPCError } from '@trpc/server';
-import type { StackOptions } from '@hearth/engine';
+import type { AdoptResource, StackOptions } from '@hearth/engine';
 import type { ResourceRecord, StackRecord } from '@hearth/store';
 import type { Value } from '@hearth/template';
 import { z } from 'zod';
 import { EventStream } from './event-stream.ts';
 import { precheck } from './guard.ts';
-import { checkSizes, stackName, stackOptions, stackRef, stackRequest, templateInput } from './inputs.ts';
+import { adoptData, checkSizes, stackName, stackOptions, stackRef, stackRequest, templateInput } from './inputs.ts';
 import type { HearthServices } from './services.ts';
 import { evaluatingProcedure, procedure, router } from './trpc.ts';
 
@@ -122,13 +122,24 @@ export const stacksRouter = router({
 
   create: evaluatingProcedure
     .input(
-      templateInput.extend({ name: stackName, options: stackOptions.default({}), environmentFiles: stackRequest.shape.environmentFiles }),
+      templateInput.extend({
+        name: stackName,
+        options: stackOptions.default({}),
+        environmentFiles: stackRequest.shape.environmentFiles,
+        /** Heat's adopt_stack_data: the stack takes the objects an abandon named (ADOPT) instead of making them. */
+        adoptData: adoptData.optional(),
+      }),
     )
     .mutation(async ({ ctx, input }) => {
       checkSizes(ctx.services, input);
-      const parameters = input.parameters as Record<string, Value> | undefined;
-      await precheck(ctx.services, await ctx.services.engine.resolveRequest({ ...input, parameters }, null));
-      const stack = await ctx.services.engine.createStack({ ...input, parameters });
+      const { adoptData: adopt, ...request } = input;
+      const parameters = request.parameters as Record<string, Value> | undefined;
+      await precheck(ctx.services, await ctx.services.engine.resolveRequest({ ...request, parameters }, null));
+      const stack = await ctx.services.engine.createStack({
+        ...request,
+        parameters,
+        ...(adopt ? { adoptData: adopt as unknown as { resources: Record<string, AdoptResource> } } : {}),
+      });
       return stackSummary(stack);
     }),
 
@@ -171,6 +182,9 @@ export const stacksRouter = router({
   check: procedure
     .input(z.object({ stack: stackRef }))
     .mutation(async ({ ctx, input }) => stackSummary(await ctx.services.engine.checkStack(input.stack))),
+
+  /** Heat's stack abandon: the stack is forgotten, every object it made is kept, and the answer names them (for stacks.create's adoptData). */
+  abandon: procedure.input(z.object({ stack: stackRef })).mutation(async ({ ctx, input }) => ctx.services.engine.abandonStack(input.stack)),
 
   /** Heat's stack suspend and resume (actions SUSPEND and RESUME; they never roll back). */
   suspend: procedure

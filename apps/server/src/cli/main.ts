@@ -1,5 +1,6 @@
 // The `hearth` command line: one verb per job, each in its own module.
 import { processIO, UsageError, type CliIO } from './io.ts';
+import { abandonCommand, ABANDON_USAGE, adoptCommand, ADOPT_USAGE } from './adopt.ts';
 import { enginesCommand, ENGINES_USAGE } from './engines.ts';
 import { exportCommand, EXPORT_USAGE } from './export.ts';
 import { schemaCommand, SCHEMA_USAGE } from './schema.ts';
@@ -41,6 +42,8 @@ Commands:
   suspend    suspend a stack (its servers, and nested stacks' resources)
   resume     resume a suspended stack
   check      check that a stack's resources exist and are healthy
+  abandon    forget a stack and keep its objects, printing the data that names them
+  adopt      make a stack from abandon data, taking its objects back
   events     list a stack's events (--follow to stream them)
   outputs    show a stack's outputs
   export     write a design or a stack's template, environment, layout and files
@@ -66,6 +69,8 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   suspend: { run: suspendCommand, usage: SUSPEND_USAGE },
   resume: { run: resumeCommand, usage: RESUME_USAGE },
   check: { run: checkCommand, usage: CHECK_USAGE },
+  abandon: { run: abandonCommand, usage: ABANDON_USAGE },
+  adopt: { run: adoptCommand, usage: ADOPT_USAGE },
   events: { run: eventsCommand, usage: EVENTS_USAGE },
   outputs: { run: outputsCommand, usage: OUTPUTS_USAGE },
   export: { run: exportCommand, usage: EXPORT_USAGE },

@@ -1,6 +1,6 @@
 // The command line against a real server started by the test.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -149,6 +149,21 @@ resources:
     const checked = await hearth('check', '--watch', 'pausable');
     expect(checked.code).toBe(0);
     expect(checked.out.at(-1)).toMatch(/^Stack pausable CHECK_COMPLETE/);
+  });
+
+  it('abandons a stack into a file only its owner reads, and adopts it back, watched to ADOPT_COMPLETE', async () => {
+    expect((await hearth('deploy', '--watch', 'movable', join(dir, 'app.yaml'))).code).toBe(0);
+    const volume = (await server.client.stacks.get.query({ stack: 'movable' })).outputs.volume;
+    const file = join(dir, 'movable.json');
+    const abandoned = await hearth('abandon', '--out', file, 'movable');
+    expect(abandoned.code).toBe(0);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect((await hearth('outputs', 'movable')).err[0]).toBe('hearth: NOT_FOUND: There is no stack movable.');
+    const adopted = await hearth('adopt', '--watch', 'moved', file);
+    expect(adopted.code).toBe(0);
+    expect(adopted.out.at(-1)).toMatch(/^Stack moved ADOPT_COMPLETE/);
+    expect((await server.client.stacks.get.query({ stack: 'moved' })).outputs.volume).toBe(volume);
+    expect((await hearth('adopt', 'other', join(dir, 'app.yaml'))).code).toBe(2);
   });
 
   it('merges several --env files as Heat does, and updates with --existing (PATCH) changing only what is given', async () => {

@@ -167,7 +167,7 @@ const RUN_OPTIONS = {
   'clear-parameter': { type: 'string', multiple: true, default: [] as string[] },
 } as const;
 
-async function finish(
+export async function finish(
   client: Client,
   io: CliIO,
   stack: string,

@@ -2,8 +2,8 @@
 // properties resolved against the stack's live resources, the provider that
 // runs its type called, and what its row becomes. A failure's reason is
 // built here too, in Heat's words.
-import type { Analysis, ResourceInfo, ValueMap } from '@hearth/template';
-import { BudgetExceeded, EvalError, HeatError, nodeToValue } from '@hearth/template';
+import type { Analysis, ResourceInfo, Value, ValueMap } from '@hearth/template';
+import { BudgetExceeded, EvalError, HeatError, isValueMap, nodeToValue } from '@hearth/template';
 import type { JsonValue, ResourcePatch, ResourceRecord, StackRecord } from '@hearth/store';
 import type { Work } from '../model/phases.ts';
 import { implementationOf } from '../model/implementation.ts';
@@ -19,6 +19,34 @@ export { errorMessage, toJson };
 export function retained(rec: ResourceRecord): boolean {
   const definition = (rec.definition ?? {}) as ValueMap;
   return typeof definition.deletion_policy === 'string' && definition.deletion_policy.toLowerCase() === 'retain';
+}
+
+/** One resource's part of a stack's abandon data (Heat's Resource.prepare_abandon), as an adopt reads it. */
+export interface AdoptResource {
+  resource_id?: string | null;
+  type?: string;
+  /** Hearth's own: the attributes the resource had, for types that cannot read them again. */
+  attributes?: ValueMap;
+  /** A nested stack's resources. */
+  resources?: Record<string, AdoptResource>;
+  [key: string]: Value | Record<string, AdoptResource> | undefined;
+}
+
+/** The data an adopting stack was given for one of its resources (kept in the stack's options). */
+export function adoptDataFor(stack: StackRecord, name: string): AdoptResource | null {
+  const options = stack.options as { adoptData?: { resources?: Record<string, AdoptResource> } };
+  return options.adoptData?.resources?.[name] ?? null;
+}
+
+/**
+ * Heat's Resource.adopt: the resource takes the object the data names
+ * (`resource_id`; an error when there is none) instead of making one.
+ */
+async function adopted(provider: ResourceProvider, ctx: ActionContext, data: AdoptResource | null): Promise<ProvidedState> {
+  if (!data?.resource_id) throw new ResourceFailure('Resource ID was not provided.', 'Exception');
+  if (provider.adoptFrom) return provider.adoptFrom(ctx, data);
+  const attributes = data.attributes;
+  return { physicalId: String(data.resource_id), attributes: attributes && isValueMap(attributes) ? attributes : {} };
 }
 
 /** What an action runs with. */
@@ -174,7 +202,8 @@ export class ActionRunner {
         const provider = this.providerFor(rec, info);
         const ctx = { ...this.withNested(stack, analysis, info, this.context(stack, rec, properties, metadata, signal)), ...steps };
         let state: ProvidedState;
-        if (a.work === 'update' && provider.update)
+        if (a.work === 'adopt') state = await adopted(provider, ctx, adoptDataFor(stack, rec.name));
+        else if (a.work === 'update' && provider.update)
           state = await provider.update({ ...ctx, previousProperties: rec.properties as ValueMap });
         else state = await provider.create(ctx);
         signal.throwIfAborted();

@@ -271,10 +271,11 @@ export class Lifecycle {
   async phaseNodes(tx: Store, stack: StackRecord, kind: PhaseKind, analyses: Analyses, plan?: Plan): Promise<PhaseNode[]> {
     switch (kind) {
       case 'create':
+      case 'adopt':
         return (await tx.listResources(stack.id)).map((r) => ({
           key: r.name,
           resourceId: r.id,
-          work: 'create' as Work,
+          work: kind as Work,
           requires: [...r.requires],
         }));
       case 'rollback':

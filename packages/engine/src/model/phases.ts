@@ -7,20 +7,32 @@ import type { ResourceRecord } from '@hearth/store';
 import type { Plan } from './plan.ts';
 
 /** What one node does to its resource. */
-export type Work = 'create' | 'update' | 'replace' | 'unchanged' | 'delete' | 'check' | 'suspend' | 'resume';
+export type Work = 'create' | 'update' | 'replace' | 'unchanged' | 'delete' | 'check' | 'suspend' | 'resume' | 'adopt';
 
 /**
  * create, then rollback (deleting all) when it fails; delete; update (the
  * plan's creates, updates and replacements), then cleanup (deleting what was
  * replaced or removed), or rollback-update and rollback-cleanup to the
  * previous template when either fails; check; suspend (in the order of a
- * deletion) and resume (in the order of a create), which never roll back.
+ * deletion) and resume (in the order of a create), which never roll back;
+ * adopt (a create that takes existing objects), rolled back as a create is.
  */
 export type PhaseKind =
-  'create' | 'rollback' | 'delete' | 'update' | 'cleanup' | 'rollback-update' | 'rollback-cleanup' | 'check' | 'suspend' | 'resume';
+  | 'adopt'
+  | 'create'
+  | 'rollback'
+  | 'delete'
+  | 'update'
+  | 'cleanup'
+  | 'rollback-update'
+  | 'rollback-cleanup'
+  | 'check'
+  | 'suspend'
+  | 'resume';
 
 export const PHASE_KINDS: readonly PhaseKind[] = [
   'create',
+  'adopt',
   'rollback',
   'delete',
   'update',
@@ -64,8 +76,10 @@ export function runsPreviousTemplate(kind: PhaseKind): boolean {
 }
 
 /** The resource action a node's work is, in Heat's words. */
-export function actionOf(work: Work): 'CREATE' | 'UPDATE' | 'DELETE' | 'CHECK' | 'SUSPEND' | 'RESUME' {
+export function actionOf(work: Work): 'CREATE' | 'UPDATE' | 'DELETE' | 'CHECK' | 'SUSPEND' | 'RESUME' | 'ADOPT' {
   switch (work) {
+    case 'adopt':
+      return 'ADOPT';
     case 'suspend':
       return 'SUSPEND';
     case 'resume':
@@ -100,9 +114,9 @@ export function deletionWaits(live: ResourceRecord[]): Map<string, Set<string>> 
   return waitsFor;
 }
 
-/** A create's nodes: every resource of the new stack, after the ones it requires. */
-export function creationNodes(records: ResourceRecord[]): PhaseNode[] {
-  return records.map((r) => ({ key: r.name, resourceId: r.id, work: 'create', requires: [...r.requires] }));
+/** A create's (or an adopt's) nodes: every resource of the new stack, after the ones it requires. */
+export function creationNodes(records: ResourceRecord[], work: 'create' | 'adopt' = 'create'): PhaseNode[] {
+  return records.map((r) => ({ key: r.name, resourceId: r.id, work, requires: [...r.requires] }));
 }
 
 /** A deletion's nodes (delete, rollback of a create, cleanups): in reverse dependency order. */

@@ -85,6 +85,13 @@ describe('Heat’s lifecycle as a table', () => {
     }
   });
 
+  it('adopt: complete with outputs, or rolled back as a create is', () => {
+    expect(trouble('adopt', { failure: BOOM })).toEqual([`ADOPT_FAILED (Resource ADOPT failed: ${BOOM})`]);
+    expect(end('adopt', ok, normal)).toEqual(['ADOPT_COMPLETE (Stack ADOPT completed successfully) [outputs]', '-> end']);
+    expect(end('adopt', failed, normal)).toEqual(['ROLLBACK_IN_PROGRESS (Stack ROLLBACK started)', '-> rollback']);
+    expect(end('adopt', failed, keep)).toEqual(['-> end']);
+  });
+
   it('suspend and resume: complete, or left failed (they never roll back)', () => {
     expect(trouble('suspend', { failure: BOOM })).toEqual([`SUSPEND_FAILED (Resource SUSPEND failed: ${BOOM})`]);
     expect(trouble('resume', { failure: BOOM })).toEqual([`RESUME_FAILED (Resource RESUME failed: ${BOOM})`]);

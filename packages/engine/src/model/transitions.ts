@@ -11,7 +11,7 @@
 import { REASON } from '../states.ts';
 import type { PhaseKind, StopReason } from './phases.ts';
 
-export type StackAction = 'CREATE' | 'UPDATE' | 'DELETE' | 'ROLLBACK' | 'CHECK' | 'SUSPEND' | 'RESUME';
+export type StackAction = 'CREATE' | 'UPDATE' | 'DELETE' | 'ROLLBACK' | 'CHECK' | 'SUSPEND' | 'RESUME' | 'ADOPT';
 
 /** How a phase ended: the first resource failure (Heat's reason), and why it stopped, if it was stopped. */
 export interface PhaseOutcome {
@@ -65,6 +65,8 @@ export function actionDuring(kind: PhaseKind): StackAction {
   switch (kind) {
     case 'create':
       return 'CREATE';
+    case 'adopt':
+      return 'ADOPT';
     case 'update':
     case 'cleanup':
       return 'UPDATE';
@@ -128,8 +130,8 @@ export function afterPhase(kind: PhaseKind, outcome: PhaseOutcome, options: Tran
   const end: Transition = { writes: [], next: null };
   if (!succeeded(outcome)) {
     // The failure was written when it happened: what is left is the rollback, if any.
-    if ((kind === 'create' || kind === 'update' || kind === 'cleanup') && rollsBack(outcome, options)) {
-      return kind === 'create'
+    if ((kind === 'create' || kind === 'adopt' || kind === 'update' || kind === 'cleanup') && rollsBack(outcome, options)) {
+      return kind === 'create' || kind === 'adopt'
         ? { writes: [write('ROLLBACK', 'IN_PROGRESS', REASON.stackStarted('ROLLBACK'))], next: 'rollback' }
         : { writes: [write('ROLLBACK', 'IN_PROGRESS', REASON.stackStarted('ROLLBACK'), 'restore-previous')], next: 'rollback-update' };
     }
@@ -138,6 +140,8 @@ export function afterPhase(kind: PhaseKind, outcome: PhaseOutcome, options: Tran
   switch (kind) {
     case 'create':
       return { writes: [write('CREATE', 'COMPLETE', REASON.stackCompleted('CREATE'), 'outputs')], next: null };
+    case 'adopt':
+      return { writes: [write('ADOPT', 'COMPLETE', REASON.stackCompleted('ADOPT'), 'outputs')], next: null };
     case 'rollback':
       return { writes: [write('ROLLBACK', 'COMPLETE', REASON.stackCompleted('ROLLBACK'))], next: null };
     case 'delete':

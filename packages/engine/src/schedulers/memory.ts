@@ -24,7 +24,7 @@ export function newController(): AbortController {
 }
 
 /** The phases the stack's timeout ends (a rollback runs to its end whatever the time). */
-const TIMED: ReadonlySet<PhaseKind> = new Set(['create', 'update', 'cleanup']);
+const TIMED: ReadonlySet<PhaseKind> = new Set(['create', 'adopt', 'update', 'cleanup']);
 
 const PROCESS_STARTED = new Date().toISOString();
 

@@ -11,7 +11,7 @@ import type { StateChange, StateWriter } from '../state-writer.ts';
 import type { PhaseKind, PhaseNode, StopReason } from '../model/phases.ts';
 
 /** The operations a user starts on a stack. */
-export type OperationKind = Extract<HeatAction, 'CREATE' | 'UPDATE' | 'DELETE' | 'CHECK' | 'SUSPEND' | 'RESUME'>;
+export type OperationKind = Extract<HeatAction, 'CREATE' | 'UPDATE' | 'DELETE' | 'CHECK' | 'SUSPEND' | 'RESUME' | 'ADOPT'>;
 
 /** A process running stacks: the server itself, or an engine worker. */
 export interface EngineInfo {

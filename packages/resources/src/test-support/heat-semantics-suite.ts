@@ -547,6 +547,60 @@ export function heatSemanticsSuite(makeHarness: MakeHarness): void {
     });
   });
 
+  describe('abandon and adopt', () => {
+    // heat/engine/stack.py prepare_abandon; resource.py prepare_abandon, adopt and handle_adopt.
+    const app =
+      hot(
+        '  net: {type: OS::Neutron::Net}\n' +
+          '  server: {type: OS::Nova::Server, properties: {image: cirros, flavor: m1.tiny, networks: [{network: {get_resource: net}}]}}\n' +
+          '  data: {type: disk.yaml}\n' +
+          '  g: {type: OS::Heat::ResourceGroup, properties: {count: 2, resource_def: {type: OS::Heat::RandomString}}}\n',
+      ) + 'outputs:\n  secrets: {value: {get_attr: [g, value]}}\n';
+    const files = { 'disk.yaml': hot('  vol: {type: OS::Cinder::Volume, properties: {size: 1}}\n') };
+    const objects = async () => (await h.cloud.objects.list()).map((o) => o.id).sort();
+
+    it('abandons a stack keeping every object, and adopts them back without making new ones', async () => {
+      const made = await h.create({ name: 'keep', template: app, files });
+      const kept = await objects();
+      const secrets = made.outputs.secrets;
+      const data = await h.engine.abandonStack('keep');
+      await expect(h.engine.getStack('keep')).rejects.toThrow('There is no stack keep.');
+      expect(await objects()).toEqual(kept);
+      expect(data).toMatchObject({ name: 'keep', id: made.id, action: 'CREATE', status: 'COMPLETE' });
+      expect(Object.keys(data.resources).sort()).toEqual(['data', 'g', 'net', 'server']);
+      expect(data.resources.data!.resources!.vol!.resource_id).toMatch(/\S/);
+      expect(Object.keys(data.resources.g!.resources!)).toEqual(['0', '1']);
+
+      const adopted = await h.create({ name: 'back', template: app, files, adoptData: { resources: data.resources } });
+      expect([`${adopted.action}_${adopted.status}`, adopted.statusReason]).toEqual([
+        'ADOPT_COMPLETE',
+        'Stack ADOPT completed successfully',
+      ]);
+      expect(await objects()).toEqual(kept);
+      expect(await physicalId('back', 'server')).toBe(data.resources.server!.resource_id);
+      expect((await h.engine.resources((await physicalId('back', 'data'))!))[0]!.physicalId).toBe(
+        data.resources.data!.resources!.vol!.resource_id,
+      );
+      expect(adopted.outputs.secrets).toEqual(secrets);
+      expect(transitions(await h.events(adopted.id))).toContain('server ADOPT_COMPLETE');
+      expect((await h.remove('back')).status).toBe('COMPLETE');
+      expect(await objects()).toEqual([]);
+    });
+
+    it("fails an adopt whose data names no object for a resource, with Heat's reason", async () => {
+      const failed = await h.create({
+        name: 'orphan',
+        template: hot('  r: {type: OS::Heat::None}\n'),
+        adoptData: { resources: {} },
+        options: { disableRollback: true },
+      });
+      expect([`${failed.action}_${failed.status}`, failed.statusReason]).toEqual([
+        'ADOPT_FAILED',
+        'Resource ADOPT failed: Exception: resources.r: Resource ID was not provided.',
+      ]);
+    });
+  });
+
   describe('failed replacements', () => {
     // heat/engine/stack.py _get_best_existing_rsrc_db: the original scores above a failed replacement.
     it('keeps the original when the user updates back after a replacement failed (no third object)', async () => {
