@@ -692,7 +692,7 @@ export class Engine implements StackEngine {
     // The nested stack sees its parent's environment (registry, parameter_defaults) and files,
     // without the mapping to its own template (Heat's get_child_environment).
     const parent = await this.store.getStack(request.parent.id);
-    const environment = childEnvironment(parent?.environment ?? '', request.registryEntry ?? null);
+    const environment = childEnvironment(parent?.environment ?? '', request.registryEntry ?? null, request.resourceName);
     const files = { ...(parent?.files ?? {}), ...request.files };
     const parameters = request.parameters as Record<string, Value>;
     let stack: StackRecord;

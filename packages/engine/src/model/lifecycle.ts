@@ -236,7 +236,7 @@ export class Lifecycle {
         const nestedAnalysis = this.analyse({
           name: nested.name,
           template,
-          environment: childEnvironment(stack.environment, info.templateEntry),
+          environment: childEnvironment(stack.environment, info.templateEntry, info.name),
           parameters: info.resolution === 'template' ? properties : {},
           files: stack.files,
           parentStack: stack.id,

@@ -41,7 +41,7 @@ export function groupMemberProblems(
     const members = deps.analyse({
       name: `${request.name}-${info.name}`,
       template,
-      environment: childEnvironment(request.environment ?? '', null),
+      environment: childEnvironment(request.environment ?? '', null, info.name),
       files: request.files ?? {},
     });
     const first = members.diagnostics.find((d) => d.severity === 'error');

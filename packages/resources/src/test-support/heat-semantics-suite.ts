@@ -153,6 +153,20 @@ export function heatSemanticsSuite(makeHarness: MakeHarness): void {
     });
 
     // heat/engine/service.py _prepare_stack_updates: refused at request time; the stack keeps its state.
+    // heat/engine/environment.py get_child_environment: remove_resources_except(child_resource_name).
+    it("reaches a resource inside a nested stack through the registry's per-resource section", async () => {
+      const disk = (size: number) => hot(`  vol: {type: OS::Cinder::Volume, properties: {size: ${size}}}\n`);
+      const environment = 'resource_registry:\n  resources:\n    data:\n      vol: {restricted_actions: [update]}\n';
+      const template = hot('  data: {type: disk.yaml}\n');
+      await h.create({ name: 'deep', template, files: { 'disk.yaml': disk(1) }, environment, options: { disableRollback: true } });
+      const updated = await h.update('deep', { template, files: { 'disk.yaml': disk(2) }, environment });
+      expect([`${updated.action}_${updated.status}`, updated.statusReason]).toEqual([
+        'UPDATE_FAILED',
+        'Resource UPDATE failed: ResourceActionRestricted: resources.data.resources.vol: update is restricted for resource.',
+      ]);
+      expect((await h.cloud.objects.list({ kind: 'volume' })).map((v) => v.data.size)).toEqual([1]);
+    });
+
     // heat/engine/resources/openstack/heat/resource_group.py validate_nested_stack: the first member, when the count is not zero.
     it("validates a group's member definition at request time once its count is not zero", async () => {
       const group = (count: number) =>

@@ -7,6 +7,7 @@
 import { dump } from 'js-yaml';
 import { parseYamlText } from '../yaml/parse.ts';
 import { parseEnvironment } from './environment.ts';
+import { fnmatchcase } from './fnmatch.ts';
 import { nodeToValue } from './values.ts';
 
 /** A YAML text's value, read as templates are (the parser Hearth reads Heat's YAML with); throws on a syntax error. */
@@ -29,9 +30,13 @@ const isDoc = (v: unknown): v is Doc => typeof v === 'object' && v !== null && !
  * ["OS::Heat::RandomString"] or ["resources", "web", "My::Web"]). Heat removes
  * it (ResourceRegistry.remove_item) so that a template mapped over a type may
  * use that type inside itself instead of nesting itself until the depth limit.
+ * Then, for the nested stack of resource `child`, the registry's per-resource
+ * section becomes what the parent's gave that resource (entries whose name
+ * pattern matches it, the exact name last): the way an environment reaches
+ * resources inside nested stacks (ResourceRegistry.remove_resources_except).
  */
-export function childEnvironment(parent: string, entry: readonly string[] | null): string {
-  if (!entry?.length || !parent.trim()) return parent;
+export function childEnvironment(parent: string, entry: readonly string[] | null, child: string | null = null): string {
+  if (!parent.trim() || (!entry?.length && child === null)) return parent;
   let doc: unknown;
   try {
     doc = parse(parent);
@@ -39,16 +44,33 @@ export function childEnvironment(parent: string, entry: readonly string[] | null
     return parent;
   }
   if (!isDoc(doc) || !isDoc(doc.resource_registry)) return parent;
-  let at: Doc = doc.resource_registry;
+  const registry = doc.resource_registry;
+  let changed = false;
+  if (entry?.length) changed = removeItem(registry, entry);
+  if (child !== null && isDoc(registry.resources) && Object.keys(registry.resources).length) {
+    const resources = registry.resources;
+    const kept: Doc = {};
+    for (const [pattern, section] of Object.entries(resources))
+      if (fnmatchcase(child, pattern) && isDoc(section)) Object.assign(kept, section);
+    if (isDoc(resources[child])) Object.assign(kept, resources[child]);
+    registry.resources = kept;
+    changed = true;
+  }
+  return changed ? stringify(doc) : parent;
+}
+
+/** Heat's ResourceRegistry.remove_item: the registry entry at `entry`, if there is one. */
+function removeItem(registry: Doc, entry: readonly string[]): boolean {
+  let at: Doc = registry;
   for (const key of entry.slice(0, -1)) {
     const next = at[key];
-    if (!isDoc(next)) return parent;
+    if (!isDoc(next)) return false;
     at = next;
   }
   const last = entry[entry.length - 1]!;
-  if (!(last in at)) return parent;
+  if (!(last in at)) return false;
   delete at[last];
-  return stringify(doc);
+  return true;
 }
 
 /** An environment as its sections, as Heat holds it (environment_format.default_for_missing fills the missing ones). */
