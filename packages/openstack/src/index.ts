@@ -1,0 +1,3 @@
+export * from './clouds.ts';
+export * from './keystone.ts';
+export * from './heat.ts';
