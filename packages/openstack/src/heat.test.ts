@@ -3,14 +3,17 @@
 // drives it. Heat's convergence engine takes about a second per wave of
 // resources, so each stack here is small.
 import { randomUUID } from 'node:crypto';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCloud } from './clouds.ts';
 import { HeatApiError, HeatClient, type HeatEvent, type StackIdentity } from './heat.ts';
 import { KeystoneSession } from './keystone.ts';
 import { startRealHeat, type RealHeat } from './test-support/real-heat.ts';
+import { HeatWatcher, type WatchedEvent } from './watcher.ts';
 
 let heat: RealHeat;
 let dir: string;
@@ -180,5 +183,60 @@ describe('a real Keystone and Heat', () => {
     const byToken = session('demo', { OS_AUTH_TYPE: 'token', OS_TOKEN: token });
     expect(await byToken.projectId()).toBe(await s.projectId());
     expect(await new HeatClient(byToken).list()).toEqual(expect.any(Array));
+  });
+
+  it('watches a stack made elsewhere to its end, nested members included, each event once; a second watcher resumes after the first', async () => {
+    const client = new HeatClient(session());
+    const stack = await client.create(unique('hearth-watched'), { template: TEMPLATE });
+    const watcher = new HeatWatcher(client, stack, { fastMs: 300 });
+    const seen: WatchedEvent[] = [];
+    const run = watcher.watch(new AbortController().signal);
+    let final;
+    for (;;) {
+      const step = await run.next();
+      if (step.done) {
+        final = step.value;
+        break;
+      }
+      seen.push(...step.value);
+    }
+    expect(final).toEqual({ status: 'CREATE_COMPLETE', reason: 'Stack CREATE completed successfully' });
+    expect(new Set(seen.map((e) => e.id)).size).toBe(seen.length);
+    const states = seen.map((e) => `${e.resource ?? '<stack>'} ${e.action}_${e.status}`);
+    expect(states).toEqual(expect.arrayContaining(['group/0 CREATE_COMPLETE', 'group/1 CREATE_COMPLETE', 'slow CREATE_COMPLETE']));
+    expect(states.at(-1)).toBe('<stack> CREATE_COMPLETE');
+
+    await client.update(stack, { parameters: { label: 'three' } }, true);
+    const resumed = new HeatWatcher(client, stack, { fastMs: 300, after: watcher.markers() });
+    const later: WatchedEvent[] = [];
+    for await (const batch of resumed.watch(new AbortController().signal)) later.push(...batch);
+    expect(later.filter((e) => seen.some((s) => s.id === e.id))).toEqual([]);
+    expect(later.map((e) => `${e.resource ?? '<stack>'} ${e.action}_${e.status}`)).toContain('<stack> UPDATE_COMPLETE');
+    await client.delete(stack);
+  });
+
+  it('follows it from the command line: hearth watch --os-cloud, with the exit code and JSON of deploy --watch', async () => {
+    const client = new HeatClient(session());
+    const stack = await client.create(unique('hearth-cli'), { template: TEMPLATE });
+    const bin = resolve(import.meta.dirname, '../../../apps/server/bin/hearth.mjs');
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [bin, 'watch', '--os-cloud', 'demo', '--format', 'json', stack.stack_name],
+      {
+        env: { ...process.env, OS_CLIENT_CONFIG_FILE: join(dir, 'clouds.yaml') },
+      },
+    );
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; resource?: string; state?: string });
+    expect(lines.at(-1)).toMatchObject({ type: 'summary', stack: stack.stack_name, state: 'CREATE_COMPLETE' });
+    expect(lines.some((l) => l.type === 'event' && l.resource === 'group/1')).toBe(true);
+    const failed = await promisify(execFile)(process.execPath, [bin, 'watch', '--os-cloud', 'nope', stack.stack_name], {
+      env: { ...process.env, OS_CLIENT_CONFIG_FILE: join(dir, 'clouds.yaml') },
+    }).catch((e: { code: number; stderr: string }) => e);
+    expect(failed).toMatchObject({ code: 2 });
+    expect((failed as { stderr: string }).stderr).toContain('There is no cloud named nope');
+    await client.delete(stack);
   });
 });

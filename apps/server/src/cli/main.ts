@@ -2,6 +2,7 @@
 import { processIO, UsageError, type CliIO } from './io.ts';
 import { abandonCommand, ABANDON_USAGE, adoptCommand, ADOPT_USAGE } from './adopt.ts';
 import { enginesCommand, ENGINES_USAGE } from './engines.ts';
+import { osWatchCommand, WATCH_USAGE } from './os-watch.ts';
 import { exportCommand, EXPORT_USAGE } from './export.ts';
 import { schemaCommand, SCHEMA_USAGE } from './schema.ts';
 import { serveCommand, SERVE_USAGE } from './serve.ts';
@@ -45,6 +46,7 @@ Commands:
   abandon    forget a stack and keep its objects, printing the data that names them
   adopt      make a stack from abandon data, taking its objects back
   events     list a stack's events (--follow to stream them)
+  watch      follow a stack on a real OpenStack Heat (--os-cloud NAME), nested stacks included
   outputs    show a stack's outputs
   export     write a design or a stack's template, environment, layout and files
   schema     print the JSON Schema of HOT templates, for editors
@@ -72,6 +74,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   abandon: { run: abandonCommand, usage: ABANDON_USAGE },
   adopt: { run: adoptCommand, usage: ADOPT_USAGE },
   events: { run: eventsCommand, usage: EVENTS_USAGE },
+  watch: { run: osWatchCommand, usage: WATCH_USAGE },
   outputs: { run: outputsCommand, usage: OUTPUTS_USAGE },
   export: { run: exportCommand, usage: EXPORT_USAGE },
   schema: { run: schemaCommand, usage: SCHEMA_USAGE },
