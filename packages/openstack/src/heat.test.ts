@@ -229,9 +229,9 @@ describe('a real Keystone and Heat', () => {
     const lines = stdout
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as { type: string; resource?: string; state?: string });
+      .map((l) => JSON.parse(l) as { type: string; resourceName?: string; state?: string });
     expect(lines.at(-1)).toMatchObject({ type: 'summary', stack: stack.stack_name, state: 'CREATE_COMPLETE' });
-    expect(lines.some((l) => l.type === 'event' && l.resource === 'group/1')).toBe(true);
+    expect(lines.some((l) => l.type === 'event' && l.resourceName === 'group/1')).toBe(true);
     const failed = await promisify(execFile)(process.execPath, [bin, 'watch', '--os-cloud', 'nope', stack.stack_name], {
       env: { ...process.env, OS_CLIENT_CONFIG_FILE: join(dir, 'clouds.yaml') },
     }).catch((e: { code: number; stderr: string }) => e);

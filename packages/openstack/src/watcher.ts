@@ -15,6 +15,7 @@ export interface WatchedEvent {
   time: string;
   /** The resource's path from the watched stack (`group/0` for a member of the nested stack of `group`), or null for the watched stack itself. */
   resource: string | null;
+  resourceType: string | null;
   physicalId: string;
   action: string;
   status: string;
@@ -121,7 +122,16 @@ export class HeatWatcher {
     const { action, status } = splitStatus(e.resource_status);
     // A nested stack's own events are its parent resource's business: they show under its path.
     const resource = own ? (t.path ? t.path : null) : t.path ? `${t.path}/${e.resource_name}` : e.resource_name;
-    return { id: e.id, time: e.event_time, resource, physicalId: e.physical_resource_id, action, status, reason: e.resource_status_reason };
+    return {
+      id: e.id,
+      time: e.event_time,
+      resource,
+      resourceType: e.resource_type ?? null,
+      physicalId: e.physical_resource_id,
+      action,
+      status,
+      reason: e.resource_status_reason,
+    };
   }
 
   /** The events of every tracked stack since its marker (each stack's pages in order). */

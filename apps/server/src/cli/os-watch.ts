@@ -65,7 +65,26 @@ export async function osWatchCommand(argv: string[], io: CliIO): Promise<number>
         const elapsed = `${((Date.now() - started) / 1000).toFixed(1)}s`;
         const state = `${e.action}_${e.status}`;
         if (e.resource) counts.set(e.resource, state);
-        if (json) io.out(JSON.stringify({ type: 'event', elapsed_s: (Date.now() - started) / 1000, stack: stack.stack_name, ...e }));
+        // The fields of a Hearth event (deploy --watch), with Heat's event id.
+        if (json)
+          io.out(
+            JSON.stringify({
+              type: 'event',
+              elapsed_s: (Date.now() - started) / 1000,
+              id: e.id,
+              stackId: stack.id,
+              stackName: stack.stack_name,
+              resourceName: e.resource,
+              resourceType: e.resourceType,
+              physicalId: e.physicalId,
+              action: e.action,
+              status: e.status,
+              reason: e.reason,
+              traversal: null,
+              engineId: null,
+              time: e.time,
+            }),
+          );
         else if (e.resource)
           io.out(`${pad(elapsed, 8)} ${pad(e.resource, 28)} ${pad(state, 20)} ${e.status === 'FAILED' ? e.reason : ''}`.trimEnd());
         else io.out(`${pad(elapsed, 8)} ${pad(`[stack ${stack.stack_name}]`, 28)} ${pad(state, 20)} ${e.reason}`);
