@@ -11,7 +11,7 @@ import { clusterTables, type ClusterDatabase } from './tables.ts';
 
 export type { PhaseKind, PhaseNode, StopReason, Work };
 
-const WORKS: readonly Work[] = ['create', 'update', 'replace', 'unchanged', 'delete', 'check', 'suspend', 'resume', 'adopt'];
+const WORKS: readonly Work[] = ['create', 'update', 'replace', 'unchanged', 'delete', 'check', 'suspend', 'resume', 'adopt', 'forget'];
 
 /** A stored phase kind or stop reason, checked once as it is read. */
 function checked<T extends string>(value: string, allowed: readonly T[], what: string): T {

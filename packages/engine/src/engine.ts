@@ -524,6 +524,8 @@ export class Engine implements StackEngine {
     const stack = await this.getStack(idOrName);
     if (stack.currentTraversal !== null)
       throw new EngineError(`Stack ${stack.name} already has an action (${stack.action}) in progress.`, 'IN_PROGRESS');
+    // Refused before anything changes when the server runs all the operations it may.
+    await this.checkCapacity(stack.options as StackOptions);
     const analysis = this.analyseStack(stack);
     const { data, tree } = await abandonData(this.store, stack, analysis?.root ? nodeToValue(analysis.root) : stack.template);
     // Heat deletes an abandoned stack with each resource retained: the records go, the objects stay.

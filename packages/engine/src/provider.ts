@@ -37,15 +37,15 @@ export interface EngineServices {
   nestedResources(stackId: string): Promise<Array<{ name: string; physicalId: string | null; attributes: ValueMap }>>;
   /**
    * Resizes the scaling group `group` (its name or reference) of the stack:
-   * true when its size changed, false when it stays (or is not COMPLETE);
-   * throws when the stack has no such group.
+   * true when its size changed, false when it stays (or is not COMPLETE),
+   * null when the stack has no such scaling group.
    */
   adjustGroup(
     stack: StackRef,
     group: string,
     capacity: (current: number, properties: ValueMap) => number,
     signal: AbortSignal,
-  ): Promise<boolean>;
+  ): Promise<boolean | null>;
   /**
    * How many resources a nested stack of `parent` may still have: Heat's
    * max_resources_per_stack counts the whole tree of nested stacks. `existing`:

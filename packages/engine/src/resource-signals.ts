@@ -100,13 +100,12 @@ export class ResourceSignals {
     group: string,
     capacity: (current: number, properties: ValueMap) => number,
     signal: AbortSignal,
-  ): Promise<boolean> {
+  ): Promise<boolean | null> {
     const { store, runner } = this.parts;
     const stack = await store.getStack(stackId);
     const rec = (await store.liveResources(stackId)).find((r) => r.physicalId === group || r.name === group);
-    if (!stack || !rec) throw new Error(`There is no scaling group ${group} in the stack.`);
-    const provider = providerOf(this.parts, rec);
-    if (!provider?.resize) throw new Error(`${rec.name} (${rec.type}) is not a scaling group.`);
+    const provider = rec && providerOf(this.parts, rec);
+    if (!stack || !rec || !provider?.resize) return null;
     // heat/engine/resources/aws/autoscaling/autoscaling_group.py adjust: only a group that is COMPLETE scales.
     if (rec.status !== 'COMPLETE') return false;
     const state = await provider.resize(runner.context(stack, rec, rec.properties as ValueMap, {}, signal), capacity);

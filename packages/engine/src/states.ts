@@ -4,6 +4,8 @@
 export const REASON = {
   stateChanged: 'state changed',
   retained: 'deletion_policy Retain: kept in the cloud',
+  /** A resource forgotten by a failed adopt's rollback: its object stays. */
+  abandoned: 'abandoned: kept in the cloud',
   stackStarted: (action: string) => `Stack ${action} started`,
   stackCompleted: (action: string) => `Stack ${action} completed successfully`,
   resourceFailed: (action: string, reason: string) => `Resource ${action} failed: ${reason}`,

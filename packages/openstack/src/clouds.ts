@@ -54,7 +54,8 @@ export function configDirs(cwd = process.cwd(), home = homedir()): string[] {
 function readYaml(path: string): Doc {
   let doc: unknown;
   try {
-    doc = parse(readFileSync(path, 'utf8'));
+    // prettyErrors off: the message must not quote the file (secure.yaml holds passwords).
+    doc = parse(readFileSync(path, 'utf8'), { prettyErrors: false });
   } catch (error) {
     throw new CloudConfigError(`${path} cannot be read: ${(error as Error).message}`);
   }

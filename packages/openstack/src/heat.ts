@@ -164,11 +164,12 @@ export class HeatClient {
     await this.call('POST', `${HeatClient.ref(stack)}/actions`, rollback ? { cancel_update: null } : { cancel_without_rollback: null });
   }
 
-  async resources(stack: StackIdentity, nestedDepth = 0): Promise<HeatResource[]> {
+  /** `detail`: with each resource's attributes (Heat resolves them all, asking the services). */
+  async resources(stack: StackIdentity, nestedDepth = 0, detail = true): Promise<HeatResource[]> {
     return (
       await this.call<{ resources: HeatResource[] }>(
         'GET',
-        `${HeatClient.ref(stack)}/resources?nested_depth=${nestedDepth}&with_detail=true`,
+        `${HeatClient.ref(stack)}/resources?nested_depth=${nestedDepth}&with_detail=${detail}`,
       )
     ).resources;
   }

@@ -44,17 +44,17 @@ const RENEW_BEFORE_MS = 5 * 60_000;
 
 /** The body of POST /v3/auth/tokens for the cloud's auth type. */
 export function authRequest(config: CloudConfig): unknown {
-  const domain = (name?: string, id?: string) => (id ? { id } : { name: name ?? 'Default' });
+  // As openstacksdk: a domain's id wins over its name; domain_id/domain_name stand in for the user's and
+  // the project's domains when those are not given.
+  const pick = (id?: string, name?: string) => (id ? { id } : name ? { name } : null);
+  const fallback = pick(config.domainId, config.domainName);
+  const userDomain = pick(config.userDomainId, config.userDomainName) ?? fallback ?? { name: 'Default' };
+  const projectDomain = pick(config.projectDomainId, config.projectDomainName) ?? fallback ?? userDomain;
+  const domain = (name?: string, id?: string) => pick(id, name) ?? userDomain;
   const scope = () => {
     if (config.projectId) return { project: { id: config.projectId } };
-    if (config.projectName)
-      return {
-        project: {
-          name: config.projectName,
-          domain: domain(config.projectDomainName ?? config.userDomainName, config.projectDomainId ?? config.userDomainId),
-        },
-      };
-    if (config.domainId || config.domainName) return { domain: domain(config.domainName, config.domainId) };
+    if (config.projectName) return { project: { name: config.projectName, domain: projectDomain } };
+    if (fallback) return { domain: fallback };
     return undefined;
   };
   switch (config.authType) {

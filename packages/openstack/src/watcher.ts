@@ -101,7 +101,8 @@ export class HeatWatcher {
       const parent = pending.shift()!;
       let resources;
       try {
-        resources = await this.client.resources(parent.stack);
+        // Without detail: only the nested links are wanted, not every attribute Heat would resolve.
+        resources = await this.client.resources(parent.stack, 0, false);
       } catch {
         continue; // A nested stack being deleted: its events are read as long as it answers.
       }

@@ -45,8 +45,8 @@ export interface GroupKind {
   invalid?(properties: ValueMap): string | null;
   /** A scaling group: the same properties asking for `capacity` members (what a scaling policy's signal sets). */
   withCapacity?(properties: ValueMap, capacity: number): ValueMap;
-  /** A scaling group: what an update builds from, given what the group had and how many members it has now. */
-  onUpdate?(properties: ValueMap, previous: ValueMap, current: number): ValueMap;
+  /** A scaling group: what an update (or an adopt) builds from, given how many members the group has now. */
+  onUpdate?(properties: ValueMap, current: number): ValueMap;
   /** An attribute of the kind's own, read from the members' attributes by name (undefined: not one of its own). */
   attribute?(members: Record<string, ValueMap>, name: string, path: Value[]): Value | undefined;
 }
@@ -115,11 +115,11 @@ export function nestedGroup(kind: GroupKind): ResourceProvider {
   };
   return {
     create: (ctx) => run(ctx, null),
-    adoptFrom: (ctx, data) => run(ctx, null, () => ctx.properties, data),
+    // A scaling group adopts as many members as the data names (a policy may have resized it), within min and max.
+    adoptFrom: (ctx, data) =>
+      run(ctx, null, (current) => (kind.onUpdate ? kind.onUpdate(ctx.properties, current.length) : ctx.properties), data),
     update: (ctx) =>
-      run(ctx, ctx.physicalId, (current) =>
-        kind.onUpdate ? kind.onUpdate(ctx.properties, ctx.previousProperties, current.length) : ctx.properties,
-      ),
+      run(ctx, ctx.physicalId, (current) => (kind.onUpdate ? kind.onUpdate(ctx.properties, current.length) : ctx.properties)),
     ...(kind.withCapacity
       ? {
           async resize(ctx: ActionContext, capacity: (current: number, properties: ValueMap) => number) {
@@ -300,11 +300,11 @@ export const AUTO_SCALING_GROUP: GroupKind = {
     return names.map((name): [string, ValueMap] => [name, member]);
   },
   withCapacity: (properties, capacity) => ({ ...properties, desired_capacity: capacity }),
-  // heat/engine/resources/openstack/heat/autoscaling_group.py handle_update: a new desired_capacity is taken;
-  // otherwise the group keeps the size it has (a policy may have changed it), within min and max.
-  onUpdate(properties, previous, current) {
-    const desired = properties.desired_capacity ?? null;
-    if (desired !== null && desired !== (previous.desired_capacity ?? null)) return properties;
+  // heat/engine/resources/aws/autoscaling/autoscaling_group.py handle_update (on every stack update): the
+  // group takes desired_capacity when it is set; otherwise it keeps the size it has (a policy may have changed
+  // it), within min and max.
+  onUpdate(properties, current) {
+    if (properties.desired_capacity !== null && properties.desired_capacity !== undefined) return properties;
     if (current === 0) return properties;
     const min = Math.max(0, num(properties.min_size, 0));
     const max = Math.max(min, num(properties.max_size, min));

@@ -68,18 +68,13 @@ export const scalingPolicyProvider: ResourceProvider = {
       ctx.properties.min_adjustment_step === null || ctx.properties.min_adjustment_step === undefined
         ? null
         : num(ctx.properties.min_adjustment_step);
-    let changed: boolean;
-    try {
-      changed = await ctx.services.adjustGroup(
-        ctx.stack,
-        group,
-        (current, properties) => newCapacity(current, adjustment, type, step, num(properties.min_size), num(properties.max_size)),
-        ctx.signal,
-      );
-    } catch (error) {
-      if (error instanceof ResourceFailure) throw error;
-      throw new ResourceFailure(`Alarm ${ctx.resourceName} could not find scaling group named "${group}"`, 'NotFound');
-    }
+    const changed = await ctx.services.adjustGroup(
+      ctx.stack,
+      group,
+      (current, properties) => newCapacity(current, adjustment, type, step, num(properties.min_size), num(properties.max_size)),
+      ctx.signal,
+    );
+    if (changed === null) throw new ResourceFailure(`Alarm ${ctx.resourceName} could not find scaling group named "${group}"`, 'NotFound');
     if (!changed) throw new NoActionRequired();
     const cooldown = num(ctx.properties.cooldown);
     return {

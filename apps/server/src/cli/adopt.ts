@@ -1,7 +1,7 @@
 // `hearth abandon` and `hearth adopt`: Heat's stack abandon (the stack is
 // forgotten, its objects kept, and the data naming them printed or written)
 // and adopt (a stack made from that data, taking the objects back).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CliIO } from './io.ts';
 import { UsageError } from './io.ts';
@@ -33,14 +33,32 @@ export async function abandonCommand(argv: string[], io: CliIO): Promise<number>
   if (values.help) return (io.out(ABANDON_USAGE), 0);
   if (positionals.length !== 1) throw new UsageError('name the stack to abandon');
   const client = connect(values);
+  // The file is made (new, readable by its owner only) before the stack is abandoned: the data must not be lost.
+  let fd: number | null = null;
+  if (values.out) {
+    try {
+      fd = openSync(values.out, 'wx', 0o600);
+    } catch (error) {
+      throw new UsageError(`cannot write ${values.out} (it must not exist yet): ${(error as Error).message}`);
+    }
+  }
   return guarded(io, async () => {
-    const data = await client.stacks.abandon.mutate({ stack: positionals[0]! });
-    const text = JSON.stringify(data, null, 2);
-    if (values.out) {
-      writeFileSync(values.out, `${text}\n`, { mode: 0o600 });
+    try {
+      const data = await client.stacks.abandon.mutate({ stack: positionals[0]! });
+      const text = JSON.stringify(data, null, 2);
+      if (fd === null) return (io.out(text), 0);
+      try {
+        writeSync(fd, `${text}\n`);
+      } catch (error) {
+        io.err(`hearth: could not write ${values.out} (${(error as Error).message}); the abandon data follows.`);
+        io.out(text);
+        return 1;
+      }
       io.out(`Stack ${positionals[0]} abandoned: its objects are kept; adopt them with "hearth adopt NAME ${values.out}".`);
-    } else io.out(text);
-    return 0;
+      return 0;
+    } finally {
+      if (fd !== null) closeSync(fd);
+    }
   });
 }
 

@@ -155,6 +155,10 @@ resources:
     expect((await hearth('deploy', '--watch', 'movable', join(dir, 'app.yaml'))).code).toBe(0);
     const volume = (await server.client.stacks.get.query({ stack: 'movable' })).outputs.volume;
     const file = join(dir, 'movable.json');
+    // A file that exists is not overwritten, and nothing is abandoned.
+    writeFileSync(join(dir, 'taken.json'), 'mine');
+    expect((await hearth('abandon', '--out', join(dir, 'taken.json'), 'movable')).code).toBe(2);
+    expect((await hearth('outputs', 'movable')).code).toBe(0);
     const abandoned = await hearth('abandon', '--out', file, 'movable');
     expect(abandoned.code).toBe(0);
     expect(statSync(file).mode & 0o777).toBe(0o600);

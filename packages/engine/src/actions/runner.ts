@@ -176,6 +176,8 @@ export class ActionRunner {
         }
         return { patch: {}, remove: true, reason: retained(rec) ? REASON.retained : REASON.stateChanged };
       }
+      case 'forget':
+        return { patch: {}, remove: true, reason: REASON.abandoned };
       case 'check': {
         const provider = this.providerFor(rec);
         if (!rec.physicalId) throw new ResourceFailure('the resource was never created');

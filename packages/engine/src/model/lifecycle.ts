@@ -16,6 +16,7 @@ import { stackChange, type ChangeSource } from './changes.ts';
 import {
   checkNodes,
   deletionNodes,
+  forgetNodes,
   isCurrent,
   resumeNodes,
   suspendNodes,
@@ -281,6 +282,8 @@ export class Lifecycle {
       case 'rollback':
       case 'delete':
         return deletionNodes(await toDelete(tx, await tx.listResources(stack.id)));
+      case 'rollback-adopt':
+        return forgetNodes(await tx.liveResources(stack.id));
       case 'cleanup':
       case 'rollback-cleanup': {
         const analysis = analysisFor(kind, analyses);
@@ -402,6 +405,11 @@ export class Lifecycle {
           case 'forget-previous':
             patch.previous = null;
             break;
+          case 'forget-adopt-data': {
+            const { adoptData: _adopted, ...options } = stack.options as Record<string, JsonValue>;
+            patch.options = options;
+            break;
+          }
           case 'restore-previous': {
             const previous = stack.previous as unknown as PreviousTemplate;
             Object.assign(patch, {

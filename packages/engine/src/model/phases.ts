@@ -7,7 +7,7 @@ import type { ResourceRecord } from '@hearth/store';
 import type { Plan } from './plan.ts';
 
 /** What one node does to its resource. */
-export type Work = 'create' | 'update' | 'replace' | 'unchanged' | 'delete' | 'check' | 'suspend' | 'resume' | 'adopt';
+export type Work = 'create' | 'update' | 'replace' | 'unchanged' | 'delete' | 'check' | 'suspend' | 'resume' | 'adopt' | 'forget';
 
 /**
  * create, then rollback (deleting all) when it fails; delete; update (the
@@ -15,10 +15,12 @@ export type Work = 'create' | 'update' | 'replace' | 'unchanged' | 'delete' | 'c
  * replaced or removed), or rollback-update and rollback-cleanup to the
  * previous template when either fails; check; suspend (in the order of a
  * deletion) and resume (in the order of a create), which never roll back;
- * adopt (a create that takes existing objects), rolled back as a create is.
+ * adopt (a create that takes existing objects), whose rollback (rollback-adopt)
+ * forgets the resources and keeps their objects, as Heat's abandon does.
  */
 export type PhaseKind =
   | 'adopt'
+  | 'rollback-adopt'
   | 'create'
   | 'rollback'
   | 'delete'
@@ -33,6 +35,7 @@ export type PhaseKind =
 export const PHASE_KINDS: readonly PhaseKind[] = [
   'create',
   'adopt',
+  'rollback-adopt',
   'rollback',
   'delete',
   'update',
@@ -80,6 +83,8 @@ export function actionOf(work: Work): 'CREATE' | 'UPDATE' | 'DELETE' | 'CHECK' |
   switch (work) {
     case 'adopt':
       return 'ADOPT';
+    case 'forget':
+      return 'DELETE';
     case 'suspend':
       return 'SUSPEND';
     case 'resume':
@@ -123,6 +128,11 @@ export function creationNodes(records: ResourceRecord[], work: 'create' | 'adopt
 export function deletionNodes(live: ResourceRecord[]): PhaseNode[] {
   const waits = deletionWaits(live);
   return live.map((r) => ({ key: String(r.id), resourceId: r.id, work: 'delete', requires: [...waits.get(String(r.id))!] }));
+}
+
+/** A failed adopt's rollback: each resource forgotten (its object kept), in the order of a deletion. */
+export function forgetNodes(live: ResourceRecord[]): PhaseNode[] {
+  return deletionNodes(live).map((n) => ({ ...n, work: 'forget' }));
 }
 
 /** A check's nodes: every current resource, all at once. */

@@ -85,10 +85,15 @@ describe('Heat’s lifecycle as a table', () => {
     }
   });
 
-  it('adopt: complete with outputs, or rolled back as a create is', () => {
+  it('adopt: complete with outputs, or rolled back as an abandon', () => {
     expect(trouble('adopt', { failure: BOOM })).toEqual([`ADOPT_FAILED (Resource ADOPT failed: ${BOOM})`]);
-    expect(end('adopt', ok, normal)).toEqual(['ADOPT_COMPLETE (Stack ADOPT completed successfully) [outputs]', '-> end']);
-    expect(end('adopt', failed, normal)).toEqual(['ROLLBACK_IN_PROGRESS (Stack ROLLBACK started)', '-> rollback']);
+    expect(end('adopt', ok, normal)).toEqual([
+      'ADOPT_COMPLETE (Stack ADOPT completed successfully) [outputs, forget-adopt-data]',
+      '-> end',
+    ]);
+    // Heat rolls a failed adopt back as an abandon: the objects stay.
+    expect(end('adopt', failed, normal)).toEqual(['ROLLBACK_IN_PROGRESS (Stack ROLLBACK started)', '-> rollback-adopt']);
+    expect(end('rollback-adopt', ok, normal)).toEqual(['ROLLBACK_COMPLETE (Stack ROLLBACK completed successfully)', '-> end']);
     expect(end('adopt', failed, keep)).toEqual(['-> end']);
   });
 

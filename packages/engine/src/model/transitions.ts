@@ -37,6 +37,8 @@ export type StateEffect =
   | 'deleted'
   /** The update is over: the template it replaced is forgotten. */
   | 'forget-previous'
+  /** An adopt is over: the data it adopted from is forgotten. */
+  | 'forget-adopt-data'
   /** The rollback of an update begins: the stack takes back the template it had. */
   | 'restore-previous';
 
@@ -131,7 +133,9 @@ export function afterPhase(kind: PhaseKind, outcome: PhaseOutcome, options: Tran
   if (!succeeded(outcome)) {
     // The failure was written when it happened: what is left is the rollback, if any.
     if ((kind === 'create' || kind === 'adopt' || kind === 'update' || kind === 'cleanup') && rollsBack(outcome, options)) {
-      return kind === 'create' || kind === 'adopt'
+      // heat/engine/stack.py adopt: a failed adopt is rolled back as an abandon (the objects stay).
+      if (kind === 'adopt') return { writes: [write('ROLLBACK', 'IN_PROGRESS', REASON.stackStarted('ROLLBACK'))], next: 'rollback-adopt' };
+      return kind === 'create'
         ? { writes: [write('ROLLBACK', 'IN_PROGRESS', REASON.stackStarted('ROLLBACK'))], next: 'rollback' }
         : { writes: [write('ROLLBACK', 'IN_PROGRESS', REASON.stackStarted('ROLLBACK'), 'restore-previous')], next: 'rollback-update' };
     }
@@ -141,7 +145,9 @@ export function afterPhase(kind: PhaseKind, outcome: PhaseOutcome, options: Tran
     case 'create':
       return { writes: [write('CREATE', 'COMPLETE', REASON.stackCompleted('CREATE'), 'outputs')], next: null };
     case 'adopt':
-      return { writes: [write('ADOPT', 'COMPLETE', REASON.stackCompleted('ADOPT'), 'outputs')], next: null };
+      return { writes: [write('ADOPT', 'COMPLETE', REASON.stackCompleted('ADOPT'), 'outputs', 'forget-adopt-data')], next: null };
+    case 'rollback-adopt':
+      return { writes: [write('ROLLBACK', 'COMPLETE', REASON.stackCompleted('ROLLBACK'))], next: null };
     case 'rollback':
       return { writes: [write('ROLLBACK', 'COMPLETE', REASON.stackCompleted('ROLLBACK'))], next: null };
     case 'delete':

@@ -446,9 +446,9 @@ export function heatSemanticsSuite(makeHarness: MakeHarness): void {
 
     // heat/engine/resources/openstack/heat/scaling_policy.py handle_signal; heat/scaling/scalingutil.py.
     it('scales a group when its policy is signalled, keeps that size across updates, and waits out the cooldown', async () => {
-      const template = (desired: number, cooldown: number) =>
+      const template = (desired: number | null, cooldown: number) =>
         hot(
-          `  asg:\n    type: OS::Heat::AutoScalingGroup\n    properties:\n      min_size: 1\n      max_size: 3\n      desired_capacity: ${desired}\n      resource: {type: OS::Heat::None}\n` +
+          `  asg:\n    type: OS::Heat::AutoScalingGroup\n    properties:\n      min_size: 1\n      max_size: 3\n${desired === null ? '' : `      desired_capacity: ${desired}\n`}      resource: {type: OS::Heat::None}\n` +
             `  up: {type: OS::Heat::ScalingPolicy, properties: {auto_scaling_group_id: {get_resource: asg}, adjustment_type: change_in_capacity, scaling_adjustment: 1, cooldown: ${cooldown}}}\n` +
             '  down: {type: OS::Heat::ScalingPolicy, properties: {auto_scaling_group_id: {get_resource: asg}, adjustment_type: percent_change_in_capacity, scaling_adjustment: -10}}\n',
         ) + 'outputs:\n  size: {value: {get_attr: [asg, current_size]}}\n  url: {value: {get_attr: [up, alarm_url]}}\n';
@@ -471,13 +471,15 @@ export function heatSemanticsSuite(makeHarness: MakeHarness): void {
       expect(await size()).toBe(2);
       const signals = (await h.events(stack.id)).filter((e) => e.action === 'SIGNAL').map((e) => `${e.resourceName} ${e.status}`);
       expect(signals).toEqual(['up COMPLETE', 'up COMPLETE', 'down COMPLETE']);
-      // An update that leaves desired_capacity as it was keeps the size the policies gave the group.
-      const updated = await h.update('scale', { template: template(1, 3600) });
+      // An update without desired_capacity keeps the size the policies gave the group; with it, the group takes it.
+      const updated = await h.update('scale', { template: template(null, 3600) });
       expect(updated.outputs.size).toBe(2);
+      expect((await h.update('scale', { template: template(1, 3600) })).outputs.size).toBe(1);
+      await h.update('scale', { template: template(null, 3600) });
       // With a cooldown, a second signal within it does nothing.
       expect(await h.engine.signalResource(await policy('up'), undefined)).not.toBeNull();
       expect(await h.engine.signalResource(await policy('up'), undefined)).toBeNull();
-      expect(await size()).toBe(3);
+      expect(await size()).toBe(2);
     });
 
     it('runs a SoftwareDeploymentGroup as one deployment per server, with its per-server attributes', async () => {
@@ -599,6 +601,18 @@ export function heatSemanticsSuite(makeHarness: MakeHarness): void {
       expect(transitions(await h.events(adopted.id))).toContain('server ADOPT_COMPLETE');
       expect((await h.remove('back')).status).toBe('COMPLETE');
       expect(await objects()).toEqual([]);
+    });
+
+    it('rolls a failed adopt back as an abandon: the objects it took stay', async () => {
+      const made = await h.create({ name: 'origin', template: app, files });
+      const kept = await objects();
+      const data = await h.engine.abandonStack('origin');
+      void made;
+      // The data names no object for the server: the adopt fails, and its rollback forgets what it took.
+      const { server: _server, ...rest } = data.resources;
+      const failed = await h.create({ name: 'partial', template: app, files, adoptData: { resources: rest } });
+      expect(`${failed.action}_${failed.status}`).toBe('ROLLBACK_COMPLETE');
+      expect(await objects()).toEqual(kept);
     });
 
     it("fails an adopt whose data names no object for a resource, with Heat's reason", async () => {
