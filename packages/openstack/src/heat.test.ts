@@ -88,11 +88,16 @@ outputs:
 /** A stack name of this run (the real Heat's state outlives a run). */
 const unique = (name: string) => `${name}-${randomUUID().slice(0, 8)}`;
 
-const settled = async (client: HeatClient, stack: StackIdentity) =>
+/**
+ * The stack once it reaches `expected` or a state it cannot leave by itself
+ * (Heat shows CREATE_FAILED for a moment before a rollback begins, so that
+ * one is not taken as the end).
+ */
+const settled = async (client: HeatClient, stack: StackIdentity, expected: string) =>
   until(async () => {
     const s = await client.get(stack.id);
-    return s.stack_status.endsWith('_IN_PROGRESS') ? null : s;
-  }, `${stack.stack_name} to settle`);
+    return s.stack_status === expected || /^(ROLLBACK|DELETE)_(COMPLETE|FAILED)$/.test(s.stack_status) ? s : null;
+  }, `${stack.stack_name} to reach ${expected}`);
 
 describe('a real Keystone and Heat', () => {
   it('authenticates with a password through clouds.yaml and secure.yaml, and finds Heat in the catalog', async () => {
@@ -121,7 +126,7 @@ describe('a real Keystone and Heat', () => {
   it('creates, previews, PATCHes and deletes a stack; its events page by marker with nested stacks, nothing missed or repeated', async () => {
     const client = new HeatClient(session());
     const stack = await client.create(unique('hearth-it'), { template: TEMPLATE, disableRollback: false });
-    const done = await settled(client, stack);
+    const done = await settled(client, stack, 'CREATE_COMPLETE');
     expect(done.stack_status).toBe('CREATE_COMPLETE');
     expect(done.outputs?.find((o) => o.output_key === 'label')?.output_value).toBe('one');
     const resources = await client.resources(stack, 2);
@@ -152,7 +157,7 @@ describe('a real Keystone and Heat', () => {
     const client = new HeatClient(session());
     const failing = `heat_template_version: 2018-08-31\nresources:\n  ok: {type: OS::Heat::None}\n  bad: {type: OS::Heat::TestResource, properties: {fail: true}}\n`;
     const stack = await client.create(unique('hearth-fails'), { template: failing, disableRollback: false });
-    const done = await settled(client, stack);
+    const done = await settled(client, stack, 'ROLLBACK_COMPLETE');
     expect(done.stack_status).toBe('ROLLBACK_COMPLETE');
     const events = (await allEvents(client, stack)).map((e) => `${e.resource_name} ${e.resource_status}`);
     expect(events).toContain('bad CREATE_FAILED');

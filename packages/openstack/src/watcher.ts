@@ -30,6 +30,12 @@ export interface WatchOptions {
   maxBackoffMs?: number;
   /** Resume: events up to and including this one (per stack, by id) are not given again. */
   after?: Record<string, string>;
+  /**
+   * Polls a failed create or update is watched for the rollback that may
+   * follow (default 10): Heat marks the stack FAILED before its rollback
+   * begins.
+   */
+  rollbackGracePolls?: number;
   /** Waits between polls (tests give a controlled clock). */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
@@ -72,6 +78,7 @@ export class HeatWatcher {
   private readonly slowMs: number;
   private readonly maxBackoffMs: number;
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  private readonly rollbackGracePolls: number;
 
   constructor(
     private readonly client: HeatClient,
@@ -82,6 +89,7 @@ export class HeatWatcher {
     this.slowMs = options.slowMs ?? 5000;
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
     this.sleep = options.sleep ?? sleeper;
+    this.rollbackGracePolls = options.rollbackGracePolls ?? 10;
     const marker = options.after?.[root.id];
     this.tracked.set(root.id, { stack: root, path: '', ...(marker ? { marker } : {}) });
     this.after = options.after ?? {};
@@ -164,6 +172,7 @@ export class HeatWatcher {
   async *watch(signal: AbortSignal, follow = false): AsyncGenerator<WatchedEvent[], { status: string; reason: string } | null> {
     let wait = this.fastMs;
     let failures = 0;
+    let awaitingRollback = 0;
     for (;;) {
       if (signal.aborted) return null;
       try {
@@ -172,9 +181,16 @@ export class HeatWatcher {
         await this.discover();
         const events = await this.poll();
         if (events.length) yield events;
-        if (!inProgress && !follow) return { status: stack.stack_status, reason: stack.stack_status_reason };
+        // A failed create or update with rollback enabled is FAILED for a moment before ROLLBACK_IN_PROGRESS.
+        const mayRollBack =
+          stack.disable_rollback === false &&
+          /^(CREATE|UPDATE)_FAILED$/.test(stack.stack_status) &&
+          !/cancelled/.test(stack.stack_status_reason) &&
+          awaitingRollback++ < this.rollbackGracePolls;
+        if (!inProgress && !follow && !mayRollBack) return { status: stack.stack_status, reason: stack.stack_status_reason };
+        if (!mayRollBack) awaitingRollback = 0;
         failures = 0;
-        wait = inProgress ? this.fastMs : this.slowMs;
+        wait = inProgress || mayRollBack ? this.fastMs : this.slowMs;
       } catch (error) {
         // The stack is gone (a 404), or the API says so: that ends the watch; anything else is retried, less and less often.
         if ((error as { status?: number }).status === 404) throw error;

@@ -27,6 +27,20 @@ export function dig(value: Value, keys: Value[]): Value {
   return v;
 }
 
+/** What a resource run as a nested stack does besides making it: its stack is deleted, suspended and resumed with it. */
+export const nestedStackActions: Pick<ResourceProvider, 'delete' | 'check' | 'suspend' | 'resume'> = {
+  async delete(ctx) {
+    if (ctx.physicalId) await ctx.services.deleteNested(ctx.physicalId, ctx.signal);
+  },
+  async check() {},
+  async suspend(ctx) {
+    if (ctx.physicalId) await ctx.services.suspendNested(ctx.physicalId, ctx.signal);
+  },
+  async resume(ctx) {
+    if (ctx.physicalId) await ctx.services.resumeNested(ctx.physicalId, ctx.signal);
+  },
+};
+
 /** What one group type is: its members for given properties, and its own attributes. */
 export interface GroupKind {
   /** What the group is called in messages ("group", "chain"). */
@@ -131,16 +145,7 @@ export function nestedGroup(kind: GroupKind): ResourceProvider {
           },
         }
       : {}),
-    async delete(ctx) {
-      if (ctx.physicalId) await ctx.services.deleteNested(ctx.physicalId, ctx.signal);
-    },
-    async check() {},
-    async suspend(ctx) {
-      if (ctx.physicalId) await ctx.services.suspendNested(ctx.physicalId, ctx.signal);
-    },
-    async resume(ctx) {
-      if (ctx.physicalId) await ctx.services.resumeNested(ctx.physicalId, ctx.signal);
-    },
+    ...nestedStackActions,
     nestedTemplate: (properties, current) => templateOf(kind.members(properties, Infinity, current)),
     validationTemplate(properties) {
       if (kind.invalid?.(properties) || kind.size(properties) === 0) return null;

@@ -7,7 +7,7 @@ import { isValueMap, jsonDumps } from '@hearth/template';
 import type { SimulatedCloud } from './cloud.ts';
 import { runSignalCommands } from './signal-commands.ts';
 import { actionTakes, simulateAction } from './simulation.ts';
-import { dig } from './groups.ts';
+import { dig, nestedStackActions } from './groups.ts';
 
 const str = (v: Value | undefined): string => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
 const num = (v: Value | undefined, d = 0): number => (typeof v === 'number' ? v : Number(v ?? d) || d);
@@ -251,16 +251,7 @@ export const templateResourceProvider: ResourceProvider = {
     const nested = await ctx.services.updateNested(ctx.physicalId, nestedRequest(ctx, ctx.nestedTemplate));
     return { physicalId: nested.stackId, attributes: await templateAttributes(ctx, nested) };
   },
-  async delete(ctx) {
-    if (ctx.physicalId) await ctx.services.deleteNested(ctx.physicalId, ctx.signal);
-  },
-  async check() {},
-  async suspend(ctx) {
-    if (ctx.physicalId) await ctx.services.suspendNested(ctx.physicalId, ctx.signal);
-  },
-  async resume(ctx) {
-    if (ctx.physicalId) await ctx.services.resumeNested(ctx.physicalId, ctx.signal);
-  },
+  ...nestedStackActions,
   reference(state) {
     return state.attributes[STACK_ID_OUTPUT] ?? undefined;
   },
