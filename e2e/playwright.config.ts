@@ -5,6 +5,8 @@ import { defineConfig } from '@playwright/test';
 const port = Number(process.env.HEARTH_E2E_PORT ?? 4399);
 /** The scale-out setup (PostgreSQL, API server, two workers) listens on the next port. */
 export const clusterPort = port + 1;
+/** A server whose clouds.yaml names a real Keystone and Heat ("e2e") listens on the one after. */
+export const cloudPort = port + 2;
 
 export default defineConfig({
   testDir: './tests',
@@ -55,6 +57,17 @@ export default defineConfig({
       stdout: 'ignore',
       stderr: 'pipe',
       gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
+    },
+    {
+      command: `node --import tsx e2e/cloud-server.ts ${cloudPort}`,
+      cwd: '..',
+      url: `http://127.0.0.1:${cloudPort}/trpc/health`,
+      reuseExistingServer: false,
+      // Keystone, Heat and RabbitMQ may have to be installed from Debian's packages first (~8 minutes).
+      timeout: 20 * 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 60_000 },
     },
   ],
 });

@@ -64,14 +64,25 @@ export interface StackRequest {
   parameters?: Record<string, unknown>;
   disableRollback?: boolean;
   timeoutMins?: number;
+  /** Environment files (their texts in `files`), merged in this order before `environment`. */
+  environmentFiles?: string[];
+  /** With PATCH: parameters whose given values are forgotten. */
+  clearParameters?: string[];
+}
+
+/** One resource of Heat's preview; a nested stack's (show_nested) names the resource its stack belongs to. */
+export interface PreviewItem {
+  resource_name: string;
+  resource_type?: string;
+  parent_resource?: string;
 }
 
 export interface PreviewResult {
-  added: Array<{ resource_name: string; resource_type?: string }>;
-  updated: Array<{ resource_name: string }>;
-  replaced: Array<{ resource_name: string }>;
-  deleted: Array<{ resource_name: string }>;
-  unchanged: Array<{ resource_name: string }>;
+  added: PreviewItem[];
+  updated: PreviewItem[];
+  replaced: PreviewItem[];
+  deleted: PreviewItem[];
+  unchanged: PreviewItem[];
 }
 
 /** The request body Heat's create/update/validate take (environment as text: Heat parses YAML or JSON). */
@@ -83,6 +94,8 @@ function body(request: StackRequest): Record<string, unknown> {
     parameters: request.parameters ?? {},
     ...(request.disableRollback !== undefined ? { disable_rollback: request.disableRollback } : {}),
     ...(request.timeoutMins !== undefined ? { timeout_mins: request.timeoutMins } : {}),
+    ...(request.environmentFiles?.length ? { environment_files: request.environmentFiles } : {}),
+    ...(request.clearParameters?.length ? { clear_parameters: request.clearParameters } : {}),
   };
 }
 
@@ -143,15 +156,20 @@ export class HeatClient {
 
   /** PUT replaces the template; `existing` is Heat's PATCH (only what is given changes). */
   async update(stack: StackIdentity, request: Partial<StackRequest>, existing = false): Promise<void> {
-    const payload = existing
-      ? Object.fromEntries(Object.entries(body({ template: '', ...request })).filter(([k]) => k !== 'template' || request.template))
-      : body(request as StackRequest);
-    await this.call(existing ? 'PATCH' : 'PUT', HeatClient.ref(stack), payload);
+    await this.call(existing ? 'PATCH' : 'PUT', HeatClient.ref(stack), HeatClient.payload(request, existing));
   }
 
-  /** Heat's preview update, nested stacks included. */
-  async preview(stack: StackIdentity, request: StackRequest): Promise<PreviewResult> {
-    return (await this.call<{ resource_changes: PreviewResult }>('PUT', `${HeatClient.ref(stack)}/preview?show_nested=true`, body(request)))
+  /** An update's body; a PATCH leaves out the template when none is given (the stack keeps its own). */
+  private static payload(request: Partial<StackRequest>, existing: boolean): Record<string, unknown> {
+    return existing
+      ? Object.fromEntries(Object.entries(body({ template: '', ...request })).filter(([k]) => k !== 'template' || request.template))
+      : body(request as StackRequest);
+  }
+
+  /** Heat's preview update, nested stacks included; `existing`: of its PATCH update. */
+  async preview(stack: StackIdentity, request: Partial<StackRequest>, existing = false): Promise<PreviewResult> {
+    const path = `${HeatClient.ref(stack)}/preview?show_nested=true`;
+    return (await this.call<{ resource_changes: PreviewResult }>(existing ? 'PATCH' : 'PUT', path, HeatClient.payload(request, existing)))
       .resource_changes;
   }
 
@@ -162,6 +180,11 @@ export class HeatClient {
   /** cancel_update (rolls back), or cancel_without_rollback. */
   async cancel(stack: StackIdentity, rollback = true): Promise<void> {
     await this.call('POST', `${HeatClient.ref(stack)}/actions`, rollback ? { cancel_update: null } : { cancel_without_rollback: null });
+  }
+
+  /** Heat's stack actions: suspend, resume, check (the stack then runs the action; watch its events). */
+  async action(stack: StackIdentity, action: 'suspend' | 'resume' | 'check'): Promise<void> {
+    await this.call('POST', `${HeatClient.ref(stack)}/actions`, { [action]: null });
   }
 
   /** `detail`: with each resource's attributes (Heat resolves them all, asking the services). */

@@ -1,5 +1,6 @@
 // Hearth's API. The web app imports only the type of this router.
 import { z } from 'zod';
+import { cloudsRouter } from './clouds.ts';
 import { designsRouter } from './designs.ts';
 import { stacksRouter } from './stacks.ts';
 import { templatesRouter } from './templates.ts';
@@ -25,6 +26,7 @@ export const appRouter = router({
   types: typesRouter,
   designs: designsRouter,
   stacks: stacksRouter,
+  clouds: cloudsRouter,
 });
 
 export type AppRouter = typeof appRouter;

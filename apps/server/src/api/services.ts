@@ -4,6 +4,7 @@ import type { SimulatedCloud } from '@hearth/resources';
 import type { Store } from '@hearth/store';
 import type { AnalysisPool } from '../analysis/pool.ts';
 import type { Designs } from '../designs/store.ts';
+import type { OpenStackTargets } from '../targets/index.ts';
 
 export interface ApiLimits {
   /** Bytes of template text (each template and each file). */
@@ -23,6 +24,8 @@ export interface HearthServices {
   /** What runs the stacks: an engine over this process or over engine workers (the server never needs to know which). */
   engine: StackEngine;
   cloud: SimulatedCloud;
+  /** The OpenStack clouds stacks may run on (their Heat), and the stacks mirrored from them. */
+  openstack: OpenStackTargets;
   limits: ApiLimits;
   allowLocalScripts: boolean;
   /** Where templates from requests are analysed: off the event loop, within time and memory limits. */

@@ -9,10 +9,13 @@ import { EventStream } from './event-stream.ts';
 import { precheck } from './guard.ts';
 import { adoptData, checkSizes, stackName, stackOptions, stackRef, stackRequest, templateInput } from './inputs.ts';
 import type { HearthServices } from './services.ts';
+import { cloudLink, targetOf } from '../targets/index.ts';
+import { cloudStackView } from './cloud-view.ts';
 import { evaluatingProcedure, procedure, router } from './trpc.ts';
 
 export function stackSummary(s: StackRecord) {
   const options = s.options as StackOptions;
+  const link = cloudLink(s);
   return {
     id: s.id,
     name: s.name,
@@ -22,7 +25,10 @@ export function stackSummary(s: StackRecord) {
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
     parentStack: options.parentStack ?? null,
-    inProgress: s.currentTraversal !== null,
+    /** Where it runs: the rehearsal (Hearth's engine, simulated cloud) or a cloud's Heat. */
+    target: targetOf(s),
+    // On a cloud: until Hearth has read the operation's end (a failed create is FAILED for a moment before its rollback).
+    inProgress: link ? link.following || s.status === 'IN_PROGRESS' : s.currentTraversal !== null,
   };
 }
 
@@ -47,6 +53,40 @@ async function findStack(services: HearthServices, ref: string): Promise<StackRe
   return services.engine.getStack(ref);
 }
 
+/** The stack when it runs on a cloud (its operations go to that cloud's Heat), else null. */
+async function onCloud(services: HearthServices, ref: string): Promise<StackRecord | null> {
+  const stack = await findStack(services, ref);
+  return cloudLink(stack) ? stack : null;
+}
+
+export const cloudTarget = z.object({ cloud: z.string().min(1).max(255) });
+
+function changedSincePlan(current: StackRecord): TRPCError {
+  return new TRPCError({
+    code: 'CONFLICT',
+    message: `Stack ${current.name} changed since the plan was made (it is ${current.action}_${current.status}); plan again.`,
+  });
+}
+
+/** What only Hearth's rehearsal engine can do is refused for a cloud, not silently dropped. */
+function refuseRehearsalOnly(options: { simulation?: unknown } | undefined, adopt?: unknown): void {
+  if (options?.simulation)
+    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Simulation options apply to rehearsals only, not to a stack on a cloud.' });
+  if (adopt)
+    throw new TRPCError({
+      code: 'BAD_REQUEST',
+      message: 'Hearth adopts only into rehearsal stacks; adopt into a cloud with "openstack stack adopt".',
+    });
+}
+
+/** The options a cloud's Heat takes with a stack. */
+function cloudOptions(options: { disableRollback?: boolean | undefined; timeoutMins?: number | undefined } | undefined) {
+  return {
+    ...(options?.disableRollback !== undefined ? { disableRollback: options.disableRollback } : {}),
+    ...(options?.timeoutMins !== undefined ? { timeoutMins: options.timeoutMins } : {}),
+  };
+}
+
 const eventsPage = z.object({
   stack: stackRef,
   afterId: z.number().int().min(0).optional(),
@@ -65,6 +105,7 @@ export const stacksRouter = router({
 
   get: procedure.input(z.object({ stack: stackRef })).query(async ({ ctx, input }) => {
     const stack = await findStack(ctx.services, input.stack);
+    if (cloudLink(stack)) return cloudStackView(ctx.services, stack);
     const resources = await ctx.services.engine.liveResources(stack.id);
     return {
       ...stackSummary(stack),
@@ -77,6 +118,7 @@ export const stacksRouter = router({
       options: stack.options,
       outputs: stack.outputs,
       resources: resources.map(resourceView),
+      cloudError: null,
     };
   }),
 
@@ -128,11 +170,19 @@ export const stacksRouter = router({
         environmentFiles: stackRequest.shape.environmentFiles,
         /** Heat's adopt_stack_data: the stack takes the objects an abandon named (ADOPT) instead of making them. */
         adoptData: adoptData.optional(),
+        /** Run it on this cloud's Heat (clouds.list names them); without one it is a rehearsal on Hearth's engine. */
+        target: cloudTarget.optional(),
       }),
     )
     .mutation(async ({ ctx, input }) => {
       checkSizes(ctx.services, input);
-      const { adoptData: adopt, ...request } = input;
+      const { adoptData: adopt, target, ...request } = input;
+      if (target) {
+        refuseRehearsalOnly(input.options, adopt);
+        const { options, name, ...rest } = request;
+        const stack = await ctx.services.openstack.stacks.create(target.cloud, name, { ...rest, ...cloudOptions(options) });
+        return stackSummary(stack);
+      }
       const parameters = request.parameters as Record<string, Value> | undefined;
       await precheck(ctx.services, await ctx.services.engine.resolveRequest({ ...request, parameters }, null));
       const stack = await ctx.services.engine.createStack({
@@ -155,14 +205,19 @@ export const stacksRouter = router({
     .mutation(async ({ ctx, input }) => {
       checkSizes(ctx.services, input);
       const { stack: ref, planBasedOn, ...rest } = input;
+      const mirror = await findStack(ctx.services, ref);
+      if (cloudLink(mirror)) {
+        refuseRehearsalOnly(rest.options);
+        if (planBasedOn && mirror.updatedAt !== planBasedOn) throw changedSincePlan(mirror);
+        const { options, existing, ...request } = rest;
+        const cloud = ctx.services.openstack.stacks;
+        const plan = await cloud.preview(mirror, request, existing ?? false);
+        const stack = await cloud.update(mirror, { ...request, ...cloudOptions(options) }, existing ?? false);
+        return { stack: stackSummary(stack), plan };
+      }
       if (planBasedOn) {
         const current = await findStack(ctx.services, ref);
-        if (current.updatedAt !== planBasedOn) {
-          throw new TRPCError({
-            code: 'CONFLICT',
-            message: `Stack ${current.name} changed since the plan was made (it is ${current.action}_${current.status}); plan again.`,
-          });
-        }
+        if (current.updatedAt !== planBasedOn) throw changedSincePlan(current);
       }
       const parameters = rest.parameters as Record<string, Value> | undefined;
       await precheck(ctx.services, await ctx.services.engine.resolveRequest({ ...rest, name: ref, parameters }, ref));
@@ -170,30 +225,54 @@ export const stacksRouter = router({
       return { stack: stackSummary(stack), plan };
     }),
 
-  delete: procedure
-    .input(z.object({ stack: stackRef }))
-    .mutation(async ({ ctx, input }) => stackSummary(await ctx.services.engine.deleteStack(input.stack))),
+  delete: procedure.input(z.object({ stack: stackRef })).mutation(async ({ ctx, input }) => {
+    const mirror = await onCloud(ctx.services, input.stack);
+    return stackSummary(mirror ? await ctx.services.openstack.stacks.delete(mirror) : await ctx.services.engine.deleteStack(input.stack));
+  }),
 
   /** Heat's cancel_update; `rollback: false` is its cancel_without_rollback (which a create in progress allows too). */
-  cancel: procedure
-    .input(z.object({ stack: stackRef, rollback: z.boolean().default(true) }))
-    .mutation(async ({ ctx, input }) => stackSummary(await ctx.services.engine.cancelUpdate(input.stack, { rollback: input.rollback }))),
+  cancel: procedure.input(z.object({ stack: stackRef, rollback: z.boolean().default(true) })).mutation(async ({ ctx, input }) => {
+    const mirror = await onCloud(ctx.services, input.stack);
+    return stackSummary(
+      mirror
+        ? await ctx.services.openstack.stacks.cancel(mirror, input.rollback)
+        : await ctx.services.engine.cancelUpdate(input.stack, { rollback: input.rollback }),
+    );
+  }),
 
-  check: procedure
-    .input(z.object({ stack: stackRef }))
-    .mutation(async ({ ctx, input }) => stackSummary(await ctx.services.engine.checkStack(input.stack))),
+  check: procedure.input(z.object({ stack: stackRef })).mutation(async ({ ctx, input }) => {
+    const mirror = await onCloud(ctx.services, input.stack);
+    return stackSummary(
+      mirror ? await ctx.services.openstack.stacks.action(mirror, 'check') : await ctx.services.engine.checkStack(input.stack),
+    );
+  }),
 
   /** Heat's stack abandon: the stack is forgotten, every object it made is kept, and the answer names them (for stacks.create's adoptData). */
-  abandon: procedure.input(z.object({ stack: stackRef })).mutation(async ({ ctx, input }) => ctx.services.engine.abandonStack(input.stack)),
+  abandon: procedure.input(z.object({ stack: stackRef })).mutation(async ({ ctx, input }) => {
+    if (await onCloud(ctx.services, input.stack)) {
+      throw new TRPCError({
+        code: 'BAD_REQUEST',
+        message:
+          'Hearth abandons only rehearsal stacks; abandon a stack on a cloud with "openstack stack abandon" (its Heat allows it only with enable_stack_abandon).',
+      });
+    }
+    return ctx.services.engine.abandonStack(input.stack);
+  }),
 
   /** Heat's stack suspend and resume (actions SUSPEND and RESUME; they never roll back). */
-  suspend: procedure
-    .input(z.object({ stack: stackRef }))
-    .mutation(async ({ ctx, input }) => stackSummary(await ctx.services.engine.suspendStack(input.stack))),
+  suspend: procedure.input(z.object({ stack: stackRef })).mutation(async ({ ctx, input }) => {
+    const mirror = await onCloud(ctx.services, input.stack);
+    return stackSummary(
+      mirror ? await ctx.services.openstack.stacks.action(mirror, 'suspend') : await ctx.services.engine.suspendStack(input.stack),
+    );
+  }),
 
-  resume: procedure
-    .input(z.object({ stack: stackRef }))
-    .mutation(async ({ ctx, input }) => stackSummary(await ctx.services.engine.resumeStack(input.stack))),
+  resume: procedure.input(z.object({ stack: stackRef })).mutation(async ({ ctx, input }) => {
+    const mirror = await onCloud(ctx.services, input.stack);
+    return stackSummary(
+      mirror ? await ctx.services.openstack.stacks.action(mirror, 'resume') : await ctx.services.engine.resumeStack(input.stack),
+    );
+  }),
 
   events: procedure.input(eventsPage).query(async ({ ctx, input }) => {
     const stack = await findStack(ctx.services, input.stack);

@@ -3,6 +3,7 @@ import type { Value } from '@hearth/template';
 import { checkSizes, stackRef, stackRequest, templateInput } from './inputs.ts';
 import { precheck, validateOffLoop } from './guard.ts';
 import { evaluatingProcedure, router } from './trpc.ts';
+import { cloudLink } from '../targets/index.ts';
 
 export const templatesRouter = router({
   /** Heat's verdict on a template, its dependency graph, and where each resource is in the text. */
@@ -15,6 +16,12 @@ export const templatesRouter = router({
   plan: evaluatingProcedure.input(stackRequest.extend({ stack: stackRef.optional() })).query(async ({ ctx, input }) => {
     checkSizes(ctx.services, input);
     const { stack, ...rest } = input;
+    // A stack on a cloud: Heat's own preview of the update.
+    const mirror = stack ? await ctx.services.store.getStack(stack) : null;
+    if (mirror && cloudLink(mirror)) {
+      const { existing, ...request } = rest;
+      return ctx.services.openstack.stacks.preview(mirror, request, existing ?? false);
+    }
     const request = { name: stack ?? 'plan', ...rest, parameters: rest.parameters as Record<string, Value> | undefined };
     await precheck(ctx.services, await ctx.services.engine.resolveRequest(request, stack ?? null));
     return ctx.services.engine.plan(stack ?? null, request);

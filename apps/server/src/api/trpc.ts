@@ -2,7 +2,9 @@
 // user can act on and, for template problems, the diagnostics (line, column).
 import { initTRPC, TRPCError } from '@trpc/server';
 import { EngineError } from '@hearth/engine';
+import { HeatApiError, KeystoneError } from '@hearth/openstack';
 import { StoreError } from '@hearth/store';
+import { UnknownCloud } from '../targets/index.ts';
 import type { Diagnostic } from '@hearth/template';
 import { jsonDepth } from '../http/body.ts';
 import type { ApiContext } from './services.ts';
@@ -47,13 +49,36 @@ const STORE_CODES: Record<StoreError['code'], TRPCError['code']> = {
   INVALID: 'BAD_REQUEST',
 };
 
-/** Engine and store refusals become tRPC errors with the matching code; anything else stays internal. */
+/** Heat's answers by their HTTP status (its message goes to the user as Heat gave it). */
+function heatCode(status: number): TRPCError['code'] {
+  if (status === 400) return 'BAD_REQUEST';
+  // Not UNAUTHORIZED: that is Hearth's own answer to a caller without its token.
+  if (status === 401 || status === 403) return 'FORBIDDEN';
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 409) return 'CONFLICT';
+  if (status === 413) return 'PAYLOAD_TOO_LARGE';
+  return 'BAD_GATEWAY';
+}
+
+/** A cloud that cannot be reached at all (no answer: DNS, refused, TLS). */
+function unreachable(cause: unknown): string | null {
+  if (!(cause instanceof TypeError) || cause.message !== 'fetch failed') return null;
+  const inner = (cause as { cause?: { message?: string; code?: string } }).cause;
+  return `The cloud did not answer: ${inner?.code ?? inner?.message ?? 'the connection failed'}.`;
+}
+
+/** Engine, store and cloud refusals become tRPC errors with the matching code; anything else stays internal. */
 const mapErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok) {
     const cause = result.error.cause;
     if (cause instanceof EngineError) throw new TRPCError({ code: ENGINE_CODES[cause.code], message: cause.message, cause });
     if (cause instanceof StoreError) throw new TRPCError({ code: STORE_CODES[cause.code], message: cause.message, cause });
+    if (cause instanceof HeatApiError) throw new TRPCError({ code: heatCode(cause.status), message: cause.message, cause });
+    if (cause instanceof KeystoneError) throw new TRPCError({ code: 'BAD_GATEWAY', message: cause.message, cause });
+    if (cause instanceof UnknownCloud) throw new TRPCError({ code: 'BAD_REQUEST', message: cause.message, cause });
+    const down = unreachable(cause);
+    if (down) throw new TRPCError({ code: 'BAD_GATEWAY', message: down, cause });
   }
   return result;
 });

@@ -22,11 +22,15 @@ const TEMPLATE_USAGE = `  -e, --env FILE          an environment file (repeat fo
   -f, --format FORMAT     text (default) or json
 ${SERVER_USAGE}`;
 
+const CLOUD_USAGE = `      --os-cloud NAME     the stack is on the OpenStack cloud NAME (from the server's
+                          clouds.yaml): its Heat runs the operation, Hearth follows it`;
+
 const RUN_USAGE = `      --watch             follow the operation live; exit 1 unless it completes
+${CLOUD_USAGE}
       --disable-rollback  keep what a failed create made
       --timeout MINUTES   fail the operation after this long
-      --simulate-latency SECONDS   how long each simulated cloud action takes
-      --simulate-fail RESOURCE     make this resource's action fail (repeat for more)`;
+      --simulate-latency SECONDS   in a rehearsal: how long each simulated action takes
+      --simulate-fail RESOURCE     in a rehearsal: make this resource's action fail (repeat)`;
 
 export const PLAN_USAGE = `Usage: hearth plan [--stack NAME] [options] TEMPLATE
 
@@ -38,7 +42,8 @@ ${TEMPLATE_USAGE}`;
 
 export const DEPLOY_USAGE = `Usage: hearth deploy [options] NAME TEMPLATE
 
-Creates the stack NAME from TEMPLATE on the server.
+Creates the stack NAME from TEMPLATE: a rehearsal on the server's own engine
+(a simulated cloud), or with --os-cloud on that cloud's Heat.
 
 ${RUN_USAGE}
 ${TEMPLATE_USAGE}`;
@@ -57,10 +62,11 @@ Updates the stack NAME to TEMPLATE, following the plan it prints first.
 ${RUN_USAGE}
 ${TEMPLATE_USAGE}`;
 
-export const DELETE_USAGE = `Usage: hearth delete [--watch] [--format json] NAME
+export const DELETE_USAGE = `Usage: hearth delete [--watch] [--format json] [--os-cloud NAME] NAME
 
+${CLOUD_USAGE}
 ${SERVER_USAGE}`;
-export const CANCEL_USAGE = `Usage: hearth cancel [--no-rollback] [--watch] [--format json] NAME
+export const CANCEL_USAGE = `Usage: hearth cancel [--no-rollback] [--watch] [--format json] [--os-cloud NAME] NAME
 
 Cancels the update in progress on stack NAME, as Heat's cancel_update does:
 nothing new starts, running actions are stopped, and the stack rolls back to
@@ -69,21 +75,25 @@ the template it had (whatever disable_rollback says).
   --no-rollback   Stop starting new work, let running actions finish and leave
                   the stack UPDATE_FAILED (or CREATE_FAILED: a create in
                   progress can be cancelled only this way). Nothing rolls back.
+${CLOUD_USAGE}
 ${SERVER_USAGE}`;
-export const SUSPEND_USAGE = `Usage: hearth suspend [--watch] [--format json] NAME
+export const SUSPEND_USAGE = `Usage: hearth suspend [--watch] [--format json] [--os-cloud NAME] NAME
 
 Suspends stack NAME as Heat's stack suspend does: each resource in reverse
 dependency order (servers are suspended; nested stacks suspend theirs). The
 stack ends SUSPEND_COMPLETE, and cannot be updated until it is resumed.
+${CLOUD_USAGE}
 ${SERVER_USAGE}`;
-export const RESUME_USAGE = `Usage: hearth resume [--watch] [--format json] NAME
+export const RESUME_USAGE = `Usage: hearth resume [--watch] [--format json] [--os-cloud NAME] NAME
 
 Resumes the suspended stack NAME, each resource in dependency order.
+${CLOUD_USAGE}
 ${SERVER_USAGE}`;
-export const CHECK_USAGE = `Usage: hearth check [--watch] [--format json] NAME
+export const CHECK_USAGE = `Usage: hearth check [--watch] [--format json] [--os-cloud NAME] NAME
 
 Checks that each of stack NAME's resources still exists and is healthy
 (CHECK_COMPLETE or CHECK_FAILED).
+${CLOUD_USAGE}
 ${SERVER_USAGE}`;
 export const EVENTS_USAGE = `Usage: hearth events [--after ID] [--limit N] [--follow] [--format json] NAME
 
@@ -164,6 +174,7 @@ const RUN_OPTIONS = {
   'simulate-latency': { type: 'string' },
   'simulate-fail': { type: 'string', multiple: true, default: [] as string[] },
   existing: { type: 'boolean', default: false },
+  'os-cloud': { type: 'string' },
   'clear-parameter': { type: 'string', multiple: true, default: [] as string[] },
 } as const;
 
@@ -179,7 +190,9 @@ export async function finish(
   outcome: 'COMPLETE' | 'FAILED' = 'COMPLETE',
   requested = `${expected} started`,
 ): Promise<number> {
-  await warnWithoutWorkers(client, io);
+  // Engine workers run rehearsals only: a cloud's Heat runs its own stacks.
+  const onCloud = (started as { target?: { kind: string } } | null)?.target?.kind === 'openstack';
+  if (!onCloud) await warnWithoutWorkers(client, io);
   if (!watch) {
     io.out(json ? JSON.stringify(started) : `Stack ${stack}: ${requested}.`);
     return 0;
@@ -206,16 +219,30 @@ function runRequest(argv: string[], io: CliIO, usage: string) {
     ? readTemplateBundle(templatePath, values.env, parameters)
     : { ...readEnvironments(values.env).request, parameters };
   const request = patch ? { ...bundle, existing: true, clearParameters: values['clear-parameter'] } : bundle;
-  return { name, bundle: request, json, watch: values.watch, options: runOptions(values), client: connect(values) };
+  return {
+    name,
+    bundle: request,
+    json,
+    watch: values.watch,
+    options: runOptions(values),
+    client: connect(values),
+    cloud: values['os-cloud'],
+  };
 }
 
 export async function deployCommand(argv: string[], io: CliIO): Promise<number> {
   const run = runRequest(argv, io, DEPLOY_USAGE);
   if (!run) return 0;
-  const { name, bundle, json, watch, options, client } = run;
+  const { name, bundle, json, watch, options, client, cloud } = run;
   return guarded(io, async () => {
     const { template, ...rest } = bundle;
-    const stack = await client.stacks.create.mutate({ name, template: template!, ...rest, options });
+    const stack = await client.stacks.create.mutate({
+      name,
+      template: template!,
+      ...rest,
+      options,
+      ...(cloud ? { target: { cloud } } : {}),
+    });
     return finish(client, io, name, null, 'CREATE', watch, json, stack);
   });
 }
@@ -223,8 +250,9 @@ export async function deployCommand(argv: string[], io: CliIO): Promise<number> 
 export async function updateCommand(argv: string[], io: CliIO): Promise<number> {
   const run = runRequest(argv, io, UPDATE_USAGE);
   if (!run) return 0;
-  const { name, bundle, json, watch, options, client } = run;
+  const { name, bundle, json, watch, options, client, cloud } = run;
   return guarded(io, async () => {
+    if (cloud) await client.clouds.open.mutate({ cloud, stack: name });
     const current = await client.stacks.get.query({ stack: name });
     const after = await lastEventId(client, name);
     const { plan, stack } = await client.stacks.update.mutate({ stack: name, ...bundle, options, planBasedOn: current.updatedAt });
@@ -262,7 +290,7 @@ async function stackOperation(
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ...SIMPLE, 'no-rollback': { type: 'boolean', default: false } },
+    options: { ...SIMPLE, 'no-rollback': { type: 'boolean', default: false }, 'os-cloud': { type: 'string' } },
   });
   if (values.help) return (io.out(verb.usage), 0);
   const json = format(values.format) === 'json';
@@ -270,6 +298,9 @@ async function stackOperation(
   const name = positionals[0]!;
   const client = connect(values);
   return guarded(io, async () => {
+    // A stack on a cloud that Hearth has not opened yet (made with the openstack CLI or Horizon) is opened first.
+    const cloud = values['os-cloud'];
+    if (cloud) await client.clouds.open.mutate({ cloud, stack: name });
     const after = await lastEventId(client, name);
     const { action, outcome, requested, started, already } = await verb.start(client, name, { noRollback: values['no-rollback'] });
     if (already) return (io.out(json ? JSON.stringify(started) : `Stack ${name}: ${already}.`), 0);

@@ -12,6 +12,7 @@ import { AnalysisPool, type PoolOptions } from '../analysis/pool.ts';
 import { appRouter } from '../api/router.ts';
 import { DEFAULT_API_LIMITS, type ApiLimits, type HearthServices } from '../api/services.ts';
 import { Designs } from '../designs/store.ts';
+import { openStackTargets } from '../targets/index.ts';
 import { isLoopback, loadOrCreateToken, LoginCodes, requestToken, sameSecret, TOKEN_COOKIE } from './auth.ts';
 import { bodyTooLarge, sendJson } from './body.ts';
 import { RequestGate, type Destination } from './gate.ts';
@@ -221,6 +222,9 @@ export async function startServer(options: ServeOptions): Promise<HearthServer> 
   }
   const analysis = new AnalysisPool(options.analysis);
   const recovered = (await engine.recover()).map((s) => s.name);
+  // Stacks on clouds whose operations were being read when the server stopped are read on from where they were.
+  const openstack = openStackTargets(store, engine.bus, { log: (message) => console.error(message) });
+  await openstack.mirrors.resume();
   const examplesAdded = await seedExamples(store, designs, options.examplesDir === undefined ? defaultExamplesDir() : options.examplesDir);
   services = {
     store,
@@ -228,6 +232,7 @@ export async function startServer(options: ServeOptions): Promise<HearthServer> 
     engine,
     analysis,
     cloud: providers.cloud,
+    openstack,
     limits: { maxTemplateBytes: limits.maxTemplateBytes, maxFiles: limits.maxFiles, maxBodyBytes },
     allowLocalScripts: options.allowLocalScripts ?? false,
   };
@@ -248,6 +253,7 @@ export async function startServer(options: ServeOptions): Promise<HearthServer> 
       await new Promise<void>((r) => http.close(() => r()));
       await relay?.stop();
       await analysis.close();
+      await openstack.close();
       await engine.shutdown();
       await store.close();
     },

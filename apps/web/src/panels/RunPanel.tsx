@@ -35,6 +35,7 @@ function StackBadge() {
   const statuses = useRun((s) => s.statuses);
   const connection = useRun((s) => s.connection);
   if (!stack) return <span className="muted">not deployed</span>;
+  const where = stack.target.kind === 'openstack' ? `on ${stack.target.cloud} (Heat)` : 'rehearsal';
   const state = `${stack.action}_${stack.status}`;
   // A stack is never shown complete while something inside it failed.
   const failed = stackFailed(stack, statuses);
@@ -48,10 +49,35 @@ function StackBadge() {
       title={stack.statusReason}
     >
       {style.icon} {state}
-      {failed && stack.status === 'COMPLETE' ? ' (with failures)' : ''}
+      {failed && stack.status === 'COMPLETE' ? ' (with failures)' : ''}{' '}
+      <span className="muted" data-testid="stack-target" data-target={stack.target.kind === 'openstack' ? stack.target.cloud : ''}>
+        · {where}
+      </span>
       {connection === 'reconnecting' && <span className="muted"> · reconnecting…</span>}
     </span>
   );
+}
+
+type Clouds = Awaited<ReturnType<typeof api.clouds.list.query>>['clouds'];
+
+/** The OpenStack clouds the server is configured for (names and regions only: credentials stay on the server). */
+function useClouds(): Clouds {
+  const [clouds, setClouds] = useState<Clouds>([]);
+  useEffect(() => {
+    api.clouds.list.query().then(
+      (c) => setClouds(c.clouds),
+      () => setClouds([]),
+    );
+  }, []);
+  return clouds;
+}
+
+/** Opens a stack of a cloud in the designer: its template, environment and files as Heat has them, then its events. */
+export async function openCloudStack(cloud: string, name: string): Promise<void> {
+  const opened = await api.clouds.open.mutate({ cloud, stack: name });
+  const full = await api.stacks.get.query({ stack: opened.name });
+  useDesign.getState().load({ id: null, name: full.name, text: full.template, environment: full.environment, files: full.files });
+  watchStack(full.name);
 }
 
 type Engines = Awaited<ReturnType<typeof api.engines.list.query>>;
@@ -191,9 +217,16 @@ function DeployTab() {
   const [fail, setFail] = useState('');
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
+  const clouds = useClouds();
+  const [chosenCloud, setChosenCloud] = useState('');
+  const [verdict, setVerdict] = useState<{ cloud: string; valid: boolean; message: string | null } | null>(null);
   useEffect(() => {
     if (stackName) setName(stackName);
   }, [stackName]);
+  // A stack that exists runs where it was made; a new one where the picker says ('' is the rehearsal).
+  const live = stack && stack.name === name && !(stack.action === 'DELETE' && stack.status === 'COMPLETE') ? stack : null;
+  const cloud = live ? (live.target.kind === 'openstack' ? live.target.cloud : '') : chosenCloud;
+  const rehearsal = cloud === '';
 
   const request = () => {
     const s = useDesign.getState();
@@ -217,18 +250,22 @@ function DeployTab() {
       const current = await exists();
       const p = await api.templates.plan.query({ ...request(), ...(current ? { stack: name } : {}) });
       useRun.getState().setPlan(p, current?.updatedAt ?? null);
+      // On a cloud, Heat's own verdict beside Hearth's.
+      if (!rehearsal) setVerdict({ cloud, ...(await api.clouds.validate.query({ cloud, ...request() })) });
+      else setVerdict(null);
     });
 
   const apply = () =>
     run(async () => {
       setConfirming(false);
-      const options = { simulation: { latency: Number(latency) || 0, ...(fail ? { fail: [fail] } : {}) } };
+      // Simulation is the rehearsal's; a cloud's Heat runs the real thing.
+      const options = rehearsal ? { simulation: { latency: Number(latency) || 0, ...(fail ? { fail: [fail] } : {}) } } : {};
       const current = await exists();
       if (current) {
         const { planBasedOn } = useRun.getState();
         await api.stacks.update.mutate({ stack: name, ...request(), options, ...(planBasedOn ? { planBasedOn } : {}) });
       } else {
-        await api.stacks.create.mutate({ name, ...request(), options });
+        await api.stacks.create.mutate({ name, ...request(), options, ...(rehearsal ? {} : { target: { cloud } }) });
       }
       useRun.getState().setPlan(null, null);
       watchStack(name);
@@ -240,26 +277,53 @@ function DeployTab() {
         <label>
           Stack <input aria-label="Stack name" value={name} onChange={(e) => setName(e.target.value)} />
         </label>
-        <label title="Seconds each simulated cloud action takes">
-          Simulated latency{' '}
-          <input
-            aria-label="Simulated latency"
-            type="number"
-            min="0"
-            step="0.1"
-            value={latency}
-            onChange={(e) => setLatency(e.target.value)}
-          />
-        </label>
-        <label title="Make one resource fail, to rehearse a failure">
-          Inject failure in{' '}
-          <select aria-label="Inject failure in" value={fail} onChange={(e) => setFail(e.target.value)}>
-            <option value="">(none)</option>
-            {(analysis?.resources ?? []).map((r) => (
-              <option key={r.name}>{r.name}</option>
+        <label title={live ? `Stack ${live.name} runs here; delete it to deploy elsewhere` : 'Where the stack runs'}>
+          Target{' '}
+          <select
+            aria-label="Target"
+            data-testid="target"
+            value={cloud}
+            disabled={Boolean(live)}
+            onChange={(e) => (setChosenCloud(e.target.value), setVerdict(null))}
+          >
+            <option value="">Rehearsal (simulated cloud)</option>
+            {clouds.map((c) => (
+              <option key={c.name} value={c.name}>
+                OpenStack: {c.name}
+                {c.region ? ` (${c.region})` : ''}
+              </option>
             ))}
+            {cloud && !clouds.some((c) => c.name === cloud) && <option value={cloud}>OpenStack: {cloud}</option>}
           </select>
         </label>
+        {rehearsal ? (
+          <>
+            <label title="Seconds each simulated cloud action takes">
+              Simulated latency{' '}
+              <input
+                aria-label="Simulated latency"
+                type="number"
+                min="0"
+                step="0.1"
+                value={latency}
+                onChange={(e) => setLatency(e.target.value)}
+              />
+            </label>
+            <label title="Make one resource fail, to rehearse a failure">
+              Inject failure in{' '}
+              <select aria-label="Inject failure in" value={fail} onChange={(e) => setFail(e.target.value)}>
+                <option value="">(none)</option>
+                {(analysis?.resources ?? []).map((r) => (
+                  <option key={r.name}>{r.name}</option>
+                ))}
+              </select>
+            </label>
+          </>
+        ) : (
+          <span className="muted" data-testid="real-cloud-note">
+            Real resources: {cloud}&rsquo;s Heat creates them in your project.
+          </span>
+        )}
       </div>
       <ParametersForm values={values} setValues={setValues} />
       <div className="row">
@@ -331,11 +395,16 @@ function DeployTab() {
         <EnginesNote />
       </div>
       {plan && <PlanSummary plan={plan} />}
+      {verdict && verdict.cloud === cloud && (
+        <div className={verdict.valid ? 'muted' : 'error'} data-testid="heat-verdict" data-valid={String(verdict.valid)}>
+          Heat on {verdict.cloud}: {verdict.valid ? '✓ the template is valid' : `✗ ${verdict.message ?? 'invalid'}`}
+        </div>
+      )}
       {confirming && (
         <div className="confirm" data-testid="confirm">
           {plan
             ? `Apply the plan to ${name}: ${plan.summary.create ?? 0} to create, ${plan.summary.update ?? 0} to update, ${plan.summary.replace ?? 0} to replace, ${(plan.summary.delete ?? 0) + (plan.summary.retain ?? 0)} to delete?`
-            : `Deploy the design as stack ${name}?`}
+            : `Deploy the design as stack ${name}${rehearsal ? ' (a rehearsal on the simulated cloud)' : ` on ${cloud}: real resources in your project`}?`}
           <button className="primary" onClick={() => void apply()} data-testid="confirm-apply">
             Yes, go
           </button>
@@ -491,6 +560,55 @@ function OutputsTab() {
   );
 }
 
+type CloudStackList = Awaited<ReturnType<typeof api.clouds.stacks.query>>;
+
+/** A cloud's stacks (made by Hearth, the openstack CLI or Horizon), each opened on the canvas with a click. */
+function CloudStacksList() {
+  const clouds = useClouds();
+  const [cloud, setCloud] = useState('');
+  const [stacks, setStacks] = useState<CloudStackList>([]);
+  const [problem, setProblem] = useState<string | null>(null);
+  useEffect(() => {
+    if (!cloud) return;
+    setProblem(null);
+    api.clouds.stacks.query({ cloud }).then(setStacks, (error: unknown) => (setStacks([]), setProblem(errorText(error))));
+  }, [cloud]);
+  if (!clouds.length) return <p className="muted">No OpenStack cloud is configured on the server (clouds.yaml): see the README.</p>;
+  return (
+    <div data-testid="cloud-stacks">
+      <h4>
+        Stacks on{' '}
+        <select aria-label="Cloud" value={cloud} onChange={(e) => setCloud(e.target.value)}>
+          <option value="">(choose a cloud)</option>
+          {clouds.map((c) => (
+            <option key={c.name}>{c.name}</option>
+          ))}
+        </select>
+      </h4>
+      {problem && <p className="error">{problem}</p>}
+      <ul>
+        {stacks.map((s) => (
+          <li key={s.id} data-cloud-stack={s.name}>
+            <button
+              className="link"
+              title="Open on the canvas with its template from Heat, and follow it"
+              onClick={() =>
+                void openCloudStack(cloud, s.name).catch((error: unknown) => useDesign.getState().notify('error', errorText(error)))
+              }
+            >
+              {s.name}
+            </button>{' '}
+            <span className={stateStyle(`${s.action}_${s.status}`).className}>
+              {s.action}_{s.status}
+            </span>
+            {s.opened && <span className="muted"> · in Hearth</span>}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 function StacksTab() {
   const [stacks, setStacks] = useState<Array<{ name: string; action: string; status: string; updatedAt: string }>>([]);
   const [history, setHistory] = useState<
@@ -516,6 +634,7 @@ function StacksTab() {
           </li>
         ))}
       </ul>
+      <CloudStacksList />
       {stackName && (
         <>
           <h4>History of {stackName}</h4>

@@ -22,9 +22,15 @@ export async function refreshStack(name = useRun.getState().stackName): Promise<
   if (!name) return;
   try {
     const s = await api.stacks.get.query({ stack: name });
-    useRun
-      .getState()
-      .setStack({ id: s.id, name: s.name, action: s.action, status: s.status, statusReason: s.statusReason, inProgress: s.inProgress });
+    useRun.getState().setStack({
+      id: s.id,
+      name: s.name,
+      action: s.action,
+      status: s.status,
+      statusReason: s.statusReason,
+      inProgress: s.inProgress,
+      target: s.target,
+    });
   } catch {
     useRun.getState().setStack(null);
   }

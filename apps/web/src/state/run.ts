@@ -19,6 +19,9 @@ export interface ResourceStatus {
 export type Plan = Awaited<ReturnType<typeof api.templates.plan.query>>;
 export type PlanChange = Plan['changes'][number];
 
+/** Where a stack runs: Hearth's rehearsal engine (a simulated cloud) or a cloud's Heat. */
+export type StackTarget = { kind: 'rehearsal' } | { kind: 'openstack'; cloud: string };
+
 export interface StackState {
   id: string;
   name: string;
@@ -26,6 +29,7 @@ export interface StackState {
   status: string;
   statusReason: string;
   inProgress: boolean;
+  target: StackTarget;
 }
 
 export interface RunState {
