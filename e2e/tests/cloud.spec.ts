@@ -15,11 +15,13 @@ test.beforeEach(async ({ page }) => {
   });
 });
 
+// Each resource takes a second, longer than Hearth's poll of Heat's events
+// (0.5 s), so each node shows IN_PROGRESS before COMPLETE.
 const TEMPLATE = `heat_template_version: 2018-08-31
 resources:
   first: {type: OS::Heat::TestResource, properties: {value: one, action_wait_secs: {create: 1}}}
   second: {type: OS::Heat::TestResource, depends_on: first, properties: {value: two, action_wait_secs: {create: 1}}}
-  label: {type: OS::Heat::Value, properties: {value: {get_attr: [second, output]}}}
+  label: {type: OS::Heat::TestResource, properties: {value: {get_attr: [second, output]}, action_wait_secs: {create: 1}}}
 `;
 
 test('deploys from the designer to a real Heat: its states arrive on the nodes in order; the cloud’s stack opens on a fresh canvas', async ({
@@ -49,7 +51,7 @@ test('deploys from the designer to a real Heat: its states arrive on the nodes i
   await page.getByTestId('plan').click();
   await expect(page.getByTestId('heat-verdict')).toHaveAttribute('data-valid', 'true');
   await page.getByTestId('apply').click();
-  await expect(page.getByTestId('confirm')).toContainText('on e2e: real resources');
+  await expect(page.getByTestId('confirm')).toContainText('on e2e (real resources in your project)');
   await page.getByTestId('confirm-apply').click();
   await expect(page.getByTestId('stack-target')).toHaveAttribute('data-target', 'e2e');
   await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'CREATE_COMPLETE', { timeout: 120_000 });
@@ -74,10 +76,12 @@ test('deploys from the designer to a real Heat: its states arrive on the nodes i
   await listed.getByRole('button', { name }).click();
   await expect(page.locator('[data-testid=node]')).toHaveCount(3);
   await expect(node(page, 'second')).toHaveAttribute('data-status', 'CREATE_COMPLETE');
-  await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'CREATE_COMPLETE');
 
   page.on('dialog', (dialog) => void dialog.accept());
   await page.getByTestId('tab-deploy').click();
+  await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'CREATE_COMPLETE');
+  await expect(page.getByTestId('stack-target')).toHaveAttribute('data-target', 'e2e');
+  await expect(page.getByTestId('target')).toBeDisabled();
   await page.getByTestId('delete-stack').click();
   await expect(node(page, 'first')).toHaveAttribute('data-status', 'DELETE_COMPLETE', { timeout: 120_000 });
   await expect(page.getByTestId('run-panel')).toContainText('not deployed', { timeout: 60_000 });

@@ -177,6 +177,8 @@ export class HeatMirrors {
           time: e.time,
         });
         if (e.resource === null) own = { action: e.action, status: e.status, statusReason: e.reason };
+        // As on Hearth's engine, a stack is gone with its DELETE_COMPLETE (its name is free again).
+        if (e.resource === null && e.action === 'DELETE' && e.status === 'COMPLETE') own.deletedAt = new Date().toISOString();
       }
       const out = rows.length ? await tx.appendEvents(rows) : [];
       await tx.updateStack(stackId, { ...own, options: withLink(stack.options, { ...link, markers }) });

@@ -227,6 +227,7 @@ function DeployTab() {
   const live = stack && stack.name === name && !(stack.action === 'DELETE' && stack.status === 'COMPLETE') ? stack : null;
   const cloud = live ? (live.target.kind === 'openstack' ? live.target.cloud : '') : chosenCloud;
   const rehearsal = cloud === '';
+  const where = rehearsal ? ' (a rehearsal on the simulated cloud)' : ` on ${cloud} (real resources in your project)`;
 
   const request = () => {
     const s = useDesign.getState();
@@ -403,8 +404,8 @@ function DeployTab() {
       {confirming && (
         <div className="confirm" data-testid="confirm">
           {plan
-            ? `Apply the plan to ${name}: ${plan.summary.create ?? 0} to create, ${plan.summary.update ?? 0} to update, ${plan.summary.replace ?? 0} to replace, ${(plan.summary.delete ?? 0) + (plan.summary.retain ?? 0)} to delete?`
-            : `Deploy the design as stack ${name}${rehearsal ? ' (a rehearsal on the simulated cloud)' : ` on ${cloud}: real resources in your project`}?`}
+            ? `Apply the plan to ${name}${where}: ${plan.summary.create ?? 0} to create, ${plan.summary.update ?? 0} to update, ${plan.summary.replace ?? 0} to replace, ${(plan.summary.delete ?? 0) + (plan.summary.retain ?? 0)} to delete?`
+            : `Deploy the design as stack ${name}${where}?`}
           <button className="primary" onClick={() => void apply()} data-testid="confirm-apply">
             Yes, go
           </button>
