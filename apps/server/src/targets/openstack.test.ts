@@ -112,6 +112,11 @@ describe('stacks on a real OpenStack, through Hearth', () => {
     });
     expect(bad.valid).toBe(false);
     expect(bad.message).toMatch(/OS::No::Such/);
+    // Heat's own refusal, as Heat worded it.
+    writeFileSync(join(dir, 'bad.yaml'), 'heat_template_version: 2018-08-31\nresources:\n  x: {type: OS::Heat::None, depends_on: ghost}\n');
+    const heatSaysNo = await hearth('deploy', '--os-cloud', 'demo', unique('bad'), join(dir, 'bad.yaml'));
+    expect(heatSaysNo.code).not.toBe(0);
+    expect(heatSaysNo.err.join('\n')).toMatch(/ghost/);
     const refused = await hearth('deploy', '--os-cloud', 'nowhere', unique('x'), join(dir, 'tiny.yaml'));
     expect(refused.code).not.toBe(0);
     expect(refused.err.join('\n')).toMatch(/no cloud named nowhere/i);
