@@ -22,6 +22,54 @@ import { applySplices, contentEnd } from './text.ts';
 const root = corpusRoot();
 const templates = corpusEntries(root).map((e) => ({ path: e.path, text: readFileSync(join(root, e.path), 'utf8') }));
 
+/**
+ * YAML that trips text edits: anchors and aliases (a resource ending with
+ * one), merge keys, flow style, block scalars, comments everywhere. With the
+ * SQL Server example (three resources end with an alias), every resource of
+ * these is edited, not only the first and the last.
+ */
+const HARD_YAML = `heat_template_version: 2018-08-31  # version
+description: >
+  Folded text
+  over lines
+resources:
+  # first
+  base:
+    type: OS::Heat::Value   # a comment
+    properties:
+      value: &shared   # the anchor
+        a: 1
+        b: [x, y]
+  merged:
+    type: OS::Heat::Value
+    properties:
+      value:
+        <<: *shared
+        c: 3
+  flow: {type: OS::Heat::Value, properties: {value: *shared}}
+  script:
+    type: OS::Heat::SoftwareConfig
+    properties:
+      config: |
+        #!/bin/sh
+        echo "not: a key"   # not a comment
+      inputs: [{name: one}, {name: two}]
+  last:
+    type: OS::Heat::Value
+    depends_on: [base]
+    properties:
+      value: *shared
+outputs:
+  out: {value: {get_attr: [last, value]}}
+`;
+const hardTemplates = [
+  {
+    path: 'examples/sql-server-cluster.yaml',
+    text: readFileSync(join(import.meta.dirname, '../../../../examples/sql-server-cluster.yaml'), 'utf8'),
+  },
+  { path: 'hard-yaml', text: HARD_YAML },
+];
+
 function comments(text: string): string[] {
   return [...new Lexer().lex(text)].filter((t) => t.startsWith('#')).map((t) => t.trim());
 }
@@ -130,47 +178,83 @@ describe('edit operations over the corpus', () => {
 
   it.each(templates.map((t) => [t.path, t] as const))('%s', (_path, t) => {
     const a = analyzeTemplate(t.text);
-    if (!a.parsed) return;
-    const resources = get(a.root as YMap, 'resources');
-    if (resources?.kind !== 'map' || resources.flow || resources.pairs.length === 0) return;
-    const names = effectivePairs(resources)
-      .filter((p) => p.value.kind === 'map' && !p.value.flow && a.resources.some((r) => r.name === p.keyText))
-      .map((p) => p.keyText);
-    const picked = [...new Set([names[0], names[names.length - 1]])].filter((n): n is string => n !== undefined);
-    const before = comments(t.text);
-    for (const name of picked) {
-      for (const check of checksFor(a, name)) {
-        const label = `${JSON.stringify(check.op)}`;
-        let result: EditResult;
-        try {
-          result = applyEdit(a, check.op);
-        } catch (error) {
-          // Refusing is fine when the edit would break an alias: the text stays as it was.
-          if ((error as { code?: string }).code === 'EDIT_ANCHOR') continue;
-          throw new Error(`${label}: ${(error as Error).message}`);
-        }
-        const after = analyzeTemplate(result.text);
-        expect(after.parsed, `${label} parses`).toBe(true);
-        expect(errorCount(after), `${label} validates no worse`).toBeLessThanOrEqual(errorCount(a) + result.notes.length);
-        if (check.permutation) {
-          expect([...result.text.split('\n')].sort(), label).toEqual([...t.text.split('\n')].sort());
-          expect(comments(result.text).sort(), label).toEqual([...before].sort());
-          continue;
-        }
-        const { removed } = changedLines(t.text, result.text);
-        // A line diff may pair identical lines (blank ones, say) either way: those are not outside.
-        const oldLines = t.text.split('\n');
-        const allowedText = new Set([...check.allowed].map((l) => oldLines[l - 1]));
-        const outside = [...removed].filter((l) => !check.allowed.has(l) && !allowedText.has(oldLines[l - 1]));
-        expect(outside, `${label} changed lines outside its place`).toEqual([]);
-        const left = comments(result.text);
-        const lost = before.filter((c) => !left.includes(c));
-        if (lost.length) {
-          const removable = check.removable ?? new Set<number>();
-          const unexpected = lost.filter((c) => !oldLines.some((line, i) => line.includes(c) && removable.has(i + 1)));
-          expect(unexpected, `${label} lost comments`).toEqual([]);
-        }
+    const names = editableResources(a);
+    for (const name of new Set([names[0], names.at(-1)]))
+      if (name !== undefined) for (const check of checksFor(a, name)) checkEdit(a, check);
+  });
+
+  it.each(hardTemplates.map((t) => [t.path, t] as const))('every resource of %s', (_path, t) => {
+    const a = analyzeTemplate(t.text);
+    expect(a.parsed).toBe(true);
+    const names = editableResources(a);
+    expect(names.length).toBeGreaterThan(3);
+    for (const name of names) for (const check of checksFor(a, name)) checkEdit(a, check);
+  });
+
+  it('random sequences of edits: each result parses, and each edit changes only its own lines', () => {
+    // A fixed seed: the same sequences every run (a failure names its step).
+    let seed = 20261202;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const pool = [...hardTemplates, ...templates.filter((_, i) => i % 7 === 0)];
+    for (let run = 0; run < 40; run++) {
+      let a = analyzeTemplate(pool[random(pool.length)]!.text);
+      for (let step = 0; step < 6; step++) {
+        const names = editableResources(a);
+        if (!names.length) break;
+        const checks = checksFor(a, names[random(names.length)]!);
+        const result = checkEdit(a, checks[random(checks.length)]!);
+        if (result) a = analyzeTemplate(result.text);
       }
     }
   });
 });
+
+/** Block-style resources the analysis knows: the ones the checks edit. */
+function editableResources(a: Analysis): string[] {
+  if (!a.parsed) return [];
+  const resources = get(a.root as YMap, 'resources');
+  if (resources?.kind !== 'map' || resources.flow || resources.pairs.length === 0) return [];
+  return effectivePairs(resources)
+    .filter((p) => p.value.kind === 'map' && !p.value.flow && a.resources.some((r) => r.name === p.keyText))
+    .map((p) => p.keyText);
+}
+
+/** Applies one check's edit and asserts what every edit keeps; the result, or null when the edit was refused. */
+function checkEdit(a: Analysis, check: Check): EditResult | null {
+  const text = a.text;
+  const before = comments(text);
+  const label = `${JSON.stringify(check.op)}`;
+  let result: EditResult;
+  try {
+    result = applyEdit(a, check.op);
+  } catch (error) {
+    // Refusing is fine when the edit would break an alias: the text stays as it was.
+    if ((error as { code?: string }).code === 'EDIT_ANCHOR') return null;
+    throw new Error(`${label}: ${(error as Error).message}`);
+  }
+  const after = analyzeTemplate(result.text);
+  expect(after.parsed, `${label} parses`).toBe(true);
+  expect(errorCount(after), `${label} validates no worse`).toBeLessThanOrEqual(errorCount(a) + result.notes.length);
+  if (check.permutation) {
+    expect([...result.text.split('\n')].sort(), label).toEqual([...text.split('\n')].sort());
+    expect(comments(result.text).sort(), label).toEqual([...before].sort());
+    return result;
+  }
+  const { removed } = changedLines(text, result.text);
+  // A line diff may pair identical lines (blank ones, say) either way: those are not outside.
+  const oldLines = text.split('\n');
+  const allowedText = new Set([...check.allowed].map((l) => oldLines[l - 1]));
+  const outside = [...removed].filter((l) => !check.allowed.has(l) && !allowedText.has(oldLines[l - 1]));
+  expect(outside, `${label} changed lines outside its place`).toEqual([]);
+  const left = comments(result.text);
+  const lost = before.filter((c) => !left.includes(c));
+  if (lost.length) {
+    const removable = check.removable ?? new Set<number>();
+    const unexpected = lost.filter((c) => !oldLines.some((line, i) => line.includes(c) && removable.has(i + 1)));
+    expect(unexpected, `${label} lost comments`).toEqual([]);
+  }
+  return result;
+}

@@ -7,11 +7,12 @@ import { builtinType } from '../catalog/catalog.ts';
 import type { Analysis } from '../hot/analyze.ts';
 import { analyzeTemplate } from '../hot/analyze.ts';
 import type { Value, ValueMap } from '../hot/values.ts';
+import { hasKey, isValueMap, newMap, setKey } from '../hot/values.ts';
 import { LineIndex } from '../yaml/lines.ts';
 import type { YMap, YNode, YPair } from '../yaml/nodes.ts';
 import { effectivePairs, get } from '../yaml/nodes.ts';
 import { emitKey, emitPair } from './emit.ts';
-import { parameterNameUses, resourceNameUses, type NameUse } from './references.ts';
+import { once, parameterNameUses, resourceNameUses, type NameUse } from './references.ts';
 import { applySplices, columnOf, contentEnd, lineStart, nextLineStart, type LineChange } from './text.ts';
 import { EditError, findPair, YamlEditor } from './yaml-edit.ts';
 
@@ -171,6 +172,18 @@ class Editing {
         }
       }
     }
+    // An alias must still come after its anchor (a move can put it before).
+    for (const m of this.text.matchAll(/(?:^|[\s[{,:-])&([^\s,\]}]+)/g)) {
+      const name = m[1]!;
+      const anchor = text.indexOf(`&${name}`);
+      const alias = new RegExp(`(?:^|[\\s[{,:-])\\*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![^\\s,\\]}])`).exec(text);
+      if (anchor >= 0 && alias && alias.index < anchor) {
+        throw new EditError(
+          `This edit would put the alias *${name} before its anchor &${name}, which YAML does not allow; move the anchor's resource first.`,
+          'EDIT_ANCHOR',
+        );
+      }
+    }
     return { text, changes, notes: this.notes, ...extra };
   }
 }
@@ -322,7 +335,7 @@ function renameResource(e: Editing, op: Extract<EditOperation, { op: 'renameReso
   if (e.analysis.parameters.some((p) => p.name === op.to))
     throw new EditError(`${op.to} is the name of a parameter; Heat needs resource and parameter names to differ.`, 'EDIT_NAME_TAKEN');
   replaceName(e, { node: pair.key }, op.to);
-  for (const use of resourceNameUses(e.root, op.from)) replaceName(e, use, op.to);
+  for (const use of once(resourceNameUses(e.root, op.from))) replaceName(e, use, op.to);
   return e.finish();
 }
 
@@ -356,6 +369,10 @@ function setAt(e: Editing, def: YMap, section: 'properties', path: PropertyPath,
           return;
         }
         const item: YNode = container.items[key]!;
+        if (item.aliasOf) {
+          e.editor.replaceItem(container, key, withPath(plainValue(item), rest, value));
+          return;
+        }
         if (item.kind !== 'map') throw new EditError(`${fullPath.slice(0, i + 1).join('.')} is not a map.`, 'EDIT_PATH');
         container = item;
         parent = null;
@@ -386,9 +403,40 @@ function setAt(e: Editing, def: YMap, section: 'properties', path: PropertyPath,
       else e.editor.replaceValue(container, pair, value);
       return;
     }
+    if (pair.value.aliasOf) {
+      // A value shared through an alias changes for this resource only: it gets its own copy, changed.
+      e.editor.replaceValue(container, pair, withPath(plainValue(pair.value), rest, value));
+      return;
+    }
     parent = { container, pair };
     container = pair.value;
   }
+}
+
+/** The value a node stands for, merge keys (`<<`) applied. */
+function plainValue(node: YNode): Value {
+  if (node.kind === 'scalar') return node.value;
+  if (node.kind === 'seq') return node.items.map(plainValue);
+  const out = newMap();
+  for (const pair of effectivePairs(node)) setKey(out, pair.keyText, plainValue(pair.value));
+  return out;
+}
+
+/** `base` with the value at `path` set, or removed when `value` is undefined (`base` is not changed). */
+function withPath(base: Value, path: PropertyPath, value: Value | undefined): Value {
+  const [key, ...rest] = path;
+  if (key === undefined) return value ?? null;
+  if (typeof key === 'number') {
+    const list = Array.isArray(base) ? [...base] : [];
+    if (!rest.length && value === undefined) list.splice(key, 1);
+    else list[key] = withPath(list[key] ?? null, rest, value);
+    return list;
+  }
+  const map = newMap();
+  if (isValueMap(base)) for (const [k, v] of Object.entries(base)) if (k !== key || rest.length || value !== undefined) setKey(map, k, v);
+  if (rest.length || value !== undefined)
+    setKey(map, key, withPath(isValueMap(base) && hasKey(base, key) ? base[key]! : null, rest, value));
+  return map;
 }
 
 function nest(path: PropertyPath, value: Value): Value {
@@ -490,7 +538,7 @@ function renameParameter(e: Editing, op: Extract<EditOperation, { op: 'renamePar
   if (params && findPair(params, op.to)) throw new EditError(`A parameter named ${op.to} already exists.`, 'EDIT_NAME_TAKEN');
   replaceName(e, { node: pair.key }, op.to);
   const shadowed = new Set(e.analysis.resources.map((r) => r.name));
-  for (const use of parameterNameUses(e.root, op.from)) {
+  for (const use of once(parameterNameUses(e.root, op.from))) {
     if (use.kind === 'Ref' && shadowed.has(op.from)) continue;
     replaceName(e, use, op.to);
   }

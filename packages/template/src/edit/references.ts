@@ -17,8 +17,15 @@ function singleKey(map: YMap): { key: string; value: YNode } | null {
   return pairs.length === 1 ? { key: pairs[0]!.keyText, value: pairs[0]!.value } : null;
 }
 
+// An alias's text (`*x`) names nothing itself: the name is written at its anchor, found there.
 function scalarNamed(node: YNode | undefined, name: string): YScalar | null {
-  return node?.kind === 'scalar' && node.value === name ? node : null;
+  return node?.kind === 'scalar' && !node.aliasOf && node.value === name ? node : null;
+}
+
+/** Each written name once: a value shared by aliases or merge keys is reached from every resource that uses it. */
+export function once(uses: NameUse[]): NameUse[] {
+  const seen = new Set<YNode>();
+  return uses.filter((u) => !seen.has(u.node) && seen.add(u.node));
 }
 
 /** Calls of get_resource, get_attr and Ref on `name`, anywhere under `node`. */

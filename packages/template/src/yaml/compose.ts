@@ -310,7 +310,7 @@ export function composeEvents(source: string, events: readonly Event[], options:
           } else {
             const size = expandedSize.get(target) ?? 1;
             count(size, event.anchorStart - 1);
-            attach(target, size);
+            attach({ ...target, start: event.anchorStart - 1, end: event.anchorEnd, aliasOf: target.aliasOf ?? target }, size);
           }
           break;
         }

@@ -6,7 +6,17 @@ export type ScalarValue = string | number | boolean | null;
 
 export type ScalarStyle = 'plain' | 'single' | 'double' | 'literal' | 'folded';
 
-export interface YScalar {
+/**
+ * An alias (`*name`) is the node its anchor names, at the alias's own place:
+ * its start and end are the alias's text, its content the anchor's (shared,
+ * not copied), and `aliasOf` is the anchored node. Edits never take the
+ * anchor's text for the alias's.
+ */
+interface AliasInfo {
+  aliasOf?: YNode;
+}
+
+export interface YScalar extends AliasInfo {
   kind: 'scalar';
   start: number;
   end: number;
@@ -23,7 +33,7 @@ export interface YPair {
   keyText: string;
 }
 
-export interface YMap {
+export interface YMap extends AliasInfo {
   kind: 'map';
   start: number;
   end: number;
@@ -33,7 +43,7 @@ export interface YMap {
   duplicateKeys?: boolean;
 }
 
-export interface YSeq {
+export interface YSeq extends AliasInfo {
   kind: 'seq';
   start: number;
   end: number;
