@@ -12,6 +12,7 @@ import { Palette } from './panels/Palette.tsx';
 import { RunPanel } from './panels/RunPanel.tsx';
 import { Toolbar } from './panels/Toolbar.tsx';
 import { useDesign } from './state/design.ts';
+import { bindRunToDesign } from './state/live.ts';
 import { openDesign, openImport, setDesignInAddress, startAutosave } from './state/persistence.ts';
 
 type PaletteTypes = Parameters<typeof Palette>[0]['serverTypes'];
@@ -165,6 +166,7 @@ export function App() {
               });
               useDesign.getState().setSaveState('unsaved');
               setDesignInAddress(null);
+              void bindRunToDesign();
               setGallery(false);
             }}
             onClose={useDesign.getState().analysis ? () => setGallery(false) : null}

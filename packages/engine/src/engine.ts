@@ -46,6 +46,8 @@ export interface StackOptions {
   resourceFacade?: ResourceFacade;
   /** For a stack being adopted: the objects its resources take (Heat's adopt_stack_data). */
   adoptData?: { resources: Record<string, AdoptResource> };
+  /** The design it was deployed from (the designer's run panel acts only on its design's stacks). */
+  designId?: string;
 }
 
 export interface EngineLimits {

@@ -20,6 +20,8 @@ export const HEAT_ACTIONS = [
   'RESUME',
   'ADOPT',
   'SNAPSHOT',
+  // Heat's stack restore from a snapshot (seen on stacks Hearth follows on a cloud).
+  'RESTORE',
   // Only in events: a signal a resource handled (Heat's Resource.signal).
   'SIGNAL',
 ] as const;

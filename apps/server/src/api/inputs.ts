@@ -66,6 +66,8 @@ export const stackOptions = z
     disableRollback: z.boolean().optional(),
     timeoutMins: z.number().positive().max(10080).optional(),
     simulation: simulationInput.optional(),
+    /** The design the stack is deployed from: the designer binds its run panel to its own stacks. */
+    designId: z.string().min(1).max(200).optional(),
   })
   .strict();
 

@@ -25,6 +25,8 @@ export function stackSummary(s: StackRecord) {
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
     parentStack: options.parentStack ?? null,
+    /** The design it was deployed from, when the designer deployed it. */
+    designId: typeof options.designId === 'string' ? options.designId : null,
     /** Where it runs: the rehearsal (Hearth's engine, simulated cloud) or a cloud's Heat. */
     target: targetOf(s),
     // On a cloud: until Hearth has read the operation's end (a failed create is FAILED for a moment before its rollback).
@@ -80,8 +82,11 @@ function refuseRehearsalOnly(options: { simulation?: unknown } | undefined, adop
 }
 
 /** The options a cloud's Heat takes with a stack. */
-function cloudOptions(options: { disableRollback?: boolean | undefined; timeoutMins?: number | undefined } | undefined) {
+function cloudOptions(
+  options: { disableRollback?: boolean | undefined; timeoutMins?: number | undefined; designId?: string | undefined } | undefined,
+) {
   return {
+    ...(options?.designId !== undefined ? { designId: options.designId } : {}),
     ...(options?.disableRollback !== undefined ? { disableRollback: options.disableRollback } : {}),
     ...(options?.timeoutMins !== undefined ? { timeoutMins: options.timeoutMins } : {}),
   };
@@ -102,6 +107,15 @@ export const stacksRouter = router({
       const stacks = await ctx.services.store.listStacks();
       return stacks.map(stackSummary).filter((s) => input.includeNested || s.parentStack === null);
     }),
+
+  /** The stack's state alone, from Hearth's store (cheap: for polling; stacks.get reads a cloud's Heat). */
+  summary: procedure.input(z.object({ stack: stackRef })).query(async ({ ctx, input }) => {
+    const stack = await findStack(ctx.services, input.stack);
+    const link = cloudLink(stack);
+    // Followed but nobody reads (the reading failed): read again.
+    if (link?.following && !ctx.services.openstack.mirrors.following(stack.id)) ctx.services.openstack.mirrors.follow(stack.id);
+    return stackSummary(stack);
+  }),
 
   get: procedure.input(z.object({ stack: stackRef })).query(async ({ ctx, input }) => {
     const stack = await findStack(ctx.services, input.stack);

@@ -59,7 +59,7 @@ export function watchStack(
       // A failed create or update is followed by its rollback: the operation ends when the stack is idle.
       void (async () => {
         for (;;) {
-          const current = await client.stacks.get.query({ stack }).catch(() => null);
+          const current = await client.stacks.summary.query({ stack }).catch(() => null);
           if (!current || !current.inProgress) {
             subscription.unsubscribe();
             const final = current ?? { action: event.action, status: event.status, statusReason: event.reason };

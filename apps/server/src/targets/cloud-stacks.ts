@@ -4,11 +4,19 @@
 // and its events are read until the operation ends. Heat's refusals reach
 // the caller as Heat gave them (HeatApiError).
 import type { Plan, PlannedChange, PlannedAction } from '@hearth/engine';
-import { HeatApiError, type HeatClient, type HeatResource, type HeatStack, type PreviewResult, type StackRequest } from '@hearth/openstack';
-import { StoreError, type JsonValue, type StackRecord, type Store } from '@hearth/store';
+import {
+  HeatApiError,
+  splitStatus,
+  type HeatClient,
+  type HeatResource,
+  type HeatStack,
+  type PreviewResult,
+  type StackRequest,
+} from '@hearth/openstack';
+import { StoreError, type JsonValue, type NewStack, type StackRecord, type Store } from '@hearth/store';
 import { stringify } from 'yaml';
 import type { Clouds } from './clouds.ts';
-import { stackStatePatch, type HeatMirrors } from './mirror.ts';
+import { heatState, stackStatePatch, type HeatMirrors } from './mirror.ts';
 import { cloudLink, withLink, type CloudStackLink } from './target.ts';
 
 /** A stack request as the API takes it, for a cloud. */
@@ -21,6 +29,8 @@ export interface CloudStackRequest {
   clearParameters?: string[] | undefined;
   disableRollback?: boolean | undefined;
   timeoutMins?: number | undefined;
+  /** The design it is deployed from (Hearth's own record; Heat is not told). */
+  designId?: string | undefined;
 }
 
 /** A stack on a cloud, as its list shows it (and whether Hearth mirrors it). */
@@ -110,14 +120,14 @@ export class CloudStacks {
   }
 
   /** Marks the mirror as following an operation, takes Heat's state of it, and starts reading its events. */
-  private async started(stack: StackRecord, link: CloudStackLink, patch: Partial<StackRecord> = {}): Promise<StackRecord> {
+  private async started(
+    stack: StackRecord,
+    link: CloudStackLink,
+    patch: Partial<StackRecord> = {},
+    options: Record<string, JsonValue> = {},
+  ): Promise<StackRecord> {
     const now = await this.heat(link).get(link.heatId);
-    await this.store.updateStack(stack.id, {
-      ...patch,
-      ...stackStatePatch(now),
-      options: withLink(stack.options, { ...link, following: true }),
-    });
-    this.mirrors.follow(stack.id);
+    await this.mirrors.start(stack.id, { ...patch, ...stackStatePatch(now) }, options);
     return (await this.store.getStack(stack.id))!;
   }
 
@@ -127,9 +137,7 @@ export class CloudStacks {
     // Rollback on failure unless disabled, as on Hearth's own engine (Heat's API alone defaults to no rollback).
     const created = await heat.create(name, { ...heatRequest(request), disableRollback: request.disableRollback ?? false } as StackRequest);
     const link: CloudStackLink = { cloud, heatId: created.id, heatName: name, markers: {}, following: true };
-    const stack = await this.store.createStack({
-      id: created.id,
-      name,
+    const stack = await this.mirror(created.id, name, {
       action: 'CREATE',
       status: 'IN_PROGRESS',
       statusReason: 'Stack CREATE started',
@@ -141,32 +149,37 @@ export class CloudStacks {
         {
           ...(request.disableRollback !== undefined ? { disableRollback: request.disableRollback } : {}),
           ...(request.timeoutMins !== undefined ? { timeoutMins: request.timeoutMins } : {}),
+          ...(request.designId !== undefined ? { designId: request.designId } : {}),
         },
         link,
       ),
-      currentTraversal: null,
     });
     return this.started(stack, link);
+  }
+
+  /** Hearth's record of a stack Heat has made; if it cannot be written, the error says where the stack is. */
+  private async mirror(id: string, name: string, fields: Omit<NewStack, 'id' | 'name' | 'currentTraversal'>): Promise<StackRecord> {
+    try {
+      return await this.store.createStack({ id, name, ...fields, currentTraversal: null });
+    } catch (error) {
+      throw new StoreError(`Heat has stack ${name} (${id}), but Hearth could not record it: ${(error as Error).message}`, 'CONFLICT');
+    }
   }
 
   /** Heat's update: PUT, or with `existing` its PATCH (only what is given changes). */
   async update(stack: StackRecord, request: CloudStackRequest, existing: boolean): Promise<StackRecord> {
     const link = this.link(stack);
     await this.heat(link).update(CloudStacks.identity(link), heatRequest(request), existing);
+    // A PATCH's result is Heat's merge of the old and the new: read it back.
     const kept = existing
-      ? {
-          ...(request.template !== undefined ? { template: request.template } : {}),
-          ...(request.environment !== undefined ? { environment: request.environment } : {}),
-          ...(request.files ? { files: { ...stack.files, ...request.files } } : {}),
-          ...(request.parameters ? { parameters: { ...stack.parameters, ...request.parameters } } : {}),
-        }
+      ? await this.fromHeat(link)
       : {
           template: request.template ?? '',
           environment: request.environment ?? '',
           files: request.files ?? {},
           parameters: request.parameters ?? {},
         };
-    return this.started(stack, link, kept);
+    return this.started(stack, link, kept, request.designId !== undefined ? { designId: request.designId } : {});
   }
 
   /** Heat's preview update of the stack to this request, nested stacks included. */
@@ -191,11 +204,11 @@ export class CloudStacks {
       this.mirrors.follow(stack.id);
       return null;
     }
-    const known = `${stack.action}_${stack.status}`;
-    if (!link.following && (now.stack_status.endsWith('_IN_PROGRESS') || now.stack_status !== known)) {
-      await this.store.updateStack(stack.id, { options: withLink(stack.options, { ...link, following: true }) });
-      this.mirrors.follow(stack.id);
-    }
+    const state = heatState(now.stack_status);
+    const changed = !state || state.action !== stack.action || state.status !== stack.status;
+    // Followed but nobody reads (the reading failed): read again.
+    if (link.following && !this.mirrors.following(stack.id)) this.mirrors.follow(stack.id);
+    else if (!link.following && (state?.status === 'IN_PROGRESS' || changed)) await this.mirrors.start(stack.id);
     return { heat: now, resources: await heat.resources(CloudStacks.identity(link), 0, false) };
   }
 
@@ -214,6 +227,9 @@ export class CloudStacks {
   /** Heat's stack actions: suspend, resume, check. */
   async action(stack: StackRecord, action: 'suspend' | 'resume' | 'check'): Promise<StackRecord> {
     const link = this.link(stack);
+    // Heat leaves a stack already suspended (or resumed) as it is, with no event: so does Hearth, at once.
+    const now = heatState((await this.heat(link).get(link.heatId)).stack_status);
+    if (action !== 'check' && now?.action === action.toUpperCase() && now.status === 'COMPLETE') return stack;
     await this.heat(link).action(CloudStacks.identity(link), action);
     return this.started(stack, link);
   }
@@ -224,8 +240,7 @@ export class CloudStacks {
       return await this.started(stack, link);
     } catch (error) {
       if (!(error instanceof HeatApiError && error.status === 404)) throw error;
-      await this.store.updateStack(stack.id, { options: withLink(stack.options, { ...link, following: true }) });
-      this.mirrors.follow(stack.id);
+      await this.mirrors.start(stack.id);
       return (await this.store.getStack(stack.id))!;
     }
   }
@@ -241,12 +256,12 @@ export class CloudStacks {
     const stacks = await this.clouds.heat(cloud).list();
     const mirrored = new Set((await this.store.listStacks()).map((s) => s.id));
     return stacks.map((s) => {
-      const at = s.stack_status.indexOf('_');
+      const { action, status } = splitStatus(s.stack_status);
       return {
         id: s.id,
         name: s.stack_name,
-        action: s.stack_status.slice(0, at),
-        status: s.stack_status.slice(at + 1),
+        action,
+        status,
         statusReason: s.stack_status_reason,
         createdAt: s.creation_time,
         updatedAt: s.updated_time,
@@ -263,36 +278,61 @@ export class CloudStacks {
   async open(cloud: string, nameOrId: string): Promise<StackRecord> {
     const heat = this.clouds.heat(cloud);
     const found = await heat.get(nameOrId);
+    // Heat finds a deleted stack by its id until it is purged.
+    if (found.stack_status === 'DELETE_COMPLETE') throw new HeatApiError(`The stack ${nameOrId} was deleted.`, 404, 'EntityNotFound');
     const mirror = await this.store.getStack(found.id);
     if (mirror && !mirror.deletedAt) {
-      this.mirrors.follow(mirror.id);
-      return mirror;
+      // Already open: read on only if Heat has moved on (nothing is written otherwise).
+      await this.live(mirror);
+      return (await this.store.getStack(mirror.id))!;
     }
+    if (mirror) throw new StoreError(`Hearth recorded stack ${found.stack_name} (${found.id}) as deleted.`, 'CONFLICT');
     const other = await this.store.getStack(found.stack_name);
     if (other)
       throw new StoreError(`Hearth already has a stack named ${found.stack_name}; delete or rename it to open this one.`, 'CONFLICT');
-    const identity = { id: found.id, stack_name: found.stack_name };
-    const [template, environment, files] = await Promise.all([heat.template(identity), heat.environment(identity), heat.files(identity)]);
-    const env = (environment ?? {}) as Record<string, unknown>;
     const link: CloudStackLink = { cloud, heatId: found.id, heatName: found.stack_name, markers: {}, following: true };
-    const stack = await this.store.createStack({
-      id: found.id,
-      name: found.stack_name,
+    const stack = await this.mirror(found.id, found.stack_name, {
       action: 'INIT',
       status: 'COMPLETE',
       statusReason: '',
-      // Heat gives the template back as JSON: as YAML it reads as the author wrote it (key order is kept).
-      template: stringify(template, { lineWidth: 0 }),
-      environment: Object.values(env).some((v) => v && (typeof v !== 'object' || Object.keys(v).length))
-        ? stringify(env, { lineWidth: 0 })
-        : '',
-      parameters: {},
-      files: files ?? {},
+      ...(await this.fromHeat(link)),
       options: withLink({ disableRollback: found.disable_rollback ?? true }, link),
-      currentTraversal: null,
     });
-    await this.store.updateStack(stack.id, stackStatePatch(found));
-    this.mirrors.follow(stack.id);
+    await this.mirrors.start(stack.id, stackStatePatch(found));
     return (await this.store.getStack(stack.id))!;
+  }
+
+  /**
+   * The stack's template, environment and files as Heat has them. Heat gives
+   * the template back as JSON: as YAML it reads as the author wrote it (key
+   * order is kept, comments are lost). Hidden parameters' values in the
+   * environment are masked, as Heat masks them in stack show.
+   */
+  private async fromHeat(link: CloudStackLink): Promise<Pick<StackRecord, 'template' | 'environment' | 'files' | 'parameters'>> {
+    const heat = this.heat(link);
+    const identity = CloudStacks.identity(link);
+    const [template, environment, files] = await Promise.all([heat.template(identity), heat.environment(identity), heat.files(identity)]);
+    const env = { ...((environment ?? {}) as Record<string, unknown>) };
+    const declared = ((template as { parameters?: Record<string, { hidden?: unknown }> } | null)?.parameters ?? {}) as Record<
+      string,
+      { hidden?: unknown }
+    >;
+    for (const section of ['parameters', 'parameter_defaults']) {
+      const values = env[section];
+      if (!values || typeof values !== 'object') continue;
+      env[section] = Object.fromEntries(
+        Object.entries(values as Record<string, unknown>).map(([k, v]) => [
+          k,
+          declared[k]?.hidden === true || declared[k]?.hidden === 'true' ? '******' : v,
+        ]),
+      );
+    }
+    const meaningful = Object.values(env).some((v) => v && (typeof v !== 'object' || Object.keys(v).length));
+    return {
+      template: stringify(template, { lineWidth: 0 }),
+      environment: meaningful ? stringify(env, { lineWidth: 0 }) : '',
+      files: files ?? {},
+      parameters: {},
+    };
   }
 }

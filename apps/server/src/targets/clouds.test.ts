@@ -24,6 +24,14 @@ describe('the clouds a server offers', () => {
     expect(() => clouds.heat('nowhere')).toThrow(UnknownCloud);
   });
 
+  it('does not lay the server’s OS_* variables over a named cloud (they would send its password elsewhere)', () => {
+    const clouds = new Clouds({ OS_AUTH_URL: 'http://other:5000/v3', OS_PASSWORD: 'not-for-prod' }, [dir]);
+    expect(clouds.list()).toEqual([
+      { name: 'prod', region: 'RegionTwo', authUrl: 'https://keystone.example:5000/v3' },
+      { name: 'envvars', region: null, authUrl: 'http://other:5000/v3' },
+    ]);
+  });
+
   it('offers the OS_* variables alone as "envvars"', () => {
     const clouds = new Clouds({ OS_AUTH_URL: 'http://k:5000/v3', OS_USERNAME: 'u', OS_PASSWORD: 'p', OS_PROJECT_NAME: 'p' }, [
       join(dir, 'none'),

@@ -28,8 +28,18 @@ export class Clouds {
     delete this.env.OS_CLOUD;
   }
 
+  /**
+   * A named cloud is what clouds.yaml says of it: the OS_* variables (which
+   * the openstack CLI lays over any cloud) would send one cloud's password to
+   * another's Keystone on a server that happens to have them set. They make
+   * the cloud "envvars" alone.
+   */
   private config(name: string) {
-    return loadCloud(name === 'envvars' ? undefined : name, this.env, this.dirs);
+    if (name === 'envvars') return loadCloud(undefined, this.env, this.dirs);
+    const files = Object.fromEntries(
+      Object.entries(this.env).filter(([k]) => !k.startsWith('OS_') || /^OS_CLIENT_(CONFIG|SECURE)_FILE$/.test(k)),
+    );
+    return loadCloud(name, files, this.dirs);
   }
 
   /** The clouds configured now (clouds.yaml is read again each time: editing it needs no restart). */
@@ -60,7 +70,8 @@ export class Clouds {
       session = new KeystoneSession(this.config(name));
     } catch (error) {
       if (error instanceof CloudConfigError) throw new UnknownCloud(error.message);
-      throw error;
+      // A cacert that cannot be read, say.
+      throw new UnknownCloud(`Cloud ${name} cannot be used: ${(error as Error).message}`);
     }
     const heat = new HeatClient(session);
     this.sessions.set(name, { session, heat });

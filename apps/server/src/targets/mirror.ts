@@ -63,6 +63,7 @@ interface Following {
 
 export class HeatMirrors {
   private readonly running = new Map<string, Following>();
+  private closed = false;
 
   constructor(
     private readonly store: Store,
@@ -78,13 +79,27 @@ export class HeatMirrors {
       known.again = true;
       return;
     }
+    if (this.closed) return;
     const entry: Following = { again: false, controller: new AbortController(), done: Promise.resolve() };
     this.running.set(stackId, entry);
     entry.done = this.run(stackId, entry)
       .catch((error: unknown) =>
+        // The stack stays marked as followed: showing it (stacks.get) or a restart reads on.
         this.options.log?.(`Reading the events of stack ${stackId} from its cloud failed: ${(error as Error).message}`),
       )
-      .finally(() => this.running.delete(stackId));
+      .finally(() => {
+        if (this.running.get(stackId) === entry) this.running.delete(stackId);
+      });
+  }
+
+  /**
+   * An operation was started on the stack (or is seen in progress): marks it
+   * followed, with Heat's state of it, and reads its events. Only the flag
+   * and the state are written: the markers stay as the reading left them.
+   */
+  async start(stackId: string, patch: StackPatch = {}, options: Record<string, JsonValue> = {}): Promise<void> {
+    await this.setLink(stackId, (link) => ({ ...link, following: true }), patch, options);
+    this.follow(stackId);
   }
 
   /** Whether the stack's events are being read now. */
@@ -98,6 +113,7 @@ export class HeatMirrors {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const all = [...this.running.values()];
     for (const f of all) f.controller.abort();
     await Promise.all(all.map((f) => f.done));
@@ -112,17 +128,26 @@ export class HeatMirrors {
       if (entry.again) continue;
       await this.setLink(stackId, (link) => ({ ...link, following: false }));
       // An operation started while that was written: read on, and say so again.
-      if (!entry.again) return;
+      if (!entry.again) {
+        // In the same turn as the check: a follow() from now on starts a new reading.
+        this.running.delete(stackId);
+        return;
+      }
       await this.setLink(stackId, (link) => ({ ...link, following: true }));
     }
   }
 
-  private async setLink(stackId: string, change: (link: CloudStackLink) => CloudStackLink, patch: StackPatch = {}): Promise<void> {
+  private async setLink(
+    stackId: string,
+    change: (link: CloudStackLink) => CloudStackLink,
+    patch: StackPatch = {},
+    options: Record<string, JsonValue> = {},
+  ): Promise<void> {
     await this.store.transaction(async (tx) => {
       const stack = await tx.getStack(stackId);
       const link = stack && cloudLink(stack);
       if (!stack || !link) return;
-      await tx.updateStack(stackId, { ...patch, options: withLink(stack.options, change(link)) });
+      await tx.updateStack(stackId, { ...patch, options: withLink({ ...stack.options, ...options }, change(link)) });
     });
   }
 

@@ -7,7 +7,8 @@ import { api, errorText } from '../api.ts';
 import { revealLine } from '../editor/YamlEditor.tsx';
 import { download } from '../io/export.ts';
 import { useDesign } from '../state/design.ts';
-import { refreshStack, watchStack } from '../state/live.ts';
+import { bindRunToDesign, watchStack } from '../state/live.ts';
+import { saveDesignNow } from '../state/persistence.ts';
 import { useRun, type Plan, type StackEvent } from '../state/run.ts';
 import { stateStyle } from '../canvas/status.ts';
 
@@ -77,7 +78,8 @@ export async function openCloudStack(cloud: string, name: string): Promise<void>
   const opened = await api.clouds.open.mutate({ cloud, stack: name });
   const full = await api.stacks.get.query({ stack: opened.name });
   useDesign.getState().load({ id: null, name: full.name, text: full.template, environment: full.environment, files: full.files });
-  watchStack(full.name);
+  useDesign.getState().setSaveState('unsaved');
+  await bindRunToDesign(full.name);
 }
 
 type Engines = Awaited<ReturnType<typeof api.engines.list.query>>;
@@ -223,6 +225,11 @@ function DeployTab() {
   useEffect(() => {
     if (stackName) setName(stackName);
   }, [stackName]);
+  // Another design: its own stack's name, or one made from its name.
+  const loads = useDesign((s) => s.loads);
+  useEffect(() => {
+    setName(useRun.getState().stackName || slug(useDesign.getState().designName));
+  }, [loads]);
   // A stack that exists runs where it was made; a new one where the picker says ('' is the rehearsal).
   const live = stack && stack.name === name && !(stack.action === 'DELETE' && stack.status === 'COMPLETE') ? stack : null;
   const cloud = live ? (live.target.kind === 'openstack' ? live.target.cloud : '') : chosenCloud;
@@ -234,7 +241,8 @@ function DeployTab() {
     const parameters = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== ''));
     return { template: s.text, files: s.files, parameters, ...(s.environment.trim() ? { environment: s.environment } : {}) };
   };
-  const exists = async (): Promise<{ updatedAt: string } | null> => api.stacks.get.query({ stack: name }).catch(() => null);
+  const exists = async () => api.stacks.summary.query({ stack: name }).catch(() => null);
+  useEffect(() => setVerdict(null), [stackName]);
   const run = async (work: () => Promise<void>) => {
     setBusy(true);
     try {
@@ -249,6 +257,9 @@ function DeployTab() {
   const makePlan = () =>
     run(async () => {
       const current = await exists();
+      const mine = useDesign.getState().designId;
+      if (current?.designId && current.designId !== mine)
+        useDesign.getState().notify('info', `Stack ${name} was deployed from another design: this plan compares this design with it.`);
       const p = await api.templates.plan.query({ ...request(), ...(current ? { stack: name } : {}) });
       useRun.getState().setPlan(p, current?.updatedAt ?? null);
       // On a cloud, Heat's own verdict beside Hearth's.
@@ -259,9 +270,21 @@ function DeployTab() {
   const apply = () =>
     run(async () => {
       setConfirming(false);
-      // Simulation is the rehearsal's; a cloud's Heat runs the real thing.
-      const options = rehearsal ? { simulation: { latency: Number(latency) || 0, ...(fail ? { fail: [fail] } : {}) } } : {};
       const current = await exists();
+      const designId = await saveDesignNow();
+      // Nothing is applied to another design's stack unless the user says so here.
+      if (
+        current?.designId &&
+        current.designId !== designId &&
+        !window.confirm(`Stack ${name} was deployed from another design. Apply this design to it (it then belongs to this one)?`)
+      )
+        return;
+      // Simulation is the rehearsal's; a cloud's Heat runs the real thing. A stack that exists runs where it was made.
+      const onCloud = current ? current.target.kind === 'openstack' : !rehearsal;
+      const options = {
+        designId,
+        ...(onCloud ? {} : { simulation: { latency: Number(latency) || 0, ...(fail ? { fail: [fail] } : {}) } }),
+      };
       if (current) {
         const { planBasedOn } = useRun.getState();
         await api.stacks.update.mutate({ stack: name, ...request(), options, ...(planBasedOn ? { planBasedOn } : {}) });
@@ -385,8 +408,11 @@ function DeployTab() {
             data-testid="delete-stack"
             onClick={() => {
               const running = stack.inProgress ? ` This stops its ${stack.action.toLowerCase()} in progress.` : '';
-              if (window.confirm(`Delete stack ${name} and everything in it?${running}`))
-                void run(async () => void (await api.stacks.delete.mutate({ stack: name })));
+              const where =
+                stack.target.kind === 'openstack' ? ` on ${stack.target.cloud}: its real resources are deleted` : ' (rehearsal)';
+              // The stack the panel shows, not whatever the name field holds now.
+              if (window.confirm(`Delete stack ${stack.name}${where}, and everything in it?${running}`))
+                void run(async () => void (await api.stacks.delete.mutate({ stack: stack.name })));
             }}
           >
             Delete stack
@@ -567,12 +593,21 @@ type CloudStackList = Awaited<ReturnType<typeof api.clouds.stacks.query>>;
 function CloudStacksList() {
   const clouds = useClouds();
   const [cloud, setCloud] = useState('');
-  const [stacks, setStacks] = useState<CloudStackList>([]);
+  // The list with the cloud it came from: a click opens that cloud's stack, whatever is chosen meanwhile.
+  const [listed, setListed] = useState<{ cloud: string; stacks: CloudStackList }>({ cloud: '', stacks: [] });
   const [problem, setProblem] = useState<string | null>(null);
   useEffect(() => {
-    if (!cloud) return;
+    setListed({ cloud, stacks: [] });
     setProblem(null);
-    api.clouds.stacks.query({ cloud }).then(setStacks, (error: unknown) => (setStacks([]), setProblem(errorText(error))));
+    if (!cloud) return;
+    let current = true;
+    api.clouds.stacks.query({ cloud }).then(
+      (stacks) => current && setListed({ cloud, stacks }),
+      (error: unknown) => current && setProblem(errorText(error)),
+    );
+    return () => {
+      current = false;
+    };
   }, [cloud]);
   if (!clouds.length) return <p className="muted">No OpenStack cloud is configured on the server (clouds.yaml): see the README.</p>;
   return (
@@ -588,13 +623,13 @@ function CloudStacksList() {
       </h4>
       {problem && <p className="error">{problem}</p>}
       <ul>
-        {stacks.map((s) => (
+        {listed.stacks.map((s) => (
           <li key={s.id} data-cloud-stack={s.name}>
             <button
               className="link"
               title="Open on the canvas with its template from Heat, and follow it"
               onClick={() =>
-                void openCloudStack(cloud, s.name).catch((error: unknown) => useDesign.getState().notify('error', errorText(error)))
+                void openCloudStack(listed.cloud, s.id).catch((error: unknown) => useDesign.getState().notify('error', errorText(error)))
               }
             >
               {s.name}
@@ -687,13 +722,7 @@ function FailedResources() {
 export function RunPanel() {
   const [tab, setTab] = useState<Tab>('deploy');
   const [open, setOpen] = useState(true);
-  useEffect(() => {
-    const name = new URL(window.location.href).searchParams.get('stack');
-    if (name) {
-      watchStack(name);
-      void refreshStack(name);
-    }
-  }, []);
+
   return (
     <section className={`run-panel${open ? '' : ' closed'}`} data-testid="run-panel">
       <nav className="tabs">

@@ -21,7 +21,7 @@ function flush(): void {
 export async function refreshStack(name = useRun.getState().stackName): Promise<void> {
   if (!name) return;
   try {
-    const s = await api.stacks.get.query({ stack: name });
+    const s = await api.stacks.summary.query({ stack: name });
     useRun.getState().setStack({
       id: s.id,
       name: s.name,
@@ -86,6 +86,32 @@ export function watchStack(name: string): void {
       },
     },
   );
+}
+
+/**
+ * Ties the run panel to the design now open: what another design's stack
+ * showed (its state, plan, events) goes, and the stack deployed from this
+ * design (the one in the address, else the latest) is followed, or the
+ * stack the user opened with it. A design acts only on its own stacks.
+ */
+export async function bindRunToDesign(stack?: string): Promise<void> {
+  const designId = useDesign.getState().designId;
+  const wanted = new URL(window.location.href).searchParams.get('stack');
+  stopWatching();
+  const run = useRun.getState();
+  run.setStack(null);
+  run.setStackName('');
+  run.setPlan(null, null);
+  run.resetEvents();
+  setStackInAddress(null);
+  // A stack the user picked with the design (opened from a cloud, say).
+  if (stack) return watchStack(stack);
+  if (!designId) return;
+  const stacks = (await api.stacks.list.query().catch(() => [])).filter((s) => s.designId === designId);
+  // The design may have changed while the list came.
+  if (useDesign.getState().designId !== designId || !stacks.length) return;
+  const chosen = stacks.find((s) => s.name === wanted) ?? [...stacks].sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1))[0]!;
+  watchStack(chosen.name);
 }
 
 export function stopWatching(): void {

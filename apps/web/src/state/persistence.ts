@@ -4,6 +4,7 @@ import { api, errorText } from '../api.ts';
 import type { Positions } from '../graph/layout.ts';
 import { readImport } from '../io/import.ts';
 import { useDesign } from './design.ts';
+import { bindRunToDesign } from './live.ts';
 
 let timer: ReturnType<typeof setTimeout> | null = null;
 let saving: Promise<void> | null = null;
@@ -20,6 +21,7 @@ export async function openDesign(id: string): Promise<void> {
     ...(layout?.positions ? { positions: layout.positions } : {}),
   });
   setDesignInAddress(design.id);
+  await bindRunToDesign();
 }
 
 /** Opens templates chosen or dropped from disk as a new, unsaved design; false (with a notice) when they are not one. */
@@ -36,6 +38,7 @@ export async function openImport(files: FileList | File[]): Promise<boolean> {
     });
     useDesign.getState().setSaveState('unsaved');
     setDesignInAddress(null);
+    void bindRunToDesign();
     return true;
   } catch (error) {
     useDesign.getState().notify('error', error instanceof Error ? error.message : String(error));
@@ -80,6 +83,15 @@ function schedule(): void {
     timer = null;
     saving = (saving ?? Promise.resolve()).then(saveNow);
   }, 500);
+}
+
+/** The design's id, saving it first when it has none yet (a stack deployed from it is bound to it). */
+export async function saveDesignNow(): Promise<string> {
+  await saving;
+  if (!useDesign.getState().designId) await saveNow();
+  const id = useDesign.getState().designId;
+  if (!id) throw new Error('The design could not be saved, so a stack cannot be bound to it.');
+  return id;
 }
 
 /** Saves whenever the design changes; returns the unsubscribe function. */

@@ -7,13 +7,14 @@ const ev = (
   action: StackEvent['action'],
   status: StackEvent['status'],
   reason = '',
+  physicalId: string | null = null,
 ): StackEvent => ({
   id,
   stackId: 's',
   stackName: 's',
   resourceName,
   resourceType: null,
-  physicalId: null,
+  physicalId,
   action,
   status,
   reason,
@@ -23,13 +24,33 @@ const ev = (
 });
 
 describe('run state', () => {
+  it('keeps a replaced resource on its new copy: the old copy’s delete shows in the log, not on the node', () => {
+    const events = [
+      ev(1, 'a', 'CREATE', 'IN_PROGRESS'),
+      ev(2, 'a', 'CREATE', 'COMPLETE', 'state changed', 'old-id'),
+      ev(3, null, 'UPDATE', 'IN_PROGRESS'),
+      ev(4, 'a', 'CREATE', 'IN_PROGRESS', 'state changed'),
+      ev(5, 'a', 'CREATE', 'COMPLETE', 'state changed', 'new-id'),
+      ev(6, 'a', 'DELETE', 'IN_PROGRESS', 'state changed', 'old-id'),
+      ev(7, 'a', 'DELETE', 'COMPLETE', 'state changed', 'old-id'),
+      ev(8, null, 'UPDATE', 'COMPLETE'),
+    ];
+    expect(statusesFrom(events).a).toMatchObject({ state: 'CREATE_COMPLETE', physicalId: 'new-id' });
+    // Live, one batch at a time, as after a reload.
+    useRun.getState().resetEvents();
+    for (const e of events) useRun.getState().addEvents([e]);
+    expect(useRun.getState().statuses.a?.state).toBe('CREATE_COMPLETE');
+    // Deleting the resource itself (its current copy) still shows.
+    expect(statusesFrom([...events, ev(9, 'a', 'DELETE', 'COMPLETE', '', 'new-id')]).a?.state).toBe('DELETE_COMPLETE');
+  });
+
   it('derives each resource’s state from its last event, with the reason of a failure', () => {
     const s = statusesFrom([
       ev(1, 'a', 'CREATE', 'IN_PROGRESS'),
       ev(2, 'a', 'CREATE', 'FAILED', 'boom'),
       ev(3, 'b', 'CREATE', 'IN_PROGRESS'),
     ]);
-    expect(s.a).toEqual({ state: 'CREATE_FAILED', note: 'boom', since: 1000 });
+    expect(s.a).toMatchObject({ state: 'CREATE_FAILED', note: 'boom', since: 1000 });
     expect(s.b!.state).toBe('CREATE_IN_PROGRESS');
     const rolledBack = statusesFrom([
       ev(1, 'a', 'CREATE', 'FAILED', 'boom'),

@@ -13,6 +13,8 @@ export interface ResourceStatus {
   note: string | null;
   /** When the current action started (ms since epoch), for elapsed time. */
   since: number;
+  /** The physical resource the node stands for now (a replacement's new copy, once made). */
+  physicalId: string | null;
 }
 
 /** The plan of a deployment, as the server's API gives it. */
@@ -80,8 +82,15 @@ export function withEvents(statuses: Record<string, ResourceStatus>, events: Sta
     }
     const state = `${e.action}_${e.status}`;
     const prev = out[e.resourceName];
+    // A replaced resource's old copy is deleted after its new copy is made: those events are the log's, not the node's.
+    if (e.action === 'DELETE' && prev?.physicalId && e.physicalId && e.physicalId !== prev.physicalId) continue;
     const since = e.status === 'IN_PROGRESS' || !prev ? Date.parse(e.time) : prev.since;
-    out[e.resourceName] = { state, note: e.status === 'FAILED' ? e.reason : (prev?.note ?? null), since };
+    out[e.resourceName] = {
+      state,
+      note: e.status === 'FAILED' ? e.reason : (prev?.note ?? null),
+      since,
+      physicalId: e.physicalId ?? prev?.physicalId ?? null,
+    };
   }
   return out;
 }

@@ -1,0 +1,63 @@
+// The run panel belongs to the design that is open: a second design acts on
+// nothing of the first one's stack, and the first finds its stack again; a
+// replaced resource shows its new copy's state, live and after a reload.
+import { expect, test } from '@playwright/test';
+import { deploy, editorText, newDesign, node, openExample, setEditorText } from './helpers.ts';
+
+test.beforeEach(async ({ page }) => {
+  page.on('pageerror', (e) => {
+    throw e;
+  });
+});
+
+test('a design opened after another one’s deployment has no stack, plan or live state of it; reopening the first finds its stack', async ({
+  page,
+}) => {
+  await openExample(page);
+  await deploy(page, 'bound-first', { latency: '0.01' });
+  await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'CREATE_COMPLETE', { timeout: 30_000 });
+  await page.getByTestId('plan').click();
+  await expect(page.getByTestId('plan-summary')).toBeVisible();
+
+  await newDesign(page, 'heat_template_version: 2018-08-31\nresources:\n  only: {type: OS::Heat::None}\n');
+  await expect(node(page, 'only')).toBeVisible();
+  await expect(page.getByTestId('run-panel')).toContainText('not deployed');
+  await expect(page.getByTestId('delete-stack')).toHaveCount(0);
+  await expect(page.getByTestId('apply')).toHaveText('Deploy…');
+  await expect(page.getByTestId('plan-summary')).toHaveCount(0);
+  await expect(page.getByLabel('Stack name')).not.toHaveValue('bound-first');
+  await expect(page.locator('[data-testid=node][data-status]')).toHaveCount(0);
+  // A reload (once the new design is saved) keeps it that way.
+  await expect(page).toHaveURL(/design=/);
+  await page.reload();
+  await expect(node(page, 'only')).toBeVisible();
+  await expect(page.getByTestId('delete-stack')).toHaveCount(0);
+
+  await openExample(page);
+  await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'CREATE_COMPLETE');
+  await expect(page.getByLabel('Stack name')).toHaveValue('bound-first');
+  await expect(page.locator('[data-testid=node][data-status="CREATE_COMPLETE"]')).toHaveCount(40);
+});
+
+test('a resource replaced by an update shows its new copy’s state, not the old copy’s delete, live and after a reload', async ({
+  page,
+}) => {
+  await newDesign(
+    page,
+    'heat_template_version: 2018-08-31\nresources:\n  secret:\n    type: OS::Heat::RandomString\n    properties: {length: 12}\n',
+  );
+  await deploy(page, 'replaced-e2e');
+  await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'CREATE_COMPLETE', { timeout: 20_000 });
+  await setEditorText(page, (await editorText(page)).replace('length: 12', 'length: 16'));
+  await page.getByTestId('apply').click();
+  await page.getByTestId('confirm-apply').click();
+  await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'UPDATE_COMPLETE', { timeout: 20_000 });
+  await page.getByTestId('tab-events').click();
+  // The old copy's delete is in the log...
+  await expect(page.getByTestId('event').filter({ hasText: 'DELETE_COMPLETE' })).toHaveCount(1);
+  // ...and not on the node.
+  await expect(node(page, 'secret')).toHaveAttribute('data-status', 'CREATE_COMPLETE');
+  await page.reload();
+  await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'UPDATE_COMPLETE', { timeout: 20_000 });
+  await expect(node(page, 'secret')).toHaveAttribute('data-status', 'CREATE_COMPLETE');
+});
