@@ -213,11 +213,13 @@ outputs:
     const shown = await server.client.stacks.get.query({ stack: name });
     expect(shown.template).toContain('OS::Heat::WaitCondition');
 
-    // The machine's side: the handle's own curl command, as a server's user_data would run it.
+    // The machine's side, once the handle exists (Hearth shows it live): its own curl command, as a server's user_data would run it.
+    await until(async () => (await hearthEvents(name)).some((e) => e.resourceName === 'handle' && e.status === 'COMPLETE'));
     const curl = await until(
       async () => (await direct.get(stack.id)).outputs?.find((o) => o.output_key === 'curl')?.output_value as string,
     );
-    await promisify(execFile)('bash', ['-c', `${curl} --data-binary '{"status": "SUCCESS", "data": "ready"}'`]);
+    const signalled = await promisify(execFile)('bash', ['-c', `${curl} --data-binary '{"status": "SUCCESS", "data": "ready"}'`]);
+    expect(signalled.stdout).toMatch(/^HTTP\/\S+ 200/m);
     // Live: Hearth reads on until the create ends.
     const done = await until(async () => {
       const s = await server.client.stacks.get.query({ stack: name });
