@@ -36,6 +36,13 @@ export interface WatchOptions {
    * begins.
    */
   rollbackGracePolls?: number;
+  /**
+   * A cancel with rollback was asked for: Heat marks the update FAILED
+   * ("Stack UPDATE cancelled") before rolling back, so that is not the end
+   * either. (Without this, a cancelled update is taken as ended there, as a
+   * cancel without rollback ends.)
+   */
+  rollbackExpected?: boolean;
   /** Waits between polls (tests give a controlled clock). */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
@@ -79,6 +86,7 @@ export class HeatWatcher {
   private readonly maxBackoffMs: number;
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   private readonly rollbackGracePolls: number;
+  private readonly rollbackExpected: boolean;
 
   constructor(
     private readonly client: HeatClient,
@@ -90,6 +98,7 @@ export class HeatWatcher {
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
     this.sleep = options.sleep ?? sleeper;
     this.rollbackGracePolls = options.rollbackGracePolls ?? 10;
+    this.rollbackExpected = options.rollbackExpected ?? false;
     const marker = options.after?.[root.id];
     this.tracked.set(root.id, { stack: root, path: '', ...(marker ? { marker } : {}) });
     this.after = options.after ?? {};
@@ -185,7 +194,7 @@ export class HeatWatcher {
         const mayRollBack =
           stack.disable_rollback === false &&
           /^(CREATE|UPDATE)_FAILED$/.test(stack.stack_status) &&
-          !/cancelled/.test(stack.stack_status_reason) &&
+          (this.rollbackExpected || !/cancelled/.test(stack.stack_status_reason)) &&
           awaitingRollback++ < this.rollbackGracePolls;
         if (!inProgress && !follow && !mayRollBack) return { status: stack.stack_status, reason: stack.stack_status_reason };
         if (!mayRollBack) awaitingRollback = 0;

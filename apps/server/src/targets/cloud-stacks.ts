@@ -221,6 +221,7 @@ export class CloudStacks {
   async cancel(stack: StackRecord, rollback: boolean): Promise<StackRecord> {
     const link = this.link(stack);
     await this.heat(link).cancel(CloudStacks.identity(link), rollback);
+    if (rollback) this.mirrors.expectRollback(stack.id);
     return this.started(stack, link);
   }
 

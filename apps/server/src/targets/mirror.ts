@@ -64,6 +64,7 @@ interface Following {
 export class HeatMirrors {
   private readonly running = new Map<string, Following>();
   private closed = false;
+  private readonly rollbackExpected = new Set<string>();
 
   constructor(
     private readonly store: Store,
@@ -100,6 +101,11 @@ export class HeatMirrors {
   async start(stackId: string, patch: StackPatch = {}, options: Record<string, JsonValue> = {}): Promise<void> {
     await this.setLink(stackId, (link) => ({ ...link, following: true }), patch, options);
     this.follow(stackId);
+  }
+
+  /** A cancel with rollback was asked for: the FAILED state Heat passes through first is not the end. */
+  expectRollback(stackId: string): void {
+    this.rollbackExpected.add(stackId);
   }
 
   /** Whether the stack's events are being read now. */
@@ -158,7 +164,8 @@ export class HeatMirrors {
     if (!stack || !link || stack.deletedAt) return false;
     const heat = this.clouds.heat(link.cloud);
     const identity = { id: link.heatId, stack_name: link.heatName };
-    const watcher = new HeatWatcher(heat, identity, { ...this.options, after: link.markers });
+    const rollbackExpected = this.rollbackExpected.delete(stackId);
+    const watcher = new HeatWatcher(heat, identity, { ...this.options, after: link.markers, rollbackExpected });
     const reading = watcher.watch(signal);
     try {
       for (;;) {

@@ -190,8 +190,20 @@ describe('stacks on a real OpenStack, through Hearth', () => {
       (await hearthEvents(name)).some((e) => e.resourceName === 'slow' && e.action === 'UPDATE' && e.status === 'IN_PROGRESS'),
     );
     const cancelled = await hearth('cancel', '--watch', '--format', 'json', name);
-    expect(cancelled.code).toBe(0);
+    expect(cancelled.code, [...cancelled.out, ...cancelled.err].join('\n')).toBe(0);
     expect(lines(cancelled.out).at(-1)).toMatchObject({ type: 'summary', state: 'ROLLBACK_COMPLETE' });
+
+    // Without rollback: Heat stops the update and leaves the stack UPDATE_FAILED, as it is meant to (exit 0).
+    expect((await hearth('update', '-p', 'wait=15', '-p', 'label=again', name, join(dir, 'app.yaml'))).code).toBe(0);
+    const since = (await hearthEvents(name)).at(-1)!.id;
+    await until(async () =>
+      (await hearthEvents(name)).some(
+        (e) => e.id > since && e.resourceName === 'slow' && e.action === 'UPDATE' && e.status === 'IN_PROGRESS',
+      ),
+    );
+    const stopped = await hearth('cancel', '--no-rollback', '--watch', '--format', 'json', name);
+    expect(stopped.code, [...stopped.out, ...stopped.err].join('\n')).toBe(0);
+    expect(lines(stopped.out).at(-1)).toMatchObject({ type: 'summary', state: 'UPDATE_FAILED' });
     await hearth('delete', '--watch', name);
   }, 300_000);
 
