@@ -31,7 +31,9 @@ export const designsRouter = router({
     )
     .mutation(async ({ ctx, input }) => {
       checkSizes(ctx.services, input);
-      return ctx.services.designs.save({ ...input, id: input.id ?? randomUUID(), layout: input.layout as JsonValue });
+      // A new design takes a free name ("web (2)" for a second import of web.yaml); an existing one keeps its own or is refused.
+      const name = input.id ? input.name : await ctx.services.designs.freeName(input.name);
+      return ctx.services.designs.save({ ...input, name, id: input.id ?? randomUUID(), layout: input.layout as JsonValue });
     }),
 
   rename: procedure.input(z.object({ id: z.string().min(1), name: designName })).mutation(async ({ ctx, input }) => {

@@ -53,6 +53,16 @@ describe('designs', () => {
     await expect(designs.rename('nothing', 'other')).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'There is no design nothing.' });
   });
 
+  it('finds a free name for a new design: the name itself, else the first "name (n)" nobody has', async () => {
+    expect(await designs.freeName('web')).toBe('web');
+    await designs.save(design('d1', 'web'));
+    expect(await designs.freeName('web')).toBe('web (2)');
+    await designs.save(design('d2', 'web (2)'));
+    expect(await designs.freeName('web')).toBe('web (3)');
+    await designs.save(design('d3', 'a_b%'));
+    expect(await designs.freeName('a_b%')).toBe('a_b% (2)');
+  });
+
   it('lists designs by name without their content, renames and deletes them', async () => {
     await designs.save(design('d1', 'web'));
     await designs.save(design('d2', 'db'));

@@ -50,6 +50,15 @@ export class Designs {
     return { ...d, createdAt: existing?.created_at ?? t, updatedAt: t };
   }
 
+  /** `name` if no design has it, else the first of "name (2)", "name (3)", ... that none has (a second import of a file). */
+  async freeName(name: string): Promise<string> {
+    const taken = new Set((await this.db.selectFrom('designs').select('name').execute()).map((r) => r.name));
+    for (let n = 1; ; n++) {
+      const candidate = n === 1 ? name : `${name} (${n})`;
+      if (!taken.has(candidate)) return candidate;
+    }
+  }
+
   /** A design by id or name. */
   async get(idOrName: string): Promise<DesignRecord | null> {
     const row = await this.db

@@ -108,6 +108,11 @@ describe('the API', () => {
     const clash = await first.client.designs.save.mutate({ name: 'other', template: SIMPLE });
     const conflict = await errorOf(first.client.designs.rename.mutate({ id: clash.id, name: 'ours' }));
     expect(conflict.data).toMatchObject({ code: 'CONFLICT' });
+    // A new design with a taken name (a file imported twice) gets a free one; saving it again keeps it.
+    const again = await first.client.designs.save.mutate({ name: 'other', template: SIMPLE });
+    expect(again.name).toBe('other (2)');
+    expect((await first.client.designs.save.mutate({ id: again.id, name: again.name, template: SIMPLE })).name).toBe('other (2)');
+    await first.client.designs.delete.mutate({ id: again.id });
     await first.stop(true);
     servers = servers.filter((s) => s !== first);
     const second = await start({ dataDir: first.dataDir });

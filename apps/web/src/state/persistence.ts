@@ -67,7 +67,8 @@ async function saveNow(): Promise<void> {
     });
     const now = useDesign.getState();
     if (!now.designId) setDesignInAddress(saved.id);
-    now.setDesign(saved.id, now.designName);
+    // A first save may have been given a free name ("web (2)"): the design takes it, unless renamed meanwhile.
+    now.setDesign(saved.id, !s.designId && now.designName === s.designName ? saved.name : now.designName);
     // Changes made while saving are saved by the next round.
     if (now.text === s.text && now.positions === s.positions && now.designName === s.designName) now.setSaveState('saved');
     else schedule();
