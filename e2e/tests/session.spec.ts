@@ -13,8 +13,9 @@ test.beforeEach(async ({ page }) => {
 test('a design opened after another one’s deployment has no stack, plan or live state of it; reopening the first finds its stack', async ({
   page,
 }) => {
+  const first = `bound-${Date.now()}`;
   await openExample(page);
-  await deploy(page, 'bound-first', { latency: '0.01' });
+  await deploy(page, first, { latency: '0.01' });
   await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'CREATE_COMPLETE', { timeout: 30_000 });
   await page.getByTestId('plan').click();
   await expect(page.getByTestId('plan-summary')).toBeVisible();
@@ -25,7 +26,7 @@ test('a design opened after another one’s deployment has no stack, plan or liv
   await expect(page.getByTestId('delete-stack')).toHaveCount(0);
   await expect(page.getByTestId('apply')).toHaveText('Deploy…');
   await expect(page.getByTestId('plan-summary')).toHaveCount(0);
-  await expect(page.getByLabel('Stack name')).not.toHaveValue('bound-first');
+  await expect(page.getByLabel('Stack name')).not.toHaveValue(first);
   await expect(page.locator('[data-testid=node][data-status]')).toHaveCount(0);
   // A reload (once the new design is saved) keeps it that way.
   await expect(page).toHaveURL(/design=/);
@@ -35,7 +36,7 @@ test('a design opened after another one’s deployment has no stack, plan or liv
 
   await openExample(page);
   await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'CREATE_COMPLETE');
-  await expect(page.getByLabel('Stack name')).toHaveValue('bound-first');
+  await expect(page.getByLabel('Stack name')).toHaveValue(first);
   await expect(page.locator('[data-testid=node][data-status="CREATE_COMPLETE"]')).toHaveCount(40);
 });
 
@@ -46,7 +47,7 @@ test('a resource replaced by an update shows its new copy’s state, not the old
     page,
     'heat_template_version: 2018-08-31\nresources:\n  secret:\n    type: OS::Heat::RandomString\n    properties: {length: 12}\n',
   );
-  await deploy(page, 'replaced-e2e');
+  await deploy(page, `replaced-${Date.now()}`);
   await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'CREATE_COMPLETE', { timeout: 20_000 });
   await setEditorText(page, (await editorText(page)).replace('length: 12', 'length: 16'));
   await page.getByTestId('apply').click();

@@ -88,8 +88,11 @@ function schedule(): void {
 
 /** The design's id, saving it first when it has none yet (a stack deployed from it is bound to it). */
 export async function saveDesignNow(): Promise<string> {
+  // In the autosave's queue: two first saves at once would make two designs.
+  saving = (saving ?? Promise.resolve()).then(async () => {
+    if (!useDesign.getState().designId) await saveNow();
+  });
   await saving;
-  if (!useDesign.getState().designId) await saveNow();
   const id = useDesign.getState().designId;
   if (!id) throw new Error('The design could not be saved, so a stack cannot be bound to it.');
   return id;
