@@ -5,7 +5,7 @@
 // fresh canvas from the cloud's list, and delete it.
 import { expect, test } from '@playwright/test';
 import { cloudPort } from '../playwright.config.ts';
-import { newDesign, node } from './helpers.ts';
+import { newDesign, node, recordStatuses, recordedStatuses } from './helpers.ts';
 
 test.use({ baseURL: `http://127.0.0.1:${cloudPort}` });
 
@@ -32,17 +32,7 @@ test('deploys from the designer to a real Heat: its states arrive on the nodes i
   await newDesign(page, TEMPLATE);
   await expect(page.locator('[data-testid=node]')).toHaveCount(3);
   // Every state each node shows, in the order it showed them.
-  await page.evaluate(() => {
-    const w = window as unknown as { changes: Array<[string, string]> };
-    w.changes = [];
-    new MutationObserver((records) => {
-      for (const r of records) {
-        const el = r.target as HTMLElement;
-        const state = el.getAttribute('data-status');
-        if (state) w.changes.push([el.getAttribute('data-resource') ?? '', state]);
-      }
-    }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-status'] });
-  });
+  await recordStatuses(page);
 
   await page.getByTestId('target').selectOption('e2e');
   await expect(page.getByTestId('real-cloud-note')).toBeVisible();
@@ -57,7 +47,7 @@ test('deploys from the designer to a real Heat: its states arrive on the nodes i
   await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'CREATE_COMPLETE', { timeout: 120_000 });
   await expect(node(page, 'label')).toHaveAttribute('data-status', 'CREATE_COMPLETE');
 
-  const changes = await page.evaluate(() => (window as unknown as { changes: Array<[string, string]> }).changes);
+  const changes = await recordedStatuses(page);
   const at = (resource: string, state: string) => changes.findIndex(([r, s]) => r === resource && s === state);
   for (const r of ['first', 'second', 'label']) {
     expect(at(r, 'CREATE_IN_PROGRESS'), `${r} in progress`).toBeGreaterThanOrEqual(0);

@@ -67,3 +67,24 @@ export async function deploy(page: Page, stack: string, options: { latency?: str
   await page.getByTestId('apply').click();
   await page.getByTestId('confirm-apply').click();
 }
+
+/** Records, in order, every data-status a node takes from now on (read with recordedStatuses). */
+export async function recordStatuses(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { statusLog: Array<[string, string]> };
+    w.statusLog = [];
+    new MutationObserver((records) => {
+      for (const r of records) {
+        const el = r.target as HTMLElement;
+        const status = el.getAttribute('data-status');
+        const name = el.getAttribute('data-resource');
+        if (status && name) w.statusLog.push([name, status]);
+      }
+    }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-status'] });
+  });
+}
+
+/** Each [resource, status] recordStatuses saw, in order. */
+export async function recordedStatuses(page: Page): Promise<Array<[string, string]>> {
+  return page.evaluate(() => (window as unknown as { statusLog: Array<[string, string]> }).statusLog);
+}

@@ -1,28 +1,23 @@
 // Plan and watch deployments live on the canvas.
-import { expect, test, type Page } from '@playwright/test';
-import { deploy, edge, editorText, newDesign, node, openExample, screenshot, setEditorText } from './helpers.ts';
+import { expect, test } from '@playwright/test';
+import {
+  deploy,
+  edge,
+  editorText,
+  newDesign,
+  node,
+  openExample,
+  recordedStatuses,
+  recordStatuses,
+  screenshot,
+  setEditorText,
+} from './helpers.ts';
 
 test.beforeEach(async ({ page }) => {
   page.on('pageerror', (e) => {
     throw e;
   });
 });
-
-/** Records, in order, every data-status a node takes. */
-async function recordStatuses(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const w = window as unknown as { statusLog: Array<[string, string]> };
-    w.statusLog = [];
-    new MutationObserver((records) => {
-      for (const r of records) {
-        const el = r.target as HTMLElement;
-        const status = el.getAttribute('data-status');
-        const name = el.getAttribute('data-resource');
-        if (status && name) w.statusLog.push([name, status]);
-      }
-    }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-status'] });
-  });
-}
 
 test('the SQL Server cluster deploys on the simulated cloud: states move in dependency order, end complete, outputs appear', async ({
   page,
@@ -37,7 +32,7 @@ test('the SQL Server cluster deploys on the simulated cloud: states move in depe
   await screenshot(page, 'deploying');
   await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'CREATE_COMPLETE', { timeout: 30_000 });
   await expect(page.locator('[data-testid=node][data-status="CREATE_COMPLETE"]')).toHaveCount(40);
-  const log = await page.evaluate(() => (window as unknown as { statusLog: Array<[string, string]> }).statusLog);
+  const log = await recordedStatuses(page);
   const at = (name: string, status: string) => log.findIndex(([n, s]) => n === name && s === status);
   const edges = await page
     .locator('[data-testid=edge]')
