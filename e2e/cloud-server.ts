@@ -11,10 +11,7 @@ import { startRealHeat } from '@hearth/openstack/test-support';
 const port = process.argv[2] ?? '4401';
 const heat = await startRealHeat();
 const dir = mkdtempSync(join(tmpdir(), 'hearth-e2e-cloud-'));
-writeFileSync(
-  join(dir, 'clouds.yaml'),
-  `clouds:\n  e2e:\n    auth: {auth_url: ${heat.authUrl}, username: ${heat.demo.username}, password: ${heat.demo.password}, project_name: ${heat.demo.project}, user_domain_name: Default, project_domain_name: Default}\n    region_name: RegionOne\n`,
-);
+writeFileSync(join(dir, 'clouds.yaml'), heat.cloudsYaml('e2e'));
 const server = spawn(process.execPath, ['apps/server/bin/hearth.mjs', 'serve', '--port', port, '--data', join(dir, 'data')], {
   env: { ...process.env, OS_CLIENT_CONFIG_FILE: join(dir, 'clouds.yaml') },
   stdio: 'inherit',

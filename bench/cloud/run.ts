@@ -33,10 +33,7 @@ const round = (x: number) => Math.round(x);
 
 const heat = await startRealHeat();
 const work = mkdtempSync(join(tmpdir(), 'hearth-bench-cloud-'));
-writeFileSync(
-  join(work, 'clouds.yaml'),
-  `clouds:\n  bench:\n    auth: {auth_url: ${heat.authUrl}, username: ${heat.demo.username}, password: ${heat.demo.password}, project_name: ${heat.demo.project}, user_domain_name: Default, project_domain_name: Default}\n`,
-);
+writeFileSync(join(work, 'clouds.yaml'), heat.cloudsYaml('bench'));
 const server = spawn(process.execPath, [join(root, 'apps/server/bin/hearth.mjs'), 'serve', '--port', '0', '--data', join(work, 'data')], {
   stdio: ['ignore', 'pipe', 'inherit'],
   env: { ...process.env, OS_CLIENT_CONFIG_FILE: join(work, 'clouds.yaml') },

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HeatClient, KeystoneSession, loadCloud, type HeatEvent, type StackIdentity } from '@hearth/openstack';
+import { HeatClient, KeystoneSession, loadCloud, type HeatApiError, type HeatEvent, type StackIdentity } from '@hearth/openstack';
+import type { EventRecord } from '@hearth/store';
 import { startRealHeat, type RealHeat } from '@hearth/openstack/test-support';
 import { runCli, startTestServer, type TestServer } from '../test-support/server.ts';
 
@@ -41,14 +42,7 @@ outputs:
 beforeAll(async () => {
   heat = await startRealHeat();
   dir = mkdtempSync(join(tmpdir(), 'hearth-targets-'));
-  writeFileSync(
-    join(dir, 'clouds.yaml'),
-    `clouds:
-  demo:
-    auth: {auth_url: ${heat.authUrl}, username: ${heat.demo.username}, password: ${heat.demo.password}, project_name: ${heat.demo.project}, user_domain_name: Default, project_domain_name: Default}
-    region_name: RegionOne
-`,
-  );
+  writeFileSync(join(dir, 'clouds.yaml'), heat.cloudsYaml('demo'));
   writeFileSync(join(dir, 'app.yaml'), TEMPLATE);
   writeFileSync(join(dir, 'app2.yaml'), TEMPLATE.replace('length: 12', 'length: 16'));
   writeFileSync(
@@ -72,14 +66,30 @@ afterAll(async () => {
 
 const hearth = (...args: string[]) => runCli(server.url, ...args);
 const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
-/** Polls until `check` gives a value (Heat has no push); nothing is asserted on time. */
-async function until<T>(check: () => Promise<T | null | undefined | false>): Promise<T> {
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, 300));
-  }
+/**
+ * The first of the stack's events (Hearth's log, replayed then live through
+ * its event stream) that `match` takes: the test waits on Hearth's events,
+ * never on a clock.
+ */
+function eventOf(stack: string, match: (e: EventRecord) => boolean): Promise<EventRecord> {
+  return new Promise((resolve, reject) => {
+    const subscription = server.client.stacks.watch.subscribe(
+      { stack, lastEventId: null },
+      {
+        onData: ({ data }) => {
+          const found = (data as unknown as EventRecord[]).find(match);
+          if (!found) return;
+          subscription.unsubscribe();
+          resolve(found);
+        },
+        onError: reject,
+      },
+    );
+  });
 }
+
+/** The stack's own (stack-level) event `<action>_COMPLETE`. */
+const stackDone = (action: string) => (e: EventRecord) => e.resourceName === null && e.action === action && e.status === 'COMPLETE';
 
 const lines = (out: string[]) => out.map((l) => JSON.parse(l) as Record<string, unknown>);
 
@@ -168,8 +178,12 @@ describe('stacks on a real OpenStack, through Hearth', () => {
     const deleted = await hearth('delete', '--watch', '--format', 'json', name);
     expect(deleted.code).toBe(0);
     expect(lines(deleted.out).at(-1)).toMatchObject({ type: 'summary', state: 'DELETE_COMPLETE' });
-    // Heat records the DELETE_COMPLETE event a moment before its list leaves the stack out.
-    await until(async () => !(await direct.list()).some((s) => s.id === identity.id));
+    // Heat sets the stack's state before it records the event: it is deleted (found by id as DELETE_COMPLETE, or gone).
+    const after = await direct.get(identity.id).then(
+      (s) => s.stack_status,
+      (error: HeatApiError) => error.status,
+    );
+    expect(['DELETE_COMPLETE', 404]).toContain(after);
   }, 300_000);
 
   it('rolls back a failed create (exit 1, ROLLBACK_COMPLETE), and cancels an update, rolling it back', async () => {
@@ -186,9 +200,7 @@ describe('stacks on a real OpenStack, through Hearth', () => {
     const started = await hearth('update', '-p', 'wait=15', '-p', 'label=slowly', name, join(dir, 'app.yaml'));
     expect(started.code).toBe(0);
     // Heat takes a cancel once the update is in progress on its side.
-    await until(async () =>
-      (await hearthEvents(name)).some((e) => e.resourceName === 'slow' && e.action === 'UPDATE' && e.status === 'IN_PROGRESS'),
-    );
+    await eventOf(name, (e) => e.resourceName === 'slow' && e.action === 'UPDATE' && e.status === 'IN_PROGRESS');
     const cancelled = await hearth('cancel', '--watch', '--format', 'json', name);
     expect(cancelled.code, [...cancelled.out, ...cancelled.err].join('\n')).toBe(0);
     expect(lines(cancelled.out).at(-1)).toMatchObject({ type: 'summary', state: 'ROLLBACK_COMPLETE' });
@@ -196,11 +208,7 @@ describe('stacks on a real OpenStack, through Hearth', () => {
     // Without rollback: Heat stops the update and leaves the stack UPDATE_FAILED, as it is meant to (exit 0).
     expect((await hearth('update', '-p', 'wait=15', '-p', 'label=again', name, join(dir, 'app.yaml'))).code).toBe(0);
     const since = (await hearthEvents(name)).at(-1)!.id;
-    await until(async () =>
-      (await hearthEvents(name)).some(
-        (e) => e.id > since && e.resourceName === 'slow' && e.action === 'UPDATE' && e.status === 'IN_PROGRESS',
-      ),
-    );
+    await eventOf(name, (e) => e.id > since && e.resourceName === 'slow' && e.action === 'UPDATE' && e.status === 'IN_PROGRESS');
     const stopped = await hearth('cancel', '--no-rollback', '--watch', '--format', 'json', name);
     expect(stopped.code, [...stopped.out, ...stopped.err].join('\n')).toBe(0);
     expect(lines(stopped.out).at(-1)).toMatchObject({ type: 'summary', state: 'UPDATE_FAILED' });
@@ -226,17 +234,14 @@ outputs:
     expect(shown.template).toContain('OS::Heat::WaitCondition');
 
     // The machine's side, once the handle exists (Hearth shows it live): its own curl command, as a server's user_data would run it.
-    await until(async () => (await hearthEvents(name)).some((e) => e.resourceName === 'handle' && e.status === 'COMPLETE'));
-    const curl = await until(
-      async () => (await direct.get(stack.id)).outputs?.find((o) => o.output_key === 'curl')?.output_value as string,
-    );
+    await eventOf(name, (e) => e.resourceName === 'handle' && e.status === 'COMPLETE');
+    const curl = (await direct.get(stack.id)).outputs?.find((o) => o.output_key === 'curl')?.output_value;
+    expect(typeof curl).toBe('string');
     const signalled = await promisify(execFile)('bash', ['-c', `${curl} --data-binary '{"status": "SUCCESS", "data": "ready"}'`]);
     expect(signalled.stdout).toMatch(/^HTTP\/\S+ 200/m);
-    // Live: Hearth reads on until the create ends.
-    const done = await until(async () => {
-      const s = await server.client.stacks.get.query({ stack: name });
-      return !s.inProgress && s;
-    });
+    // Live: Hearth reads on until the create ends (the stack's state is written with its event).
+    await eventOf(name, stackDone('CREATE'));
+    const done = await server.client.stacks.get.query({ stack: name });
     expect(`${done.action}_${done.status}`).toBe('CREATE_COMPLETE');
     const order = (await hearthEvents(name)).map((e) => `${e.resourceName ?? '(stack)'} ${e.action}_${e.status}`);
     expect(order).toContain('waiter CREATE_COMPLETE');
@@ -256,13 +261,11 @@ outputs:
       parameters: { wait: 8 },
       target: { cloud: 'demo' },
     });
-    await until(async () => (await hearthEvents(name)).some((e) => e.resourceName === 'slow' && e.status === 'IN_PROGRESS'));
+    await eventOf(name, (e) => e.resourceName === 'slow' && e.status === 'IN_PROGRESS');
     await server.stop(true);
     server = await startTestServer({ dataDir: server.dataDir });
-    const stack = await until(async () => {
-      const s = await server.client.stacks.get.query({ stack: name });
-      return !s.inProgress && s;
-    });
+    await eventOf(name, stackDone('CREATE'));
+    const stack = await server.client.stacks.get.query({ stack: name });
     expect(`${stack.action}_${stack.status}`).toBe('CREATE_COMPLETE');
     const fromHeat = (await heatEvents({ id: stack.id, stack_name: name })).map((e) => `${e.resource_name} ${e.resource_status}`);
     const logged = (await hearthEvents(name))

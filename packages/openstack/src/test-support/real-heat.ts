@@ -2,10 +2,11 @@
 // set up and started by scripts/real-heat (it installs what is missing,
 // writes every file under one directory, and starts the services as plain
 // processes). Its ports are fixed (Keystone 5000, Heat 8004), so one test
-// file uses it at a time: the others wait for it, in turn (a lock directory
-// held by the test process's pid).
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// file uses it at a time: the others wait for it, in turn (a kernel lock,
+// flock(1), held by a child of the test process: released when it is let go
+// or when the process dies).
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -20,38 +21,23 @@ function findRecipe(): string {
 }
 const RECIPE = findRecipe();
 const DIR = '/tmp/hearth-real-heat';
-const LOCK = '/tmp/hearth-real-heat.lock';
+const LOCK = '/tmp/hearth-real-heat.flock';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Waits until no other test process uses the real Heat, then holds it; the answer lets it go. */
+/**
+ * Waits until no other test process uses the real Heat, then holds it; the
+ * answer lets it go. The lock is the kernel's: `flock` says "held" once it
+ * has it and keeps it until its stdin closes (this process letting go, or
+ * dying), so a crashed test leaves nothing behind and nobody polls.
+ */
 async function exclusive(): Promise<() => void> {
-  for (;;) {
-    try {
-      mkdirSync(LOCK);
-      writeFileSync(join(LOCK, 'pid'), String(process.pid));
-      return () => rmSync(LOCK, { recursive: true, force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    let holder: number | null = null;
-    try {
-      holder = Number(readFileSync(join(LOCK, 'pid'), 'utf8'));
-    } catch {
-      // Made but not yet signed: a lock left that way for a minute is a crash's.
-      if (Date.now() - statSync(LOCK, { throwIfNoEntry: false })!.mtimeMs > 60_000) rmSync(LOCK, { recursive: true, force: true });
-    }
-    if (holder !== null && !alive(holder)) rmSync(LOCK, { recursive: true, force: true });
-    // Turns, not timing: the other file's tests take minutes; nothing here is asserted on time.
-    else await new Promise((r) => setTimeout(r, 1000));
-  }
+  const holder = spawn('flock', [LOCK, '-c', 'echo held; exec cat > /dev/null'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  await new Promise<void>((resolveHeld, reject) => {
+    holder.once('error', reject);
+    holder.once('exit', (code) => reject(new Error(`flock ${LOCK} ended (${code}) before holding the lock`)));
+    holder.stdout.once('data', () => resolveHeld());
+  });
+  holder.removeAllListeners('exit');
+  return () => holder.stdin.end();
 }
 
 export interface RealHeat {
@@ -59,6 +45,8 @@ export interface RealHeat {
   /** A user that owns stacks in its own project (member + heat_stack_owner). */
   demo: { username: string; password: string; project: string };
   admin: { username: string; password: string; project: string };
+  /** A clouds.yaml naming this Keystone and Heat `name`, as the demo user (its password inline). */
+  cloudsYaml(name: string): string;
   stop(): Promise<void>;
 }
 
@@ -73,10 +61,19 @@ export async function startRealHeat(): Promise<RealHeat> {
     release();
     throw error;
   }
+  const authUrl = 'http://127.0.0.1:5000/v3';
+  const demo = { username: 'demo', password: 'demopass', project: 'demo' };
   return {
-    authUrl: 'http://127.0.0.1:5000/v3',
-    demo: { username: 'demo', password: 'demopass', project: 'demo' },
+    authUrl,
+    demo,
     admin: { username: 'admin', password: 'adminpass', project: 'admin' },
+    cloudsYaml(name) {
+      return `clouds:
+  ${name}:
+    auth: {auth_url: ${authUrl}, username: ${demo.username}, password: ${demo.password}, project_name: ${demo.project}, user_domain_name: Default, project_domain_name: Default}
+    region_name: RegionOne
+`;
+    },
     async stop() {
       try {
         await run('bash', [resolve(RECIPE, 'stop.sh'), DIR], options);
