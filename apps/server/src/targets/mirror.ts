@@ -8,7 +8,7 @@
 // reads on from the stored markers when it starts: nothing lost, nothing
 // twice.
 import type { EventBus } from '@hearth/engine';
-import { HeatApiError, HeatWatcher, type HeatStack, type WatchedEvent, type WatchOptions } from '@hearth/openstack';
+import { HeatApiError, HeatWatcher, splitStatus, type HeatStack, type WatchedEvent, type WatchOptions } from '@hearth/openstack';
 import {
   HEAT_ACTIONS,
   HEAT_STATUSES,
@@ -27,10 +27,8 @@ const isStatus = (v: string): v is HeatStatus => (HEAT_STATUSES as readonly stri
 
 /** Heat's "CREATE_IN_PROGRESS" as a typed action and status (null for anything Hearth does not know). */
 export function heatState(state: string): { action: HeatAction; status: HeatStatus } | null {
-  const at = state.indexOf('_');
-  const action = state.slice(0, at);
-  const status = state.slice(at + 1);
-  return at > 0 && isAction(action) && isStatus(status) ? { action, status } : null;
+  const { action, status } = splitStatus(state);
+  return isAction(action) && isStatus(status) ? { action, status } : null;
 }
 
 /** A Heat stack's outputs as Hearth keeps them (name → value; an output Heat could not resolve is left out). */
