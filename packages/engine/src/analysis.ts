@@ -2,8 +2,7 @@
 // stack's parameters come from its parent, not the environment), its files
 // and its parameters. Pure (no store, no I/O): the server also runs it off
 // its event loop, in analysis workers, before the engine does.
-import { dirname, join, normalize } from 'node:path/posix';
-import type { Analysis, EvaluationLimits, ResourceFacade, ResourceInfo, ResourceTypeSchema, Value, ValueMap } from '@hearth/template';
+import type { Analysis, EvaluationLimits, ResourceInfo, ResourceTypeSchema, TemplateSource, ValueMap } from '@hearth/template';
 import {
   ABSENT,
   analyzeTemplate,
@@ -11,24 +10,13 @@ import {
   EvalError,
   HeatError,
   isValueMap,
-  mergeEnvironments,
-  parseEnvironment,
   resolve,
   resolveValue,
+  sourceOptions,
 } from '@hearth/template';
 
-/** What a stack's template is read with. */
-export interface TemplateSource {
-  name: string;
-  template: string;
-  environment?: string | undefined;
-  parameters?: Record<string, Value> | undefined;
-  files?: Record<string, string> | undefined;
-  /** Set for a nested stack: it takes its parent's registry and parameter_defaults, not its parameters. */
-  parentStack?: string | undefined;
-  /** For a nested stack made for a resource: that resource, as the template's resource_facade sees it. */
-  resourceFacade?: ResourceFacade | undefined;
-}
+export type { TemplateSource } from '@hearth/template';
+export { fileLoader } from '@hearth/template';
 
 export interface AnalysisSettings {
   extraType?: ((name: string) => ResourceTypeSchema | { refused: string } | undefined) | undefined;
@@ -38,33 +26,14 @@ export interface AnalysisSettings {
 /** The environment itself is invalid (Heat refuses the request before reading the template). */
 export class EnvironmentInvalid extends Error {}
 
-/** The files a stack carries, looked up relative to the file that refers to them. */
-export function fileLoader(files: Record<string, string>) {
-  return (path: string, from?: string): string | undefined => {
-    if (Object.prototype.hasOwnProperty.call(files, path)) return files[path];
-    const base = from ? dirname(from) : '.';
-    const key = normalize(join(base, path.replace(/^file:\/\//, '')));
-    return Object.prototype.hasOwnProperty.call(files, key) ? files[key] : undefined;
-  };
-}
-
 export function analyzeSource(source: TemplateSource, settings: AnalysisSettings = {}): Analysis {
-  const files = source.files ?? {};
-  const envs = source.environment ? [parseEnvironment(source.environment, 'environment.yaml')] : [];
-  // A nested stack inherits its parent's registry and parameter_defaults, not its parameters (as in Heat).
-  if (source.parentStack) for (const e of envs) e.environment.parameters = {};
-  const envProblems = envs.flatMap((e) => e.problems);
-  if (envProblems.length) throw new EnvironmentInvalid(`The environment is invalid: ${envProblems.map((p) => p.message).join('; ')}`);
-  return analyzeTemplate(source.template, {
-    filename: 'template.yaml',
-    environment: mergeEnvironments(envs.map((e) => e.environment)),
-    parameters: source.parameters ?? {},
-    loadFile: fileLoader(files),
-    stackName: source.name,
-    ...(source.resourceFacade ? { resourceFacade: source.resourceFacade } : {}),
+  const { options, environmentProblems } = sourceOptions(source, {
     ...(settings.extraType ? { extraType: settings.extraType } : {}),
     ...(settings.evaluationLimits ? { evaluationLimits: settings.evaluationLimits } : {}),
   });
+  if (environmentProblems.length)
+    throw new EnvironmentInvalid(`The environment is invalid: ${environmentProblems.map((p) => p.message).join('; ')}`);
+  return analyzeTemplate(source.template, options);
 }
 
 /** A resource's properties and metadata as they resolve now (resources not created yet: their names, no attributes). */

@@ -21,6 +21,7 @@ export { creationWaves, findCycles } from './hot/graph.ts';
 export * from './hot/analyze.ts';
 export * from './report.ts';
 export { TemplateDocument } from './hot/document.ts';
+export * from './hot/source.ts';
 export * from './edit/operations.ts';
 export { applySplices, type LineChange, type Splice } from './edit/text.ts';
 export { resourceNameUses, parameterNameUses, type NameUse } from './edit/references.ts';
