@@ -60,6 +60,10 @@ export function App() {
   const notice = useDesign((s) => s.notice);
   const stale = useDesign((s) => s.stale);
   const loads = useDesign((s) => s.loads);
+  // Whatever loads a design (the gallery, an import, a cloud's stack) closes the gallery.
+  useEffect(() => {
+    if (loads) setGallery(false);
+  }, [loads]);
   const [simNotice, setSimNotice] = useState<string | null>(null);
   const [dismissed, setDismissed] = useState<number | null>(null);
   useEffect(() => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeTemplate } from '@hearth/template';
-import { deriveGraph } from './derive.ts';
+import { deriveGraph } from './view-model.ts';
 import { autoLayout, carryPositions } from './layout.ts';
 
 const graphOf = (text: string) => deriveGraph(analyzeTemplate(text));

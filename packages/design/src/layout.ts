@@ -1,7 +1,7 @@
 // Where nodes go: an automatic layered layout for imported templates (elkjs,
 // loaded only when needed), and a place for each new node near where it was
 // dropped or next to what it connects to. Positions are keyed by name.
-import type { Graph } from './derive.ts';
+import type { Graph } from './view-model.ts';
 
 export interface XY {
   x: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { minimalReplacement } from './editor-bridge.ts';
+import { minimalReplacement } from './text-sink.ts';
 
 describe('minimalReplacement', () => {
   it('finds the one changed span', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeTemplate } from '@hearth/template';
-import { deriveGraph, propertyLabel } from './derive.ts';
+import { deriveGraph, propertyLabel } from './view-model.ts';
 
 const TEMPLATE = `heat_template_version: 2018-08-31
 parameters:
@@ -58,6 +58,22 @@ describe('deriveGraph', () => {
     expect(web.errors).toBe(1);
     expect(web.problem).toMatch(/flavour/);
     expect(graph.errorCount).toBe(1);
+  });
+
+  it('draws the dependencies Heat adds by itself as their own kind (a server on a network waits for its subnet)', () => {
+    const graph = deriveGraph(
+      analyzeTemplate(`heat_template_version: 2018-08-31
+resources:
+  net: {type: OS::Neutron::Net}
+  subnet:
+    type: OS::Neutron::Subnet
+    properties: {network: {get_resource: net}, cidr: 10.0.0.0/24}
+  server:
+    type: OS::Nova::Server
+    properties: {image: cirros, flavor: small, networks: [{network: {get_resource: net}}]}
+`),
+    );
+    expect(graph.edges.filter((e) => e.kind === 'implicit').map((e) => [e.source, e.target])).toEqual([['server', 'subnet']]);
   });
 
   it('labels references by their property path', () => {

@@ -1,10 +1,14 @@
 // From a template's analysis to what the canvas draws: a node per resource,
-// parameter and output; an edge per depends_on entry and per get_resource /
-// get_attr reference. Pure, so it is tested without a browser.
-import type { Analysis, Diagnostic } from '@hearth/template';
-import { categoryOf, isValueMap, nodeToValue, parseYamlText } from '@hearth/template';
+// parameter and output; an edge per depends_on entry, per get_resource /
+// get_attr reference, and per dependency Heat adds by itself (a server on a
+// network waits for its subnet). Pure, so it is tested without a browser.
+import type { Analysis, Diagnostic, EvalEnv, Expr, ResourceInfo, Value, ValueMap } from '@hearth/template';
+import { ABSENT, categoryOf, isValueMap, nodeToValue, parseYamlText, resolve } from '@hearth/template';
 
-export type EdgeKind = 'depends_on' | 'get_resource' | 'get_attr';
+export type EdgeKind = 'depends_on' | 'get_resource' | 'get_attr' | 'implicit';
+
+/** Members drawn for a group at most (the rest are counted in `moreMembers`). */
+export const MAX_DRAWN_MEMBERS = 50;
 
 // A type alias (not an interface) so that React Flow can hold it as node data.
 export type ResourceNodeData = {
@@ -21,6 +25,8 @@ export type ResourceNodeData = {
   disabled: boolean;
   /** For ResourceGroups and template resources: what is inside (collapsible on the canvas). */
   members: Array<{ name: string; type: string }> | null;
+  /** Members a group has beyond those drawn. */
+  moreMembers: number;
   group: 'resource-group' | 'nested' | null;
 };
 
@@ -55,7 +61,34 @@ function membersOf(text: string): Array<{ name: string; type: string }> {
   return Object.entries(resources).map(([name, def]) => ({ name, type: isValueMap(def) && typeof def.type === 'string' ? def.type : '?' }));
 }
 
+const GROUP_TYPES = new Set(['OS::Heat::ResourceGroup', 'OS::Heat::AutoScalingGroup']);
+
+function resolved(expr: Expr | null | undefined, env: EvalEnv): Value | undefined {
+  if (!expr) return undefined;
+  try {
+    const v = resolve(expr, env, true);
+    return v === ABSENT ? undefined : v;
+  } catch {
+    // Not known before the stack runs (an attribute), or wrong: the badge says which.
+    return undefined;
+  }
+}
+
+/** How many members a group makes (as far as parameters and literals tell) and of what type. */
+function groupShape(r: ResourceInfo, env: EvalEnv): { count: number; memberType: string } {
+  const props = r.def.properties?.t === 'map' ? r.def.properties.entries : null;
+  const find = (key: string) => props?.find((e) => e.key === key)?.value;
+  const count = resolved(find('count') ?? find('desired_capacity'), env);
+  const definition = resolved(find('resource_def') ?? find('resource'), env);
+  const memberType =
+    isValueMap(definition as Value) && typeof (definition as ValueMap).type === 'string' ? ((definition as ValueMap).type as string) : '?';
+  const n = typeof count === 'number' && Number.isFinite(count) && count >= 0 ? Math.floor(count) : count === undefined ? 1 : 0;
+  return { count: n, memberType };
+}
+
 export function deriveGraph(analysis: Analysis): Graph {
+  let evalEnv: EvalEnv | null = null;
+  const env = () => (evalEnv ??= analysis.evalEnv());
   const diagnostics = analysis.diagnostics;
   const byResource = new Map<string, Diagnostic[]>();
   for (const d of diagnostics) {
@@ -81,17 +114,18 @@ export function deriveGraph(analysis: Analysis): Graph {
       seen.add(id);
       edges.push({ id, source: r.name, target: ref.resource, kind: ref.kind, label });
     }
+    for (const dep of analysis.implicit.get(r.name) ?? []) {
+      if (names.has(dep)) edges.push({ id: `i:${r.name}>${dep}`, source: r.name, target: dep, kind: 'implicit', label: null });
+    }
     const type = r.def.type ?? '';
     let group: ResourceNodeData['group'] = null;
     let members: ResourceNodeData['members'] = null;
-    if (type === 'OS::Heat::ResourceGroup' || type === 'OS::Heat::AutoScalingGroup') {
+    let moreMembers = 0;
+    if (GROUP_TYPES.has(r.iface ?? type)) {
       group = 'resource-group';
-      const props = r.def.properties ? nodeToValue(r.def.propertiesNode) : null;
-      const def = isValueMap(props) ? (props.resource_def ?? props.resource) : null;
-      const count = isValueMap(props) ? (props.count ?? props.desired_capacity ?? 1) : 1;
-      const memberType = isValueMap(def) && typeof def.type === 'string' ? def.type : '?';
-      const n = typeof count === 'number' ? Math.min(count, 50) : 1;
-      members = Array.from({ length: n }, (_, i) => ({ name: String(i), type: memberType }));
+      const { count, memberType } = groupShape(r, env());
+      members = Array.from({ length: Math.min(count, MAX_DRAWN_MEMBERS) }, (_, i) => ({ name: String(i), type: memberType }));
+      moreMembers = Math.max(0, count - MAX_DRAWN_MEMBERS);
     } else if (r.resolution === 'template' && r.nested) {
       group = 'nested';
       members = membersOf(r.nested.text);
@@ -106,6 +140,7 @@ export function deriveGraph(analysis: Analysis): Graph {
       problem: errors[0]?.message ?? problems[0]?.message ?? null,
       disabled: !r.enabled,
       members,
+      moreMembers,
       group,
     };
   });

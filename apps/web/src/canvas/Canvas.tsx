@@ -14,7 +14,7 @@ import {
   type Node,
   type NodeChange,
 } from '@xyflow/react';
-import { autoLayout, NODE_HEIGHT, NODE_WIDTH, type Positions, type XY } from '../graph/layout.ts';
+import { autoLayout, NODE_HEIGHT, NODE_WIDTH, type Positions, type XY } from '@hearth/design';
 import { useDesign } from '../state/design.ts';
 import { categoryOf } from '@hearth/template';
 import { useRun } from '../state/run.ts';
@@ -154,6 +154,7 @@ export function Canvas() {
           problem: null,
           disabled: false,
           members: null,
+          moreMembers: 0,
           group: null,
           expanded: false,
           requires: NO_REQUIREMENTS,
@@ -199,7 +200,8 @@ export function Canvas() {
         type: 'dependency',
         markerEnd: MARKER,
         data: { kind: e.kind, label: e.label },
-        deletable: true,
+        // Heat's own rules cannot be removed from the template.
+        deletable: e.kind !== 'implicit',
         selected,
       };
       cache.set(e.id, { key, edge });

@@ -1,22 +1,33 @@
 // An edge: depends_on solid; get_resource and get_attr dashed and labelled
-// with the property they fill. Source is the resource that depends, target
-// the one it requires.
+// with the property they fill; a dependency Heat adds by itself (a server on
+// a network waits for its subnet) dotted. Source is the resource that
+// depends, target the one it requires.
 import { memo } from 'react';
 import { BaseEdge, getBezierPath, type Edge, type EdgeProps } from '@xyflow/react';
-import type { EdgeKind } from '../graph/derive.ts';
+import type { EdgeKind } from '@hearth/design';
 
 export type DependencyFlowEdge = Edge<{ kind: EdgeKind; label: string | null }, 'dependency'>;
+
+const DASHES: Record<EdgeKind, string | undefined> = { depends_on: undefined, get_resource: '6 4', get_attr: '6 4', implicit: '2 4' };
+
+const EDGE_TITLES: Record<EdgeKind, (source: string, target: string) => string> = {
+  depends_on: (s, t) => `${s} depends_on ${t}`,
+  get_resource: (s, t) => `${s} refers to ${t} (get_resource)`,
+  get_attr: (s, t) => `${s} reads an attribute of ${t} (get_attr)`,
+  implicit: (s, t) => `Heat makes ${s} wait for ${t} (an implicit dependency of these types)`,
+};
 
 function DependencyEdgeView(props: EdgeProps<DependencyFlowEdge>) {
   const [path, labelX, labelY] = getBezierPath(props);
   const kind = props.data?.kind ?? 'depends_on';
   return (
     <g data-testid="edge" data-source={props.source} data-target={props.target} data-kind={kind} className={`dep-edge dep-${kind}`}>
+      <title>{EDGE_TITLES[kind](props.source, props.target)}</title>
       <BaseEdge
         id={props.id}
         path={path}
         {...(props.markerEnd ? { markerEnd: props.markerEnd } : {})}
-        style={{ strokeDasharray: kind === 'depends_on' ? undefined : '6 4', strokeWidth: props.selected ? 2.5 : 1.5 }}
+        style={{ strokeDasharray: DASHES[kind], strokeWidth: props.selected ? 2.5 : 1.5 }}
         {...(props.data?.label
           ? { label: props.data.label, labelX, labelY, labelStyle: { fontSize: 10 }, labelBgPadding: [3, 2] as [number, number] }
           : {})}

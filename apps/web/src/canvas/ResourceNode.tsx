@@ -2,7 +2,7 @@
 // and for groups (ResourceGroup, nested templates) a collapsible member list.
 import { memo } from 'react';
 import { Handle, Position, type NodeProps, type Node } from '@xyflow/react';
-import type { ResourceNodeData } from '../graph/derive.ts';
+import type { ResourceNodeData } from '@hearth/design';
 import { useDesign } from '../state/design.ts';
 import { useRun, type ResourceStatus, type RunState } from '../state/run.ts';
 import { categoryStyle } from './categories.ts';
@@ -120,7 +120,7 @@ function ResourceNodeView({ data, selected }: NodeProps<ResourceFlowNode>) {
           }}
           title={data.expanded ? 'Collapse' : 'Expand'}
         >
-          {data.expanded ? '▾' : '▸'} {data.members.length}
+          {data.expanded ? '▾' : '▸'} {data.members.length + data.moreMembers}
         </button>
       )}
       {data.members && data.expanded && (
@@ -130,6 +130,7 @@ function ResourceNodeView({ data, selected }: NodeProps<ResourceFlowNode>) {
               <b>{m.name}</b> {m.type}
             </li>
           ))}
+          {data.moreMembers > 0 && <li className="muted">… and {data.moreMembers} more</li>}
         </ul>
       )}
       <Handle type="target" position={Position.Right} className="handle" />

@@ -1,17 +1,36 @@
-// The YAML editor: the design's text, with markers for the server's
-// diagnostics and go-to-definition for resource and parameter names.
-import { useEffect, useRef } from 'react';
+// The YAML editor: the design's template, environment and files, one tab
+// each, with markers for the diagnostics (the server's for the template,
+// the session's for the environment) and go-to-definition for resource and
+// parameter names. Each tab's text goes to the design session as typed.
+import { useEffect, useRef, useState } from 'react';
 import type { Diagnostic } from '@hearth/template';
 import { api } from '../api.ts';
-import { attachModel } from '../state/editor-bridge.ts';
-import { useDesign } from '../state/design.ts';
-import { adjustSchemaValidation, monaco, TEMPLATE_URI } from './monaco.ts';
+import { session, useDesign } from '../state/design.ts';
+import { adjustSchemaValidation, ENVIRONMENT_URI, fileUri, monaco, TEMPLATE_URI } from './monaco.ts';
 
 let editorInstance: monaco.editor.IStandaloneCodeEditor | null = null;
+/** Shows a tab (set while the editor is mounted). */
+let showDoc: (doc: Doc) => void = () => {};
 
-/** Moves the editor to a line (from a node badge, a problem, a failed resource). */
-export function revealLine(line: number, column = 1): void {
+/** A tab of the editor: the template, the environment, or one of the files by path. */
+type Doc = { kind: 'template' } | { kind: 'environment' } | { kind: 'file'; path: string };
+
+const docKey = (d: Doc) => (d.kind === 'file' ? `file:${d.path}` : d.kind);
+
+/** The model of a tab, made when first shown. */
+function modelOf(doc: Doc): monaco.editor.ITextModel {
+  const state = useDesign.getState();
+  const uri = monaco.Uri.parse(doc.kind === 'template' ? TEMPLATE_URI : doc.kind === 'environment' ? ENVIRONMENT_URI : fileUri(doc.path));
+  const text = doc.kind === 'template' ? state.text : doc.kind === 'environment' ? state.environment : (state.files[doc.path] ?? '');
+  return monaco.editor.getModel(uri) ?? monaco.editor.createModel(text, 'yaml', uri);
+}
+
+/** Moves the editor to a line of the template or the environment (from a node badge, a problem, a failed resource). */
+export function revealLine(line: number, column = 1, where: 'template' | 'environment' = 'template'): void {
   if (!editorInstance) return;
+  const doc: Doc = { kind: where };
+  editorInstance.setModel(modelOf(doc));
+  showDoc(doc);
   editorInstance.revealLineInCenter(line);
   editorInstance.setPosition({ lineNumber: line, column });
   editorInstance.focus();
@@ -60,10 +79,12 @@ monaco.languages.registerDefinitionProvider('yaml', {
 export function YamlEditor() {
   const host = useRef<HTMLDivElement>(null);
   const loads = useDesign((s) => s.loads);
+  const files = useDesign((s) => s.files);
+  const environmentErrors = useDesign((s) => s.environmentDiagnostics.length);
+  const [doc, setDoc] = useState<Doc>({ kind: 'template' });
 
   useEffect(() => {
-    const uri = monaco.Uri.parse(TEMPLATE_URI);
-    const model = monaco.editor.getModel(uri) ?? monaco.editor.createModel(useDesign.getState().text, 'yaml', uri);
+    const model = modelOf({ kind: 'template' });
     const editor = monaco.editor.create(host.current!, {
       model,
       automaticLayout: true,
@@ -79,8 +100,9 @@ export function YamlEditor() {
       editContext: false,
     });
     editorInstance = editor;
+    showDoc = setDoc;
     (window as unknown as { hearthEditor: unknown }).hearthEditor = editor;
-    attachModel({
+    session.attachEditor({
       getValue: () => model.getValue(),
       replaceRange(start, end, text) {
         const from = model.getPositionAt(start);
@@ -97,26 +119,57 @@ export function YamlEditor() {
     adjustSchemaValidation(model.getLineCount());
     const sub = model.onDidChangeContent(() => {
       adjustSchemaValidation(model.getLineCount());
-      useDesign.getState().textChanged(model.getValue());
+      session.textChanged(model.getValue());
     });
+    const environment = modelOf({ kind: 'environment' });
+    const environmentSub = environment.onDidChangeContent(() => session.setEnvironment(environment.getValue()));
     return () => {
       sub.dispose();
-      attachModel(null);
+      environmentSub.dispose();
+      session.attachEditor(null);
       editorInstance = null;
+      showDoc = () => {};
       editor.dispose();
     };
   }, []);
 
-  // A newly loaded design replaces the text (with a fresh undo history).
+  // The tab shown: its model in the editor; a file's edits go to the session's files.
   useEffect(() => {
-    const model = monaco.editor.getModel(monaco.Uri.parse(TEMPLATE_URI));
-    const text = useDesign.getState().text;
-    if (model && model.getValue() !== text) model.setValue(text);
+    if (doc.kind === 'file' && !(doc.path in useDesign.getState().files)) {
+      setDoc({ kind: 'template' });
+      return;
+    }
+    const model = modelOf(doc);
+    editorInstance?.setModel(model);
+    if (doc.kind !== 'file') return;
+    const sub = model.onDidChangeContent(() => session.setFiles({ ...useDesign.getState().files, [doc.path]: model.getValue() }));
+    return () => sub.dispose();
+  }, [docKey(doc), files]);
+
+  // The environment's own problems, from the session.
+  const environmentDiagnostics = useDesign((s) => s.environmentDiagnostics);
+  useEffect(() => {
+    monaco.editor.setModelMarkers(modelOf({ kind: 'environment' }), 'hearth', environmentDiagnostics.map(toMarker));
+  }, [environmentDiagnostics]);
+
+  // A newly loaded design replaces the texts (with a fresh undo history); files it does not have go.
+  useEffect(() => {
+    const state = useDesign.getState();
+    const template = modelOf({ kind: 'template' });
+    if (template.getValue() !== state.text) template.setValue(state.text);
+    const environment = modelOf({ kind: 'environment' });
+    if (environment.getValue() !== state.environment) environment.setValue(state.environment);
+    for (const model of monaco.editor.getModels()) {
+      const path = model.uri.toString().startsWith(fileUri('')) ? decodeURIComponent(model.uri.path.replace(/^\/files\//, '')) : null;
+      if (path === null) continue;
+      if (!(path in state.files)) model.dispose();
+      else if (model.getValue() !== state.files[path]) model.setValue(state.files[path]!);
+    }
+    setDoc({ kind: 'template' });
   }, [loads]);
 
   // The server's diagnostics as markers, a moment after typing stops.
   const text = useDesign((s) => s.text);
-  const files = useDesign((s) => s.files);
   const environment = useDesign((s) => s.environment);
   useEffect(() => {
     const timer = setTimeout(() => {
@@ -133,5 +186,33 @@ export function YamlEditor() {
     return () => clearTimeout(timer);
   }, [text, files, environment]);
 
-  return <div className="yaml-editor" data-testid="yaml-editor" ref={host} />;
+  const tabs: Array<{ doc: Doc; label: string; problems: number }> = [
+    { doc: { kind: 'template' }, label: 'Template', problems: 0 },
+    { doc: { kind: 'environment' }, label: 'Environment', problems: environmentErrors },
+    ...Object.keys(files)
+      .sort()
+      .map((path) => ({ doc: { kind: 'file', path } as Doc, label: path, problems: 0 })),
+  ];
+  return (
+    <div className="yaml-editor-pane">
+      <div className="editor-tabs" role="tablist" aria-label="Design files">
+        {tabs.map((t) => (
+          <button
+            key={docKey(t.doc)}
+            role="tab"
+            aria-selected={docKey(t.doc) === docKey(doc)}
+            data-testid="editor-tab"
+            data-doc={docKey(t.doc)}
+            className={docKey(t.doc) === docKey(doc) ? 'active' : ''}
+            title={t.doc.kind === 'environment' ? 'The environment the template is read, planned and deployed with' : t.label}
+            onClick={() => setDoc(t.doc)}
+          >
+            {t.label}
+            {t.problems ? <span className="tab-problems">{t.problems}</span> : null}
+          </button>
+        ))}
+      </div>
+      <div className="yaml-editor" data-testid="yaml-editor" ref={host} />
+    </div>
+  );
 }

@@ -16,6 +16,10 @@ self.MonacoEnvironment = {
 };
 
 export const TEMPLATE_URI = 'file:///template.yaml';
+/** Not a .yaml name: the HOT schema does not apply to an environment. */
+export const ENVIRONMENT_URI = 'inmemory://hearth/environment';
+/** A design's file (a nested template, a script) by its path; nested templates are HOT, so the schema applies to .yaml ones. */
+export const fileUri = (path: string) => `file:///files/${encodeURIComponent(path)}`;
 
 /**
  * monaco-yaml (through monaco-worker-manager) asks for its worker the way

@@ -3,7 +3,7 @@
 import { strToU8, zipSync } from 'fflate';
 import { toPng, toSvg } from 'html-to-image';
 import { getNodesBounds, getViewportForBounds, type Node } from '@xyflow/react';
-import type { Positions } from '../graph/layout.ts';
+import type { Positions } from '@hearth/design';
 
 export function download(name: string, data: Blob | string, type = 'text/yaml'): void {
   const blob = typeof data === 'string' ? new Blob([data], { type }) : data;

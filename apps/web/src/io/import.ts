@@ -1,6 +1,6 @@
 // Opening a template from disk: the template, its environment and the files
 // it refers to, chosen together or dropped on the window.
-import type { Positions } from '../graph/layout.ts';
+import type { Positions } from '@hearth/design';
 
 export interface ImportedDesign {
   name: string;

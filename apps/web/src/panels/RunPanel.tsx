@@ -2,7 +2,7 @@
 // cancel and delete; the event log, the timeline, the outputs, the stacks.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Value } from '@hearth/template';
-import { analyzeTemplate } from '@hearth/template';
+import { parameterProblems } from '@hearth/design';
 import { api, errorText } from '../api.ts';
 import { revealLine } from '../editor/YamlEditor.tsx';
 import { download } from '../io/export.ts';
@@ -126,6 +126,7 @@ function ParametersForm({ values, setValues }: { values: Record<string, string>;
   const analysis = useDesign((s) => s.analysis);
   const text = useDesign((s) => s.text);
   const files = useDesign((s) => s.files);
+  const environment = useDesign((s) => s.environment);
   const [problems, setProblems] = useState<Record<string, string>>({});
   const params = analysis?.parameters ?? [];
   const groups = analysis?.parameterGroups ?? [];
@@ -133,16 +134,10 @@ function ParametersForm({ values, setValues }: { values: Record<string, string>;
     // Constraints checked as the user types, by the same code the server runs.
     const timer = setTimeout(() => {
       const given = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== '')) as Record<string, Value>;
-      const checked = analyzeTemplate(text, { parameters: given, loadFile: (p) => files[p] });
-      const out: Record<string, string> = {};
-      for (const d of checked.diagnostics) {
-        const m = /^parameters\.([^.]+)/.exec(d.path);
-        if (m && d.severity === 'error' && !out[m[1]!]) out[m[1]!] = d.message;
-      }
-      setProblems(out);
+      setProblems(parameterProblems({ template: text, environment, files }, given));
     }, 150);
     return () => clearTimeout(timer);
-  }, [values, text, files]);
+  }, [values, text, files, environment]);
   if (!params.length) return <p className="muted">This template has no parameters.</p>;
   const grouped = groups.length
     ? groups.map((g) => ({ label: g.label ?? 'Parameters', names: g.parameters }))

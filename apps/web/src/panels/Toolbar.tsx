@@ -3,7 +3,7 @@
 import { useRef, useState } from 'react';
 import { useReactFlow } from '@xyflow/react';
 import { editorRedo, editorUndo, revealLine } from '../editor/YamlEditor.tsx';
-import { autoLayout } from '../graph/layout.ts';
+import { autoLayout } from '@hearth/design';
 import { baseName, download, exportArchive, exportImage, layoutSidecar } from '../io/export.ts';
 import { openImport } from '../state/persistence.ts';
 import { useDesign } from '../state/design.ts';
@@ -13,7 +13,10 @@ const NO_DIAGNOSTICS: never[] = [];
 export function Toolbar({ onOpenGallery, onHelp }: { onOpenGallery: () => void; onHelp: () => void }) {
   const name = useDesign((s) => s.designName);
   const saveState = useDesign((s) => s.saveState);
-  const errorCount = useDesign((s) => s.analysis?.diagnostics.filter((d) => d.severity === 'error').length ?? 0);
+  const environmentDiagnostics = useDesign((s) => s.environmentDiagnostics);
+  const errorCount = useDesign(
+    (s) => (s.analysis?.diagnostics.filter((d) => d.severity === 'error').length ?? 0) + s.environmentDiagnostics.length,
+  );
   const diagnostics = useDesign((s) => s.analysis?.diagnostics) ?? NO_DIAGNOSTICS;
   const stale = useDesign((s) => s.stale);
   const flow = useReactFlow();
@@ -156,7 +159,16 @@ export function Toolbar({ onOpenGallery, onHelp }: { onOpenGallery: () => void; 
         </button>
         {menu === 'problems' && (
           <div className="menu problems" role="menu">
-            {diagnostics.length === 0 && <div className="muted">No problems.</div>}
+            {diagnostics.length + environmentDiagnostics.length === 0 && <div className="muted">No problems.</div>}
+            {environmentDiagnostics.map((d, i) => (
+              <button
+                key={`env${i}`}
+                className="problem error"
+                onClick={() => (setMenu(null), revealLine(d.line, d.column, 'environment'))}
+              >
+                environment {d.line}:{d.column} {d.message}
+              </button>
+            ))}
             {diagnostics.slice(0, 200).map((d, i) => (
               <button key={i} className={`problem ${d.severity}`} onClick={() => (setMenu(null), revealLine(d.line, d.column))}>
                 {d.line}:{d.column} {d.message}

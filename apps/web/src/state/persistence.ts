@@ -1,7 +1,7 @@
 // Designs are saved to the server a moment after each change, with their
 // layout, so that a reload (or another browser) finds them as they were.
 import { api, errorText } from '../api.ts';
-import type { Positions } from '../graph/layout.ts';
+import type { Positions } from '@hearth/design';
 import { readImport } from '../io/import.ts';
 import { useDesign } from './design.ts';
 import { bindRunToDesign } from './live.ts';

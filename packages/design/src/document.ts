@@ -1,0 +1,90 @@
+// What the design's texts mean: the template read with its environment and
+// files, as Heat (and Hearth's server) reads them, through one incremental
+// analysis. Typing re-reads only what changed; a new environment or new
+// files re-read the template with them.
+import type { Analysis, Diagnostic, EnvironmentProblem } from '@hearth/template';
+import { LineIndex, sourceOptions, TemplateDocument } from '@hearth/template';
+
+export interface DesignSources {
+  template: string;
+  /** The environment file's text ('' for none). */
+  environment: string;
+  /** Nested templates and other files the template or environment refer to, by path. */
+  files: Record<string, string>;
+}
+
+export interface DesignReading {
+  analysis: Analysis;
+  /** What is wrong with the environment itself (Heat refuses the stack for any of these), located in its text. */
+  environmentDiagnostics: Diagnostic[];
+}
+
+/** Places an environment problem in the environment's text. */
+function environmentDiagnostic(p: EnvironmentProblem, lines: LineIndex): Diagnostic {
+  const start = lines.position(p.node?.start ?? p.offset);
+  const end = p.node ? lines.position(p.node.end) : start;
+  return {
+    severity: 'error',
+    code: p.code,
+    message: p.message,
+    path: p.path,
+    line: start.line,
+    column: start.column,
+    endLine: end.line,
+    endColumn: end.column,
+    file: 'environment',
+  };
+}
+
+export class DesignDocument {
+  private readonly document = new TemplateDocument();
+  private sources: DesignSources = { template: '', environment: '', files: {} };
+  private environmentDiagnostics: Diagnostic[] = [];
+
+  constructor(private readonly stackName = 'design') {}
+
+  /** Reads a whole new design. */
+  load(sources: DesignSources): DesignReading {
+    this.sources = { ...sources };
+    this.configure();
+    return this.read();
+  }
+
+  /** The template's text changed: only what changed is read again. */
+  setTemplate(template: string): DesignReading {
+    this.sources = { ...this.sources, template };
+    return this.read();
+  }
+
+  setEnvironment(environment: string): DesignReading {
+    this.sources = { ...this.sources, environment };
+    this.configure();
+    return this.read();
+  }
+
+  setFiles(files: Record<string, string>): DesignReading {
+    this.sources = { ...this.sources, files: { ...files } };
+    this.configure();
+    return this.read();
+  }
+
+  get current(): Readonly<DesignSources> {
+    return this.sources;
+  }
+
+  private configure(): void {
+    const { options, environmentProblems } = sourceOptions({
+      name: this.stackName,
+      template: this.sources.template,
+      environment: this.sources.environment.trim() ? this.sources.environment : undefined,
+      files: this.sources.files,
+    });
+    this.document.setOptions(options);
+    const lines = new LineIndex(this.sources.environment);
+    this.environmentDiagnostics = environmentProblems.map((p) => environmentDiagnostic(p, lines));
+  }
+
+  private read(): DesignReading {
+    return { analysis: this.document.update(this.sources.template), environmentDiagnostics: this.environmentDiagnostics };
+  }
+}

@@ -1,0 +1,9 @@
+// @hearth/design: the designer without a browser. A DesignSession owns the
+// template, its environment and files, one incremental analysis of them and
+// the view model the canvas draws; the web app binds React to it.
+export * from './view-model.ts';
+export * from './layout.ts';
+export * from './text-sink.ts';
+export * from './document.ts';
+export * from './session.ts';
+export * from './parameters.ts';

@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { corpusRoot } from '@hearth/template/test-support';
+import { DesignSession, type DesignSnapshot } from './session.ts';
+import type { TextModel } from './text-sink.ts';
+
+const OSO = 'heat-templates/openshift-origin/centos65/highly-available/invalid';
+const read = (name: string) => readFileSync(join(corpusRoot(), OSO, name), 'utf8');
+
+/** A session with a clock that advances by one millisecond per reading. */
+function newSession() {
+  let t = 0;
+  const session = new DesignSession({ now: () => t++ });
+  const seen: DesignSnapshot[] = [];
+  session.subscribe((s) => seen.push(s));
+  return { session, seen };
+}
+
+const errors = (s: DesignSnapshot) => s.analysis!.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
+
+describe('DesignSession', () => {
+  it('reads a template with its environment and nested file: the registry maps the custom type to the nested template', () => {
+    const { session } = newSession();
+    session.load({
+      id: null,
+      name: 'oso_ha',
+      text: read('oso_ha.yaml'),
+      environment: read('oso_ha_env.yaml'),
+      files: { 'oso_node.yaml': read('oso_node.yaml') },
+    });
+    const s = session.state;
+    expect(errors(s).filter((m) => m.includes('could not be found'))).toEqual([]);
+    expect(s.environmentDiagnostics).toEqual([]);
+    const nodes = s.graph!.resources.filter((r) => r.type === 'OpenShift::Node::Server');
+    expect(nodes.length).toBeGreaterThan(0);
+    for (const n of nodes) {
+      expect(n.group).toBe('nested');
+      expect(n.members!.map((m) => m.type)).toContain('OS::Nova::Server');
+    }
+  });
+
+  it('the same template without its environment has Heat’s error, and editing the environment brings the mapping back', () => {
+    const { session, seen } = newSession();
+    session.load({ id: null, name: 'oso_ha', text: read('oso_ha.yaml'), files: { 'oso_node.yaml': read('oso_node.yaml') } });
+    expect(errors(session.state)).toContain('The Resource Type (OpenShift::Node::Server) could not be found.');
+    const before = seen.length;
+    session.setEnvironment('resource_registry:\n  OpenShift::Node::Server: oso_node.yaml\n');
+    expect(seen.length).toBe(before + 1);
+    expect(errors(session.state).filter((m) => m.includes('could not be found'))).toEqual([]);
+    expect(session.state.saveState).toBe('unsaved');
+    // The nested file edited: its members follow.
+    const node = read('oso_node.yaml').replace(
+      /^resources:\n/m,
+      'resources:\n  extra_volume: {type: OS::Cinder::Volume, properties: {size: 1}}\n',
+    );
+    session.setFiles({ 'oso_node.yaml': node });
+    const member = session.state.graph!.resources.find((r) => r.type === 'OpenShift::Node::Server')!;
+    expect(member.members!.map((m) => m.name)).toContain('extra_volume');
+  });
+
+  it('locates what is wrong with the environment itself in its text', () => {
+    const { session } = newSession();
+    session.load({
+      id: null,
+      name: 'x',
+      text: 'heat_template_version: 2018-08-31\nresources: {}\n',
+      environment: 'parameters:\n  a: 1\nregistry:\n  X: y.yaml\n',
+    });
+    expect(session.state.environmentDiagnostics).toMatchObject([
+      { line: 3, column: 1, file: 'environment', message: expect.stringContaining('wrong section "registry"') },
+    ]);
+    session.setEnvironment('parameters:\n  a: 1\n');
+    expect(session.state.environmentDiagnostics).toEqual([]);
+  });
+
+  it('environment parameters reach the template: a group’s count from a parameter draws that many members', () => {
+    const { session } = newSession();
+    const text = `heat_template_version: 2018-08-31
+parameters:
+  n: {type: number, default: 2}
+resources:
+  group:
+    type: OS::Heat::ResourceGroup
+    properties:
+      count: {get_param: n}
+      resource_def: {type: OS::Heat::None}
+`;
+    session.load({ id: null, name: 'g', text });
+    expect(session.state.graph!.resources[0]!.members).toHaveLength(2);
+    session.setEnvironment('parameters:\n  n: 60\n');
+    const group = session.state.graph!.resources[0]!;
+    expect(group.members).toHaveLength(50);
+    expect(group.moreMembers).toBe(10);
+  });
+
+  it('writes edit operations through the attached editor, which reports the text back; without one, directly', () => {
+    const { session } = newSession();
+    session.load({
+      id: 'd1',
+      name: 'd',
+      text: 'heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Heat::None}\n',
+      positions: { a: { x: 0, y: 0 } },
+    });
+    expect(session.apply({ op: 'addResource', type: 'OS::Heat::None', name: 'b' }, { at: { x: 500, y: 300 } })).toBe(true);
+    expect(session.state.text).toContain('  b:');
+    expect(session.state.positions.b).toEqual({ x: 500, y: 300 });
+    expect(session.state.selected).toEqual(['b']);
+
+    let value = session.state.text;
+    const replaced: Array<[number, number, string]> = [];
+    const model: TextModel = {
+      getValue: () => value,
+      replaceRange(start, end, text) {
+        replaced.push([start, end, text]);
+        value = value.slice(0, start) + text + value.slice(end);
+        session.textChanged(value);
+      },
+    };
+    session.attachEditor(model);
+    expect(session.apply({ op: 'renameResource', from: 'b', to: 'bee' })).toBe(true);
+    expect(replaced).toHaveLength(1);
+    expect(session.state.text).toContain('  bee:');
+    expect(session.state.positions.bee).toEqual({ x: 500, y: 300 });
+    expect(session.state.selected).toEqual(['bee']);
+  });
+
+  it('refuses an edit on text that does not parse, with a notice, and keeps the last good graph', () => {
+    const { session } = newSession();
+    session.load({ id: null, name: 'd', text: 'heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Heat::None}\n' });
+    session.textChanged('heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Heat::None\n');
+    expect(session.state.stale).toBe(true);
+    expect(session.state.graph!.resources.map((r) => r.name)).toEqual(['a']);
+    expect(session.apply({ op: 'addResource', type: 'OS::Heat::None' })).toBe(false);
+    expect(session.state.notice).toMatchObject({ kind: 'error', text: expect.stringContaining('does not parse') });
+  });
+
+  it('a new load starts over: selection, expanded groups, layout need and a fit request', () => {
+    const { session } = newSession();
+    session.load({
+      id: null,
+      name: 'a',
+      text: 'heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Heat::None}\n',
+      positions: { a: { x: 1, y: 2 } },
+    });
+    expect(session.state.needsLayout).toBe(false);
+    session.select(['a']);
+    session.toggleExpanded('a');
+    const fits = session.state.fitRequests;
+    session.load({ id: null, name: 'b', text: 'heat_template_version: 2018-08-31\nresources:\n  b: {type: OS::Heat::None}\n' });
+    expect(session.state).toMatchObject({
+      designName: 'b',
+      selected: [],
+      expanded: {},
+      needsLayout: true,
+      fitRequests: fits + 1,
+      loads: 2,
+    });
+  });
+});

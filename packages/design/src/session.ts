@@ -1,0 +1,270 @@
+// The open design, without a browser: its texts (template, environment,
+// files), what they mean (one analysis, one view model), node positions,
+// selection, expanded groups and notices, and the intents that change them.
+// Canvas and form intents are edit operations on the template text, written
+// through the text sink (the editor) so that they undo like typing. A
+// binding (the web app's store) subscribes and renders the snapshots.
+import type { Analysis, Diagnostic, EditOperation } from '@hearth/template';
+import { applyEdit } from '@hearth/template';
+import { DesignDocument, type DesignReading } from './document.ts';
+import { carryPositions, type Positions, type XY } from './layout.ts';
+import { writeMinimal, type TextModel } from './text-sink.ts';
+import { deriveGraph, type Graph } from './view-model.ts';
+
+export type SaveState = 'saved' | 'saving' | 'unsaved' | 'error';
+
+export interface Notice {
+  kind: 'error' | 'info';
+  text: string;
+  id: number;
+}
+
+/** What a design is loaded from (a saved design, an import, a cloud's stack, a blank one). */
+export interface DesignInput {
+  id: string | null;
+  name: string;
+  text: string;
+  environment?: string | undefined;
+  files?: Record<string, string> | undefined;
+  positions?: Positions | undefined;
+}
+
+export interface DesignSnapshot {
+  designId: string | null;
+  designName: string;
+  environment: string;
+  files: Record<string, string>;
+  text: string;
+  analysis: Analysis | null;
+  /** Problems of the environment file itself, located in its text. */
+  environmentDiagnostics: Diagnostic[];
+  /** The last graph of a text that parsed. */
+  graph: Graph | null;
+  /** The text does not parse: the canvas shows the last good graph. */
+  stale: boolean;
+  positions: Positions;
+  /** Groups the user expanded on the canvas. */
+  expanded: Record<string, boolean>;
+  selected: string[];
+  notice: Notice | null;
+  saveState: SaveState;
+  /** Set when the design needs an automatic layout once its graph is known. */
+  needsLayout: boolean;
+  /** Milliseconds the last analysis took (shown for large templates). */
+  analysisMs: number;
+  /** Increases with every load, so that views know to take the new texts. */
+  loads: number;
+  /** Increases when the canvas should fit the whole graph in view. */
+  fitRequests: number;
+}
+
+export interface SessionOptions {
+  /** A clock for analysisMs (performance.now in the browser). */
+  now?: () => number;
+}
+
+export const EMPTY_DESIGN: DesignSnapshot = {
+  designId: null,
+  designName: 'Untitled',
+  environment: '',
+  files: {},
+  text: '',
+  analysis: null,
+  environmentDiagnostics: [],
+  graph: null,
+  stale: false,
+  positions: {},
+  expanded: {},
+  selected: [],
+  notice: null,
+  saveState: 'saved',
+  needsLayout: false,
+  analysisMs: 0,
+  loads: 0,
+  fitRequests: 0,
+};
+
+export class DesignSession {
+  private snapshot: DesignSnapshot = EMPTY_DESIGN;
+  private readonly listeners = new Set<(state: DesignSnapshot) => void>();
+  private document = new DesignDocument();
+  /** Where new resources were dropped, used when they first appear in the graph. */
+  private pendingHints: Record<string, XY> = {};
+  private noticeId = 0;
+  private sink: TextModel | null = null;
+  private readonly now: () => number;
+
+  constructor(options: SessionOptions = {}) {
+    this.now = options.now ?? (() => Date.now());
+  }
+
+  get state(): DesignSnapshot {
+    return this.snapshot;
+  }
+
+  subscribe(listener: (state: DesignSnapshot) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private set(patch: Partial<DesignSnapshot>): void {
+    this.snapshot = { ...this.snapshot, ...patch };
+    for (const listener of this.listeners) listener(this.snapshot);
+  }
+
+  /** The editor whose model holds the template text while it is open (null: none). */
+  attachEditor(model: TextModel | null): void {
+    this.sink = model;
+  }
+
+  /** Reads with timing, for the large-template hint. */
+  private timed(read: () => DesignReading): DesignReading & { analysisMs: number } {
+    const started = this.now();
+    const reading = read();
+    return { ...reading, analysisMs: this.now() - started };
+  }
+
+  load(design: DesignInput): void {
+    this.document = new DesignDocument();
+    this.pendingHints = {};
+    const environment = design.environment ?? '';
+    const files = design.files ?? {};
+    const reading = this.timed(() => this.document.load({ template: design.text, environment, files }));
+    const graph = reading.analysis.parsed ? deriveGraph(reading.analysis) : null;
+    const known = design.positions ?? {};
+    const missing = graph ? graph.resources.some((r) => !known[r.name]) : false;
+    this.set({
+      designId: design.id,
+      designName: design.name,
+      environment,
+      files,
+      text: design.text,
+      analysis: reading.analysis,
+      environmentDiagnostics: reading.environmentDiagnostics,
+      graph,
+      stale: !reading.analysis.parsed,
+      positions: graph && !missing ? carryPositions(null, graph, known) : known,
+      needsLayout: missing,
+      selected: [],
+      expanded: {},
+      saveState: 'saved',
+      analysisMs: reading.analysisMs,
+      loads: this.snapshot.loads + 1,
+      fitRequests: this.snapshot.fitRequests + 1,
+    });
+  }
+
+  /** The template text changed (typed in the editor, or written by an intent). */
+  textChanged(text: string): void {
+    if (text === this.snapshot.text) return;
+    this.show(
+      { text },
+      this.timed(() => this.document.setTemplate(text)),
+    );
+  }
+
+  setEnvironment(environment: string): void {
+    if (environment === this.snapshot.environment) return;
+    this.show(
+      { environment },
+      this.timed(() => this.document.setEnvironment(environment)),
+    );
+  }
+
+  setFiles(files: Record<string, string>): void {
+    this.show(
+      { files },
+      this.timed(() => this.document.setFiles(files)),
+    );
+  }
+
+  /** A new reading of the design: the graph follows when the template parses, positions carry over by name. */
+  private show(changed: Partial<DesignSnapshot>, reading: DesignReading & { analysisMs: number }): void {
+    const { analysis, environmentDiagnostics, analysisMs } = reading;
+    const state = this.snapshot;
+    if (!analysis.parsed) {
+      this.set({ ...changed, analysis, environmentDiagnostics, stale: true, saveState: 'unsaved', analysisMs });
+      return;
+    }
+    const graph = deriveGraph(analysis);
+    const positions = state.needsLayout ? state.positions : carryPositions(state.graph, graph, state.positions, this.pendingHints);
+    this.pendingHints = {};
+    const names = new Set(graph.resources.map((r) => r.name));
+    this.set({
+      ...changed,
+      analysis,
+      environmentDiagnostics,
+      graph,
+      stale: false,
+      positions,
+      selected: state.selected.filter((n) => names.has(n)),
+      saveState: 'unsaved',
+      analysisMs,
+    });
+  }
+
+  /** Runs an edit operation on the template; false (with a notice) when it was refused. `at`: where a new resource goes. */
+  apply(op: EditOperation, options: { at?: XY } = {}): boolean {
+    const { analysis, text } = this.snapshot;
+    if (!analysis) return false;
+    if (!analysis.parsed) {
+      this.notify('error', 'The YAML does not parse: fix it in the editor before changing the design on the canvas.');
+      return false;
+    }
+    let result;
+    try {
+      result = applyEdit(analysis, op);
+    } catch (error) {
+      this.notify('error', error instanceof Error ? error.message : String(error));
+      return false;
+    }
+    if (op.op === 'addResource' && result.name && options.at) this.pendingHints[result.name] = options.at;
+    if (op.op === 'renameResource') {
+      const at = this.snapshot.positions[op.from];
+      if (at) this.pendingHints[op.to] = at;
+    }
+    if (result.text !== text) {
+      // The editor reports its change back through textChanged, as typing does.
+      if (this.sink) writeMinimal(this.sink, result.text);
+      else this.textChanged(result.text);
+    }
+    for (const note of result.notes) this.notify('info', `${note.message} (line ${note.line})`);
+    if (op.op === 'addResource' && result.name) this.select([result.name]);
+    if (op.op === 'renameResource') this.select([op.to]);
+    return true;
+  }
+
+  requestFit(): void {
+    this.set({ fitRequests: this.snapshot.fitRequests + 1 });
+  }
+
+  /** New positions for every node (an automatic layout): the canvas fits them in view. */
+  setPositions(positions: Positions): void {
+    this.set({ positions, needsLayout: false, saveState: 'unsaved', fitRequests: this.snapshot.fitRequests + 1 });
+  }
+
+  moveNodes(moves: Record<string, XY>): void {
+    this.set({ positions: { ...this.snapshot.positions, ...moves }, saveState: 'unsaved' });
+  }
+
+  select(names: string[]): void {
+    this.set({ selected: names });
+  }
+
+  toggleExpanded(name: string): void {
+    this.set({ expanded: { ...this.snapshot.expanded, [name]: !this.snapshot.expanded[name] } });
+  }
+
+  notify(kind: Notice['kind'], text: string): void {
+    this.set({ notice: { kind, text, id: ++this.noticeId } });
+  }
+
+  setSaveState(saveState: SaveState): void {
+    this.set({ saveState });
+  }
+
+  /** The design was saved under an id (and perhaps a new name). */
+  setDesign(id: string, name: string): void {
+    this.set({ designId: id, designName: name });
+  }
+}
