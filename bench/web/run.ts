@@ -4,7 +4,7 @@
 // frame times while panning. Never fails on time; not part of npm test.
 //   npm run bench:web
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -153,6 +153,21 @@ async function canvasToYaml(page: Page, runs: number, resource: string): Promise
   );
 }
 
+/** Export menu click → the file's download starts, for the SVG and the PNG of the whole design. */
+async function exportTimes(page: Page, kind: 'svg' | 'png', runs: number): Promise<{ ms: number[]; bytes: number }> {
+  const ms: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < runs; i++) {
+    await page.getByTestId('export-menu').click();
+    const t0 = performance.now();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`export-${kind}`).click()]);
+    ms.push(performance.now() - t0);
+    const path = await download.path();
+    bytes = path ? statSync(path).size : 0;
+  }
+  return { ms, bytes };
+}
+
 /** Frame intervals while dragging the canvas for about a second. */
 async function panFrames(page: Page): Promise<number[]> {
   const pane = page.locator('.react-flow__pane');
@@ -280,6 +295,8 @@ try {
     const keys = await keystrokeToCanvas(page, 20);
     const actions = await canvasToYaml(page, 20, resources[Math.floor(resources.length / 2)]!);
     const frames = await panFrames(page);
+    const svg = await exportTimes(page, 'svg', 5);
+    const png = await exportTimes(page, 'png', 5);
     console.log(
       JSON.stringify({
         resources: n,
@@ -287,6 +304,8 @@ try {
         keystroke_to_canvas_ms: { median: round(median(keys)), p95: round(p95(keys)) },
         canvas_to_yaml_ms: { median: round(median(actions)), p95: round(p95(actions)) },
         pan_frame_ms: { median: round(median(frames)), p95: round(p95(frames)), fps: round(1000 / median(frames)) },
+        export_svg_ms: { median: round(median(svg.ms)), p95: round(p95(svg.ms)), bytes: svg.bytes },
+        export_png_ms: { median: round(median(png.ms)), p95: round(p95(png.ms)), bytes: png.bytes },
       }),
     );
     await page.close();

@@ -117,3 +117,26 @@ test('a large template imported over an open design draws every edge on its node
   );
   await expect.poll(() => detachedEdges(page), { timeout: 15_000 }).toEqual([]);
 });
+
+test('SVG and PNG exports draw the design itself: every node, every edge path, labels as text', async ({ page }) => {
+  await openExample(page);
+  const edges = await page.locator('[data-testid=edge]').count();
+  await page.getByTestId('export-menu').click();
+  const [svgDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-svg').click()]);
+  const svg = readFileSync((await svgDownload.path())!, 'utf8');
+  expect(svgDownload.suggestedFilename()).toMatch(/\.svg$/);
+  expect(svg).not.toContain('foreignObject');
+  expect(svg.match(/<g class="node"/g)).toHaveLength(40);
+  const edgePaths = svg.slice(svg.indexOf('<g class="edges">'), svg.indexOf('<g class="edge-labels">')).match(/<path d=/g);
+  expect(edgePaths).toHaveLength(edges);
+  expect(svg).toContain('>node1_prereq</text>');
+  expect(svg.length).toBeLessThan(200_000);
+
+  await page.getByTestId('export-menu').click();
+  const [pngDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()]);
+  const png = readFileSync((await pngDownload.path())!);
+  expect(png.subarray(1, 4).toString()).toBe('PNG');
+  // Width and height from the IHDR chunk: the picture of the whole design, not of the viewport.
+  expect(png.readUInt32BE(16)).toBeGreaterThan(1000);
+  expect(png.readUInt32BE(20)).toBeGreaterThan(300);
+});

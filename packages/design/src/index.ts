@@ -7,3 +7,5 @@ export * from './text-sink.ts';
 export * from './document.ts';
 export * from './session.ts';
 export * from './parameters.ts';
+export * from './categories.ts';
+export * from './svg.ts';

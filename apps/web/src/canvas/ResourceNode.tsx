@@ -5,7 +5,7 @@ import { Handle, Position, type NodeProps, type Node } from '@xyflow/react';
 import type { ResourceNodeData } from '@hearth/design';
 import { useDesign } from '../state/design.ts';
 import { useRun, type ResourceStatus, type RunState } from '../state/run.ts';
-import { categoryStyle } from './categories.ts';
+import { categoryStyle } from '@hearth/design';
 import { useSecondClock } from './clock.ts';
 import { stateStyle } from './status.ts';
 

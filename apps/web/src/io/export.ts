@@ -1,9 +1,8 @@
 // Exports: the template exactly as written, the environment, the layout
-// sidecar, images of the canvas, or all of them in one zip archive.
+// sidecar, pictures of the design (SVG drawn from the view model, PNG from
+// that SVG), or all of them in one zip archive.
 import { strToU8, zipSync } from 'fflate';
-import { toPng, toSvg } from 'html-to-image';
-import { getNodesBounds, getViewportForBounds, type Node } from '@xyflow/react';
-import type { Positions } from '@hearth/design';
+import { designSvg, type Graph, type Positions } from '@hearth/design';
 
 export function download(name: string, data: Blob | string, type = 'text/yaml'): void {
   const blob = typeof data === 'string' ? new Blob([data], { type }) : data;
@@ -26,28 +25,33 @@ export function layoutSidecar(positions: Positions): string {
   return `${JSON.stringify({ hearthLayout: 1, positions }, null, 2)}\n`;
 }
 
-async function canvasImage(nodes: Node[], kind: 'png' | 'svg'): Promise<string> {
-  const viewport = document.querySelector<HTMLElement>('.react-flow__viewport');
-  if (!viewport) throw new Error('The canvas is not shown.');
-  const bounds = getNodesBounds(nodes);
-  const width = Math.min(8000, Math.max(400, bounds.width + 80));
-  const height = Math.min(8000, Math.max(300, bounds.height + 80));
-  const view = getViewportForBounds(bounds, width, height, 0.05, 2, 0.04);
-  const options = {
-    backgroundColor: '#ffffff',
-    width,
-    height,
-    style: { width: `${width}px`, height: `${height}px`, transform: `translate(${view.x}px, ${view.y}px) scale(${view.zoom})` },
-  };
-  return kind === 'png' ? toPng(viewport, options) : toSvg(viewport, options);
+/** The largest PNG side, in pixels (browsers refuse larger canvases). */
+const MAX_PNG_SIDE = 8000;
+
+/** A PNG of the SVG, at up to twice its size (less for large designs, within MAX_PNG_SIDE). */
+export async function svgToPng(svg: string): Promise<Blob> {
+  const image = new Image();
+  // A data: URL: the page's content security policy allows images from data:, not blob:.
+  image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+  await image.decode();
+  const scale = Math.min(2, MAX_PNG_SIDE / image.naturalWidth, MAX_PNG_SIDE / image.naturalHeight);
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.max(1, Math.round(image.naturalWidth * scale));
+  canvas.height = Math.max(1, Math.round(image.naturalHeight * scale));
+  canvas.getContext('2d')!.drawImage(image, 0, 0, canvas.width, canvas.height);
+  return new Promise<Blob>((ok, fail) => canvas.toBlob((b) => (b ? ok(b) : fail(new Error('The browser made no PNG.'))), 'image/png'));
 }
 
-export async function exportImage(nodes: Node[], kind: 'png' | 'svg', name: string): Promise<void> {
-  const url = await canvasImage(nodes, kind);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = `${name}.${kind}`;
-  a.click();
+export interface Picture {
+  graph: Graph;
+  positions: Positions;
+  statuses?: Record<string, string>;
+}
+
+export async function exportImage(picture: Picture, kind: 'png' | 'svg', name: string): Promise<void> {
+  const svg = designSvg(picture.graph, picture.positions, picture.statuses ? { statuses: picture.statuses } : {});
+  if (kind === 'svg') download(`${name}.svg`, svg, 'image/svg+xml');
+  else download(`${name}.png`, await svgToPng(svg));
 }
 
 export async function exportArchive(args: {
@@ -56,7 +60,7 @@ export async function exportArchive(args: {
   environment: string;
   positions: Positions;
   files: Record<string, string>;
-  nodes: Node[];
+  picture: Picture | null;
 }): Promise<void> {
   const entries: Record<string, Uint8Array> = {
     [`${args.name}.yaml`]: strToU8(args.template),
@@ -64,12 +68,7 @@ export async function exportArchive(args: {
   };
   if (args.environment.trim()) entries[`${args.name}.env.yaml`] = strToU8(args.environment);
   for (const [path, text] of Object.entries(args.files)) if (!path.startsWith('/') && !path.includes('..')) entries[path] = strToU8(text);
-  try {
-    const svg = await canvasImage(args.nodes, 'svg');
-    entries[`${args.name}.svg`] = strToU8(decodeURIComponent(svg.replace(/^data:image\/svg\+xml;charset=utf-8,/, '')));
-  } catch {
-    /* no canvas: the archive has the text files */
-  }
+  if (args.picture) entries[`${args.name}.svg`] = strToU8(designSvg(args.picture.graph, args.picture.positions));
   const zip = zipSync(entries);
   download(`${args.name}.zip`, new Blob([zip as BlobPart], { type: 'application/zip' }));
 }

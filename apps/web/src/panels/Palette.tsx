@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { paletteTypes, typeDescription } from '@hearth/template';
 import { PALETTE_MIME } from '../canvas/Canvas.tsx';
-import { categoryStyle } from '../canvas/categories.ts';
+import { categoryStyle } from '@hearth/design';
 import { useDesign } from '../state/design.ts';
 
 const CATEGORY_ORDER = [

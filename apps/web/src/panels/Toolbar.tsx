@@ -7,6 +7,7 @@ import { autoLayout } from '@hearth/design';
 import { baseName, download, exportArchive, exportImage, layoutSidecar } from '../io/export.ts';
 import { openImport } from '../state/persistence.ts';
 import { useDesign } from '../state/design.ts';
+import { useRun } from '../state/run.ts';
 
 const NO_DIAGNOSTICS: never[] = [];
 
@@ -25,23 +26,29 @@ export function Toolbar({ onOpenGallery, onHelp }: { onOpenGallery: () => void; 
   const [search, setSearch] = useState('');
   const graph = useDesign((s) => s.graph);
 
+  /** Each resource's state in the stack shown, for the picture. */
+  const currentStatuses = () => Object.fromEntries(Object.entries(useRun.getState().statuses).map(([name, st]) => [name, st.state]));
+
   const exportAs = async (what: 'template' | 'environment' | 'layout' | 'png' | 'svg' | 'archive') => {
     setMenu(null);
     const s = useDesign.getState();
     const base = baseName(s.designName);
+    const picture = s.graph ? { graph: s.graph, positions: s.positions, statuses: currentStatuses() } : null;
     try {
       if (what === 'template') download(`${base}.yaml`, s.text);
       else if (what === 'environment') download(`${base}.env.yaml`, s.environment);
       else if (what === 'layout') download(`${base}.layout.json`, layoutSidecar(s.positions), 'application/json');
-      else if (what === 'png' || what === 'svg') await exportImage(flow.getNodes(), what, base);
-      else
+      else if (what === 'png' || what === 'svg') {
+        if (!picture) throw new Error('The design has no graph yet (the YAML does not parse).');
+        await exportImage(picture, what, base);
+      } else
         await exportArchive({
           name: base,
           template: s.text,
           environment: s.environment,
           positions: s.positions,
           files: s.files,
-          nodes: flow.getNodes(),
+          picture,
         });
     } catch (error) {
       s.notify('error', `Export failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -99,8 +106,12 @@ export function Toolbar({ onOpenGallery, onHelp }: { onOpenGallery: () => void; 
             <button data-testid="export-layout" onClick={() => void exportAs('layout')}>
               Layout sidecar (.layout.json)
             </button>
-            <button onClick={() => void exportAs('png')}>Image (PNG)</button>
-            <button onClick={() => void exportAs('svg')}>Image (SVG)</button>
+            <button data-testid="export-png" onClick={() => void exportAs('png')}>
+              Image (PNG)
+            </button>
+            <button data-testid="export-svg" onClick={() => void exportAs('svg')}>
+              Image (SVG)
+            </button>
             <button data-testid="export-archive" onClick={() => void exportAs('archive')}>
               Everything (.zip)
             </button>
