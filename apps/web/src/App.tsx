@@ -89,8 +89,16 @@ export function App() {
       const mod = e.ctrlKey || e.metaKey;
       if (mod && e.key.toLowerCase() === 'k') {
         e.preventDefault();
-        document.querySelector<HTMLInputElement>('[data-testid="search"]')?.focus();
+        const search = document.querySelector<HTMLInputElement>('[data-testid="search"]');
+        // The last query selected, so that typing starts a new one.
+        search?.focus();
+        search?.select();
         return;
+      }
+      if (e.key === 'Escape') {
+        // Sheets close (the gallery only when a design is open behind it); menus close themselves.
+        setHelp(false);
+        if (useDesign.getState().analysis) setGallery(false);
       }
       if (inEditableField(e.target)) return;
       if (e.key === '?') setHelp(true);

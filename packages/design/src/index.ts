@@ -9,3 +9,4 @@ export * from './session.ts';
 export * from './parameters.ts';
 export * from './categories.ts';
 export * from './svg.ts';
+export * from './palette.ts';

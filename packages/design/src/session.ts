@@ -263,6 +263,11 @@ export class DesignSession {
     this.set({ saveState });
   }
 
+  /** The user renamed the design (saved with it next time). */
+  rename(name: string): void {
+    this.set({ designName: name, saveState: 'unsaved' });
+  }
+
   /** The design was saved under an id (and perhaps a new name). */
   setDesign(id: string, name: string): void {
     this.set({ designId: id, designName: name });

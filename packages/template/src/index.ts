@@ -26,4 +26,4 @@ export * from './edit/operations.ts';
 export { applySplices, type LineChange, type Splice } from './edit/text.ts';
 export { resourceNameUses, parameterNameUses, type NameUse } from './edit/references.ts';
 export { hotJsonSchema, type JsonSchema } from './catalog/json-schema.ts';
-export { functionDescription, propertyDescription, typeDescription } from './catalog/descriptions.ts';
+export { functionDescription, propertyDescription, typeDescription, typeWords } from './catalog/descriptions.ts';

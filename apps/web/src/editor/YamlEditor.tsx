@@ -146,6 +146,21 @@ export function YamlEditor() {
     return () => sub.dispose();
   }, [docKey(doc), files]);
 
+  // A resource selected on its own (on the canvas, in search) shows in the template, highlighted, without taking the focus.
+  const selected = useDesign((s) => (s.selected.length === 1 ? s.selected[0]! : null));
+  const highlight = useRef<monaco.editor.IEditorDecorationsCollection | null>(null);
+  useEffect(() => {
+    const editor = editorInstance;
+    if (!editor || doc.kind !== 'template') return;
+    const line = selected ? useDesign.getState().graph?.resources.find((r) => r.name === selected)?.line : undefined;
+    highlight.current?.clear();
+    if (!line) return;
+    if (!editor.hasTextFocus()) editor.revealLineInCenterIfOutsideViewport(line);
+    highlight.current = editor.createDecorationsCollection([
+      { range: new monaco.Range(line, 1, line, 1), options: { isWholeLine: true, className: 'selected-resource-line' } },
+    ]);
+  }, [selected, docKey(doc)]);
+
   // The environment's own problems, from the session.
   const environmentDiagnostics = useDesign((s) => s.environmentDiagnostics);
   useEffect(() => {

@@ -27,14 +27,17 @@ export function layoutSidecar(positions: Positions): string {
 
 /** The largest PNG side, in pixels (browsers refuse larger canvases). */
 const MAX_PNG_SIDE = 8000;
+/** Pixels a PNG may have: encoding time grows with them (the SVG is the lossless export of a large design). */
+const MAX_PNG_PIXELS = 16_000_000;
 
-/** A PNG of the SVG, at up to twice its size (less for large designs, within MAX_PNG_SIDE). */
+/** A PNG of the SVG, at up to twice its size (less for large designs, within MAX_PNG_SIDE and MAX_PNG_PIXELS). */
 export async function svgToPng(svg: string): Promise<Blob> {
   const image = new Image();
   // A data: URL: the page's content security policy allows images from data:, not blob:.
   image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
   await image.decode();
-  const scale = Math.min(2, MAX_PNG_SIDE / image.naturalWidth, MAX_PNG_SIDE / image.naturalHeight);
+  const { naturalWidth: w, naturalHeight: h } = image;
+  const scale = Math.min(2, MAX_PNG_SIDE / w, MAX_PNG_SIDE / h, Math.sqrt(MAX_PNG_PIXELS / (w * h)));
   const canvas = document.createElement('canvas');
   canvas.width = Math.max(1, Math.round(image.naturalWidth * scale));
   canvas.height = Math.max(1, Math.round(image.naturalHeight * scale));

@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { paletteTypes, typeDescription } from '@hearth/template';
 import { PALETTE_MIME } from '../canvas/Canvas.tsx';
-import { categoryStyle } from '@hearth/design';
+import { categoryStyle, paletteMatch } from '@hearth/design';
 import { useDesign } from '../state/design.ts';
 
 const CATEGORY_ORDER = [
@@ -39,10 +39,9 @@ export function Palette({ serverTypes }: { serverTypes: PaletteType[] | null }) 
   const [open, setOpen] = useState<Record<string, boolean>>({ Compute: true, Network: true, Storage: true, Orchestration: true });
   const types = useMemo(() => serverTypes ?? localTypes(), [serverTypes]);
   const groups = useMemo(() => {
-    const q = query.trim().toLowerCase();
     const map = new Map<string, PaletteType[]>();
     for (const t of types) {
-      if (q && !t.name.toLowerCase().includes(q) && !t.description.toLowerCase().includes(q)) continue;
+      if (!paletteMatch(query, t)) continue;
       map.set(t.category, [...(map.get(t.category) ?? []), t]);
     }
     const rank = (c: string) => {

@@ -221,10 +221,16 @@ function DeployTab() {
     if (stackName) setName(stackName);
   }, [stackName]);
   // Another design: its own stack's name, or one made from its name.
+  // The name follows the design's name (renamed, or saved as "name (2)") until the user types one.
   const loads = useDesign((s) => s.loads);
+  const typedName = useRef(false);
   useEffect(() => {
+    typedName.current = false;
     setName(useRun.getState().stackName || slug(useDesign.getState().designName));
   }, [loads]);
+  useEffect(() => {
+    if (!typedName.current && !useRun.getState().stackName) setName(slug(designName));
+  }, [designName]);
   // A stack that exists runs where it was made; a new one where the picker says ('' is the rehearsal).
   const live = stack && stack.name === name && !(stack.action === 'DELETE' && stack.status === 'COMPLETE') ? stack : null;
   const cloud = live ? (live.target.kind === 'openstack' ? live.target.cloud : '') : chosenCloud;
@@ -294,7 +300,7 @@ function DeployTab() {
     <div className="deploy" data-testid="deploy">
       <div className="row">
         <label>
-          Stack <input aria-label="Stack name" value={name} onChange={(e) => setName(e.target.value)} />
+          Stack <input aria-label="Stack name" value={name} onChange={(e) => ((typedName.current = true), setName(e.target.value))} />
         </label>
         <label title={live ? `Stack ${live.name} runs here; delete it to deploy elsewhere` : 'Where the stack runs'}>
           Target{' '}

@@ -1,6 +1,6 @@
 // The top bar: the design's name and save state, open/import, export,
 // layout, undo/redo, search, problems, help.
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useReactFlow } from '@xyflow/react';
 import { editorRedo, editorUndo, revealLine } from '../editor/YamlEditor.tsx';
 import { autoLayout } from '@hearth/design';
@@ -23,6 +23,15 @@ export function Toolbar({ onOpenGallery, onHelp }: { onOpenGallery: () => void; 
   const flow = useReactFlow();
   const fileInput = useRef<HTMLInputElement>(null);
   const [menu, setMenu] = useState<'export' | 'problems' | null>(null);
+  // Escape closes an open menu.
+  useEffect(() => {
+    if (!menu) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') setMenu(null);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [menu]);
   const [search, setSearch] = useState('');
   const graph = useDesign((s) => s.graph);
 
@@ -68,13 +77,7 @@ export function Toolbar({ onOpenGallery, onHelp }: { onOpenGallery: () => void; 
   return (
     <header className="toolbar">
       <span className="brand">Hearth</span>
-      <input
-        className="design-name"
-        aria-label="Design name"
-        value={name}
-        onChange={(e) => useDesign.getState().setDesign(useDesign.getState().designId ?? '', e.target.value)}
-        onBlur={() => useDesign.getState().setSaveState('unsaved')}
-      />
+      <input className="design-name" aria-label="Design name" value={name} onChange={(e) => useDesign.getState().rename(e.target.value)} />
       <span className={`save-state save-${saveState}`} data-testid="save-state">
         {saveState === 'saved' ? 'Saved' : saveState === 'saving' ? 'Saving…' : saveState === 'error' ? 'Not saved' : 'Unsaved'}
       </span>

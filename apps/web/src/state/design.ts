@@ -25,6 +25,7 @@ export interface DesignState extends DesignSnapshot {
   notify(kind: Notice['kind'], text: string): void;
   setSaveState(state: SaveState): void;
   setDesign(id: string, name: string): void;
+  rename(name: string): void;
   setEnvironment(text: string): void;
   setFiles(files: Record<string, string>): void;
 }
@@ -42,6 +43,7 @@ export const useDesign = create<DesignState>()(() => ({
   notify: (kind, text) => session.notify(kind, text),
   setSaveState: (state) => session.setSaveState(state),
   setDesign: (id, name) => session.setDesign(id, name),
+  rename: (name) => session.rename(name),
   setEnvironment: (text) => session.setEnvironment(text),
   setFiles: (files) => session.setFiles(files),
 }));

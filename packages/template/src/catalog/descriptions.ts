@@ -80,8 +80,32 @@ export function typeDescription(schema: ResourceTypeSchema): string {
   const known = TYPE_DESCRIPTIONS[schema.name] ?? schema.description;
   if (known) return known;
   const [, service, kind] = schema.name.split('::');
-  const words = (kind ?? schema.name).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
-  return `A ${words}${service ? ` of the ${service} service` : ''}.`;
+  const words = typeWords(kind ?? schema.name);
+  return `${article(words)} ${words}${service ? ` of the ${service} service` : ''}.`;
+}
+
+/** Mixed-case names OpenStack spells as one word. */
+const MIXED_ACRONYMS = /^(QoS|LBaaS|IPsec|VPNaaS|FWaaS)/;
+
+/** "QoSAssociation" → "QoS association", "LBMemberHealthAlarm" → "LB member health alarm", "L2Gateway" → "L2 gateway". */
+export function typeWords(name: string): string {
+  const words: string[] = [];
+  let rest = name;
+  while (rest) {
+    const m = MIXED_ACRONYMS.exec(rest) ?? /^([A-Z]+\d+|[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+|.)/.exec(rest)!;
+    const word = m[0];
+    // Capitalised words are lowercased; acronyms stay as written.
+    words.push(/^[A-Z][a-z]+$/.test(word) && !MIXED_ACRONYMS.test(word) ? word.toLowerCase() : word);
+    rest = rest.slice(word.length);
+  }
+  return words.join(' ');
+}
+
+/** "a" or "an", by how the first word sounds (acronyms by their first letter's name). */
+function article(words: string): string {
+  const first = words.split(' ')[0] ?? '';
+  const acronym = /^[A-Z]{2}/.test(first) || MIXED_ACRONYMS.test(first);
+  return (acronym ? /^[AEFHILMNORSX]/.test(first) : /^[aeiou]/i.test(first)) ? 'An' : 'A';
 }
 
 /** One line about a property: what kind of value, whether required, what changing it does. */

@@ -184,4 +184,20 @@ describe('edit operations', () => {
     const added = edit({ op: 'addResource', type: 'OS::Heat::RandomString', name: 'b' }, text);
     expect(added.text.endsWith('\n    b:\n        type: OS::Heat::RandomString\n')).toBe(true);
   });
+
+  it('adds to `resources: {}` (a new template) as a block, so each resource gets lines of its own', () => {
+    let text = 'heat_template_version: 2018-08-31\ndescription: A new design\nresources: {}\n';
+    text = edit({ op: 'addResource', type: 'OS::Heat::None', name: 'a' }, text).text;
+    text = edit({ op: 'addResource', type: 'OS::Heat::None', name: 'b' }, text).text;
+    expect(text).toBe(
+      'heat_template_version: 2018-08-31\ndescription: A new design\nresources:\n  a:\n    type: OS::Heat::None\n\n  b:\n    type: OS::Heat::None\n',
+    );
+    // A flow map with resources stays a flow map.
+    expect(
+      edit(
+        { op: 'addResource', type: 'OS::Heat::None', name: 'c' },
+        'heat_template_version: 2018-08-31\nresources: {a: {type: OS::Heat::None}}\n',
+      ).text,
+    ).toBe('heat_template_version: 2018-08-31\nresources: {a: {type: OS::Heat::None}, c: {type: OS::Heat::None}}\n');
+  });
 });

@@ -263,7 +263,10 @@ function addResource(e: Editing, op: Extract<EditOperation, { op: 'addResource' 
     const at = nextLineStart(e.text, contentEnd(e.text, last.value));
     const prefix = at === e.text.length && !e.text.endsWith('\n') ? nl : '';
     e.editor.splice(at, at, `${prefix}${nl}${emitPair(name, definition, indent, e.editor.style).join(nl)}${nl}`);
-  } else if (resources.kind === 'map') e.editor.set(resources, name, definition);
+  } else if (resources.kind === 'map' && resources.flow && !resources.pairs.length)
+    // `resources: {}` (a new template): the first resource starts a block, so that the next ones get lines of their own.
+    e.editor.replaceValue(e.root, pair, { [name]: definition });
+  else if (resources.kind === 'map') e.editor.set(resources, name, definition);
   else if (resources.kind === 'scalar' && resources.value === null) e.editor.replaceValue(e.root, pair, { [name]: definition });
   else throw new EditError('The resources section is not a map.', 'EDIT_NOT_MAP');
   return e.finish({ name });

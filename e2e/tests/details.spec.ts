@@ -1,0 +1,79 @@
+// The designer's smaller promises: a blank design grows in block style, the
+// stack name follows the design's name, palette search by words, Ctrl+K and
+// Escape, and the designs list's search, rename and delete.
+import { expect, test } from '@playwright/test';
+import { editorText, node } from './helpers.ts';
+
+test.beforeEach(async ({ page }) => {
+  page.on('pageerror', (e) => {
+    throw e;
+  });
+});
+
+test('a blank design: resources added from the palette get lines of their own; the stack is named after the design', async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('new-design').click();
+  await page.getByLabel('Design name').fill('Shop front');
+  await expect(page.getByLabel('Stack name')).toHaveValue('Shop-front');
+  // Palette search by the words of a type's name.
+  await page.getByPlaceholder('Search resource types…').fill('security group');
+  await expect(page.locator('[data-testid=palette-item][data-type="OS::Neutron::SecurityGroup"]')).toBeVisible();
+  await page.getByPlaceholder('Search resource types…').fill('random string');
+  const item = page.locator('[data-testid=palette-item][data-type="OS::Heat::RandomString"]');
+  await item.dblclick();
+  await item.dblclick();
+  await expect(page.locator('[data-testid=node]')).toHaveCount(2);
+  const text = await editorText(page);
+  expect(text).toMatch(/^resources:\n {2}random_string:\n {4}type: OS::Heat::RandomString\n/m);
+  expect(text).not.toContain('resources: {');
+});
+
+test('Ctrl+K selects the last query; Escape closes menus and sheets', async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('open-design').filter({ hasText: 'sql-server-cluster' }).click();
+  await expect(node(page, 'dc_primary')).toBeVisible();
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type('dc_primary');
+  await page.keyboard.press('Escape');
+  await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type('cluster_net');
+  await expect(page.getByTestId('search')).toHaveValue('cluster_net');
+
+  await page.getByTestId('export-menu').click();
+  await expect(page.getByTestId('export-svg')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('export-svg')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Designs' }).click();
+  await expect(page.getByTestId('gallery')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('gallery')).toHaveCount(0);
+});
+
+test('the designs list renames and deletes designs (not the open one)', async ({ page }) => {
+  const name = `to-rename-${Date.now()}`;
+  await page.goto('/');
+  await page.getByTestId('new-design').click();
+  await page.getByLabel('Design name').fill(name);
+  await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+  await expect(page.getByTestId('save-state')).toHaveText('Saved');
+  await page.getByRole('button', { name: 'Designs' }).click();
+  const row = page.locator(`[data-testid=design-row][data-name="${name}"]`);
+  await expect(row.getByTestId('delete-design')).toBeDisabled();
+  await row.getByTestId('rename-design').click();
+  await row.getByLabel('New name').fill(`${name}-renamed`);
+  await row.getByTestId('rename-save').click();
+  const renamed = page.locator(`[data-testid=design-row][data-name="${name}-renamed"]`);
+  await expect(renamed).toBeVisible();
+
+  // Open the example, then delete the renamed design from the list.
+  await page.getByTestId('open-design').filter({ hasText: 'sql-server-cluster' }).click();
+  await expect(node(page, 'dc_primary')).toBeVisible();
+  await page.getByRole('button', { name: 'Designs' }).click();
+  await renamed.getByTestId('delete-design').click();
+  await renamed.getByTestId('confirm-delete-design').click();
+  await expect(renamed).toHaveCount(0);
+  await page.reload();
+  await page.getByRole('button', { name: 'Designs' }).click();
+  await expect(page.locator(`[data-testid=design-row][data-name="${name}-renamed"]`)).toHaveCount(0);
+});
