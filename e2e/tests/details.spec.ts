@@ -2,7 +2,7 @@
 // stack name follows the design's name, palette search by words, Ctrl+K and
 // Escape, and the designs list's search, rename and delete.
 import { expect, test } from '@playwright/test';
-import { editorText, node } from './helpers.ts';
+import { editorText, newDesign, node } from './helpers.ts';
 
 test.beforeEach(async ({ page }) => {
   page.on('pageerror', (e) => {
@@ -76,4 +76,29 @@ test('the designs list renames and deletes designs (not the open one)', async ({
   await page.reload();
   await page.getByRole('button', { name: 'Designs' }).click();
   await expect(page.locator(`[data-testid=design-row][data-name="${name}-renamed"]`)).toHaveCount(0);
+});
+
+test('a map property edited in the inspector keeps its comments and flow style in the file', async ({ page }) => {
+  const text = `heat_template_version: 2018-08-31
+resources:
+  config:
+    type: OS::Heat::Value
+    properties:
+      value:
+        # the ports the service listens on
+        http: 80   # plain
+        https: 443
+        extra: {a: 1, b: 2}
+`;
+  await newDesign(page, text);
+  await node(page, 'config').click();
+  const field = page.locator('[data-testid=property][data-property=value] textarea');
+  await expect(field).toHaveValue('# the ports the service listens on\nhttp: 80   # plain\nhttps: 443\nextra: {a: 1, b: 2}');
+  await field.fill('# the ports the service listens on\nhttp: 80   # plain\nhttps: 8443\nextra: {a: 1, b: 2, c: 3}');
+  await field.blur();
+  await expect.poll(() => editorText(page)).toBe(text.replace('https: 443', 'https: 8443').replace('{a: 1, b: 2}', '{a: 1, b: 2, c: 3}'));
+  // One undo step takes the whole edit back.
+  await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Control+z');
+  await expect.poll(() => editorText(page)).toBe(text);
 });

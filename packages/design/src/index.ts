@@ -10,3 +10,4 @@ export * from './parameters.ts';
 export * from './categories.ts';
 export * from './svg.ts';
 export * from './palette.ts';
+export * from './property-edits.ts';

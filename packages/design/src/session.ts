@@ -234,6 +234,32 @@ export class DesignSession {
     return true;
   }
 
+  /**
+   * Runs edit operations one after another and writes the result as one
+   * change (one undo step); none is written when one is refused.
+   */
+  applyAll(ops: EditOperation[]): boolean {
+    if (ops.length <= 1) return ops.length === 0 || this.apply(ops[0]!);
+    const { analysis, text } = this.snapshot;
+    if (!analysis?.parsed) return this.apply(ops[0]!);
+    let current = analysis;
+    let next = text;
+    try {
+      for (const op of ops) {
+        next = applyEdit(current, op).text;
+        current = this.document.setTemplate(next).analysis;
+      }
+    } catch (error) {
+      // The document reads the text shown again.
+      this.document.setTemplate(text);
+      this.notify('error', error instanceof Error ? error.message : String(error));
+      return false;
+    }
+    if (this.sink) writeMinimal(this.sink, next);
+    else this.textChanged(next);
+    return true;
+  }
+
   requestFit(): void {
     this.set({ fitRequests: this.snapshot.fitRequests + 1 });
   }

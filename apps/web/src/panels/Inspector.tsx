@@ -4,6 +4,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { PropertySchema, ResourceInfo, Value, ValueMap } from '@hearth/template';
 import { isValueMap, nodeToValue, parseYamlText, propertyDescription } from '@hearth/template';
+import { propertyEdits, propertySource } from '@hearth/design';
 import { revealLine } from '../editor/YamlEditor.tsx';
 import { useDesign } from '../state/design.ts';
 import { useRun } from '../state/run.ts';
@@ -40,13 +41,18 @@ function PropertyField({
   info: ResourceInfo[];
 }) {
   const [mode, setMode] = useState<Mode>(modeOf(value));
-  const [draft, setDraft] = useState(display(value));
   const analysis = useDesign((s) => s.analysis);
+  // A YAML value shows as written in the template (comments and style), other values as text.
+  const shown = (m: Mode) => (m === 'yaml' && analysis ? (propertySource(analysis, resource, name) ?? display(value)) : display(value));
+  const [draft, setDraft] = useState(() => shown(modeOf(value)));
   const key = JSON.stringify(value ?? null);
   useEffect(() => {
     setMode(modeOf(value));
-    setDraft(display(value));
+    setDraft(shown(modeOf(value)));
   }, [key]);
+  useEffect(() => {
+    setDraft(shown(mode));
+  }, [mode]);
   const apply = useDesign((s) => s.apply);
   const set = (v: Value | undefined) => {
     if (v === undefined || v === '') apply({ op: 'removeProperty', resource, path: [name] });
@@ -111,18 +117,19 @@ function PropertyField({
     input = (
       <textarea
         aria-label={name}
-        rows={2}
+        rows={Math.min(12, Math.max(2, draft.split('\n').length))}
         value={draft}
         onChange={(e) => setDraft(e.target.value)}
         onBlur={() => {
-          if (draft === display(value)) return;
+          if (draft === shown('yaml')) return;
           if (!draft.trim()) return set(undefined);
           const parsed = parseYamlText(draft);
           if (!parsed.root || parsed.problems.some((p) => p.severity === 'error')) {
             useDesign.getState().notify('error', `The value of ${name} is not valid YAML.`);
             return;
           }
-          set(nodeToValue(parsed.root));
+          // Only what changed is written: the rest keeps its comments and style.
+          useDesign.getState().applyAll(propertyEdits(resource, [name], value, nodeToValue(parsed.root)));
         }}
       />
     );

@@ -18,6 +18,8 @@ export interface DesignState extends DesignSnapshot {
   textChanged(text: string): void;
   /** Runs an edit operation; returns false (with a notice) when it was refused. `at`: where a new resource goes. */
   apply(op: EditOperation, options?: { at?: XY }): boolean;
+  /** Runs edit operations as one change (one undo step). */
+  applyAll(ops: EditOperation[]): boolean;
   setPositions(positions: Positions): void;
   moveNodes(moves: Record<string, XY>): void;
   select(names: string[]): void;
@@ -36,6 +38,7 @@ export const useDesign = create<DesignState>()(() => ({
   load: (design) => session.load(design),
   textChanged: (text) => session.textChanged(text),
   apply: (op, options) => session.apply(op, options),
+  applyAll: (ops) => session.applyAll(ops),
   setPositions: (positions) => session.setPositions(positions),
   moveNodes: (moves) => session.moveNodes(moves),
   select: (names) => session.select(names),
