@@ -2,7 +2,7 @@
 // stack name follows the design's name, palette search by words, Ctrl+K and
 // Escape, and the designs list's search, rename and delete.
 import { expect, test } from '@playwright/test';
-import { editorText, newDesign, node } from './helpers.ts';
+import { edge, editorText, newDesign, node } from './helpers.ts';
 
 test.beforeEach(async ({ page }) => {
   page.on('pageerror', (e) => {
@@ -101,4 +101,33 @@ resources:
   await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
   await page.keyboard.press('Control+z');
   await expect.poll(() => editorText(page)).toBe(text);
+});
+
+test('an edge dropped on a node’s body connects; the get_resource picker offers only resources of the type the property takes', async ({
+  page,
+}) => {
+  await newDesign(
+    page,
+    `heat_template_version: 2018-08-31
+resources:
+  net: {type: OS::Neutron::Net}
+  server: {type: OS::Nova::Server, properties: {image: cirros, flavor: small}}
+  port:
+    type: OS::Neutron::Port
+    properties:
+      network: {get_resource: net}
+`,
+  );
+  await expect(edge(page, 'port', 'net', 'get_resource')).toHaveCount(1);
+  await node(page, 'port').locator('.react-flow__handle-left').hover();
+  await page.mouse.down();
+  const body = (await node(page, 'server').boundingBox())!;
+  await page.mouse.move(body.x + body.width / 2, body.y + body.height / 2, { steps: 8 });
+  await page.mouse.up();
+  await expect(edge(page, 'port', 'server')).toHaveCount(1);
+  expect(await editorText(page)).toContain('depends_on: server');
+
+  await node(page, 'port').click();
+  const picker = page.locator('[data-testid=property][data-property=network]').getByLabel('network resource');
+  await expect(picker.locator('option')).toHaveText(['— resource —', 'net']);
 });

@@ -11,3 +11,4 @@ export * from './categories.ts';
 export * from './svg.ts';
 export * from './palette.ts';
 export * from './property-edits.ts';
+export * from './reference-targets.ts';

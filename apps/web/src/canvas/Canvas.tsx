@@ -11,6 +11,7 @@ import {
   type Connection,
   type Edge,
   type EdgeChange,
+  type FinalConnectionState,
   type Node,
   type NodeChange,
 } from '@xyflow/react';
@@ -243,6 +244,19 @@ export function Canvas() {
     useDesign.getState().apply({ op: 'addDependency', resource: c.source, requires: c.target });
   }, []);
 
+  // A connection dropped on a node's body (not on its dot) connects to that node too.
+  const onConnectEnd = useCallback((event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+    if (state.isValid || !state.fromNode || !state.fromHandle) return;
+    const point = 'changedTouches' in event ? event.changedTouches[0] : event;
+    if (!point) return;
+    const under = document.elementFromPoint(point.clientX, point.clientY)?.closest<HTMLElement>('.react-flow__node[data-id]');
+    const other = under?.dataset.id;
+    if (!other || other === state.fromNode.id || !useDesign.getState().graph?.resources.some((r) => r.name === other)) return;
+    // From the dependent's dot (source) to what it requires, or the other way from a target dot.
+    const [resource, requires] = state.fromHandle.type === 'source' ? [state.fromNode.id, other] : [other, state.fromNode.id];
+    useDesign.getState().apply({ op: 'addDependency', resource, requires });
+  }, []);
+
   const onEdgesDelete = useCallback((removed: Edge[]) => {
     const design = useDesign.getState();
     for (const e of removed) {
@@ -296,6 +310,7 @@ export function Canvas() {
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
         onEdgesDelete={onEdgesDelete}
         onNodesDelete={onNodesDelete}
         deleteKeyCode={['Delete', 'Backspace']}

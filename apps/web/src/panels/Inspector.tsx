@@ -4,7 +4,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { PropertySchema, ResourceInfo, Value, ValueMap } from '@hearth/template';
 import { isValueMap, nodeToValue, parseYamlText, propertyDescription } from '@hearth/template';
-import { propertyEdits, propertySource } from '@hearth/design';
+import { propertyEdits, propertySource, referenceCandidates } from '@hearth/design';
 import { revealLine } from '../editor/YamlEditor.tsx';
 import { useDesign } from '../state/design.ts';
 import { useRun } from '../state/run.ts';
@@ -64,6 +64,10 @@ function PropertyField({
   const attrName = Array.isArray(fn.get_attr) ? String(fn.get_attr[1] ?? '') : '';
   const targetInfo = info.find((r) => r.name === attrTarget);
   const others = info.filter((r) => r.name !== resource);
+  // get_resource gives an id: only resources of the types this property takes (a Port's network: Nets), and the one named now.
+  const current = typeof fn.get_resource === 'string' ? fn.get_resource : '';
+  const candidates = referenceCandidates(info, resource, schema).filter((r) => r.name !== current);
+  const referable = [...info.filter((r) => r.name === current), ...candidates];
 
   let input;
   if (mode === 'get_param') {
@@ -87,7 +91,7 @@ function PropertyField({
         onChange={(e) => set({ get_resource: e.target.value })}
       >
         <option value="">— resource —</option>
-        {others.map((r) => (
+        {referable.map((r) => (
           <option key={r.name}>{r.name}</option>
         ))}
       </select>
