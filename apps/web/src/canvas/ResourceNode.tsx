@@ -6,6 +6,7 @@ import type { ResourceNodeData } from '@hearth/design';
 import { useDesign } from '../state/design.ts';
 import { useRun, type ResourceStatus, type RunState } from '../state/run.ts';
 import { categoryStyle } from '@hearth/design';
+import { PlanIcon } from './PlanIcon.tsx';
 import { useSecondClock } from './clock.ts';
 import { stateStyle } from './status.ts';
 
@@ -19,15 +20,6 @@ export type ResourceFlowNode = Node<
   },
   'resource'
 >;
-
-const PLAN_LABEL: Record<string, string> = {
-  create: '＋ create',
-  update: '～ update',
-  replace: '⇄ replace',
-  delete: '－ delete',
-  retain: '⊝ retain',
-  unchanged: '＝ unchanged',
-};
 
 /** Seconds since `since`, ticking while shown (every node on one shared clock). */
 function Elapsed({ since }: { since: number }) {
@@ -107,7 +99,7 @@ function ResourceNodeView({ data, selected }: NodeProps<ResourceFlowNode>) {
       )}
       {data.planAction && data.planAction !== 'unchanged' && (
         <span className={`plan-badge plan-${data.planAction}`} data-testid="plan-badge">
-          {PLAN_LABEL[data.planAction] ?? data.planAction}
+          <PlanIcon action={data.planAction} /> {data.planAction}
         </span>
       )}
       {data.members && (

@@ -6,6 +6,7 @@ import { parameterProblems } from '@hearth/design';
 import { api, errorText } from '../api.ts';
 import { revealLine } from '../editor/YamlEditor.tsx';
 import { download } from '../io/export.ts';
+import { PlanIcon } from '../canvas/PlanIcon.tsx';
 import { useDesign } from '../state/design.ts';
 import { bindRunToDesign, watchStack } from '../state/live.ts';
 import { saveDesignNow } from '../state/persistence.ts';
@@ -188,14 +189,12 @@ function ParametersForm({ values, setValues }: { values: Record<string, string>;
   );
 }
 
-const PLAN_ICONS: Record<string, string> = { create: '＋', update: '～', replace: '⇄', delete: '－', retain: '⊝', unchanged: '＝' };
-
 function PlanSummary({ plan }: { plan: Plan }) {
   return (
     <div className="plan-summary" data-testid="plan-summary">
       {(['create', 'update', 'replace', 'delete', 'retain', 'unchanged'] as const).map((a) => (
         <span key={a} className={`plan-count plan-${a}`} data-action={a}>
-          {PLAN_ICONS[a]} {plan.summary[a] ?? 0} {a}
+          <PlanIcon action={a} /> {plan.summary[a] ?? 0} {a}
         </span>
       ))}
     </div>
