@@ -1,6 +1,7 @@
 // The designer: palette, canvas, inspector and YAML editor, one template.
 import { useEffect, useState } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
+import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
 import type { EditOperation, Value, ValueMap } from '@hearth/template';
 import { isValueMap, nodeToValue } from '@hearth/template';
 import { api } from './api.ts';
@@ -53,6 +54,9 @@ function paste(): void {
   }
 }
 
+/** A pane's content fills it; the content scrolls itself. */
+const PANE_STYLE = { display: 'flex', flexDirection: 'column', overflow: 'hidden' } as const;
+
 export function App() {
   const [types, setTypes] = useState<PaletteTypes>(null);
   const [gallery, setGallery] = useState(false);
@@ -64,6 +68,12 @@ export function App() {
   useEffect(() => {
     if (loads) setGallery(false);
   }, [loads]);
+  // The panes' widths, as the user left them (kept in this browser).
+  const paneLayout = useDefaultLayout({
+    id: 'hearth-panes',
+    panelIds: ['palette-pane', 'center-pane', 'side-pane'],
+    onlySaveAfterUserInteractions: true,
+  });
   const [simNotice, setSimNotice] = useState<string | null>(null);
   const [dismissed, setDismissed] = useState<number | null>(null);
   useEffect(() => {
@@ -139,22 +149,39 @@ export function App() {
             {simNotice}
           </div>
         )}
-        <main className="workspace" data-loads={loads}>
-          <Palette serverTypes={types} />
-          <section className="center">
-            {stale && (
-              <div className="stale-banner" data-testid="stale">
-                The YAML does not parse: the canvas shows the last version that did. Fix the text to bring them back in step.
-              </div>
-            )}
-            <Canvas />
-            <RunPanel />
-          </section>
-          <section className="side">
-            <Inspector />
-            <YamlEditor />
-          </section>
-        </main>
+        <Group className="workspace" orientation="horizontal" data-loads={loads} {...paneLayout}>
+          <Panel
+            id="palette-pane"
+            className="pane"
+            style={PANE_STYLE}
+            defaultSize={250}
+            minSize={160}
+            maxSize="40%"
+            collapsible
+            collapsedSize={0}
+          >
+            <Palette serverTypes={types} />
+          </Panel>
+          <Separator className="pane-separator" aria-label="Resize the palette" />
+          <Panel id="center-pane" className="pane" style={PANE_STYLE} minSize={320}>
+            <section className="center">
+              {stale && (
+                <div className="stale-banner" data-testid="stale">
+                  The YAML does not parse: the canvas shows the last version that did. Fix the text to bring them back in step.
+                </div>
+              )}
+              <Canvas />
+              <RunPanel />
+            </section>
+          </Panel>
+          <Separator className="pane-separator" aria-label="Resize the editor" />
+          <Panel id="side-pane" className="pane" style={PANE_STYLE} defaultSize="38%" minSize={300}>
+            <section className="side">
+              <Inspector />
+              <YamlEditor />
+            </section>
+          </Panel>
+        </Group>
         {notice && notice.id !== dismissed && (
           <div
             className={`notice notice-${notice.kind}`}

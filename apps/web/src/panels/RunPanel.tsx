@@ -1,6 +1,6 @@
 // Deploying the design and watching it run: parameters, plan, apply,
 // cancel and delete; the event log, the timeline, the outputs, the stacks.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Value } from '@hearth/template';
 import { parameterProblems } from '@hearth/design';
 import { api, errorText } from '../api.ts';
@@ -223,6 +223,8 @@ function DeployTab() {
   // The name follows the design's name (renamed, or saved as "name (2)") until the user types one.
   const loads = useDesign((s) => s.loads);
   const typedName = useRef(false);
+  // The run panel scrolls: the confirmation shows where the user looks when it opens, not below the fold.
+  const showConfirm = useCallback((el: HTMLDivElement | null) => el?.scrollIntoView({ block: 'nearest' }), []);
   useEffect(() => {
     typedName.current = false;
     setName(useRun.getState().stackName || slug(useDesign.getState().designName));
@@ -428,7 +430,7 @@ function DeployTab() {
         </div>
       )}
       {confirming && (
-        <div className="confirm" data-testid="confirm">
+        <div className="confirm" data-testid="confirm" ref={showConfirm}>
           {plan
             ? `Apply the plan to ${name}${where}: ${plan.summary.create ?? 0} to create, ${plan.summary.update ?? 0} to update, ${plan.summary.replace ?? 0} to replace, ${(plan.summary.delete ?? 0) + (plan.summary.retain ?? 0)} to delete?`
             : `Deploy the design as stack ${name}${where}?`}
