@@ -5,17 +5,22 @@ import { api, errorText } from '../api.ts';
 import { useDesign } from './design.ts';
 import { useRun, type StackEvent } from './run.ts';
 
-let subscription: { unsubscribe(): void } | null = null;
-let pending: StackEvent[] = [];
-let flushScheduled = false;
-let refreshTimer: ReturnType<typeof setTimeout> | null = null;
-
-function flush(): void {
+/** The one stream followed now: its subscription, and the events waiting for the next frame. */
+class StackFeed {
+  subscription: { unsubscribe(): void } | null = null;
+  pending: StackEvent[] = [];
   flushScheduled = false;
-  const batch = pending;
-  pending = [];
-  useRun.getState().addEvents(batch);
+  refreshTimer: ReturnType<typeof setTimeout> | null = null;
+
+  flush = (): void => {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    useRun.getState().addEvents(batch);
+  };
 }
+
+const feed = new StackFeed();
 
 /** The stack's summary (state, in progress) from the server; null when it does not exist. */
 export async function refreshStack(name = useRun.getState().stackName): Promise<void> {
@@ -37,9 +42,9 @@ export async function refreshStack(name = useRun.getState().stackName): Promise<
 }
 
 function scheduleRefresh(): void {
-  if (refreshTimer) return;
-  refreshTimer = setTimeout(() => {
-    refreshTimer = null;
+  if (feed.refreshTimer) return;
+  feed.refreshTimer = setTimeout(() => {
+    feed.refreshTimer = null;
     void refreshStack();
   }, 50);
 }
@@ -53,15 +58,15 @@ export function setStackInAddress(name: string | null): void {
 
 /** Follows the stack `name`: every event so far, then the live ones. */
 export function watchStack(name: string): void {
-  subscription?.unsubscribe();
-  pending = [];
+  feed.subscription?.unsubscribe();
+  feed.pending = [];
   const run = useRun.getState();
   run.resetEvents();
   run.setStackName(name);
   run.setConnection('live');
   setStackInAddress(name);
   void refreshStack(name);
-  subscription = api.stacks.watch.subscribe(
+  feed.subscription = api.stacks.watch.subscribe(
     { stack: name, lastEventId: null },
     {
       onData: ({ data }) => {
@@ -69,12 +74,12 @@ export function watchStack(name: string): void {
         for (const event of data as unknown as StackEvent[]) {
           // For benchmarks: when each event reached the page.
           (window as unknown as { hearthArrivals?: Array<[number, string]> }).hearthArrivals?.push([Date.now(), event.time]);
-          pending.push(event);
+          feed.pending.push(event);
           if (!event.resourceName) scheduleRefresh();
         }
-        if (!flushScheduled) {
-          flushScheduled = true;
-          requestAnimationFrame(flush);
+        if (!feed.flushScheduled) {
+          feed.flushScheduled = true;
+          requestAnimationFrame(feed.flush);
         }
       },
       onError: (error) => {
@@ -115,7 +120,7 @@ export async function bindRunToDesign(stack?: string): Promise<void> {
 }
 
 export function stopWatching(): void {
-  subscription?.unsubscribe();
-  subscription = null;
+  feed.subscription?.unsubscribe();
+  feed.subscription = null;
   useRun.getState().setConnection('idle');
 }
