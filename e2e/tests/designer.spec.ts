@@ -1,7 +1,7 @@
 // The designer: canvas and YAML editor, in sync both ways.
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { edge, editorText, newDesign, node, nodePosition, screenshot, setEditorText, typeAtEnd } from './helpers.ts';
+import { edge, editorText, fitCount, newDesign, node, nodePosition, screenshot, setEditorText, typeAtEnd, viewFitted } from './helpers.ts';
 
 const BASE = `heat_template_version: 2018-08-31
 # The network everything sits on
@@ -44,8 +44,9 @@ test('typing a resource in the YAML adds a node; drawing an edge writes depends_
   await expect(edge(page, 'subnet', 'net', 'get_resource')).toHaveCount(1);
 
   // Drag from vol's dependency handle (left) to net's (right): vol depends_on net.
+  const fits = await fitCount(page);
   await page.getByRole('button', { name: 'Auto layout' }).click();
-  await page.waitForTimeout(400);
+  await viewFitted(page, fits);
   const from = node(page, 'vol').locator('.react-flow__handle-left');
   const to = node(page, 'net').locator('.react-flow__handle-right');
   await from.hover();

@@ -2,7 +2,7 @@
 // stack name follows the design's name, palette search by words, Ctrl+K and
 // Escape, and the designs list's search, rename and delete.
 import { expect, test } from '@playwright/test';
-import { edge, editorText, newDesign, node } from './helpers.ts';
+import { edge, editorText, newDesign, node, viewFitted } from './helpers.ts';
 
 test.beforeEach(async ({ page }) => {
   page.on('pageerror', (e) => {
@@ -65,6 +65,13 @@ test('the designs list renames and deletes designs (not the open one)', async ({
   await row.getByTestId('rename-save').click();
   const renamed = page.locator(`[data-testid=design-row][data-name="${name}-renamed"]`);
   await expect(renamed).toBeVisible();
+  // The open design takes the new name, and keeps it through its next save.
+  await expect(page.getByLabel('Design name')).toHaveValue(`${name}-renamed`);
+  await page.getByRole('button', { name: 'Close' }).click();
+  await page.getByTestId('palette-item').first().dblclick();
+  await expect(page.getByTestId('save-state')).toHaveText('Saved');
+  await page.getByRole('button', { name: 'Designs' }).click();
+  await expect(renamed).toBeVisible();
 
   // Open the example, then delete the renamed design from the list.
   await page.getByTestId('open-design').filter({ hasText: 'sql-server-cluster' }).click();
@@ -119,6 +126,8 @@ resources:
 `,
   );
   await expect(edge(page, 'port', 'net', 'get_resource')).toHaveCount(1);
+  // The view is where it settles (the new design's fit is done) before the drag is measured.
+  await viewFitted(page, 0);
   await node(page, 'port').locator('.react-flow__handle-left').hover();
   await page.mouse.down();
   const body = (await node(page, 'server').boundingBox())!;

@@ -51,6 +51,27 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `e2e/artifacts/screens/${name}.png` });
 }
 
+/** How many times the view was asked to fit so far (read it before an action that lays out or loads). */
+export async function fitCount(page: Page): Promise<number> {
+  return page.evaluate(
+    () => (window as unknown as { hearth: { design: { getState(): { fitRequests: number } } } }).hearth.design.getState().fitRequests,
+  );
+}
+
+/** Until the canvas shows a fit of the view newer than `since` (an automatic layout or a load landed and was fitted). */
+export async function viewFitted(page: Page, since: number): Promise<void> {
+  await page.waitForFunction((before) => {
+    const state = (
+      window as unknown as { hearth: { design: { getState(): { needsLayout: boolean; fitRequests: number } } } }
+    ).hearth.design.getState();
+    return (
+      state.fitRequests > before &&
+      !state.needsLayout &&
+      document.querySelector('[data-testid=canvas]')?.getAttribute('data-fitted') === String(state.fitRequests)
+    );
+  }, since);
+}
+
 /** Opens the SQL Server cluster example from the gallery. */
 export async function openExample(page: Page): Promise<void> {
   await page.goto('/');

@@ -9,8 +9,8 @@ import { expect, test, type Page } from '@playwright/test';
 import { node, openExample } from './helpers.ts';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../..');
-const corpus = [join(repo, '../shared/corpus'), join(repo, 'test-data/heat-corpus')].find((c) => existsSync(join(c, 'index.json')))!;
-const OSO = join(corpus, 'heat-templates/openshift-origin/centos65/highly-available/invalid');
+const corpus = [join(repo, '../shared/corpus'), join(repo, 'test-data/heat-corpus')].find((c) => existsSync(join(c, 'index.json')));
+const OSO = join(corpus ?? '', 'heat-templates/openshift-origin/centos65/highly-available/invalid');
 
 test.beforeEach(async ({ page }) => {
   page.on('pageerror', (e) => {
@@ -36,6 +36,7 @@ async function shownText(page: Page): Promise<string> {
 test('a template imported with its environment and nested template is read with them; the environment is shown and edited beside it', async ({
   page,
 }) => {
+  test.skip(!corpus, 'no corpus of Heat templates here');
   await page.goto('/');
   await importFiles(page, [file('oso_ha.yaml'), file('oso_ha_env.yaml'), file('oso_node.yaml')]);
   await expect(node(page, 'node1_instance')).toBeVisible();
@@ -51,7 +52,7 @@ test('a template imported with its environment and nested template is read with 
   // The environment and the nested file have their tabs.
   await expect(page.locator('[data-testid=editor-tab][data-doc="file:oso_node.yaml"]')).toBeVisible();
   await page.locator('[data-testid=editor-tab][data-doc=environment]').click();
-  expect(await shownText(page)).toContain('OpenShift::Node::Server: oso_node.yaml');
+  await expect.poll(() => shownText(page)).toContain('OpenShift::Node::Server: oso_node.yaml');
 
   // Editing the environment re-reads the template with it: without the mapping, Heat's error.
   await page.evaluate(() => {
@@ -77,7 +78,7 @@ test('a template imported with its environment and nested template is read with 
 
   // Back on the template tab, the editor shows the template again.
   await page.locator('[data-testid=editor-tab][data-doc=template]').click();
-  expect(await shownText(page)).toContain('heat_template_version');
+  await expect.poll(() => shownText(page)).toContain('heat_template_version');
 });
 
 /** Edges whose ends are not on their nodes (each end within a few pixels of its node's box). */
@@ -120,7 +121,12 @@ test('a large template imported over an open design draws every edge on its node
 
 test('SVG and PNG exports draw the design itself: every node, every edge path, labels as text', async ({ page }) => {
   await openExample(page);
-  const edges = await page.locator('[data-testid=edge]').count();
+  const edges = await page.evaluate(
+    () =>
+      (window as unknown as { hearth: { design: { getState(): { graph: { edges: unknown[] } } } } }).hearth.design.getState().graph.edges
+        .length,
+  );
+  await expect(page.locator('[data-testid=edge]')).toHaveCount(edges);
   await page.getByTestId('export-menu').click();
   const [svgDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-svg').click()]);
   const svg = readFileSync((await svgDownload.path())!, 'utf8');

@@ -105,12 +105,12 @@ export function App() {
         search?.select();
         return;
       }
+      if (inEditableField(e.target)) return;
       if (e.key === 'Escape') {
         // Sheets close (the gallery only when a design is open behind it); menus close themselves.
         setHelp(false);
         if (useDesign.getState().analysis) setGallery(false);
       }
-      if (inEditableField(e.target)) return;
       if (e.key === '?') setHelp(true);
       else if (mod && e.key.toLowerCase() === 'z' && !e.shiftKey) {
         e.preventDefault();

@@ -17,6 +17,25 @@ resources:
 
 const yamlValue = (text: string): Value => nodeToValue(parseYamlText(text).root!);
 
+describe('propertySource', () => {
+  it('gives no source for a value that does not read back alone (an alias or merge key whose anchor is elsewhere)', () => {
+    const analysis = analyzeTemplate(`heat_template_version: 2018-08-31
+resources:
+  a:
+    type: OS::Heat::Value
+    properties: {value: &v {x: 1}}
+  b:
+    type: OS::Heat::Value
+    properties:
+      value:
+        <<: *v
+        y: 2
+`);
+    expect(propertySource(analysis, 'b', 'value')).toBeNull();
+    expect(propertySource(analysis, 'a', 'value')).toBe('&v {x: 1}');
+  });
+});
+
 describe('propertyEdits', () => {
   it('sets and removes only the keys that changed; calls are replaced whole', () => {
     const before = yamlValue('{http: 80, https: 443, extra: {a: 1, b: 2}}');
@@ -31,6 +50,8 @@ describe('propertyEdits', () => {
       { op: 'setProperty', resource: 'x', path: ['p'], value: { get_param: 'b' } },
     ]);
     expect(propertyEdits('x', ['p'], [1, 2], [1, 3])).toEqual([{ op: 'setProperty', resource: 'x', path: ['p', 1], value: 3 }]);
+    // Emptied: `{}`, not a key left with no value (null).
+    expect(propertyEdits('x', ['p'], { a: 1, b: 2 }, {})).toEqual([{ op: 'setProperty', resource: 'x', path: ['p'], value: {} }]);
   });
 
   it('an edited map keeps its comments and flow style in the file, in one change', () => {

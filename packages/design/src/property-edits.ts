@@ -3,7 +3,7 @@
 // removed, so the rest of the value keeps its comments, quoting and flow or
 // block style in the file.
 import type { Analysis, EditOperation, PropertyPath, Value, ValueMap } from '@hearth/template';
-import { isMap, isValueMap } from '@hearth/template';
+import { isMap, isValueMap, nodeToValue, parseYamlText } from '@hearth/template';
 
 const equal = (a: Value | undefined, b: Value | undefined) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -15,6 +15,8 @@ const isCall = (v: ValueMap) =>
 export function propertyEdits(resource: string, path: PropertyPath, before: Value | undefined, after: Value | undefined): EditOperation[] {
   if (equal(before, after)) return [];
   if (after === undefined) return [{ op: 'removeProperty', resource, path }];
+  // Emptied: one `{}` (removing each key would leave the key with no value, which is null).
+  if (isValueMap(after) && !Object.keys(after).length) return [{ op: 'setProperty', resource, path, value: {} }];
   if (isValueMap(before) && isValueMap(after) && !isCall(before) && !isCall(after)) {
     const ops: EditOperation[] = [];
     for (const key of Object.keys(before)) if (!(key in after)) ops.push({ op: 'removeProperty', resource, path: [...path, key] });
@@ -27,7 +29,12 @@ export function propertyEdits(resource: string, path: PropertyPath, before: Valu
   return [{ op: 'setProperty', resource, path, value: after }];
 }
 
-/** A property's value as written in the template (comments and style kept), its indentation removed; null when it is not there. */
+/**
+ * A property's value as written in the template (comments and style kept),
+ * its indentation removed; null when it is not there, or when the slice does
+ * not read back as the same value on its own (it uses an alias or merge key
+ * whose anchor is elsewhere).
+ */
 export function propertySource(analysis: Analysis, resource: string, name: string): string | null {
   const props = analysis.resources.find((r) => r.name === resource)?.def.propertiesNode;
   const pair = isMap(props) ? props.pairs.find((p) => p.keyText === name) : undefined;
@@ -42,5 +49,8 @@ export function propertySource(analysis: Analysis, resource: string, name: strin
   // The first line of a block value has its indentation too; of a flow or scalar value, not.
   const indented = (block ? lines : lines.slice(1)).filter((l) => l.trim());
   const indent = indented.length ? Math.min(...indented.map((l) => l.length - l.trimStart().length)) : 0;
-  return lines.map((l, i) => (i === 0 && !block ? l : l.slice(Math.min(indent, l.length - l.trimStart().length)))).join('\n');
+  const out = lines.map((l, i) => (i === 0 && !block ? l : l.slice(Math.min(indent, l.length - l.trimStart().length)))).join('\n');
+  const reread = parseYamlText(out);
+  if (!reread.root || reread.problems.some((p) => p.severity === 'error')) return null;
+  return JSON.stringify(nodeToValue(reread.root)) === JSON.stringify(nodeToValue(value)) ? out : null;
 }

@@ -172,6 +172,7 @@ export class DesignSession {
   }
 
   setFiles(files: Record<string, string>): void {
+    if (JSON.stringify(files) === JSON.stringify(this.snapshot.files)) return;
     this.show(
       { files },
       this.timed(() => this.document.setFiles(files)),

@@ -21,8 +21,10 @@ export function xmlText(value: string): string {
   return value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '').replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!);
 }
 
+/** At most `max` characters (code points: a surrogate pair is never cut). */
 function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  const chars = Array.from(text);
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
 }
 
 const EDGE_STYLE: Record<EdgeKind, { stroke: string; dash: string | null }> = {

@@ -1,6 +1,7 @@
 // The built web app: files from apps/web/dist, index.html for app routes;
-// text files compressed (brotli, else gzip) once, off the event loop, and
-// kept in memory while the file is unchanged.
+// text files compressed (brotli, else gzip) once, in libuv's thread pool,
+// and kept in memory while the file is unchanged (a few entries: the app's
+// bundle, its styles, its page; source maps are sent as they are).
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
@@ -26,7 +27,9 @@ const TYPES: Record<string, string> = {
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Hearth</title>
 <p>The Hearth server is running, but the web app has not been built. Run <code>npm start</code> from the repository root.</p>`;
 
-const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.svg', '.map', '.yaml', '.wasm', '.ttf']);
+const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.svg', '.yaml', '.wasm', '.ttf']);
+/** Compressed files kept at most; past it the oldest go (a rebuilt app has new file names). */
+const MAX_COMPRESSED = 32;
 type Encoding = 'br' | 'gzip';
 const compressors: Record<Encoding, (data: Buffer) => Promise<Buffer>> = {
   br: (data) => promisify(brotliCompress)(data, { params: { [zlib.BROTLI_PARAM_QUALITY]: 9, [zlib.BROTLI_PARAM_SIZE_HINT]: data.length } }),
@@ -51,7 +54,9 @@ function compressedFile(target: string, encoding: Encoding): Promise<Buffer> {
   const hit = compressed.get(key);
   if (hit && hit.mtimeMs === mtimeMs) return hit.body;
   const body = compressors[encoding](readFileSync(target));
+  compressed.delete(key);
   compressed.set(key, { mtimeMs, body });
+  while (compressed.size > MAX_COMPRESSED) compressed.delete(compressed.keys().next().value!);
   body.catch(() => compressed.delete(key));
   return body;
 }

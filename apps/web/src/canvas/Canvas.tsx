@@ -80,7 +80,14 @@ export function Canvas() {
   const fitRequests = useDesign((s) => s.fitRequests);
   useEffect(() => {
     if (!fitRequests) return;
-    const timer = setTimeout(() => void flow.fitView({ maxZoom: 1.2, duration: 0 }), 30);
+    const timer = setTimeout(
+      () =>
+        void flow.fitView({ maxZoom: 1.2, duration: 0 }).then(() => {
+          // Which fit request the view now shows (tests wait on it rather than on a clock).
+          container.current?.setAttribute('data-fitted', String(fitRequests));
+        }),
+      30,
+    );
     return () => clearTimeout(timer);
   }, [fitRequests, flow]);
 
@@ -251,7 +258,9 @@ export function Canvas() {
     if (!point) return;
     const under = document.elementFromPoint(point.clientX, point.clientY)?.closest<HTMLElement>('.react-flow__node[data-id]');
     const other = under?.dataset.id;
-    if (!other || other === state.fromNode.id || !useDesign.getState().graph?.resources.some((r) => r.name === other)) return;
+    const names = new Set(useDesign.getState().graph?.resources.map((r) => r.name));
+    // Ghosts (resources the plan deletes) are not in the template: nothing to connect.
+    if (!other || other === state.fromNode.id || !names.has(other) || !names.has(state.fromNode.id)) return;
     // From the dependent's dot (source) to what it requires, or the other way from a target dot.
     const [resource, requires] = state.fromHandle.type === 'source' ? [state.fromNode.id, other] : [other, state.fromNode.id];
     useDesign.getState().apply({ op: 'addDependency', resource, requires });

@@ -36,12 +36,17 @@ export function revealLine(line: number, column = 1, where: 'template' | 'enviro
   editorInstance.focus();
 }
 
+/** Undo from outside the editor (canvas, toolbar) undoes the template's last change, whichever tab shows. */
 export function editorUndo(): void {
-  editorInstance?.trigger('hearth', 'undo', null);
+  const template = modelOf({ kind: 'template' });
+  if (editorInstance?.getModel() === template) editorInstance.trigger('hearth', 'undo', null);
+  else void template.undo();
 }
 
 export function editorRedo(): void {
-  editorInstance?.trigger('hearth', 'redo', null);
+  const template = modelOf({ kind: 'template' });
+  if (editorInstance?.getModel() === template) editorInstance.trigger('hearth', 'redo', null);
+  else void template.redo();
 }
 
 function toMarker(d: Diagnostic): monaco.editor.IMarkerData {
@@ -63,6 +68,8 @@ function toMarker(d: Diagnostic): monaco.editor.IMarkerData {
 
 monaco.languages.registerDefinitionProvider('yaml', {
   provideDefinition(model, position) {
+    // The analysis' offsets are the template's.
+    if (model.uri.toString() !== monaco.Uri.parse(TEMPLATE_URI).toString()) return null;
     const word = model.getWordAtPosition(position);
     const analysis = useDesign.getState().analysis;
     if (!word || !analysis) return null;
@@ -107,13 +114,14 @@ export function YamlEditor() {
       replaceRange(start, end, text) {
         const from = model.getPositionAt(start);
         const to = model.getPositionAt(end);
-        editor.pushUndoStop();
+        // Undo stops on the template's model itself (another tab's model may be the one shown).
+        model.pushStackElement();
         model.pushEditOperations(
           [],
           [{ range: new monaco.Range(from.lineNumber, from.column, to.lineNumber, to.column), text }],
           () => null,
         );
-        editor.pushUndoStop();
+        model.pushStackElement();
       },
     });
     adjustSchemaValidation(model.getLineCount());
@@ -175,7 +183,7 @@ export function YamlEditor() {
     const environment = modelOf({ kind: 'environment' });
     if (environment.getValue() !== state.environment) environment.setValue(state.environment);
     for (const model of monaco.editor.getModels()) {
-      const path = model.uri.toString().startsWith(fileUri('')) ? decodeURIComponent(model.uri.path.replace(/^\/files\//, '')) : null;
+      const path = model.uri.toString().startsWith(fileUri('')) ? model.uri.path.replace(/^\/files\//, '') : null;
       if (path === null) continue;
       if (!(path in state.files)) model.dispose();
       else if (model.getValue() !== state.files[path]) model.setValue(state.files[path]!);

@@ -47,7 +47,13 @@ function DesignRow({
           className="design-rename"
           onSubmit={(e) => {
             e.preventDefault();
-            void act(api.designs.rename.mutate({ id: design.id, name: name.trim() }));
+            const renamed = name.trim();
+            void act(
+              api.designs.rename.mutate({ id: design.id, name: renamed }).then(() => {
+                // The open design takes the name too (its next save would otherwise write the old one back).
+                if (open) useDesign.getState().setDesign(design.id, renamed);
+              }),
+            );
           }}
         >
           <input aria-label="New name" value={name} autoFocus onChange={(e) => setName(e.target.value)} />
