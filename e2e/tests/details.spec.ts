@@ -140,3 +140,17 @@ resources:
   const picker = page.locator('[data-testid=property][data-property=network]').getByLabel('network resource');
   await expect(picker.locator('option')).toHaveText(['— resource —', 'net']);
 });
+
+test('parameters that outnumber the resources show as one node until opened', async ({ page }) => {
+  const params = Array.from({ length: 6 }, (_, i) => `  p${i}: {type: string, default: x}`).join('\n');
+  await newDesign(page, `heat_template_version: 2018-08-31\nparameters:\n${params}\nresources:\n  only: {type: OS::Heat::None}\n`);
+  await expect(node(page, 'only')).toBeVisible();
+  const terms = page.locator('[data-testid=parameter]');
+  await expect(terms).toHaveCount(1);
+  await expect(terms).toContainText('6 parameters');
+  await terms.click();
+  await expect(terms).toHaveCount(7);
+  await expect(page.locator('[data-testid=parameter][data-name=p5]')).toBeVisible();
+  await page.locator('[data-testid=parameter]').first().click();
+  await expect(terms).toHaveCount(1);
+});

@@ -38,6 +38,9 @@ function sameItems<T>(last: { current: T[] }, next: T[]): T[] {
   return next;
 }
 
+/** The node standing for all the parameters when they outnumber the resources (and its key in `expanded`). */
+const PARAMETERS_GROUP = 'parameters:group';
+
 function termPositions(positions: Positions, names: string[], prefix: string, side: 'left' | 'right'): Record<string, XY> {
   const all = Object.entries(positions).filter(([k]) => !k.includes(':'));
   const xs = all.map(([, p]) => p.x);
@@ -171,14 +174,28 @@ export function Canvas() {
         },
       } satisfies ResourceFlowNode);
     });
+    // Parameters that outnumber the resources are one node until the user opens them.
+    const manyParams = graph.parameters.length > graph.resources.length;
+    const paramsShown = !manyParams || expanded[PARAMETERS_GROUP];
     const params = termPositions(
       positions,
-      graph.parameters.map((p) => p.name),
+      [...(manyParams ? [PARAMETERS_GROUP] : []), ...(paramsShown ? graph.parameters.map((p) => p.name) : [])],
       'param',
       'left',
     );
-    for (const p of graph.parameters) {
-      out.push(term(`param:${p.name}`, params[p.name]!, { name: p.name, detail: p.type, kind: 'parameter' }));
+    if (manyParams) {
+      out.push(
+        term(PARAMETERS_GROUP, params[PARAMETERS_GROUP]!, {
+          name: `${paramsShown ? '▾' : '▸'} ${graph.parameters.length} parameters`,
+          detail: paramsShown ? 'click to hide' : 'click to show',
+          kind: 'parameter',
+        }),
+      );
+    }
+    if (paramsShown) {
+      for (const p of graph.parameters) {
+        out.push(term(`param:${p.name}`, params[p.name]!, { name: p.name, detail: p.type, kind: 'parameter' }));
+      }
     }
     const outs = termPositions(
       positions,
@@ -319,6 +336,7 @@ export function Canvas() {
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
+        onNodeClick={(_, n) => n.id === PARAMETERS_GROUP && useDesign.getState().toggleExpanded(PARAMETERS_GROUP)}
         onConnectEnd={onConnectEnd}
         onEdgesDelete={onEdgesDelete}
         onNodesDelete={onNodesDelete}
