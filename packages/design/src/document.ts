@@ -2,7 +2,7 @@
 // files, as Heat (and Hearth's server) reads them, through one incremental
 // analysis. Typing re-reads only what changed; a new environment or new
 // files re-read the template with them.
-import type { Analysis, Diagnostic, EnvironmentProblem } from '@hearth/template';
+import type { Analysis, Diagnostic, EnvironmentProblem, TemplateSource, Value } from '@hearth/template';
 import { LineIndex, sourceOptions, TemplateDocument } from '@hearth/template';
 
 export interface DesignSources {
@@ -17,6 +17,17 @@ export interface DesignReading {
   analysis: Analysis;
   /** What is wrong with the environment itself (Heat refuses the stack for any of these), located in its text. */
   environmentDiagnostics: Diagnostic[];
+}
+
+/** The design as a stack's source (what sourceOptions reads), with the parameter values given, if any. */
+export function designSource(sources: DesignSources, parameters?: Record<string, Value>): TemplateSource {
+  return {
+    name: 'design',
+    template: sources.template,
+    environment: sources.environment.trim() ? sources.environment : undefined,
+    files: sources.files,
+    ...(parameters ? { parameters } : {}),
+  };
 }
 
 /** Places an environment problem in the environment's text. */
@@ -40,8 +51,6 @@ export class DesignDocument {
   private readonly document = new TemplateDocument();
   private sources: DesignSources = { template: '', environment: '', files: {} };
   private environmentDiagnostics: Diagnostic[] = [];
-
-  constructor(private readonly stackName = 'design') {}
 
   /** Reads a whole new design. */
   load(sources: DesignSources): DesignReading {
@@ -68,17 +77,8 @@ export class DesignDocument {
     return this.read();
   }
 
-  get current(): Readonly<DesignSources> {
-    return this.sources;
-  }
-
   private configure(): void {
-    const { options, environmentProblems } = sourceOptions({
-      name: this.stackName,
-      template: this.sources.template,
-      environment: this.sources.environment.trim() ? this.sources.environment : undefined,
-      files: this.sources.files,
-    });
+    const { options, environmentProblems } = sourceOptions(designSource(this.sources));
     this.document.setOptions(options);
     const lines = new LineIndex(this.sources.environment);
     this.environmentDiagnostics = environmentProblems.map((p) => environmentDiagnostic(p, lines));

@@ -2,17 +2,11 @@
 // the design's template, environment and files, read with the values the
 // user typed (which override the environment's `parameters`).
 import { analyzeTemplate, sourceOptions, type Value } from '@hearth/template';
-import type { DesignSources } from './document.ts';
+import { designSource, type DesignSources } from './document.ts';
 
 /** What is wrong with each parameter (the first error), by name. */
 export function parameterProblems(sources: DesignSources, values: Record<string, Value>): Record<string, string> {
-  const { options } = sourceOptions({
-    name: 'design',
-    template: sources.template,
-    environment: sources.environment.trim() ? sources.environment : undefined,
-    files: sources.files,
-    parameters: values,
-  });
+  const { options } = sourceOptions(designSource(sources, values));
   const out: Record<string, string> = {};
   for (const d of analyzeTemplate(sources.template, options).diagnostics) {
     const name = /^parameters\.([^.]+)/.exec(d.path)?.[1];

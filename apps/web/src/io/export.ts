@@ -39,8 +39,8 @@ export async function svgToPng(svg: string): Promise<Blob> {
   const { naturalWidth: w, naturalHeight: h } = image;
   const scale = Math.min(2, MAX_PNG_SIDE / w, MAX_PNG_SIDE / h, Math.sqrt(MAX_PNG_PIXELS / (w * h)));
   const canvas = document.createElement('canvas');
-  canvas.width = Math.max(1, Math.round(image.naturalWidth * scale));
-  canvas.height = Math.max(1, Math.round(image.naturalHeight * scale));
+  canvas.width = Math.max(1, Math.round(w * scale));
+  canvas.height = Math.max(1, Math.round(h * scale));
   canvas.getContext('2d')!.drawImage(image, 0, 0, canvas.width, canvas.height);
   return new Promise<Blob>((ok, fail) => canvas.toBlob((b) => (b ? ok(b) : fail(new Error('The browser made no PNG.'))), 'image/png'));
 }
@@ -51,8 +51,12 @@ export interface Picture {
   statuses?: Record<string, string>;
 }
 
+function pictureSvg(picture: Picture): string {
+  return designSvg(picture.graph, picture.positions, picture.statuses ? { statuses: picture.statuses } : {});
+}
+
 export async function exportImage(picture: Picture, kind: 'png' | 'svg', name: string): Promise<void> {
-  const svg = designSvg(picture.graph, picture.positions, picture.statuses ? { statuses: picture.statuses } : {});
+  const svg = pictureSvg(picture);
   if (kind === 'svg') download(`${name}.svg`, svg, 'image/svg+xml');
   else download(`${name}.png`, await svgToPng(svg));
 }
@@ -71,7 +75,7 @@ export async function exportArchive(args: {
   };
   if (args.environment.trim()) entries[`${args.name}.env.yaml`] = strToU8(args.environment);
   for (const [path, text] of Object.entries(args.files)) if (!path.startsWith('/') && !path.includes('..')) entries[path] = strToU8(text);
-  if (args.picture) entries[`${args.name}.svg`] = strToU8(designSvg(args.picture.graph, args.picture.positions));
+  if (args.picture) entries[`${args.name}.svg`] = strToU8(pictureSvg(args.picture));
   const zip = zipSync(entries);
   download(`${args.name}.zip`, new Blob([zip as BlobPart], { type: 'application/zip' }));
 }
