@@ -1,6 +1,7 @@
 // The designer's smaller promises: a blank design grows in block style, the
 // stack name follows the design's name, palette search by words, Ctrl+K and
 // Escape, and the designs list's search, rename and delete.
+import { randomUUID } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import { edge, editorText, newDesign, node, viewFitted } from './helpers.ts';
 
@@ -51,7 +52,7 @@ test('Ctrl+K selects the last query; Escape closes menus and sheets', async ({ p
 });
 
 test('the designs list renames and deletes designs (not the open one)', async ({ page }) => {
-  const name = `to-rename-${Date.now()}`;
+  const name = `to-rename-${randomUUID().slice(0, 8)}`;
   await page.goto('/');
   await page.getByTestId('new-design').click();
   await page.getByLabel('Design name').fill(name);

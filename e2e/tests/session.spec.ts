@@ -1,6 +1,7 @@
 // The run panel belongs to the design that is open: a second design acts on
 // nothing of the first one's stack, and the first finds its stack again; a
 // replaced resource shows its new copy's state, live and after a reload.
+import { randomUUID } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import { deploy, editorText, newDesign, node, openExample, setEditorText } from './helpers.ts';
 
@@ -13,7 +14,7 @@ test.beforeEach(async ({ page }) => {
 test('a design opened after another one’s deployment has no stack, plan or live state of it; reopening the first finds its stack', async ({
   page,
 }) => {
-  const first = `bound-${Date.now()}`;
+  const first = `bound-${randomUUID().slice(0, 8)}`;
   await openExample(page);
   await deploy(page, first, { latency: '0.01' });
   await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'CREATE_COMPLETE', { timeout: 30_000 });
@@ -47,7 +48,7 @@ test('a resource replaced by an update shows its new copy’s state, not the old
     page,
     'heat_template_version: 2018-08-31\nresources:\n  secret:\n    type: OS::Heat::RandomString\n    properties: {length: 12}\n',
   );
-  await deploy(page, `replaced-${Date.now()}`);
+  await deploy(page, `replaced-${randomUUID().slice(0, 8)}`);
   await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'CREATE_COMPLETE', { timeout: 20_000 });
   await setEditorText(page, (await editorText(page)).replace('length: 12', 'length: 16'));
   await page.getByTestId('apply').click();
