@@ -157,4 +157,32 @@ resources:
       loads: 2,
     });
   });
+
+  it('typed text is read when the scheduler runs, once for many keystrokes; an intent reads it first', () => {
+    const reads: Array<() => void> = [];
+    const session = new DesignSession({ scheduleRead: (read) => reads.push(read) });
+    const base = 'heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Heat::None}\n';
+    session.load({ id: null, name: 'd', text: base, positions: { a: { x: 0, y: 0 } } });
+    session.textChanged(base.replace('  a:', '  ab:'));
+    session.textChanged(base.replace('  a:', '  abc:'));
+    // Nothing read yet: the snapshot is the last reading, and one read is scheduled for both keystrokes.
+    expect(session.state.graph!.resources.map((r) => r.name)).toEqual(['a']);
+    expect(reads).toHaveLength(1);
+    reads[0]!();
+    expect(session.state.text).toContain('  abc:');
+    expect(session.state.graph!.resources.map((r) => r.name)).toEqual(['abc']);
+
+    // An edit operation acts on what was typed, not on the last reading.
+    session.textChanged(session.state.text + '  typed: {type: OS::Heat::None}\n');
+    expect(session.apply({ op: 'addResource', type: 'OS::Heat::None', name: 'added' })).toBe(true);
+    const later = reads.at(-1)!;
+    later();
+    expect(session.state.graph!.resources.map((r) => r.name)).toEqual(['abc', 'typed', 'added']);
+
+    // A load drops text typed into the design before it.
+    session.textChanged(base.replace('  a:', '  lost:'));
+    session.load({ id: null, name: 'e', text: base });
+    reads.at(-1)!();
+    expect(session.state.graph!.resources.map((r) => r.name)).toEqual(['a']);
+  });
 });

@@ -61,6 +61,12 @@ export interface DesignSnapshot {
 export interface SessionOptions {
   /** A clock for analysisMs (performance.now in the browser). */
   now?: () => number;
+  /**
+   * When typed text is read: the task runs once for any number of
+   * keystrokes before it. In the browser, after the keystroke is painted, so
+   * that typing never waits for the analysis or the canvas. Default: at once.
+   */
+  scheduleRead?: (read: () => void) => void;
 }
 
 export const EMPTY_DESIGN: DesignSnapshot = {
@@ -93,9 +99,14 @@ export class DesignSession {
   private noticeId = 0;
   private sink: TextModel | null = null;
   private readonly now: () => number;
+  private readonly scheduleRead: (read: () => void) => void;
+  /** Typed text not read yet (null: none), and whether its read is scheduled. */
+  private unread: string | null = null;
+  private readScheduled = false;
 
   constructor(options: SessionOptions = {}) {
     this.now = options.now ?? (() => Date.now());
+    this.scheduleRead = options.scheduleRead ?? ((read) => read());
   }
 
   get state(): DesignSnapshot {
@@ -125,6 +136,7 @@ export class DesignSession {
   }
 
   load(design: DesignInput): void {
+    this.unread = null;
     this.document = new DesignDocument();
     this.pendingHints = {};
     const environment = design.environment ?? '';
@@ -154,9 +166,27 @@ export class DesignSession {
     });
   }
 
-  /** The template text changed (typed in the editor, or written by an intent). */
+  /**
+   * The template text changed (typed in the editor, or written by an
+   * intent). It is read when the scheduler says (see scheduleRead); until
+   * then the snapshot shows the last text read, and every intent that needs
+   * the analysis reads it first.
+   */
   textChanged(text: string): void {
-    if (text === this.snapshot.text) return;
+    this.unread = text === this.snapshot.text ? null : text;
+    if (this.unread === null || this.readScheduled) return;
+    this.readScheduled = true;
+    this.scheduleRead(() => {
+      this.readScheduled = false;
+      this.flush();
+    });
+  }
+
+  /** Reads the typed text now, if any is unread (before acting on the text, e.g. a deployment or a save). */
+  flush(): void {
+    const text = this.unread;
+    if (text === null) return;
+    this.unread = null;
     this.show(
       { text },
       this.timed(() => this.document.setTemplate(text)),
@@ -164,6 +194,7 @@ export class DesignSession {
   }
 
   setEnvironment(environment: string): void {
+    this.flush();
     if (environment === this.snapshot.environment) return;
     this.show(
       { environment },
@@ -172,6 +203,7 @@ export class DesignSession {
   }
 
   setFiles(files: Record<string, string>): void {
+    this.flush();
     if (JSON.stringify(files) === JSON.stringify(this.snapshot.files)) return;
     this.show(
       { files },
@@ -206,6 +238,7 @@ export class DesignSession {
 
   /** Runs an edit operation on the template; false (with a notice) when it was refused. `at`: where a new resource goes. */
   apply(op: EditOperation, options: { at?: XY } = {}): boolean {
+    this.flush();
     const { analysis, text } = this.snapshot;
     if (!analysis) return false;
     if (!analysis.parsed) {
@@ -241,6 +274,7 @@ export class DesignSession {
    */
   applyAll(ops: EditOperation[]): boolean {
     if (ops.length <= 1) return ops.length === 0 || this.apply(ops[0]!);
+    this.flush();
     const { analysis, text } = this.snapshot;
     if (!analysis?.parsed) return this.apply(ops[0]!);
     let current = analysis;

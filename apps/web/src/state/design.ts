@@ -8,8 +8,24 @@ import { DesignSession } from '@hearth/design';
 
 export type { Notice, SaveState } from '@hearth/design';
 
+/**
+ * Runs a task once the current frame is painted (a typed character shows
+ * before its text is read). The timer covers a hidden page, which paints no
+ * frames.
+ */
+function afterPaint(task: () => void): void {
+  let done = false;
+  const run = () => {
+    if (done) return;
+    done = true;
+    task();
+  };
+  requestAnimationFrame(() => setTimeout(run, 0));
+  setTimeout(run, 100);
+}
+
 /** The designer's one session. */
-export const session = new DesignSession({ now: () => performance.now() });
+export const session = new DesignSession({ now: () => performance.now(), scheduleRead: afterPaint });
 
 export interface DesignState extends DesignSnapshot {
   requestFit(): void;

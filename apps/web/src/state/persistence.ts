@@ -3,7 +3,7 @@
 import { api, errorText } from '../api.ts';
 import type { Positions } from '@hearth/design';
 import { readImport } from '../io/import.ts';
-import { useDesign } from './design.ts';
+import { session, useDesign } from './design.ts';
 import { bindRunToDesign } from './live.ts';
 
 let timer: ReturnType<typeof setTimeout> | null = null;
@@ -54,6 +54,7 @@ export function setDesignInAddress(id: string | null): void {
 }
 
 async function saveNow(): Promise<void> {
+  session.flush();
   const s = useDesign.getState();
   s.setSaveState('saving');
   try {
