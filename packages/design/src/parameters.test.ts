@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { analyzeTemplate } from '@hearth/template';
 import { parameterProblems } from './parameters.ts';
 
 const template = `heat_template_version: 2018-08-31
@@ -18,5 +19,25 @@ describe('parameterProblems', () => {
     const tooBig = { ...sources, environment: 'parameters:\n  size: 30\n' };
     expect(parameterProblems(tooBig, {})).toEqual({ size: expect.stringContaining('range') });
     expect(parameterProblems(tooBig, { size: 3 })).toEqual({});
+  });
+
+  it('given the design’s analysis, reads only the parameter sections, with the same verdicts; an alias across sections reads it whole', () => {
+    const many = template.replace(
+      'resources: {}\n',
+      `resources:\n${Array.from({ length: 50 }, (_, i) => `  r${i}: {type: OS::Heat::None}\n`).join('')}`,
+    );
+    const analysis = analyzeTemplate(many);
+    const sources = { template: many, environment: '', files: {} };
+    expect(parameterProblems(sources, { size: 30, flavor: 'x' }, analysis)).toEqual(parameterProblems(sources, { size: 30, flavor: 'x' }));
+    expect(parameterProblems(sources, { size: 3, flavor: 'x' }, analysis)).toEqual({});
+
+    const aliased = `heat_template_version: 2018-08-31
+resources:
+  r: {type: OS::Heat::None, metadata: &limits {range: {min: 1, max: 10}}}
+parameters:
+  size: {type: number, constraints: [*limits]}
+`;
+    const read = { template: aliased, environment: '', files: {} };
+    expect(parameterProblems(read, { size: 30 }, analyzeTemplate(aliased))).toEqual({ size: expect.stringContaining('range') });
   });
 });
