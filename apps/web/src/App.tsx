@@ -1,12 +1,12 @@
 // The designer: palette, canvas, inspector and YAML editor, one template.
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
 import type { EditOperation, Value, ValueMap } from '@hearth/template';
 import { isValueMap, nodeToValue } from '@hearth/template';
 import { api } from './api.ts';
 import { Canvas } from './canvas/Canvas.tsx';
-import { editorRedo, editorUndo, YamlEditor } from './editor/YamlEditor.tsx';
+import { editorRedo, editorUndo } from './editor/handle.ts';
 import { BLANK_TEMPLATE, Gallery, HelpSheet } from './panels/Gallery.tsx';
 import { Inspector } from './panels/Inspector.tsx';
 import { Palette } from './panels/Palette.tsx';
@@ -15,6 +15,9 @@ import { Toolbar } from './panels/Toolbar.tsx';
 import { useDesign } from './state/design.ts';
 import { bindRunToDesign } from './state/live.ts';
 import { openDesign, openImport, setDesignInAddress, startAutosave } from './state/persistence.ts';
+
+// The editor (Monaco) is most of the app's code: it loads while the canvas draws.
+const YamlEditor = lazy(() => import('./editor/YamlEditor.tsx'));
 
 type PaletteTypes = Parameters<typeof Palette>[0]['serverTypes'];
 
@@ -178,7 +181,9 @@ export function App() {
           <Panel id="side-pane" className="pane" style={PANE_STYLE} defaultSize="38%" minSize={300}>
             <section className="side">
               <Inspector />
-              <YamlEditor />
+              <Suspense fallback={<div className="yaml-editor-pane editor-loading">Loading the editor…</div>}>
+                <YamlEditor />
+              </Suspense>
             </section>
           </Panel>
         </Group>

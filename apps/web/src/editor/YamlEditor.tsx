@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { Diagnostic } from '@hearth/template';
 import { api } from '../api.ts';
 import { session, useDesign } from '../state/design.ts';
+import { registerEditor, type EditorWhere } from './handle.ts';
 import { adjustSchemaValidation, ENVIRONMENT_URI, fileUri, monaco, TEMPLATE_URI } from './monaco.ts';
 
 let editorInstance: monaco.editor.IStandaloneCodeEditor | null = null;
@@ -25,8 +26,8 @@ function modelOf(doc: Doc): monaco.editor.ITextModel {
   return monaco.editor.getModel(uri) ?? monaco.editor.createModel(text, 'yaml', uri);
 }
 
-/** Moves the editor to a line of the template or the environment (from a node badge, a problem, a failed resource). */
-export function revealLine(line: number, column = 1, where: 'template' | 'environment' = 'template'): void {
+/** Moves the editor to a line of the template or the environment (see handle.ts). */
+function revealLine(line: number, column: number, where: EditorWhere): void {
   if (!editorInstance) return;
   const doc: Doc = { kind: where };
   editorInstance.setModel(modelOf(doc));
@@ -37,13 +38,13 @@ export function revealLine(line: number, column = 1, where: 'template' | 'enviro
 }
 
 /** Undo from outside the editor (canvas, toolbar) undoes the template's last change, whichever tab shows. */
-export function editorUndo(): void {
+function editorUndo(): void {
   const template = modelOf({ kind: 'template' });
   if (editorInstance?.getModel() === template) editorInstance.trigger('hearth', 'undo', null);
   else void template.undo();
 }
 
-export function editorRedo(): void {
+function editorRedo(): void {
   const template = modelOf({ kind: 'template' });
   if (editorInstance?.getModel() === template) editorInstance.trigger('hearth', 'redo', null);
   else void template.redo();
@@ -83,7 +84,7 @@ monaco.languages.registerDefinitionProvider('yaml', {
   },
 });
 
-export function YamlEditor() {
+export default function YamlEditor() {
   const host = useRef<HTMLDivElement>(null);
   const loads = useDesign((s) => s.loads);
   const files = useDesign((s) => s.files);
@@ -108,6 +109,7 @@ export function YamlEditor() {
     });
     editorInstance = editor;
     showDoc = setDoc;
+    const unregister = registerEditor({ revealLine, undo: editorUndo, redo: editorRedo });
     (window as unknown as { hearthEditor: unknown }).hearthEditor = editor;
     session.attachEditor({
       getValue: () => model.getValue(),
@@ -135,6 +137,7 @@ export function YamlEditor() {
       sub.dispose();
       environmentSub.dispose();
       session.attachEditor(null);
+      unregister();
       editorInstance = null;
       showDoc = () => {};
       editor.dispose();

@@ -5,7 +5,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { PropertySchema, ResourceInfo, Value, ValueMap } from '@hearth/template';
 import { isValueMap, nodeToValue, parseYamlText, propertyDescription } from '@hearth/template';
 import { propertyEdits, propertySource, referenceCandidates } from '@hearth/design';
-import { revealLine } from '../editor/YamlEditor.tsx';
+import { revealLine } from '../editor/handle.ts';
 import { useDesign } from '../state/design.ts';
 import { useRun } from '../state/run.ts';
 

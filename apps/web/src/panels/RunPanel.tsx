@@ -4,10 +4,10 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Value } from '@hearth/template';
 import { parameterProblems } from '@hearth/design';
 import { api, errorText } from '../api.ts';
-import { revealLine } from '../editor/YamlEditor.tsx';
+import { revealLine } from '../editor/handle.ts';
 import { download } from '../io/export.ts';
 import { PlanIcon } from '../canvas/PlanIcon.tsx';
-import { useDesign } from '../state/design.ts';
+import { session, useDesign } from '../state/design.ts';
 import { bindRunToDesign, watchStack } from '../state/live.ts';
 import { saveDesignNow } from '../state/persistence.ts';
 import { useRun, type Plan, type StackEvent } from '../state/run.ts';
@@ -135,10 +135,10 @@ function ParametersForm({ values, setValues }: { values: Record<string, string>;
     // Constraints checked as the user types, by the same code the server runs.
     const timer = setTimeout(() => {
       const given = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== '')) as Record<string, Value>;
-      setProblems(parameterProblems({ template: text, environment, files }, given));
+      setProblems(parameterProblems({ template: text, environment, files }, given, analysis ?? undefined));
     }, 150);
     return () => clearTimeout(timer);
-  }, [values, text, files, environment]);
+  }, [values, text, files, environment, analysis]);
   if (!params.length) return <p className="muted">This template has no parameters.</p>;
   const grouped = groups.length
     ? groups.map((g) => ({ label: g.label ?? 'Parameters', names: g.parameters }))
@@ -239,6 +239,7 @@ function DeployTab() {
   const where = rehearsal ? ' (a rehearsal on the simulated cloud)' : ` on ${cloud} (real resources in your project)`;
 
   const request = () => {
+    session.flush();
     const s = useDesign.getState();
     const parameters = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== ''));
     return { template: s.text, files: s.files, parameters, ...(s.environment.trim() ? { environment: s.environment } : {}) };

@@ -2,11 +2,11 @@
 // layout, undo/redo, search, problems, help.
 import { useEffect, useRef, useState } from 'react';
 import { useReactFlow } from '@xyflow/react';
-import { editorRedo, editorUndo, revealLine } from '../editor/YamlEditor.tsx';
+import { editorRedo, editorUndo, revealLine } from '../editor/handle.ts';
 import { autoLayout } from '@hearth/design';
 import { baseName, download, exportArchive, exportImage, layoutSidecar } from '../io/export.ts';
 import { openImport } from '../state/persistence.ts';
-import { useDesign } from '../state/design.ts';
+import { session, useDesign } from '../state/design.ts';
 import { useRun } from '../state/run.ts';
 
 const NO_DIAGNOSTICS: never[] = [];
@@ -40,6 +40,7 @@ export function Toolbar({ onOpenGallery, onHelp }: { onOpenGallery: () => void; 
 
   const exportAs = async (what: 'template' | 'environment' | 'layout' | 'png' | 'svg' | 'archive') => {
     setMenu(null);
+    session.flush();
     const s = useDesign.getState();
     const base = baseName(s.designName);
     const picture = s.graph ? { graph: s.graph, positions: s.positions, statuses: currentStatuses() } : null;
