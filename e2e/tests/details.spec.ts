@@ -3,7 +3,7 @@
 // Escape, and the designs list's search, rename and delete.
 import { randomUUID } from 'node:crypto';
 import { expect, test } from '@playwright/test';
-import { edge, editorText, newDesign, node, viewFitted } from './helpers.ts';
+import { edge, editorText, newDesign, node, openExample, viewFitted } from './helpers.ts';
 
 test.beforeEach(async ({ page }) => {
   page.on('pageerror', (e) => {
@@ -154,4 +154,40 @@ test('parameters that outnumber the resources show as one node until opened', as
   await expect(page.locator('[data-testid=parameter][data-name=p5]')).toBeVisible();
   await page.locator('[data-testid=parameter]').first().click();
   await expect(terms).toHaveCount(1);
+});
+
+test('the SQL Server example opens readable: at a zoom where names can be read, from where its workflow starts', async ({ page }) => {
+  await openExample(page);
+  await page.waitForFunction(() => {
+    const state = (
+      window as unknown as { hearth: { design: { getState(): { needsLayout: boolean; fitRequests: number } } } }
+    ).hearth.design.getState();
+    return !state.needsLayout && document.querySelector('[data-testid=canvas]')?.getAttribute('data-fitted') === String(state.fitRequests);
+  });
+  const zoom = await page.evaluate(() => {
+    const m = /scale\(([-\d.]+)\)/.exec((document.querySelector('.react-flow__viewport') as HTMLElement).style.transform);
+    return Number(m?.[1]);
+  });
+  // Fitted whole, the 40 resources' twelve layers would be drawn at about 0.15.
+  expect(zoom).toBeGreaterThanOrEqual(0.5);
+  // The left-most node (where the workflow starts) is in view, and so is its name.
+  const pane = (await page.getByTestId('canvas').boundingBox())!;
+  const boxes = await page.locator('.react-flow__node').evaluateAll((els) =>
+    els.map((el) => {
+      const r = el.getBoundingClientRect();
+      return { x: r.x, y: r.y, width: r.width, height: r.height };
+    }),
+  );
+  const first = boxes.reduce((a, b) => (b.x < a.x ? b : a));
+  expect(first.x).toBeGreaterThanOrEqual(pane.x);
+  expect(first.x + first.width).toBeLessThanOrEqual(pane.x + pane.width);
+  // The fit-view control still shows the whole graph.
+  await page.getByRole('button', { name: /fit view/i }).click();
+  await expect
+    .poll(() =>
+      page.evaluate(() =>
+        Number(/scale\(([-\d.]+)\)/.exec((document.querySelector('.react-flow__viewport') as HTMLElement).style.transform)?.[1]),
+      ),
+    )
+    .toBeLessThan(0.5);
 });

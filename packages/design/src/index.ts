@@ -12,3 +12,4 @@ export * from './svg.ts';
 export * from './palette.ts';
 export * from './property-edits.ts';
 export * from './reference-targets.ts';
+export * from './viewport.ts';

@@ -15,7 +15,7 @@ import {
   type Node,
   type NodeChange,
 } from '@xyflow/react';
-import { autoLayout, NODE_HEIGHT, NODE_WIDTH, type Positions, type XY } from '@hearth/design';
+import { autoLayout, firstView, NODE_HEIGHT, READABLE_ZOOM, NODE_WIDTH, type Positions, type XY } from '@hearth/design';
 import { useDesign } from '../state/design.ts';
 import { categoryOf } from '@hearth/template';
 import { useRun } from '../state/run.ts';
@@ -79,16 +79,25 @@ export function Canvas() {
     };
   }, [needsLayout, graph]);
 
-  // Fit the graph in view when asked (a load, a new layout), once the nodes are drawn where they now are.
+  // The first view when asked (a load, a new layout), once the nodes are drawn where they now are:
+  // the whole graph, or a readable part of it (see firstView).
   const fitRequests = useDesign((s) => s.fitRequests);
   useEffect(() => {
     if (!fitRequests) return;
     const timer = setTimeout(
       () =>
-        void flow.fitView({ maxZoom: 1.2, duration: 0 }).then(() => {
-          // Which fit request the view now shows (tests wait on it rather than on a clock).
-          container.current?.setAttribute('data-fitted', String(fitRequests));
-        }),
+        // fitView waits for the nodes to be measured; a fit too small to read becomes firstView's readable view.
+        void flow
+          .fitView({ maxZoom: 1.2, duration: 0 })
+          .then(async () => {
+            const pane = container.current?.getBoundingClientRect();
+            if (pane && flow.getZoom() < READABLE_ZOOM)
+              await flow.setViewport(firstView(flow.getNodesBounds(flow.getNodes()), pane), { duration: 0 });
+          })
+          .then(() => {
+            // Which fit request the view now shows (tests wait on it rather than on a clock).
+            container.current?.setAttribute('data-fitted', String(fitRequests));
+          }),
       30,
     );
     return () => clearTimeout(timer);
