@@ -161,6 +161,31 @@ describe('edit operations', () => {
     expect(meta.text).toContain('    type: OS::Neutron::Net\n    metadata:\n      role: private\n');
   });
 
+  it('sets and removes the fields of a parameter and of an output, keeping comments, as Heat then reads them', () => {
+    const typed = edit({ op: 'setParameterField', name: 'image', path: ['description'], value: 'The image to boot' });
+    expect(diff(BASE, typed.text)).toEqual({ removed: [], added: ['    description: The image to boot'] });
+    expect(typed.text).toContain('    type: string  # the image\n');
+    const ranged = edit({
+      op: 'setParameterField',
+      name: 'image',
+      path: ['constraints'],
+      value: [{ allowed_values: ['cirros', 'fedora'] }],
+    });
+    expect(ranged.analysis.parameters[0]!.constraints.map((c) => c.constraint.kind)).toEqual(['allowed_values']);
+    expect(ranged.analysis.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const bad = edit({ op: 'setParameterField', name: 'image', path: ['default'], value: 'ubuntu' }, ranged.text);
+    expect(bad.analysis.diagnostics.some((d) => d.path.startsWith('parameters.image') && d.severity === 'error')).toBe(true);
+    expect(edit({ op: 'setParameterField', name: 'image', path: ['default'] }).text).not.toContain('cirros');
+    expect(() => edit({ op: 'setParameterField', name: 'nope', path: ['type'], value: 'number' })).toThrow(/no parameter named nope/);
+
+    const described = edit({ op: 'setOutputField', name: 'ip', path: ['description'], value: 'Where to reach it' });
+    expect(described.text.endsWith('  ip:\n    value: {get_attr: [server, first_address]}\n    description: Where to reach it\n')).toBe(
+      true,
+    );
+    const value = edit({ op: 'setOutputField', name: 'ip', path: ['value'], value: { get_resource: 'port' } });
+    expect(value.analysis.outputs[0]!.requires).toEqual(['port']);
+  });
+
   it('moves a resource with the comment above it', () => {
     const r = edit({ op: 'moveResource', name: 'net', before: null });
     expect(r.text.indexOf('# the network')).toBeGreaterThan(r.text.indexOf('  server:'));

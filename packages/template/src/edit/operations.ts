@@ -29,9 +29,13 @@ export type EditOperation =
   | { op: 'addDependency'; resource: string; requires: string }
   | { op: 'removeDependency'; resource: string; requires: string }
   | { op: 'addParameter'; name: string; definition: ValueMap }
+  /** A part of a parameter's definition (`type`, `default`, `constraints`, `hidden`…), set or, without a value, removed. */
+  | { op: 'setParameterField'; name: string; path: PropertyPath; value?: Value }
   | { op: 'renameParameter'; from: string; to: string }
   | { op: 'removeParameter'; name: string }
   | { op: 'addOutput'; name: string; value: Value; description?: string }
+  /** A part of an output's definition (`value`, `description`, `condition`), set or, without a value, removed. */
+  | { op: 'setOutputField'; name: string; path: PropertyPath; value?: Value }
   | { op: 'renameOutput'; from: string; to: string }
   | { op: 'removeOutput'; name: string }
   | { op: 'setDescription'; description: string }
@@ -347,9 +351,12 @@ interface Located {
   pair: YPair;
 }
 
-/** Walks to properties.path[...], creating the missing maps on the way when `create` is given. */
-function setAt(e: Editing, def: YMap, section: 'properties', path: PropertyPath, value: Value | undefined): void {
-  const fullPath = [section, ...path];
+/**
+ * Sets the value at `fullPath` under `def` (a resource's, parameter's or
+ * output's definition), creating the missing maps on the way; removes it
+ * when `value` is undefined.
+ */
+function setAt(e: Editing, def: YMap, fullPath: PropertyPath, value: Value | undefined): void {
   let container: YNode = def;
   let parent: Located | null = null;
   for (let i = 0; i < fullPath.length; i++) {
@@ -662,7 +669,29 @@ function moveResource(e: Editing, op: Extract<EditOperation, { op: 'moveResource
 
 function setProperty(e: Editing, resource: string, path: PropertyPath, value: Value | undefined): EditResult {
   if (path.length === 0) throw new EditError('Name the property to set.', 'EDIT_PATH');
-  setAt(e, e.resourceDef(resource), 'properties', path, value);
+  setAt(e, e.resourceDef(resource), ['properties', ...path], value);
+  return e.finish();
+}
+
+/** A parameter's or output's definition, which must be a map to be edited field by field. */
+function definitionMap(e: Editing, section: 'parameters' | 'outputs', name: string): YMap {
+  const map = e.sectionMap(section);
+  const pair = map ? findPair(map, name) : undefined;
+  const kind = section === 'parameters' ? 'parameter' : 'output';
+  if (!pair) throw new EditError(`There is no ${kind} named ${name}.`, section === 'parameters' ? 'EDIT_NO_PARAMETER' : 'EDIT_NO_OUTPUT');
+  if (pair.value.kind !== 'map') throw new EditError(`The ${kind} ${name} is not a map; edit it in the YAML.`, 'EDIT_PATH');
+  return pair.value;
+}
+
+function setDefinitionField(
+  e: Editing,
+  section: 'parameters' | 'outputs',
+  op: { name: string; path: PropertyPath; value?: Value },
+): EditResult {
+  if (op.path.length === 0) throw new EditError('Name the field to set.', 'EDIT_PATH');
+  const def = definitionMap(e, section, op.name);
+  if (def.aliasOf) throw new EditError(`${op.name} is an alias of another definition; edit it in the YAML.`, 'EDIT_PATH');
+  setAt(e, def, op.path, op.value);
   return e.finish();
 }
 
@@ -688,12 +717,16 @@ export function applyEdit(analysis: Analysis, op: EditOperation): EditResult {
       return addParameter(e, op);
     case 'renameParameter':
       return renameParameter(e, op);
+    case 'setParameterField':
+      return setDefinitionField(e, 'parameters', op);
     case 'removeParameter':
       return removeParameter(e, op);
     case 'addOutput':
       return addOutput(e, op);
     case 'renameOutput':
       return renameOutput(e, op);
+    case 'setOutputField':
+      return setDefinitionField(e, 'outputs', op);
     case 'removeOutput':
       return removeOutput(e, op);
     case 'setDescription':
