@@ -191,3 +191,47 @@ test('the SQL Server example opens readable: at a zoom where names can be read, 
     )
     .toBeLessThan(0.5);
 });
+
+test('parameters and outputs are added and edited from the inspector; the YAML keeps its comments', async ({ page }) => {
+  await newDesign(
+    page,
+    'heat_template_version: 2018-08-31\n# sizes\nparameters:\n  size: {type: number, default: 2}  # how many\nresources:\n  net: {type: OS::Neutron::Net}\n',
+  );
+  await expect(node(page, 'net')).toBeVisible();
+  // A parameter on the canvas opens in the inspector.
+  await page.locator('[data-testid=parameter][data-name=size]').click();
+  const inspector = page.locator('[data-testid=inspector][data-parameter=size]');
+  await expect(inspector.getByLabel('type')).toHaveValue('number');
+  await inspector.getByLabel('constraints').fill('- range: {min: 1, max: 5}');
+  await inspector.getByLabel('description').fill('How many servers');
+  await inspector.getByLabel('default').fill('9');
+  await inspector.getByLabel('default').press('Enter');
+  await expect.poll(() => editorText(page)).toContain('default: 9');
+  // Heat's verdict on the new default shows in the form.
+  await expect(inspector.locator('.error')).toContainText(/range/i);
+  const text = await editorText(page);
+  expect(text).toContain('# how many');
+  expect(text).toContain('# sizes');
+  expect(text).toContain('description: How many servers');
+  // The definition was written in flow style, and stays so.
+  expect(text).toContain(
+    '  size: {type: number, default: 9, constraints: [{range: {min: 1, max: 5}}], description: How many servers}  # how many\n',
+  );
+  // Renamed in the form: its uses follow, and it stays selected.
+  await inspector.getByLabel('Parameter name').fill('count');
+  await inspector.getByLabel('Parameter name').press('Enter');
+  await expect(page.locator('[data-testid=inspector][data-parameter=count]')).toBeVisible();
+  await expect.poll(() => editorText(page)).toContain('  count:');
+
+  // An output added from the empty inspector, given a value as YAML.
+  await page.getByTestId('canvas').locator('.react-flow__pane').click();
+  await page.getByRole('button', { name: '+ Output' }).click();
+  const output = page.locator('[data-testid=inspector][data-output=output]');
+  await output.getByLabel('value').fill('{get_resource: net}');
+  await output.getByLabel('description').fill('The network');
+  await output.getByLabel('description').press('Enter');
+  await expect
+    .poll(() => editorText(page))
+    .toMatch(/outputs:\n {2}output:\n {4}value: \{get_resource: net\}\n {4}description: The network\n/);
+  await expect(page.locator('[data-testid=output][data-name=output]')).toContainText('net');
+});

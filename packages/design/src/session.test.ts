@@ -185,4 +185,15 @@ resources:
     reads.at(-1)!();
     expect(session.state.graph!.resources.map((r) => r.name)).toEqual(['a']);
   });
+
+  it('a parameter or output stays selected while it exists (as param:name, output:name)', () => {
+    const { session } = newSession();
+    const text = 'heat_template_version: 2018-08-31\nparameters:\n  size: {type: number}\nresources: {}\noutputs:\n  out: {value: 1}\n';
+    session.load({ id: null, name: 'd', text });
+    session.select(['param:size', 'output:out']);
+    session.textChanged(text + '# typed\n');
+    expect(session.state.selected).toEqual(['param:size', 'output:out']);
+    session.textChanged(text.replace('  size:', '  count:'));
+    expect(session.state.selected).toEqual(['output:out']);
+  });
 });

@@ -222,7 +222,12 @@ export class DesignSession {
     const graph = deriveGraph(analysis);
     const positions = state.needsLayout ? state.positions : carryPositions(state.graph, graph, state.positions, this.pendingHints);
     this.pendingHints = {};
-    const names = new Set(graph.resources.map((r) => r.name));
+    // What can stay selected: resources, and parameters and outputs (selected as `param:name`, `output:name`).
+    const names = new Set([
+      ...graph.resources.map((r) => r.name),
+      ...graph.parameters.map((p) => `param:${p.name}`),
+      ...graph.outputs.map((o) => `output:${o.name}`),
+    ]);
     this.set({
       ...changed,
       analysis,

@@ -147,10 +147,11 @@ export function Canvas() {
     for (const name of [...cache.keys()]) if (!seen.has(name)) cache.delete(name);
     const terms = termCache.current;
     const term = (id: string, position: XY, data: TermFlowNode['data']): TermFlowNode => {
-      const key = JSON.stringify([position, data]);
+      const chosen = selectedSet.has(id);
+      const key = JSON.stringify([position, data, chosen]);
       const hit = terms.get(id);
       if (hit && hit.key === key) return hit.node;
-      const node: TermFlowNode = { id, type: 'term', position, selectable: false, data };
+      const node: TermFlowNode = { id, type: 'term', position, selectable: false, data, ...(chosen ? { className: 'term-selected' } : {}) };
       terms.set(id, { key, node });
       return node;
     };
@@ -345,7 +346,13 @@ export function Canvas() {
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
-        onNodeClick={(_, n) => n.id === PARAMETERS_GROUP && useDesign.getState().toggleExpanded(PARAMETERS_GROUP)}
+        // A parameter or output is not a React Flow selection: a click on the pane clears it too.
+        onPaneClick={() => useDesign.getState().selected.length && useDesign.getState().select([])}
+        onNodeClick={(_, n) => {
+          if (n.id === PARAMETERS_GROUP) useDesign.getState().toggleExpanded(PARAMETERS_GROUP);
+          // A parameter or an output opens in the inspector.
+          else if (n.id.startsWith('param:') || n.id.startsWith('output:')) useDesign.getState().select([n.id]);
+        }}
         onConnectEnd={onConnectEnd}
         onEdgesDelete={onEdgesDelete}
         onNodesDelete={onNodesDelete}

@@ -8,6 +8,7 @@ import { propertyEdits, propertySource, referenceCandidates } from '@hearth/desi
 import { revealLine } from '../editor/handle.ts';
 import { useDesign } from '../state/design.ts';
 import { useRun } from '../state/run.ts';
+import { addTerm, OutputInspector, ParameterInspector } from './TermInspector.tsx';
 
 type Mode = 'value' | 'get_param' | 'get_resource' | 'get_attr' | 'yaml';
 
@@ -265,6 +266,8 @@ export function Inspector() {
     const v = r?.def.propertiesNode ? nodeToValue(r.def.propertiesNode) : null;
     return isValueMap(v) ? v : {};
   }, [r]);
+  if (selected.length === 1 && selected[0]!.startsWith('param:')) return <ParameterInspector name={selected[0]!.slice('param:'.length)} />;
+  if (selected.length === 1 && selected[0]!.startsWith('output:')) return <OutputInspector name={selected[0]!.slice('output:'.length)} />;
   if (selected.length > 1) {
     return (
       <div className="inspector" data-testid="inspector">
@@ -276,7 +279,13 @@ export function Inspector() {
   if (!r)
     return (
       <div className="inspector empty" data-testid="inspector">
-        Select a resource to edit its properties.
+        Select a resource, a parameter or an output to edit it.
+        {analysis?.parsed && (
+          <div className="inspector-add">
+            <button onClick={() => addTerm('parameter')}>+ Parameter</button>
+            <button onClick={() => addTerm('output')}>+ Output</button>
+          </div>
+        )}
       </div>
     );
   const schema = r.schema;

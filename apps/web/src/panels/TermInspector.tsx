@@ -1,0 +1,198 @@
+// A parameter or an output, selected on the canvas, as a form: each field is
+// an edit operation on its definition (setParameterField, setOutputField),
+// so comments and the rest of the file stay as written.
+import { useEffect, useState } from 'react';
+import type { EditOperation, ParameterDecl, Value } from '@hearth/template';
+import { nodeToValue, parseYamlText } from '@hearth/template';
+import { revealLine } from '../editor/handle.ts';
+import { useDesign } from '../state/design.ts';
+
+const PARAMETER_TYPES = ['string', 'number', 'boolean', 'json', 'comma_delimited_list'];
+
+/** A text field written when it loses focus (or on Enter); empty removes the field. */
+function TextField({ label, value, onCommit }: { label: string; value: string; onCommit: (text: string) => void }) {
+  const [draft, setDraft] = useState(value);
+  useEffect(() => setDraft(value), [value]);
+  return (
+    <div className="field">
+      <label>
+        {label}
+        <input
+          aria-label={label}
+          value={draft}
+          onChange={(e) => setDraft(e.target.value)}
+          onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
+          onBlur={() => draft !== value && onCommit(draft)}
+        />
+      </label>
+    </div>
+  );
+}
+
+/** A YAML field (constraints, an output's value): parsed when it loses focus; what does not parse is refused with a notice. */
+function YamlField({ label, value, onCommit }: { label: string; value: string; onCommit: (value: Value | undefined) => void }) {
+  const [draft, setDraft] = useState(value);
+  useEffect(() => setDraft(value), [value]);
+  return (
+    <div className="field">
+      <label>
+        {label}
+        <textarea
+          aria-label={label}
+          rows={Math.min(8, Math.max(2, draft.split('\n').length))}
+          value={draft}
+          onChange={(e) => setDraft(e.target.value)}
+          onBlur={() => {
+            if (draft === value) return;
+            if (!draft.trim()) return onCommit(undefined);
+            const parsed = parseYamlText(draft);
+            if (!parsed.root || parsed.problems.some((p) => p.severity === 'error')) {
+              useDesign.getState().notify('error', `The ${label} field is not valid YAML.`);
+              return;
+            }
+            onCommit(nodeToValue(parsed.root));
+          }}
+        />
+      </label>
+    </div>
+  );
+}
+
+/** The text of a definition's part as written in the template. */
+function source(text: string, node: { start: number; end: number } | null | undefined): string {
+  return node ? text.slice(node.start, node.end) : '';
+}
+
+function NameField({ kind, name, rename }: { kind: string; name: string; rename: (to: string) => void }) {
+  const [draft, setDraft] = useState(name);
+  useEffect(() => setDraft(name), [name]);
+  return (
+    <input
+      aria-label={`${kind} name`}
+      className="name-input"
+      value={draft}
+      onChange={(e) => setDraft(e.target.value)}
+      onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
+      onBlur={() => draft && draft !== name && rename(draft)}
+    />
+  );
+}
+
+function defaultValue(p: ParameterDecl, text: string): Value {
+  if (p.type === 'number' && text.trim() !== '' && !Number.isNaN(Number(text))) return Number(text);
+  if (p.type === 'boolean' && (text === 'true' || text === 'false')) return text === 'true';
+  return text;
+}
+
+export function ParameterInspector({ name }: { name: string }) {
+  const analysis = useDesign((s) => s.analysis);
+  const p = analysis?.parameters.find((x) => x.name === name);
+  if (!analysis || !p) return null;
+  const set = (path: string[], value: Value | undefined) =>
+    useDesign.getState().apply({ op: 'setParameterField', name, path, ...(value === undefined ? {} : { value }) } as EditOperation);
+  const field = (key: string) => (p.node.kind === 'map' ? p.node.pairs.find((x) => x.keyText === key)?.value : undefined);
+  const line = analysis.lines.position(p.keyNode.start).line;
+  const problems = analysis.diagnostics.filter((d) => d.path === `parameters.${name}` || d.path.startsWith(`parameters.${name}.`));
+  return (
+    <div className="inspector" data-testid="inspector" data-parameter={name}>
+      <div className="inspector-head">
+        <NameField
+          kind="Parameter"
+          name={name}
+          rename={(to) => {
+            if (useDesign.getState().apply({ op: 'renameParameter', from: name, to })) useDesign.getState().select([`param:${to}`]);
+          }}
+        />
+        <button className="link" onClick={() => revealLine(line)} title="Show in the YAML">
+          line {line}
+        </button>
+      </div>
+      <div className="inspector-type">parameter</div>
+      {problems.map((d) => (
+        <p key={`${d.code}${d.path}`} className="error">
+          {d.message}
+        </p>
+      ))}
+      <div className="field">
+        <label>
+          type
+          <select aria-label="type" value={p.type} onChange={(e) => set(['type'], e.target.value)}>
+            {PARAMETER_TYPES.map((t) => (
+              <option key={t}>{t}</option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <TextField
+        label="default"
+        value={p.default === undefined ? '' : typeof p.default === 'string' ? p.default : JSON.stringify(p.default)}
+        onCommit={(t) => set(['default'], t === '' ? undefined : defaultValue(p, t))}
+      />
+      <TextField label="label" value={p.label ?? ''} onCommit={(t) => set(['label'], t || undefined)} />
+      <TextField label="description" value={p.description ?? ''} onCommit={(t) => set(['description'], t || undefined)} />
+      <div className="field">
+        <label>
+          <input type="checkbox" aria-label="hidden" checked={p.hidden} onChange={(e) => set(['hidden'], e.target.checked || undefined)} />{' '}
+          hidden (a password: not shown in the stack's details)
+        </label>
+      </div>
+      <YamlField label="constraints" value={source(analysis.text, field('constraints'))} onCommit={(v) => set(['constraints'], v)} />
+      <button className="danger" onClick={() => useDesign.getState().apply({ op: 'removeParameter', name })}>
+        Remove parameter
+      </button>
+    </div>
+  );
+}
+
+export function OutputInspector({ name }: { name: string }) {
+  const analysis = useDesign((s) => s.analysis);
+  const o = analysis?.outputs.find((x) => x.name === name);
+  if (!analysis || !o) return null;
+  const node = o.node.kind === 'map' ? o.node : null;
+  const field = (key: string) => node?.pairs.find((x) => x.keyText === key)?.value;
+  const set = (path: string[], value: Value | undefined) =>
+    useDesign.getState().apply({ op: 'setOutputField', name, path, ...(value === undefined ? {} : { value }) } as EditOperation);
+  const description = field('description');
+  const line = analysis.lines.position(o.keyNode.start).line;
+  return (
+    <div className="inspector" data-testid="inspector" data-output={name}>
+      <div className="inspector-head">
+        <NameField
+          kind="Output"
+          name={name}
+          rename={(to) => {
+            if (useDesign.getState().apply({ op: 'renameOutput', from: name, to })) useDesign.getState().select([`output:${to}`]);
+          }}
+        />
+        <button className="link" onClick={() => revealLine(line)} title="Show in the YAML">
+          line {line}
+        </button>
+      </div>
+      <div className="inspector-type">output</div>
+      <TextField
+        label="description"
+        value={description?.kind === 'scalar' ? String(description.value ?? '') : ''}
+        onCommit={(t) => set(['description'], t || undefined)}
+      />
+      <YamlField label="value" value={source(analysis.text, field('value'))} onCommit={(v) => set(['value'], v ?? null)} />
+      <button className="danger" onClick={() => useDesign.getState().apply({ op: 'removeOutput', name })}>
+        Remove output
+      </button>
+    </div>
+  );
+}
+
+/** Adds a parameter or an output with a free name, and selects it. */
+export function addTerm(kind: 'parameter' | 'output'): void {
+  const state = useDesign.getState();
+  const taken = new Set([
+    ...(state.analysis?.parameters.map((p) => p.name) ?? []),
+    ...(state.analysis?.outputs.map((o) => o.name) ?? []),
+    ...(state.analysis?.resources.map((r) => r.name) ?? []),
+  ]);
+  let name = kind === 'parameter' ? 'param' : 'output';
+  for (let i = 2; taken.has(name); i++) name = `${kind === 'parameter' ? 'param' : 'output'}_${i}`;
+  const op: EditOperation =
+    kind === 'parameter' ? { op: 'addParameter', name, definition: { type: 'string' } } : { op: 'addOutput', name, value: '' };
+  if (state.apply(op)) state.select([`${kind === 'parameter' ? 'param' : 'output'}:${name}`]);
+}
