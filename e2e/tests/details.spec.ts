@@ -235,3 +235,41 @@ test('parameters and outputs are added and edited from the inspector; the YAML k
     .toMatch(/outputs:\n {2}output:\n {4}value: \{get_resource: net\}\n {4}description: The network\n/);
   await expect(page.locator('[data-testid=output][data-name=output]')).toContainText('net');
 });
+
+test('a connection to a resource whose type a property takes offers to fill that property with get_resource', async ({ page }) => {
+  await newDesign(
+    page,
+    `heat_template_version: 2018-08-31
+resources:
+  net: {type: OS::Neutron::Net}
+  port: {type: OS::Neutron::Port, properties: {network: other}}
+  server: {type: OS::Nova::Server, properties: {image: cirros, flavor: small}}
+`,
+  );
+  await expect(node(page, 'server')).toBeVisible();
+  await viewFitted(page, 0);
+  const drag = async (from: string, to: string) => {
+    await node(page, from).locator('.react-flow__handle-left').hover();
+    await page.mouse.down();
+    const body = (await node(page, to).boundingBox())!;
+    await page.mouse.move(body.x + body.width / 2, body.y + body.height / 2, { steps: 8 });
+    await page.mouse.up();
+  };
+  // A Port's network takes a Net.
+  await drag('port', 'net');
+  const menu = page.getByTestId('connect-menu');
+  await expect(menu.getByRole('menuitem')).toHaveText(['network: get_resource net', 'depends_on only', 'Cancel']);
+  await menu.getByRole('menuitem', { name: 'network: get_resource net' }).click();
+  await expect(menu).toHaveCount(0);
+  await expect(edge(page, 'port', 'net', 'get_resource')).toHaveCount(1);
+  expect(await editorText(page)).toContain('  port: {type: OS::Neutron::Port, properties: {network: {get_resource: net}}}');
+  // A Server takes a Port as a new item of its networks.
+  await drag('server', 'port');
+  await menu.getByRole('menuitem', { name: 'networks[+].port: get_resource port' }).click();
+  await expect(edge(page, 'server', 'port', 'get_resource')).toHaveCount(1);
+  expect(await editorText(page)).toContain('networks: [{port: {get_resource: port}}]');
+  // depends_on only, when that is what is meant.
+  await drag('server', 'net');
+  await menu.getByRole('menuitem', { name: 'depends_on only' }).click();
+  await expect(edge(page, 'server', 'net')).toHaveCount(1);
+});

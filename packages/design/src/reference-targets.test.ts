@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeTemplate, builtinType } from '@hearth/template';
-import { CONSTRAINT_TARGETS, referenceCandidates } from './reference-targets.ts';
+import { connectionChoices, CONSTRAINT_TARGETS, referenceCandidates } from './reference-targets.ts';
 
 describe('referenceCandidates', () => {
   it('offers a Port’s network the Nets, not the Servers; a property without a constraint any resource', () => {
@@ -18,5 +18,27 @@ resources:
 
   it('names only types Heat has', () => {
     for (const types of Object.values(CONSTRAINT_TARGETS)) for (const t of types) expect(builtinType(t), t).toBeDefined();
+  });
+});
+
+describe('connectionChoices', () => {
+  it('a connection can fill the properties that take the target’s type, top level or as a new item of a list of maps', () => {
+    const analysis = analyzeTemplate(`heat_template_version: 2018-08-31
+resources:
+  net: {type: OS::Neutron::Net}
+  subnet: {type: OS::Neutron::Subnet, properties: {network: {get_resource: net}, cidr: 10.0.0.0/24}}
+  port: {type: OS::Neutron::Port, properties: {network: other}}
+  vol: {type: OS::Cinder::Volume, properties: {size: 1}}
+  server: {type: OS::Nova::Server, properties: {image: i, flavor: f, networks: [{network: net}]}}
+`);
+    const r = (name: string) => analysis.resources.find((x) => x.name === name)!;
+    const labels = (from: string, to: string) => connectionChoices(r(from), r(to)).map((c) => c.label);
+    expect(labels('port', 'net')).toEqual(['network']);
+    // Already named: nothing more to fill.
+    expect(labels('subnet', 'net')).toEqual([]);
+    expect(connectionChoices(r('server'), r('port'))).toEqual([{ path: ['networks', 1, 'port'], label: 'networks[+].port' }]);
+    expect(labels('server', 'net')).toContain('networks[+].network');
+    // Nothing of a Volume's takes a Net: the connection is a depends_on.
+    expect(labels('vol', 'net')).toEqual([]);
   });
 });

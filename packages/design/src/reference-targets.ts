@@ -3,7 +3,8 @@
 // resource of the types that make such a thing. The canvas and the
 // inspector offer those first, so that a Port's network offers Nets, not
 // Servers. A property without such a constraint takes any resource.
-import type { PropertySchema, ResourceInfo } from '@hearth/template';
+import type { PropertySchema, ResourceInfo, Value } from '@hearth/template';
+import { isValueMap, nodeToValue } from '@hearth/template';
 
 /** Heat's custom constraints on resource ids, and the resource types whose id satisfies each. */
 export const CONSTRAINT_TARGETS: Readonly<Record<string, readonly string[]>> = {
@@ -58,4 +59,45 @@ export function referenceTypes(schema: PropertySchema | undefined): readonly str
 export function referenceCandidates(resources: readonly ResourceInfo[], self: string, schema: PropertySchema | undefined): ResourceInfo[] {
   const types = referenceTypes(schema);
   return resources.filter((r) => r.name !== self && (!types || types.includes(r.iface ?? r.def.type ?? '')));
+}
+
+/** A property of one resource that a connection to another can fill with `{get_resource: other}`. */
+export interface ConnectionChoice {
+  /** Where the reference goes (a list property gets a new item). */
+  path: Array<string | number>;
+  /** How the choice reads: `network`, `networks[+].port`. */
+  label: string;
+}
+
+/**
+ * What a connection drawn from `source` to `target` can mean besides
+ * `depends_on`: each property of the source's type that takes the id of a
+ * resource of the target's type (a Port's `network` for a Net; a Server's
+ * `networks[].port` for a Port), top level or in a list of maps. Properties
+ * that already name the target are left out.
+ */
+export function connectionChoices(source: ResourceInfo, target: ResourceInfo): ConnectionChoice[] {
+  const targetType = target.iface ?? target.def.type ?? '';
+  // Deprecated and hidden properties (a Port's network_id) are not offered.
+  const takes = (schema: PropertySchema | undefined) =>
+    (schema?.supportStatus === 'SUPPORTED' || schema?.supportStatus === 'UNKNOWN') &&
+    (referenceTypes(schema)?.includes(targetType) ?? false);
+  const values = source.def.propertiesNode ? nodeToValue(source.def.propertiesNode) : null;
+  const current = isValueMap(values) ? values : {};
+  const names = (v: Value | undefined) => isValueMap(v) && v.get_resource === target.name;
+  const out: ConnectionChoice[] = [];
+  for (const [name, schema] of Object.entries(source.schema?.properties ?? {})) {
+    if (takes(schema)) {
+      if (!names(current[name])) out.push({ path: [name], label: name });
+      continue;
+    }
+    const item = schema.type === 'list' ? schema.schema?.['*'] : undefined;
+    for (const [key, inner] of Object.entries(item?.type === 'map' ? (item.schema ?? {}) : {})) {
+      if (!takes(inner)) continue;
+      const list = Array.isArray(current[name]) ? (current[name] as Value[]) : [];
+      if (list.some((entry) => isValueMap(entry) && names(entry[key]))) continue;
+      out.push({ path: [name, list.length, key], label: `${name}[+].${key}` });
+    }
+  }
+  return out;
 }

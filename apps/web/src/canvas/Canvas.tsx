@@ -15,7 +15,17 @@ import {
   type Node,
   type NodeChange,
 } from '@xyflow/react';
-import { autoLayout, firstView, NODE_HEIGHT, READABLE_ZOOM, NODE_WIDTH, type Positions, type XY } from '@hearth/design';
+import {
+  autoLayout,
+  connectionChoices,
+  firstView,
+  NODE_HEIGHT,
+  type ConnectionChoice,
+  READABLE_ZOOM,
+  NODE_WIDTH,
+  type Positions,
+  type XY,
+} from '@hearth/design';
 import { useDesign } from '../state/design.ts';
 import { categoryOf } from '@hearth/template';
 import { useRun } from '../state/run.ts';
@@ -273,25 +283,47 @@ export function Canvas() {
     });
   }, []);
 
+  // A connection: a depends_on, or, when the dependent has properties that take the other's type,
+  // a menu of those (each fills the property with get_resource) beside depends_on.
+  const [choosing, setChoosing] = useState<{ resource: string; requires: string; choices: ConnectionChoice[]; at: XY } | null>(null);
+  const connect = useCallback((resource: string, requires: string, point: { clientX: number; clientY: number }) => {
+    const info = useDesign.getState().analysis?.resources ?? [];
+    const from = info.find((r) => r.name === resource);
+    const to = info.find((r) => r.name === requires);
+    const choices = from && to ? connectionChoices(from, to) : [];
+    const box = container.current?.getBoundingClientRect();
+    if (!choices.length || !box) useDesign.getState().apply({ op: 'addDependency', resource, requires });
+    else setChoosing({ resource, requires, choices, at: { x: point.clientX - box.left, y: point.clientY - box.top } });
+  }, []);
+  // React Flow reports a connection made on a dot (onConnect), then where the pointer was let go (onConnectEnd).
+  const madeOnDot = useRef<Connection | null>(null);
   const onConnect = useCallback((c: Connection) => {
-    if (!c.source || !c.target || c.source === c.target) return;
-    useDesign.getState().apply({ op: 'addDependency', resource: c.source, requires: c.target });
+    madeOnDot.current = c;
   }, []);
 
   // A connection dropped on a node's body (not on its dot) connects to that node too.
-  const onConnectEnd = useCallback((event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
-    if (state.isValid || !state.fromNode || !state.fromHandle) return;
-    const point = 'changedTouches' in event ? event.changedTouches[0] : event;
-    if (!point) return;
-    const under = document.elementFromPoint(point.clientX, point.clientY)?.closest<HTMLElement>('.react-flow__node[data-id]');
-    const other = under?.dataset.id;
-    const names = new Set(useDesign.getState().graph?.resources.map((r) => r.name));
-    // Ghosts (resources the plan deletes) are not in the template: nothing to connect.
-    if (!other || other === state.fromNode.id || !names.has(other) || !names.has(state.fromNode.id)) return;
-    // From the dependent's dot (source) to what it requires, or the other way from a target dot.
-    const [resource, requires] = state.fromHandle.type === 'source' ? [state.fromNode.id, other] : [other, state.fromNode.id];
-    useDesign.getState().apply({ op: 'addDependency', resource, requires });
-  }, []);
+  const onConnectEnd = useCallback(
+    (event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+      const point = 'changedTouches' in event ? event.changedTouches[0] : event;
+      const dot = madeOnDot.current;
+      madeOnDot.current = null;
+      if (dot) {
+        if (dot.source && dot.target && dot.source !== dot.target) connect(dot.source, dot.target, point ?? { clientX: 0, clientY: 0 });
+        return;
+      }
+      if (state.isValid || !state.fromNode || !state.fromHandle) return;
+      if (!point) return;
+      const under = document.elementFromPoint(point.clientX, point.clientY)?.closest<HTMLElement>('.react-flow__node[data-id]');
+      const other = under?.dataset.id;
+      const names = new Set(useDesign.getState().graph?.resources.map((r) => r.name));
+      // Ghosts (resources the plan deletes) are not in the template: nothing to connect.
+      if (!other || other === state.fromNode.id || !names.has(other) || !names.has(state.fromNode.id)) return;
+      // From the dependent's dot (source) to what it requires, or the other way from a target dot.
+      const [resource, requires] = state.fromHandle.type === 'source' ? [state.fromNode.id, other] : [other, state.fromNode.id];
+      connect(resource, requires, point);
+    },
+    [connect],
+  );
 
   const onEdgesDelete = useCallback((removed: Edge[]) => {
     const design = useDesign.getState();
@@ -347,7 +379,10 @@ export function Canvas() {
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
         // A parameter or output is not a React Flow selection: a click on the pane clears it too.
-        onPaneClick={() => useDesign.getState().selected.length && useDesign.getState().select([])}
+        onPaneClick={() => {
+          setChoosing(null);
+          if (useDesign.getState().selected.length) useDesign.getState().select([]);
+        }}
         onNodeClick={(_, n) => {
           if (n.id === PARAMETERS_GROUP) useDesign.getState().toggleExpanded(PARAMETERS_GROUP);
           // A parameter or an output opens in the inspector.
@@ -366,6 +401,47 @@ export function Canvas() {
         <Background gap={24} />
         <MiniMap pannable zoomable nodeStrokeWidth={3} />
         <Controls showInteractive={false} />
+        {choosing && (
+          <div
+            className="connect-menu"
+            data-testid="connect-menu"
+            role="menu"
+            aria-label={`Connect ${choosing.resource} to ${choosing.requires}`}
+            style={{ left: choosing.at.x, top: choosing.at.y }}
+            onKeyDown={(e) => e.key === 'Escape' && setChoosing(null)}
+          >
+            <div className="connect-menu-head">
+              {choosing.resource} → {choosing.requires}
+            </div>
+            {choosing.choices.map((c) => (
+              <button
+                key={c.label}
+                role="menuitem"
+                autoFocus={c === choosing.choices[0]}
+                onClick={() => {
+                  setChoosing(null);
+                  useDesign
+                    .getState()
+                    .apply({ op: 'setProperty', resource: choosing.resource, path: c.path, value: { get_resource: choosing.requires } });
+                }}
+              >
+                {c.label}: get_resource {choosing.requires}
+              </button>
+            ))}
+            <button
+              role="menuitem"
+              onClick={() => {
+                setChoosing(null);
+                useDesign.getState().apply({ op: 'addDependency', resource: choosing.resource, requires: choosing.requires });
+              }}
+            >
+              depends_on only
+            </button>
+            <button role="menuitem" className="link" onClick={() => setChoosing(null)}>
+              Cancel
+            </button>
+          </div>
+        )}
       </ReactFlow>
     </div>
   );
