@@ -222,6 +222,9 @@ test('parameters and outputs are added and edited from the inspector; the YAML k
   await inspector.getByLabel('Parameter name').press('Enter');
   await expect(page.locator('[data-testid=inspector][data-parameter=count]')).toBeVisible();
   await expect.poll(() => editorText(page)).toContain('  count:');
+  // A resource clicked next replaces the parameter in the inspector (not "2 resources selected").
+  await node(page, 'net').click();
+  await expect(page.locator('[data-testid=inspector][data-resource=net]')).toBeVisible();
 
   // An output added from the empty inspector, given a value as YAML.
   await page.getByTestId('canvas').locator('.react-flow__pane').click();

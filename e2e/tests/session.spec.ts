@@ -31,6 +31,7 @@ test('a design opened after another one’s deployment has no stack, plan or liv
   await expect(page.locator('[data-testid=node][data-status]')).toHaveCount(0);
   // A reload (once the new design is saved) keeps it that way.
   await expect(page).toHaveURL(/design=/);
+  await expect(page.getByTestId('save-state')).toHaveText('Saved');
   await page.reload();
   await expect(node(page, 'only')).toBeVisible();
   await expect(page.getByTestId('delete-stack')).toHaveCount(0);

@@ -1,5 +1,5 @@
 // The designer: palette, canvas, inspector and YAML editor, one template.
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { Component, lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
 import type { EditOperation, Value, ValueMap } from '@hearth/template';
@@ -18,6 +18,22 @@ import { openDesign, openImport, setDesignInAddress, startAutosave } from './sta
 
 // The editor (Monaco) is most of the app's code: it loads while the canvas draws.
 const YamlEditor = lazy(() => import('./editor/YamlEditor.tsx'));
+
+/** When the editor's code cannot be loaded (the app was updated meanwhile), the rest of the designer stays. */
+class EditorBoundary extends Component<{ children: ReactNode }, { failed: boolean }> {
+  override state = { failed: false };
+  static getDerivedStateFromError(): { failed: boolean } {
+    return { failed: true };
+  }
+  override render(): ReactNode {
+    if (!this.state.failed) return this.props.children;
+    return (
+      <div className="yaml-editor-pane editor-loading" role="alert">
+        The editor could not be loaded. <button onClick={() => window.location.reload()}>Reload</button>
+      </div>
+    );
+  }
+}
 
 type PaletteTypes = Parameters<typeof Palette>[0]['serverTypes'];
 
@@ -181,9 +197,11 @@ export function App() {
           <Panel id="side-pane" className="pane" style={PANE_STYLE} defaultSize="38%" minSize={300}>
             <section className="side">
               <Inspector />
-              <Suspense fallback={<div className="yaml-editor-pane editor-loading">Loading the editor…</div>}>
-                <YamlEditor />
-              </Suspense>
+              <EditorBoundary>
+                <Suspense fallback={<div className="yaml-editor-pane editor-loading">Loading the editor…</div>}>
+                  <YamlEditor />
+                </Suspense>
+              </EditorBoundary>
             </section>
           </Panel>
         </Group>

@@ -52,6 +52,11 @@ export class DesignDocument {
   private sources: DesignSources = { template: '', environment: '', files: {} };
   private environmentDiagnostics: Diagnostic[] = [];
 
+  /** The template text last read. */
+  get template(): string {
+    return this.sources.template;
+  }
+
   /** Reads a whole new design. */
   load(sources: DesignSources): DesignReading {
     this.sources = { ...sources };

@@ -167,6 +167,7 @@ resources:
     session.textChanged(base.replace('  a:', '  abc:'));
     // Nothing read yet: the snapshot is the last reading, and one read is scheduled for both keystrokes.
     expect(session.state.graph!.resources.map((r) => r.name)).toEqual(['a']);
+    expect(session.state.saveState).toBe('unsaved');
     expect(reads).toHaveLength(1);
     reads[0]!();
     expect(session.state.text).toContain('  abc:');
@@ -195,5 +196,30 @@ resources:
     expect(session.state.selected).toEqual(['param:size', 'output:out']);
     session.textChanged(text.replace('  size:', '  count:'));
     expect(session.state.selected).toEqual(['output:out']);
+  });
+
+  it('text reported back between a multi-edit and its read is read, so the analysis never holds a text nobody sees', () => {
+    const reads: Array<() => void> = [];
+    const session = new DesignSession({ scheduleRead: (read) => reads.push(read) });
+    const base = 'heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Heat::None}\n';
+    session.load({ id: null, name: 'd', text: base, positions: { a: { x: 0, y: 0 } } });
+    let value = base;
+    session.attachEditor({
+      getValue: () => value,
+      replaceRange(start, end, text) {
+        value = value.slice(0, start) + text + value.slice(end);
+      },
+    });
+    expect(
+      session.applyAll([
+        { op: 'addResource', type: 'OS::Heat::None', name: 'b' },
+        { op: 'addResource', type: 'OS::Heat::None', name: 'c' },
+      ]),
+    ).toBe(true);
+    // Before the edit is read, the editor reports the old text (an undo): that is what the design is.
+    session.textChanged(base);
+    reads.forEach((read) => read());
+    session.setEnvironment('parameters: {}\n');
+    expect(session.state.graph!.resources.map((r) => r.name)).toEqual(['a']);
   });
 });

@@ -173,8 +173,11 @@ export class DesignSession {
    * the analysis reads it first.
    */
   textChanged(text: string): void {
-    this.unread = text === this.snapshot.text ? null : text;
+    // (applyAll moves the document ahead of the snapshot until its text is read: compare with both.)
+    this.unread = text === this.snapshot.text && text === this.document.template ? null : text;
     if (this.unread === null || this.readScheduled) return;
+    // Typed text is not saved yet, read or not (a save reads it first).
+    if (this.snapshot.saveState === 'saved') this.set({ saveState: 'unsaved' });
     this.readScheduled = true;
     this.scheduleRead(() => {
       this.readScheduled = false;

@@ -262,7 +262,8 @@ export function Canvas() {
     for (const c of changes) {
       if (c.type === 'position' && c.position) moves[c.id] = c.position;
       if (c.type === 'select' && !c.id.includes(':')) {
-        selection ??= new Set(useDesign.getState().selected);
+        // A parameter or output (param:x) is not kept when resources are selected on the canvas.
+        selection ??= new Set(useDesign.getState().selected.filter((n) => !n.includes(':')));
         if (c.selected) selection.add(c.id);
         else selection.delete(c.id);
       }
@@ -286,6 +287,8 @@ export function Canvas() {
   // A connection: a depends_on, or, when the dependent has properties that take the other's type,
   // a menu of those (each fills the property with get_resource) beside depends_on.
   const [choosing, setChoosing] = useState<{ resource: string; requires: string; choices: ConnectionChoice[]; at: XY } | null>(null);
+  // The menu's choices hold paths into the text as it was: any change to the design closes it.
+  useEffect(() => setChoosing(null), [graph]);
   const connect = useCallback((resource: string, requires: string, point: { clientX: number; clientY: number }) => {
     const info = useDesign.getState().analysis?.resources ?? [];
     const from = info.find((r) => r.name === resource);
@@ -297,6 +300,9 @@ export function Canvas() {
   }, []);
   // React Flow reports a connection made on a dot (onConnect), then where the pointer was let go (onConnectEnd).
   const madeOnDot = useRef<Connection | null>(null);
+  const onConnectStart = useCallback(() => {
+    madeOnDot.current = null;
+  }, []);
   const onConnect = useCallback((c: Connection) => {
     madeOnDot.current = c;
   }, []);
@@ -388,7 +394,10 @@ export function Canvas() {
           // A parameter or an output opens in the inspector.
           else if (n.id.startsWith('param:') || n.id.startsWith('output:')) useDesign.getState().select([n.id]);
         }}
+        onConnectStart={onConnectStart}
         onConnectEnd={onConnectEnd}
+        // A connection made by clicking one dot, then the other, ends here too.
+        onClickConnectEnd={onConnectEnd}
         onEdgesDelete={onEdgesDelete}
         onNodesDelete={onNodesDelete}
         deleteKeyCode={['Delete', 'Backspace']}

@@ -92,6 +92,8 @@ export default function YamlEditor() {
   const [doc, setDoc] = useState<Doc>({ kind: 'template' });
 
   useEffect(() => {
+    // Text written before the editor loaded (a canvas edit) is read first, so that the model starts from it.
+    session.flush();
     const model = modelOf({ kind: 'template' });
     const editor = monaco.editor.create(host.current!, {
       model,

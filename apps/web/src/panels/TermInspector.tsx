@@ -81,6 +81,11 @@ function NameField({ kind, name, rename }: { kind: string; name: string; rename:
 function defaultValue(p: ParameterDecl, text: string): Value {
   if (p.type === 'number' && text.trim() !== '' && !Number.isNaN(Number(text))) return Number(text);
   if (p.type === 'boolean' && (text === 'true' || text === 'false')) return text === 'true';
+  // A json map or a list written as a list ([a, b] or a JSON value) stays one, not a string.
+  if ((p.type === 'json' || p.type === 'comma_delimited_list') && /^\s*[[{]/.test(text)) {
+    const parsed = parseYamlText(text);
+    if (parsed.root && !parsed.problems.some((x) => x.severity === 'error')) return nodeToValue(parsed.root);
+  }
   return text;
 }
 
