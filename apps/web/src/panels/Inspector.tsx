@@ -3,12 +3,12 @@
 // can be an intrinsic function (get_param, get_resource, get_attr) or YAML.
 import { useEffect, useMemo, useState } from 'react';
 import type { PropertySchema, ResourceInfo, Value, ValueMap } from '@hearth/template';
-import { isValueMap, nodeToValue, parseYamlText, propertyDescription } from '@hearth/template';
+import { isValueMap, nodeToValue, propertyDescription } from '@hearth/template';
 import { propertyEdits, propertySource, referenceCandidates } from '@hearth/design';
 import { revealLine } from '../editor/handle.ts';
 import { useDesign } from '../state/design.ts';
 import { useRun } from '../state/run.ts';
-import { addTerm, OutputInspector, ParameterInspector } from './TermInspector.tsx';
+import { addTerm, OutputInspector, ParameterInspector, yamlValue } from './TermInspector.tsx';
 
 type Mode = 'value' | 'get_param' | 'get_resource' | 'get_attr' | 'yaml';
 
@@ -128,13 +128,13 @@ function PropertyField({
         onBlur={() => {
           if (draft === shown('yaml')) return;
           if (!draft.trim()) return set(undefined);
-          const parsed = parseYamlText(draft);
-          if (!parsed.root || parsed.problems.some((p) => p.severity === 'error')) {
+          const next = yamlValue(draft);
+          if (next === null) {
             useDesign.getState().notify('error', `The value of ${name} is not valid YAML.`);
             return;
           }
           // Only what changed is written: the rest keeps its comments and style.
-          useDesign.getState().applyAll(propertyEdits(resource, [name], value, nodeToValue(parsed.root)));
+          useDesign.getState().applyAll(propertyEdits(resource, [name], value, next));
         }}
       />
     );

@@ -3,7 +3,7 @@
 // so comments and the rest of the file stay as written.
 import { useEffect, useState } from 'react';
 import type { EditOperation, ParameterDecl, Value } from '@hearth/template';
-import { nodeToValue, parseYamlText } from '@hearth/template';
+import { get, nodeToValue, parseYamlText } from '@hearth/template';
 import { revealLine } from '../editor/handle.ts';
 import { useDesign } from '../state/design.ts';
 
@@ -29,6 +29,13 @@ function TextField({ label, value, onCommit }: { label: string; value: string; o
   );
 }
 
+/** The value a YAML text stands for, or null when it does not parse. */
+export function yamlValue(text: string): Value | null {
+  const parsed = parseYamlText(text);
+  if (!parsed.root || parsed.problems.some((p) => p.severity === 'error')) return null;
+  return nodeToValue(parsed.root);
+}
+
 /** A YAML field (constraints, an output's value): parsed when it loses focus; what does not parse is refused with a notice. */
 function YamlField({ label, value, onCommit }: { label: string; value: string; onCommit: (value: Value | undefined) => void }) {
   const [draft, setDraft] = useState(value);
@@ -45,12 +52,12 @@ function YamlField({ label, value, onCommit }: { label: string; value: string; o
           onBlur={() => {
             if (draft === value) return;
             if (!draft.trim()) return onCommit(undefined);
-            const parsed = parseYamlText(draft);
-            if (!parsed.root || parsed.problems.some((p) => p.severity === 'error')) {
+            const next = yamlValue(draft);
+            if (next === null) {
               useDesign.getState().notify('error', `The ${label} field is not valid YAML.`);
               return;
             }
-            onCommit(nodeToValue(parsed.root));
+            onCommit(next);
           }}
         />
       </label>
@@ -78,13 +85,37 @@ function NameField({ kind, name, rename }: { kind: string; name: string; rename:
   );
 }
 
+/** The head of a parameter's or output's form: its name (renamed on Enter or blur, staying selected) and its line. */
+function TermHead({ kind, name, line }: { kind: 'parameter' | 'output'; name: string; line: number }) {
+  const rename = (to: string) => {
+    const op: EditOperation = kind === 'parameter' ? { op: 'renameParameter', from: name, to } : { op: 'renameOutput', from: name, to };
+    if (useDesign.getState().apply(op)) useDesign.getState().select([`${kind === 'parameter' ? 'param' : 'output'}:${to}`]);
+  };
+  return (
+    <>
+      <div className="inspector-head">
+        <NameField kind={kind === 'parameter' ? 'Parameter' : 'Output'} name={name} rename={rename} />
+        <button className="link" onClick={() => revealLine(line)} title="Show in the YAML">
+          line {line}
+        </button>
+      </div>
+      <div className="inspector-type">{kind}</div>
+    </>
+  );
+}
+
+/** Writes one field of a parameter's or output's definition (no value: removes it). */
+function setField(op: 'setParameterField' | 'setOutputField', name: string, path: string[], value: Value | undefined): void {
+  useDesign.getState().apply({ op, name, path, ...(value === undefined ? {} : { value }) });
+}
+
 function defaultValue(p: ParameterDecl, text: string): Value {
   if (p.type === 'number' && text.trim() !== '' && !Number.isNaN(Number(text))) return Number(text);
   if (p.type === 'boolean' && (text === 'true' || text === 'false')) return text === 'true';
   // A json map or a list written as a list ([a, b] or a JSON value) stays one, not a string.
   if ((p.type === 'json' || p.type === 'comma_delimited_list') && /^\s*[[{]/.test(text)) {
-    const parsed = parseYamlText(text);
-    if (parsed.root && !parsed.problems.some((x) => x.severity === 'error')) return nodeToValue(parsed.root);
+    const value = yamlValue(text);
+    if (value !== null) return value;
   }
   return text;
 }
@@ -93,26 +124,13 @@ export function ParameterInspector({ name }: { name: string }) {
   const analysis = useDesign((s) => s.analysis);
   const p = analysis?.parameters.find((x) => x.name === name);
   if (!analysis || !p) return null;
-  const set = (path: string[], value: Value | undefined) =>
-    useDesign.getState().apply({ op: 'setParameterField', name, path, ...(value === undefined ? {} : { value }) } as EditOperation);
-  const field = (key: string) => (p.node.kind === 'map' ? p.node.pairs.find((x) => x.keyText === key)?.value : undefined);
+  const set = (path: string[], value: Value | undefined) => setField('setParameterField', name, path, value);
+  const constraints = p.node.kind === 'map' ? get(p.node, 'constraints') : undefined;
   const line = analysis.lines.position(p.keyNode.start).line;
   const problems = analysis.diagnostics.filter((d) => d.path === `parameters.${name}` || d.path.startsWith(`parameters.${name}.`));
   return (
     <div className="inspector" data-testid="inspector" data-parameter={name}>
-      <div className="inspector-head">
-        <NameField
-          kind="Parameter"
-          name={name}
-          rename={(to) => {
-            if (useDesign.getState().apply({ op: 'renameParameter', from: name, to })) useDesign.getState().select([`param:${to}`]);
-          }}
-        />
-        <button className="link" onClick={() => revealLine(line)} title="Show in the YAML">
-          line {line}
-        </button>
-      </div>
-      <div className="inspector-type">parameter</div>
+      <TermHead kind="parameter" name={name} line={line} />
       {problems.map((d) => (
         <p key={`${d.code}${d.path}`} className="error">
           {d.message}
@@ -141,7 +159,7 @@ export function ParameterInspector({ name }: { name: string }) {
           hidden (a password: not shown in the stack's details)
         </label>
       </div>
-      <YamlField label="constraints" value={source(analysis.text, field('constraints'))} onCommit={(v) => set(['constraints'], v)} />
+      <YamlField label="constraints" value={source(analysis.text, constraints)} onCommit={(v) => set(['constraints'], v)} />
       <button className="danger" onClick={() => useDesign.getState().apply({ op: 'removeParameter', name })}>
         Remove parameter
       </button>
@@ -153,27 +171,13 @@ export function OutputInspector({ name }: { name: string }) {
   const analysis = useDesign((s) => s.analysis);
   const o = analysis?.outputs.find((x) => x.name === name);
   if (!analysis || !o) return null;
-  const node = o.node.kind === 'map' ? o.node : null;
-  const field = (key: string) => node?.pairs.find((x) => x.keyText === key)?.value;
-  const set = (path: string[], value: Value | undefined) =>
-    useDesign.getState().apply({ op: 'setOutputField', name, path, ...(value === undefined ? {} : { value }) } as EditOperation);
+  const field = (key: string) => (o.node.kind === 'map' ? get(o.node, key) : undefined);
+  const set = (path: string[], value: Value | undefined) => setField('setOutputField', name, path, value);
   const description = field('description');
   const line = analysis.lines.position(o.keyNode.start).line;
   return (
     <div className="inspector" data-testid="inspector" data-output={name}>
-      <div className="inspector-head">
-        <NameField
-          kind="Output"
-          name={name}
-          rename={(to) => {
-            if (useDesign.getState().apply({ op: 'renameOutput', from: name, to })) useDesign.getState().select([`output:${to}`]);
-          }}
-        />
-        <button className="link" onClick={() => revealLine(line)} title="Show in the YAML">
-          line {line}
-        </button>
-      </div>
-      <div className="inspector-type">output</div>
+      <TermHead kind="output" name={name} line={line} />
       <TextField
         label="description"
         value={description?.kind === 'scalar' ? String(description.value ?? '') : ''}
