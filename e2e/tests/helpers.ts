@@ -18,6 +18,8 @@ export async function setEditorText(page: Page, text: string): Promise<void> {
 }
 
 export async function editorText(page: Page): Promise<string> {
+  // The editor loads after the canvas.
+  await page.waitForFunction(() => Boolean((window as unknown as { hearthEditor?: unknown }).hearthEditor));
   return page.evaluate(() =>
     (window as unknown as { hearthEditor: { getModel(): { getValue(): string } } }).hearthEditor.getModel().getValue(),
   );
