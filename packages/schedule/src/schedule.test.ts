@@ -1,0 +1,203 @@
+import { analyzeTemplate } from '@hearth/template';
+import { describe, expect, it } from 'vitest';
+import { estimator, type Estimator } from './estimates.ts';
+import { scheduleOf } from './schedule.ts';
+import { waitingOn, whyWaits } from './why.ts';
+import { workflowOf } from './workflow.ts';
+
+/** Fixed durations by resource name's type, for graphs with known answers. */
+const seconds =
+  (table: Record<string, number>): Estimator =>
+  (type, action) => ({ seconds: action === 'unchanged' ? 0 : (table[type] ?? 0), source: 'default' });
+
+const NETWORK = `heat_template_version: 2018-08-31
+resources:
+  net: {type: OS::Neutron::Net}
+  subnet: {type: OS::Neutron::Subnet, properties: {network: {get_resource: net}, cidr: 10.0.0.0/24}}
+  port: {type: OS::Neutron::Port, properties: {network: {get_resource: net}}}
+  server:
+    type: OS::Nova::Server
+    properties: {image: img, flavor: small, networks: [{port: {get_resource: port}}]}
+  name: {type: OS::Heat::RandomString}
+`;
+const networkTimes = seconds({
+  'OS::Neutron::Net': 2,
+  'OS::Neutron::Subnet': 3,
+  'OS::Neutron::Port': 1,
+  'OS::Nova::Server': 10,
+  'OS::Heat::RandomString': 1,
+});
+
+const SIGNALLED = `heat_template_version: 2018-08-31
+resources:
+  server: {type: OS::Nova::Server, properties: {image: img, flavor: small}}
+  handle: {type: OS::Heat::WaitConditionHandle}
+  ready:
+    type: OS::Heat::WaitCondition
+    properties: {handle: {get_resource: handle}, count: 1, timeout: 600}
+  config:
+    type: OS::Heat::SoftwareConfig
+    properties:
+      inputs: [{name: notify}]
+      config: {str_replace: {template: "run && notify", params: {notify: {get_attr: [handle, curl_cli]}}}}
+  setup:
+    type: OS::Heat::SoftwareDeployment
+    properties: {server: {get_resource: server}, config: {get_resource: config}}
+  after:
+    type: OS::Heat::Value
+    properties: {value: {get_attr: [ready, data]}}
+`;
+const signalTimes = seconds({ 'OS::Nova::Server': 10, 'OS::Heat::SoftwareDeployment': 5, 'OS::Heat::Value': 1 });
+
+function analysis(text: string) {
+  const a = analyzeTemplate(text, { filename: 't.yaml' });
+  expect(a.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return a;
+}
+
+describe('the schedule of a create', () => {
+  it('starts each resource when the last it waits for is done, implicit dependencies included', () => {
+    const s = scheduleOf(analysis(NETWORK), { estimate: networkTimes });
+    const at = (n: string) => [s.byId.get(n)!.start, s.byId.get(n)!.finish];
+    expect(at('net')).toEqual([0, 2]);
+    expect(at('subnet')).toEqual([2, 5]);
+    // Heat makes a port on a network wait for the network's subnets.
+    expect(at('port')).toEqual([5, 6]);
+    expect(at('server')).toEqual([6, 16]);
+    expect(at('name')).toEqual([0, 1]);
+    expect(s.total).toBe(16);
+    expect(s.criticalPath).toEqual(['net', 'subnet', 'port', 'server']);
+    expect(s.byId.get('name')!.slack).toBe(15);
+    expect(s.byId.get('subnet')!.slack).toBe(0);
+    expect(s.workflow.waves).toEqual([['name', 'net'], ['subnet'], ['port'], ['server']]);
+  });
+
+  it('gives the slack of a side branch as the time it can slip', () => {
+    const text = `heat_template_version: 2018-08-31
+resources:
+  a: {type: OS::Nova::Server, properties: {image: i, flavor: f}}
+  b: {type: OS::Heat::RandomString}
+  c: {type: OS::Heat::Value, properties: {value: [{get_attr: [a, first_address]}, {get_resource: b}]}}
+`;
+    const s = scheduleOf(analysis(text), {
+      estimate: seconds({ 'OS::Nova::Server': 10, 'OS::Heat::RandomString': 4, 'OS::Heat::Value': 1 }),
+    });
+    expect(s.total).toBe(11);
+    expect(s.criticalPath).toEqual(['a', 'c']);
+    expect(s.byId.get('b')!.slack).toBe(6);
+    expect(s.byId.get('b')!.critical).toBe(false);
+  });
+
+  it('lets a wait condition finish when the deployment that runs its signal does', () => {
+    const a = analysis(SIGNALLED);
+    const workflow = workflowOf(a);
+    expect(workflow.byName.get('ready')!.signalledBy.map((w) => w.on)).toEqual(['setup']);
+    const s = scheduleOf(workflow, { estimate: signalTimes });
+    expect([s.byId.get('ready')!.start, s.byId.get('ready')!.finish]).toEqual([0, 15]);
+    expect(s.total).toBe(16);
+    expect(s.criticalPath).toEqual(['server', 'setup', 'ready', 'after']);
+    expect(whyWaits(workflow, 'after', 'setup')!.map((w) => [w.resource, w.kind, w.on])).toEqual([
+      ['after', 'get_attr', 'ready'],
+      ['ready', 'signal', 'setup'],
+    ]);
+    expect(whyWaits(workflow, 'after', 'setup')![1]!.reason).toBe(
+      'config signals handle (get_attr: [handle, curl_cli] in properties.config.str_replace.params.notify), run by setup (get_resource: config in properties.config)',
+    );
+    expect(whyWaits(workflow, 'setup', 'after')).toBeNull();
+  });
+
+  it('names the property or rule behind each wait', () => {
+    const workflow = workflowOf(analysis(NETWORK));
+    expect(whyWaits(workflow, 'port', 'subnet')!.map((w) => w.reason)).toEqual([
+      "Heat adds it: a port on a network waits for the network's subnets",
+    ]);
+    expect(whyWaits(workflow, 'server', 'net')!.map((w) => w.reason)).toEqual([
+      'get_resource: port in properties.networks[0].port',
+      'get_resource: net in properties.network',
+    ]);
+  });
+});
+
+describe('delete and update', () => {
+  it('deletes in reverse: a resource goes once what uses it has gone', () => {
+    const s = scheduleOf(analysis(NETWORK), { operation: 'delete', estimate: networkTimes });
+    expect(s.byId.get('server')!.start).toBe(0);
+    expect(s.byId.get('port')!.start).toBe(10);
+    expect(s.byId.get('subnet')!.start).toBe(11);
+    expect(s.byId.get('net')!.start).toBe(14);
+    expect(s.criticalPath).toEqual(['server', 'port', 'subnet', 'net']);
+  });
+
+  it('creates a replacement, updates what uses it, and cleans up the old copy and removed resources last', () => {
+    const s = scheduleOf(analysis(NETWORK), {
+      operation: 'update',
+      estimate: networkTimes,
+      plan: {
+        actions: new Map([
+          ['net', 'unchanged'],
+          ['subnet', 'unchanged'],
+          ['port', 'replace'],
+          ['server', 'update'],
+          ['name', 'unchanged'],
+        ]),
+        removed: new Map([['old_volume', 'OS::Cinder::Volume']]),
+      },
+    });
+    expect([s.byId.get('port')!.start, s.byId.get('port')!.finish]).toEqual([0, 1]);
+    expect([s.byId.get('server')!.start, s.byId.get('server')!.finish]).toEqual([1, 11]);
+    expect(s.byId.get('cleanup:port')!.start).toBe(11);
+    expect(s.byId.get('cleanup:old_volume')!.start).toBe(11);
+    expect(s.total).toBe(12);
+    expect(s.criticalPath).toEqual(['port', 'server', 'cleanup:port']);
+  });
+});
+
+describe('a running stack', () => {
+  it('keeps observed times, starts nothing before now, and says what each waiting step waits on', () => {
+    const a = analysis(NETWORK);
+    const observed = new Map([
+      ['net', { start: 0, finish: 3 }],
+      ['name', { start: 0, finish: 1 }],
+      ['subnet', { start: 3, finish: null }],
+    ]);
+    const s = scheduleOf(a, { estimate: networkTimes, observed, now: 7 });
+    expect(s.byId.get('subnet')!.state).toBe('running');
+    // Estimated 3 s, running for 4 already: it ends no earlier than now.
+    expect(s.byId.get('subnet')!.finish).toBe(7);
+    expect(s.byId.get('port')!.start).toBe(7);
+    expect(s.total).toBe(18);
+    expect(waitingOn(s, 'server').map((w) => w.on)).toEqual(['port', 'subnet']);
+    expect(waitingOn(s, 'subnet')).toEqual([]);
+  });
+
+  it('names the sender a running wait condition still needs', () => {
+    const observed = new Map([
+      ['server', { start: 0, finish: 10 }],
+      ['handle', { start: 0, finish: 0 }],
+      ['config', { start: 0, finish: 0 }],
+      ['ready', { start: 0, finish: null }],
+      ['setup', { start: 10, finish: null }],
+    ]);
+    const s = scheduleOf(analysis(SIGNALLED), { estimate: signalTimes, observed, now: 12 });
+    expect(waitingOn(s, 'after').map((w) => [w.on, w.kind])).toEqual([
+      ['ready', 'get_attr'],
+      ['setup', 'signal'],
+    ]);
+    expect(s.total).toBe(16);
+  });
+});
+
+describe('the SQL Server example', () => {
+  it('has its critical path through the wait condition the primary replica signals', async () => {
+    const { readFileSync } = await import('node:fs');
+    const text = readFileSync(new URL('../../../examples/sql-server-cluster.yaml', import.meta.url), 'utf8');
+    const s = scheduleOf(analyzeTemplate(text, { filename: 'sql-server-cluster.yaml' }), {
+      estimate: estimator({ simulation: { latency: 1 } }),
+    });
+    expect(s.criticalPath.slice(-3)).toEqual(['primary_replica', 'ag_ready', s.criticalPath.at(-1)]);
+    expect(s.criticalPath[0]).toBe('cluster_net');
+    // Every step on the path has no slack, and the path's steps each wait for the one before.
+    for (const id of s.criticalPath) expect(s.byId.get(id)!.slack).toBe(0);
+    expect(s.total).toBe(13);
+  });
+});
