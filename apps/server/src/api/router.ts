@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { cloudsRouter } from './clouds.ts';
 import { designsRouter } from './designs.ts';
+import { durationHistory } from './durations.ts';
 import { stacksRouter } from './stacks.ts';
 import { templatesRouter } from './templates.ts';
 import { procedure, router } from './trpc.ts';
@@ -26,6 +27,14 @@ export const appRouter = router({
   types: typesRouter,
   designs: designsRouter,
   stacks: stacksRouter,
+  /** What schedules are estimated from: past runs' durations per resource type, on the simulated cloud or one cloud's Heat. */
+  schedule: router({
+    history: procedure
+      .input(z.object({ cloud: z.string().min(1).max(255).nullable() }))
+      .query(({ ctx, input }) =>
+        durationHistory(ctx.services.store, input.cloud ? { kind: 'openstack', cloud: input.cloud } : { kind: 'rehearsal' }),
+      ),
+  }),
   clouds: cloudsRouter,
 });
 

@@ -4,6 +4,7 @@ import { abandonCommand, ABANDON_USAGE, adoptCommand, ADOPT_USAGE } from './adop
 import { enginesCommand, ENGINES_USAGE } from './engines.ts';
 import { osWatchCommand, WATCH_USAGE } from './os-watch.ts';
 import { exportCommand, EXPORT_USAGE } from './export.ts';
+import { scheduleCommand, SCHEDULE_USAGE } from './schedule.ts';
 import { schemaCommand, SCHEMA_USAGE } from './schema.ts';
 import { serveCommand, SERVE_USAGE } from './serve.ts';
 import { workerCommand, WORKER_USAGE } from './worker.ts';
@@ -35,6 +36,7 @@ const USAGE = `Usage: hearth <command> [options]
 
 Commands:
   validate   check templates as Heat does and derive their dependency graph
+  schedule   show the order Heat creates the resources in, the critical path and the estimated time
   plan       show what deploying a template would do (to a new or existing stack)
   deploy     create a stack from a template (--watch to follow it live)
   update     update a stack to a new template, after showing the plan
@@ -63,6 +65,7 @@ type Command = (argv: string[], io: CliIO) => number | Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; usage: string }> = {
   validate: { run: validateCommand, usage: VALIDATE_USAGE },
+  schedule: { run: scheduleCommand, usage: SCHEDULE_USAGE },
   plan: { run: planCommand, usage: PLAN_USAGE },
   deploy: { run: deployCommand, usage: DEPLOY_USAGE },
   update: { run: updateCommand, usage: UPDATE_USAGE },
