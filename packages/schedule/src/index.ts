@@ -4,3 +4,5 @@ export * from './estimates.ts';
 export * from './timing.ts';
 export * from './why.ts';
 export * from './schedule.ts';
+export * from './observe.ts';
+export * from './view.ts';

@@ -1,0 +1,79 @@
+// What a schedule view shows, from the workflow, the estimates and (when a
+// stack runs or has run) its observed steps: the timed steps, the critical
+// path as resources and as waits (for the canvas), the time elapsed and
+// left, and for each resource that waits while the stack runs, the chain of
+// what it waits on, down to what is running.
+import type { Estimator } from './estimates.ts';
+import type { RunObservation } from './observe.ts';
+import { stepsOf } from './schedule.ts';
+import type { Operation, PlannedActions } from './steps.ts';
+import { timeSteps, type Schedule } from './timing.ts';
+import { waitingOn } from './why.ts';
+import type { Workflow } from './workflow.ts';
+
+export interface ScheduleView {
+  operation: Operation;
+  schedule: Schedule;
+  /** The run it projects, or null for an estimate before anything runs. */
+  run: RunObservation | null;
+  /** Seconds since the run started (up to its end), or null. */
+  elapsed: number | null;
+  /** Estimated seconds left while the run goes on; 0 once it ended; null without a run. */
+  remaining: number | null;
+  /** Resources on the critical path. */
+  critical: ReadonlySet<string>;
+  /** Waits on the critical path, as "waiter>waited" (the canvas's edge direction). */
+  criticalWaits: ReadonlySet<string>;
+  /** While the run goes on: per resource not started, what it waits on, nearest first ("port → subnet"). */
+  waiting: Readonly<Record<string, string>>;
+}
+
+export interface ViewInput {
+  workflow: Workflow;
+  estimate: Estimator;
+  /** The operation to estimate when no run is shown. */
+  operation?: Operation;
+  plan?: PlannedActions;
+  /** A run to project (its operation wins over `operation`). */
+  run?: RunObservation | null;
+  /** Now, in ms since the epoch (only read with a run). */
+  now?: number;
+}
+
+export function scheduleView(input: ViewInput): ScheduleView {
+  const { workflow, estimate, run = null, plan } = input;
+  const operation = run?.operation ?? input.operation ?? 'create';
+  const elapsed = run ? Math.max(0, ((run.endedAt ?? input.now ?? run.startedAt) - run.startedAt) / 1000) : null;
+  const schedule = timeSteps(stepsOf(workflow, operation, plan ?? defaultPlan(workflow, run)), estimate, {
+    ...(run ? { observed: run.observed, now: elapsed ?? 0 } : {}),
+  });
+  const critical = new Set<string>();
+  const criticalWaits = new Set<string>();
+  schedule.criticalPath.forEach((id, i) => {
+    const step = schedule.byId.get(id)!;
+    critical.add(step.resource);
+    const before = schedule.criticalPath[i - 1];
+    if (before !== undefined && step.boundBy?.on === before) {
+      const from = schedule.byId.get(before)!.resource;
+      // A delete runs the workflow backwards: the canvas's edge goes from the one that waits in the template.
+      criticalWaits.add(operation === 'delete' ? `${from}>${step.resource}` : `${step.resource}>${from}`);
+    }
+  });
+  const waiting: Record<string, string> = {};
+  const live = run !== null && run.endedAt === null;
+  if (live) {
+    for (const step of schedule.steps) {
+      if (step.state !== 'planned' || step.phase !== 'main') continue;
+      const chain = waitingOn(schedule, step.id);
+      if (chain.length) waiting[step.resource] = chain.map((w) => schedule.byId.get(w.on)?.resource ?? w.on).join(' → ');
+    }
+  }
+  const remaining = run === null ? null : live ? Math.max(0, schedule.total - (elapsed ?? 0)) : 0;
+  return { operation, schedule, run, elapsed, remaining, critical, criticalWaits, waiting };
+}
+
+/** An update seen without its plan: what ran is known, the rest is taken as updated. */
+function defaultPlan(workflow: Workflow, run: RunObservation | null): PlannedActions | undefined {
+  if (run?.operation !== 'update') return undefined;
+  return { actions: new Map(workflow.resources.map((r) => [r.name, 'update' as const])), removed: new Map() };
+}
