@@ -32,6 +32,7 @@ const EDGE_STYLE: Record<EdgeKind, { stroke: string; dash: string | null }> = {
   get_resource: { stroke: '#8b5cf6', dash: '6 4' },
   get_attr: { stroke: '#8b5cf6', dash: '6 4' },
   implicit: { stroke: '#0d9488', dash: '2 4' },
+  signal: { stroke: '#c2410c', dash: '1 3' },
 };
 
 function statusColor(status: string): string {

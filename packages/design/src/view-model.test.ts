@@ -76,6 +76,16 @@ resources:
     expect(graph.edges.filter((e) => e.kind === 'implicit').map((e) => [e.source, e.target])).toEqual([['server', 'subnet']]);
   });
 
+  it('draws a wait condition waiting for the signal of the deployment that runs its handle (the SQL Server example)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const text = readFileSync(new URL('../../../examples/sql-server-cluster.yaml', import.meta.url), 'utf8');
+    const graph = deriveGraph(analyzeTemplate(text));
+    expect(graph.edges.filter((e) => e.kind === 'signal').map((e) => [e.source, e.target, e.label])).toEqual([
+      ['ag_ready', 'primary_replica', 'signal'],
+    ]);
+    expect(graph.workflow.byName.get('ag_ready')!.signalsNeeded).toBe(1);
+  });
+
   it('labels references by their property path', () => {
     expect(propertyLabel('web.Properties.networks[0].port', 'web')).toBe('networks[0].port');
     expect(propertyLabel('web.Metadata.x', 'web')).toBe('metadata.x');

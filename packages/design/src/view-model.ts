@@ -1,11 +1,13 @@
 // From a template's analysis to what the canvas draws: a node per resource,
 // parameter and output; an edge per depends_on entry, per get_resource /
-// get_attr reference, and per dependency Heat adds by itself (a server on a
-// network waits for its subnet). Pure, so it is tested without a browser.
+// get_attr reference, per dependency Heat adds by itself (a server on a
+// network waits for its subnet), and per signal a wait condition waits for
+// (from the resource that sends it). Pure, so it is tested without a browser.
 import type { Analysis, Diagnostic, EvalEnv, Expr, ResourceInfo, Value, ValueMap } from '@hearth/template';
 import { ABSENT, categoryOf, isValueMap, nodeToValue, parseYamlText, resolve } from '@hearth/template';
+import { workflowOf, type Workflow } from '@hearth/schedule';
 
-export type EdgeKind = 'depends_on' | 'get_resource' | 'get_attr' | 'implicit';
+export type EdgeKind = 'depends_on' | 'get_resource' | 'get_attr' | 'implicit' | 'signal';
 
 /** Members drawn for a group at most (the rest are counted in `moreMembers`). */
 export const MAX_DRAWN_MEMBERS = 50;
@@ -44,6 +46,8 @@ export interface Graph {
   parameters: Array<{ name: string; type: string; line: number; hidden: boolean }>;
   outputs: Array<{ name: string; line: number; requires: string[] }>;
   edges: GraphEdge[];
+  /** The workflow Heat derives (what waits for what, and why), for schedules. */
+  workflow: Workflow;
   diagnostics: Diagnostic[];
   errorCount: number;
 }
@@ -144,8 +148,13 @@ export function deriveGraph(analysis: Analysis): Graph {
       group,
     };
   });
+  // A wait condition waits for the signal of what runs its handle's command: an edge of its own kind.
+  const workflow = workflowOf(analysis);
+  for (const r of workflow.resources)
+    for (const w of r.signalledBy) edges.push({ id: `s:${r.name}>${w.on}`, source: r.name, target: w.on, kind: 'signal', label: 'signal' });
   return {
     resources,
+    workflow,
     parameters: analysis.parameters.map((p) => ({
       name: p.name,
       type: p.type,

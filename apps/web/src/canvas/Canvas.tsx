@@ -245,8 +245,8 @@ export function Canvas() {
         type: 'dependency',
         markerEnd: MARKER,
         data: { kind: e.kind, label: e.label },
-        // Heat's own rules cannot be removed from the template.
-        deletable: e.kind !== 'implicit',
+        // Heat's own rules and signals are not written as such in the template: nothing to remove.
+        deletable: e.kind !== 'implicit' && e.kind !== 'signal',
         selected,
       };
       cache.set(e.id, { key, edge });

@@ -1,6 +1,7 @@
 // An edge: depends_on solid; get_resource and get_attr dashed and labelled
 // with the property they fill; a dependency Heat adds by itself (a server on
-// a network waits for its subnet) dotted. Source is the resource that
+// a network waits for its subnet) dotted; a wait condition's wait for the
+// signal a resource sends, finely dotted. Source is the resource that
 // depends, target the one it requires.
 import { memo } from 'react';
 import { BaseEdge, getBezierPath, type Edge, type EdgeProps } from '@xyflow/react';
@@ -8,13 +9,14 @@ import type { EdgeKind } from '@hearth/design';
 
 export type DependencyFlowEdge = Edge<{ kind: EdgeKind; label: string | null }, 'dependency'>;
 
-const DASHES: Record<EdgeKind, string | undefined> = { depends_on: undefined, get_resource: '6 4', get_attr: '6 4', implicit: '2 4' };
+const DASHES: Record<EdgeKind, string | undefined> = { depends_on: undefined, get_resource: '6 4', get_attr: '6 4', implicit: '2 4', signal: '1 3' };
 
 const EDGE_TITLES: Record<EdgeKind, (source: string, target: string) => string> = {
   depends_on: (s, t) => `${s} depends_on ${t}`,
   get_resource: (s, t) => `${s} refers to ${t} (get_resource)`,
   get_attr: (s, t) => `${s} reads an attribute of ${t} (get_attr)`,
   implicit: (s, t) => `Heat makes ${s} wait for ${t} (an implicit dependency of these types)`,
+  signal: (s, t) => `${s} waits for the signal ${t} sends (through its handle)`,
 };
 
 function DependencyEdgeView(props: EdgeProps<DependencyFlowEdge>) {
