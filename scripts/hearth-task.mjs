@@ -147,6 +147,6 @@ switch (task) {
     break;
   }
   default:
-    console.error('usage: node scripts/hearth-task.mjs start|test|build|bench <template|engine|web|security|cloud> [args]');
+    console.error('usage: node scripts/hearth-task.mjs start|test|build|bench <template|engine|web|security|cloud|schedule> [args]');
     process.exit(2);
 }

@@ -29,3 +29,10 @@ describe('estimates', () => {
     expect(median([4, 1, 3, 2])).toBe(2.5);
   });
 });
+
+describe('formatDuration', () => {
+  it('reads as people write times', async () => {
+    const { formatDuration } = await import('./format.ts');
+    expect([0, 4.5, 4.04, 59.96, 75, 606].map(formatDuration)).toEqual(['0s', '4.5s', '4s', '1m 0s', '1m 15s', '10m 6s']);
+  });
+});

@@ -6,3 +6,5 @@ export * from './why.ts';
 export * from './schedule.ts';
 export * from './observe.ts';
 export * from './view.ts';
+export * from './format.ts';
+export * from './history.ts';

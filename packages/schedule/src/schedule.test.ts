@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { estimator, type Estimator } from './estimates.ts';
 import { scheduleOf } from './schedule.ts';
 import { waitingOn, whyWaits } from './why.ts';
-import { workflowOf } from './workflow.ts';
+import { withoutWait, workflowOf } from './workflow.ts';
 
 /** Fixed durations by resource name's type, for graphs with known answers. */
 const seconds =
@@ -70,6 +70,21 @@ describe('the schedule of a create', () => {
     expect(s.byId.get('name')!.slack).toBe(15);
     expect(s.byId.get('subnet')!.slack).toBe(0);
     expect(s.workflow.waves).toEqual([['name', 'net'], ['subnet'], ['port'], ['server']]);
+  });
+
+  it('shows what removing a wait would save (what-if)', () => {
+    const text = `heat_template_version: 2018-08-31
+resources:
+  a: {type: OS::Nova::Server, properties: {image: i, flavor: f}}
+  b: {type: OS::Nova::Server, properties: {image: i, flavor: f}, depends_on: [a]}
+`;
+    const workflow = workflowOf(analysis(text));
+    const estimate = seconds({ 'OS::Nova::Server': 10 });
+    expect(scheduleOf(workflow, { estimate }).total).toBe(20);
+    const without = withoutWait(workflow, 'b', 'a');
+    expect(scheduleOf(without, { estimate }).total).toBe(10);
+    expect(without.waves).toEqual([['a', 'b']]);
+    expect(workflow.byName.get('b')!.waits).toHaveLength(1);
   });
 
   it('gives the slack of a side branch as the time it can slip', () => {

@@ -201,3 +201,17 @@ function reaches(byName: ReadonlyMap<string, WorkflowResource>, from: string, to
   }
   return false;
 }
+
+/** The workflow without one stated wait (what-if: a depends_on removed), its waves again. */
+export function withoutWait(workflow: Workflow, resource: string, on: string): Workflow {
+  const resources = workflow.resources.map((r) => (r.name === resource ? { ...r, waits: r.waits.filter((w) => w.on !== on) } : r));
+  const requires = new Map(resources.map((r) => [r.name, new Set(r.waits.map((w) => w.on))]));
+  return {
+    resources,
+    byName: new Map(resources.map((r) => [r.name, r])),
+    waves: creationWaves(
+      resources.map((r) => r.name),
+      requires,
+    ),
+  };
+}

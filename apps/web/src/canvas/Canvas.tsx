@@ -37,7 +37,6 @@ const edgeTypes = { dependency: DependencyEdge };
 export const PALETTE_MIME = 'application/hearth-type';
 const MARKER = { type: MarkerType.ArrowClosed, width: 14, height: 14 };
 const NO_CHANGES: never[] = [];
-const NO_REQUIREMENTS: string[] = [];
 const COMPACT_ZOOM = 0.2;
 
 /** The previous array when every item is the same object (React Flow then has nothing to update). */
@@ -71,11 +70,6 @@ export function Canvas() {
   const stale = useDesign((s) => s.stale);
   const plan = useRun((s) => s.planActions);
   const planChanges = useRun((s) => s.plan?.changes) ?? NO_CHANGES;
-  const requires = useMemo(() => {
-    const map = new Map<string, string[]>();
-    for (const e of graph?.edges ?? []) map.set(e.source, [...new Set([...(map.get(e.source) ?? []), e.target])]);
-    return map;
-  }, [graph]);
   const flow = useReactFlow();
 
   useEffect(() => {
@@ -139,7 +133,6 @@ export function Canvas() {
         // Lines move with every edit above a resource; the node does not show them.
         line: 0,
         expanded: Boolean(expanded[r.name]),
-        requires: requires.get(r.name) ?? NO_REQUIREMENTS,
         planAction: plan[r.name] ?? null,
       };
       const selected = selectedSet.has(r.name);
@@ -188,7 +181,6 @@ export function Canvas() {
           moreMembers: 0,
           group: null,
           expanded: false,
-          requires: NO_REQUIREMENTS,
           planAction: c.action,
           ghost: true,
         },
@@ -227,7 +219,7 @@ export function Canvas() {
       out.push(term(`output:${o.name}`, outs[o.name]!, { name: o.name, detail: o.requires.join(', ') || '—', kind: 'output' }));
     }
     return sameItems(lastNodes, out);
-  }, [graph, positions, selectedSet, expanded, plan, planChanges, requires]);
+  }, [graph, positions, selectedSet, expanded, plan, planChanges]);
 
   const edges = useMemo<Edge[]>(() => {
     const cache = edgeCache.current;

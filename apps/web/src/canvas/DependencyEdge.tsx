@@ -6,10 +6,17 @@
 import { memo } from 'react';
 import { BaseEdge, getBezierPath, type Edge, type EdgeProps } from '@xyflow/react';
 import type { EdgeKind } from '@hearth/design';
+import { useSchedule } from '../state/schedule.ts';
 
 export type DependencyFlowEdge = Edge<{ kind: EdgeKind; label: string | null }, 'dependency'>;
 
-const DASHES: Record<EdgeKind, string | undefined> = { depends_on: undefined, get_resource: '6 4', get_attr: '6 4', implicit: '2 4', signal: '1 3' };
+const DASHES: Record<EdgeKind, string | undefined> = {
+  depends_on: undefined,
+  get_resource: '6 4',
+  get_attr: '6 4',
+  implicit: '2 4',
+  signal: '1 3',
+};
 
 const EDGE_TITLES: Record<EdgeKind, (source: string, target: string) => string> = {
   depends_on: (s, t) => `${s} depends_on ${t}`,
@@ -22,14 +29,22 @@ const EDGE_TITLES: Record<EdgeKind, (source: string, target: string) => string> 
 function DependencyEdgeView(props: EdgeProps<DependencyFlowEdge>) {
   const [path, labelX, labelY] = getBezierPath(props);
   const kind = props.data?.kind ?? 'depends_on';
+  const critical = useSchedule((s) => s.highlight && (s.view?.criticalWaits.has(`${props.source}>${props.target}`) ?? false));
   return (
-    <g data-testid="edge" data-source={props.source} data-target={props.target} data-kind={kind} className={`dep-edge dep-${kind}`}>
+    <g
+      data-testid="edge"
+      data-source={props.source}
+      data-target={props.target}
+      data-kind={kind}
+      {...(critical ? { 'data-critical': true } : {})}
+      className={`dep-edge dep-${kind}${critical ? ' critical' : ''}`}
+    >
       <title>{EDGE_TITLES[kind](props.source, props.target)}</title>
       <BaseEdge
         id={props.id}
         path={path}
         {...(props.markerEnd ? { markerEnd: props.markerEnd } : {})}
-        style={{ strokeDasharray: DASHES[kind], strokeWidth: props.selected ? 2.5 : 1.5 }}
+        style={{ strokeDasharray: DASHES[kind], strokeWidth: props.selected || critical ? 2.5 : 1.5 }}
         {...(props.data?.label
           ? { label: props.data.label, labelX, labelY, labelStyle: { fontSize: 10 }, labelBgPadding: [3, 2] as [number, number] }
           : {})}

@@ -4,7 +4,8 @@ import { memo } from 'react';
 import { Handle, Position, type NodeProps, type Node } from '@xyflow/react';
 import type { ResourceNodeData } from '@hearth/design';
 import { useDesign } from '../state/design.ts';
-import { useRun, type ResourceStatus, type RunState } from '../state/run.ts';
+import { useRun, type ResourceStatus } from '../state/run.ts';
+import { useSchedule } from '../state/schedule.ts';
 import { categoryStyle } from '@hearth/design';
 import { PlanIcon } from './PlanIcon.tsx';
 import { useSecondClock } from './clock.ts';
@@ -13,8 +14,6 @@ import { stateStyle } from './status.ts';
 export type ResourceFlowNode = Node<
   ResourceNodeData & {
     expanded: boolean;
-    /** The resources this one waits for (its dependency edges). */
-    requires: string[];
     planAction?: string | null;
     ghost?: boolean;
   },
@@ -25,18 +24,6 @@ export type ResourceFlowNode = Node<
 function Elapsed({ since }: { since: number }) {
   const now = useSecondClock();
   return <span className="elapsed"> {Math.max(0, Math.round((now - since) / 1000))}s</span>;
-}
-
-/**
- * A resource's live state, or, while its stack runs and it has not started,
- * what it waits for (names joined by spaces; '' for nothing). One value per
- * node, which keeps its identity (or, a string, its value) while unchanged.
- */
-function liveOf(run: RunState, name: string, requires: string[]): ResourceStatus | string {
-  const status = run.statuses[name];
-  if (status) return status;
-  if (!run.stack?.inProgress) return '';
-  return requires.filter((d) => !run.statuses[d]?.state.endsWith('_COMPLETE')).join(' ');
 }
 
 function StatusLine({ live }: { live: ResourceStatus | string }) {
@@ -51,11 +38,11 @@ function StatusLine({ live }: { live: ResourceStatus | string }) {
     );
   }
   if (live) {
-    const names = live.split(' ');
+    // The chain down to what runs: the nearest and the farthest when it is long.
+    const chain = live.split(' → ');
     return (
-      <div className="rnode-status st-init" data-testid="node-waiting">
-        ○ waiting on {names.slice(0, 3).join(', ')}
-        {names.length > 3 ? ` +${names.length - 3}` : ''}
+      <div className="rnode-status st-init" data-testid="node-waiting" title={`waiting on ${live}`}>
+        ○ waiting on {chain.length > 3 ? `${chain[0]} → … → ${chain.at(-1)}` : live}
       </div>
     );
   }
@@ -66,11 +53,15 @@ function ResourceNodeView({ data, selected }: NodeProps<ResourceFlowNode>) {
   const style = categoryStyle(data.category);
   const toggle = useDesign((s) => s.toggleExpanded);
   // A node follows its resource's live state itself; a ghost (a resource the plan deletes) has none.
-  const live = useRun((s) => (data.ghost ? '' : liveOf(s, data.name, data.requires)));
+  // Before it starts in a run, it says what it waits on (the schedule's chain down to what runs).
+  const status = useRun((s) => (data.ghost ? undefined : s.statuses[data.name]));
+  const waiting = useSchedule((s) => (data.ghost ? '' : (s.view?.waiting[data.name] ?? '')));
+  const critical = useSchedule((s) => s.highlight && !data.ghost && (s.view?.critical.has(data.name) ?? false));
+  const live = status ?? waiting;
   const state = typeof live === 'string' ? undefined : live.state;
   return (
     <div
-      className={`rnode${data.members ? '' : ' fixed'}${selected ? ' selected' : ''}${data.disabled ? ' disabled' : ''}${data.errors ? ' has-errors' : ''}${data.ghost ? ' ghost' : ''}`}
+      className={`rnode${data.members ? '' : ' fixed'}${critical ? ' critical' : ''}${selected ? ' selected' : ''}${data.disabled ? ' disabled' : ''}${data.errors ? ' has-errors' : ''}${data.ghost ? ' ghost' : ''}`}
       data-testid={data.ghost ? 'ghost-node' : 'node'}
       data-resource={data.name}
       data-type={data.type}

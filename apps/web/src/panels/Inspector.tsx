@@ -9,6 +9,7 @@ import { revealLine } from '../editor/handle.ts';
 import { useDesign } from '../state/design.ts';
 import { useRun } from '../state/run.ts';
 import { addTerm, OutputInspector, ParameterInspector, yamlValue } from './TermInspector.tsx';
+import { StepFacts, WhyFacts } from './ScheduleFacts.tsx';
 
 type Mode = 'value' | 'get_param' | 'get_resource' | 'get_attr' | 'yaml';
 
@@ -273,6 +274,7 @@ export function Inspector() {
       <div className="inspector" data-testid="inspector">
         <h3>{selected.length} resources selected</h3>
         <button onClick={() => selected.forEach((n) => apply({ op: 'removeResource', name: n }))}>Delete them</button>
+        {selected.length === 2 && <WhyFacts a={selected[0]!} b={selected[1]!} />}
       </div>
     );
   }
@@ -314,6 +316,7 @@ export function Inspector() {
       <div className="inspector-type">{r.def.type}</div>
       <PlanDetail name={r.name} />
       <LiveDetail name={r.name} />
+      <StepFacts name={r.name} />
       {schema?.description && <p className="help">{schema.description.split('\n')[0]}</p>}
       {props.map(([k, p]) => (
         <PropertyField key={`${r.name}.${k}`} resource={r.name} name={k} schema={p} value={values[k]} info={info} />

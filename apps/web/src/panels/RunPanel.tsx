@@ -1,5 +1,5 @@
 // Deploying the design and watching it run: parameters, plan, apply,
-// cancel and delete; the event log, the timeline, the outputs, the stacks.
+// cancel and delete; the event log, the schedule, the outputs, the stacks.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Value } from '@hearth/template';
 import { parameterProblems } from '@hearth/design';
@@ -12,8 +12,10 @@ import { bindRunToDesign, watchStack } from '../state/live.ts';
 import { saveDesignNow } from '../state/persistence.ts';
 import { useRun, type Plan, type StackEvent } from '../state/run.ts';
 import { stateStyle } from '../canvas/status.ts';
+import { useSchedule } from '../state/schedule.ts';
+import { ScheduleTab } from './ScheduleTab.tsx';
 
-type Tab = 'deploy' | 'events' | 'timeline' | 'outputs' | 'stacks';
+type Tab = 'deploy' | 'events' | 'schedule' | 'outputs' | 'stacks';
 
 const ENGINES_REFRESH_MS = 5000;
 
@@ -246,6 +248,11 @@ function DeployTab() {
   };
   const exists = async () => api.stacks.summary.query({ stack: name }).catch(() => null);
   useEffect(() => setVerdict(null), [stackName]);
+  // The schedule estimates for where this deployment goes.
+  useEffect(
+    () => useSchedule.getState().setTarget({ cloud: rehearsal ? null : cloud, latency: Number(latency) || 0 }),
+    [cloud, rehearsal, latency],
+  );
   const run = async (work: () => Promise<void>) => {
     setBusy(true);
     try {
@@ -294,6 +301,7 @@ function DeployTab() {
       } else {
         await api.stacks.create.mutate({ name, ...request(), options, ...(rehearsal ? {} : { target: { cloud } }) });
       }
+      useSchedule.getState().setAppliedPlan(current ? useRun.getState().plan : null);
       useRun.getState().setPlan(null, null);
       watchStack(name);
     });
@@ -503,50 +511,6 @@ function EventsTab() {
   );
 }
 
-function TimelineTab() {
-  const events = useRun((s) => s.events);
-  const select = useDesign((s) => s.select);
-  const bars = useMemo(() => {
-    const start = new Map<string, number>();
-    const end = new Map<string, { t: number; state: string }>();
-    for (const e of events) {
-      if (!e.resourceName) continue;
-      const t = Date.parse(e.time);
-      if (e.status === 'IN_PROGRESS') {
-        start.set(e.resourceName, t);
-        end.delete(e.resourceName);
-      } else end.set(e.resourceName, { t, state: `${e.action}_${e.status}` });
-    }
-    const t0 = Math.min(...start.values());
-    const now = Date.now();
-    const rows = [...start].map(([name, s]) => ({
-      name,
-      from: s - t0,
-      to: (end.get(name)?.t ?? now) - t0,
-      state: end.get(name)?.state ?? 'IN_PROGRESS',
-    }));
-    const span = Math.max(1, ...rows.map((r) => r.to));
-    return { rows: rows.sort((a, b) => a.from - b.from), span };
-  }, [events]);
-  return (
-    <div className="timeline" data-testid="timeline">
-      {bars.rows.map((r) => (
-        <div key={r.name} className="tl-row" onMouseEnter={() => select([r.name])}>
-          <span className="tl-name">{r.name}</span>
-          <span className="tl-track">
-            <span
-              className={`tl-bar ${stateStyle(r.state).className}`}
-              style={{ left: `${(100 * r.from) / bars.span}%`, width: `${Math.max(0.5, (100 * (r.to - r.from)) / bars.span)}%` }}
-              title={`${r.state}: ${((r.to - r.from) / 1000).toFixed(1)}s`}
-            />
-          </span>
-          <span className="muted">{((r.to - r.from) / 1000).toFixed(1)}s</span>
-        </div>
-      ))}
-    </div>
-  );
-}
-
 function OutputsTab() {
   const stackName = useRun((s) => s.stackName);
   const stack = useRun((s) => s.stack);
@@ -729,7 +693,7 @@ export function RunPanel() {
   return (
     <section className={`run-panel${open ? '' : ' closed'}`} data-testid="run-panel">
       <nav className="tabs">
-        {(['deploy', 'events', 'timeline', 'outputs', 'stacks'] as const).map((t) => (
+        {(['deploy', 'events', 'schedule', 'outputs', 'stacks'] as const).map((t) => (
           <button key={t} className={t === tab ? 'active' : ''} onClick={() => (setTab(t), setOpen(true))} data-testid={`tab-${t}`}>
             {t}
           </button>
@@ -743,7 +707,7 @@ export function RunPanel() {
         <div className="tab-body">
           {tab === 'deploy' && <DeployTab />}
           {tab === 'events' && <EventsTab />}
-          {tab === 'timeline' && <TimelineTab />}
+          {tab === 'schedule' && <ScheduleTab />}
           {tab === 'outputs' && <OutputsTab />}
           {tab === 'stacks' && <StacksTab />}
         </div>
