@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { analyzeTemplate, formatDiagnostic } from '@hearth/template';
-import { estimator, scheduleOf, type DurationHistory, type Operation, type Schedule } from '@hearth/schedule';
+import { estimator, formatDuration as duration, scheduleOf, type DurationHistory, type Operation, type Schedule } from '@hearth/schedule';
 import { diskLoader } from './files.ts';
 import type { CliIO } from './io.ts';
 import { UsageError } from './io.ts';
@@ -27,14 +27,6 @@ is invalid (no schedule), 2 for a usage error.
       --history           use the durations of past runs kept by the server
 ${SERVER_USAGE}
   -f, --format FORMAT     text (default) or json`;
-
-/** 75 → "1m 15s". */
-export function duration(seconds: number): string {
-  const s = Math.round(seconds * 10) / 10;
-  if (s < 60) return `${Number.isInteger(s) ? s : s.toFixed(1)}s`;
-  const m = Math.floor(s / 60);
-  return `${m}m ${Math.round(s - m * 60)}s`;
-}
 
 export function scheduleJson(template: string, operation: Operation, s: Schedule & { workflow: { waves: string[][] } }) {
   return {
