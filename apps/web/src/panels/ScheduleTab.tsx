@@ -92,7 +92,7 @@ function Row({
       </span>
       <span className="tl-facts muted">
         {duration(step.finish - step.start)}
-        {step.slack > 0 && !step.critical ? ` · slack ${duration(step.slack)}` : ''}
+        {step.slack >= 0.05 && !step.critical ? ` · slack ${duration(step.slack)}` : ''}
         {waiting && (
           <span className="tl-waiting" data-testid="schedule-waiting">
             {' '}
