@@ -84,6 +84,39 @@ describe('scalars resolve as PyYAML (YAML 1.1) resolves them', () => {
   });
 });
 
+describe('flow collections as libyaml reads them (Heat loads with CSafeLoader)', () => {
+  // Expected values were printed by PyYAML 6.0.3 with CSafeLoader: a plain `-` followed by `,`, `]` or `}`
+  // inside a flow collection is a scalar there (js-yaml refuses it, as YAML 1.2 does).
+  const read: Array<[string, unknown]> = [
+    ['[-, a]', ['-', 'a']],
+    ['[-]', ['-']],
+    ['{a: -}', { a: '-' }],
+    ['[a, -]', ['a', '-']],
+    ['[x, -]', ['x', '-']],
+    ['[-,-]', ['-', '-']],
+    ['[-, [a, b]]', ['-', ['a', 'b']]],
+    ['{a: -, b: c}', { a: '-', b: 'c' }],
+    ['list_join: [-, [a, b]]', { list_join: ['-', ['a', 'b']] }],
+    ['a:\n  b: [1,\n    -, 2]\n', { a: { b: [1, '-', 2] } }],
+    ['[-a, b]', ['-a', 'b']],
+    ['[--, a]', ['--', 'a']],
+  ];
+  for (const [text, value] of read) it(`reads ${JSON.stringify(text)}`, () => expect(load(text)).toEqual(value));
+
+  const refused = ['[- a]', '[ - ]', '[-[a]]', '[-{a: b}]', '[-\t, a]', '[?, a]'];
+  for (const text of refused)
+    it(`refuses ${JSON.stringify(text)}`, () => expect(parseYamlText(text).problems.some((p) => p.severity === 'error')).toBe(true));
+
+  it('keeps the dash where it is in the text', () => {
+    const text = 'x: [b, -, c]\n';
+    const root = parseYamlText(text).root as YMap;
+    const seq = get(root, 'x')!;
+    const dash = seq.kind === 'seq' ? seq.items[1]! : null;
+    expect(dash && text.slice(dash.start, dash.end)).toBe('-');
+    expect(dash).toMatchObject({ kind: 'scalar', value: '-', type: 'str', style: 'plain' });
+  });
+});
+
 describe('source ranges', () => {
   it('gives every key and value its range', () => {
     const text = 'a:\n  b: "quoted"\n  c: |\n    block\n  d: [x, {y: z}]\n';

@@ -26,8 +26,9 @@ export function parseYamlText(text: string, options: YamlParseOptions = {}): Yam
   const json = tryJson(text);
   const maxDepth = options.maxDepth ?? 200;
   try {
-    const { events, source, shifts } = parseLeniently(text, maxDepth);
+    const { events, source, shifts, dashes } = parseLeniently(text, maxDepth);
     const composed = composeEvents(source, events, { json: json.ok, maxExpandedNodes: options.maxExpandedNodes });
+    if (dashes) restoreDashes(composed.root);
     if (shifts.length) unshift(composed.root, composed.problems, shifts);
     return { root: composed.root, format: json.ok ? 'json' : 'yaml', problems: composed.problems };
   } catch (error) {
@@ -62,20 +63,47 @@ const MAX_PADDED_LINES = 1000;
 const PADDING_WORK_BUDGET = 20_000_000;
 
 /**
+ * Stands for a plain `-` that libyaml reads as a scalar inside a flow
+ * collection (`[-, a]`, `{a: -}`) and js-yaml refuses: one character, so
+ * every offset stays, printable (private use), and put back after parsing.
+ */
+const DASH = '\uE000';
+const FLOW_END = new Set([',', ']', '}']);
+
+/**
  * PyYAML ignores indentation inside flow collections (`[`...`]`, `{`...`}`)
  * and in the continuation lines of quoted scalars; js-yaml insists on it.
  * Whitespace at the start of such lines means nothing, so pad each line
  * js-yaml calls deficiently indented and parse again, remembering the
  * padding so that every offset can be mapped back to the user's text.
  */
-function parseLeniently(text: string, maxDepth: number): { events: ReturnType<typeof parseEvents>; source: string; shifts: Shift[] } {
+function parseLeniently(
+  text: string,
+  maxDepth: number,
+): { events: ReturnType<typeof parseEvents>; source: string; shifts: Shift[]; dashes: boolean } {
   let source = text;
   const shifts: Shift[] = [];
+  let dashes = 0;
   for (;;) {
     try {
-      return { events: parseEvents(source, { maxDepth }), source, shifts };
+      return { events: parseEvents(source, { maxDepth }), source, shifts, dashes: dashes > 0 };
     } catch (error) {
       const e = error as YamlErrorLike;
+      const at = e.mark?.position;
+      // js-yaml stops at a `-` that is followed by `,`, `]` or `}` in a flow collection: libyaml (Heat's
+      // loader) reads it as the scalar "-". Stand in for it and read again (unless the text holds the stand-in).
+      if (
+        e.reason === 'missed comma between flow collection entries' &&
+        at !== undefined &&
+        source[at] === '-' &&
+        FLOW_END.has(source[at + 1] ?? '') &&
+        !text.includes(DASH) &&
+        (shifts.length + dashes + 1) * source.length <= PADDING_WORK_BUDGET
+      ) {
+        source = source.slice(0, at) + DASH + source.slice(at + 1);
+        dashes++;
+        continue;
+      }
       if (
         e.reason !== 'deficient indentation' ||
         e.mark?.position === undefined ||
@@ -90,6 +118,25 @@ function parseLeniently(text: string, maxDepth: number): { events: ReturnType<ty
       shifts.push({ at: lineStart, count: FLOW_PADDING });
     }
   }
+}
+
+/** Puts back each `-` parseLeniently stood in for (a scalar, or a key's text). */
+function restoreDashes(root: YNode | null): void {
+  const seen = new Set<YNode>();
+  const visit = (node: YNode) => {
+    if (seen.has(node)) return;
+    seen.add(node);
+    if (node.kind === 'scalar') {
+      if (node.value === DASH) node.value = '-';
+    } else if (node.kind === 'map') {
+      for (const pair of node.pairs) {
+        visit(pair.key);
+        visit(pair.value);
+        if (pair.keyText === DASH) pair.keyText = '-';
+      }
+    } else if (node.kind === 'seq') node.items.forEach(visit);
+  };
+  if (root) visit(root);
 }
 
 function originalOffset(offset: number, shifts: readonly Shift[]): number {
