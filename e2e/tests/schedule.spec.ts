@@ -73,7 +73,8 @@ resources:
 
 test('during a deployment the time left goes down and every waiting resource names what it waits on', async ({ page }) => {
   await openExample(page);
-  await deploy(page, 'sql-schedule', { latency: '0.4' });
+  // Slow enough (13 waves of 1 s) that the checks below see it running on a busy machine.
+  await deploy(page, 'sql-schedule', { latency: '1' });
   await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'CREATE_IN_PROGRESS');
   await page.getByTestId('tab-schedule').click();
   const remaining = page.getByTestId('schedule-remaining');

@@ -121,6 +121,25 @@ resources:
     expect(whyWaits(workflow, 'setup', 'after')).toBeNull();
   });
 
+  it('ends the critical path at a wait condition that finishes last, and gives what it waits for its slack', () => {
+    const text = SIGNALLED.replace(/  after:\n[\s\S]*$/, '');
+    const s = scheduleOf(analysis(text), { estimate: signalTimes });
+    expect(s.criticalPath).toEqual(['server', 'setup', 'ready']);
+    // The wait condition could start as late as its signal: its handle is needed by then only for the
+    // config the deployment reads (from 10 s), not for the wait condition's whole wait.
+    expect(s.byId.get('handle')!.slack).toBe(10);
+    expect(s.byId.get('ready')!.slack).toBe(0);
+  });
+
+  it('labels a wait by the data read when a resource also names it in depends_on (removing that would not change the order)', () => {
+    const text = `heat_template_version: 2018-08-31
+resources:
+  a: {type: OS::Nova::Server, properties: {image: i, flavor: f}}
+  b: {type: OS::Heat::Value, depends_on: [a], properties: {value: {get_attr: [a, first_address]}}}
+`;
+    expect(workflowOf(analysis(text)).byName.get('b')!.waits.map((w) => w.kind)).toEqual(['get_attr']);
+  });
+
   it('names the property or rule behind each wait', () => {
     const workflow = workflowOf(analysis(NETWORK));
     expect(whyWaits(workflow, 'port', 'subnet')!.map((w) => w.reason)).toEqual([
@@ -185,6 +204,32 @@ describe('a running stack', () => {
     expect(waitingOn(s, 'subnet')).toEqual([]);
   });
 
+  it('traces a finished wait condition to the signal that ended its wait', () => {
+    const observed = new Map([
+      ['server', { start: 0, finish: 10 }],
+      ['handle', { start: 0, finish: 0 }],
+      ['config', { start: 0, finish: 0 }],
+      ['ready', { start: 0, finish: 30 }],
+      ['setup', { start: 10, finish: 30 }],
+      ['after', { start: 30, finish: 31 }],
+    ]);
+    const s = scheduleOf(analysis(SIGNALLED), { estimate: signalTimes, observed, now: 31, ended: true });
+    expect(s.criticalPath).toEqual(['server', 'setup', 'ready', 'after']);
+    expect(s.total).toBe(31);
+  });
+
+  it('skips what an ended run did not run: no time, not in the total or the path', () => {
+    const observed = new Map([
+      ['net', { start: 0, finish: 3, failed: true }],
+      ['name', { start: 0, finish: 1 }],
+    ]);
+    const s = scheduleOf(analysis(NETWORK), { estimate: networkTimes, observed, now: 3, ended: true });
+    expect(s.total).toBe(3);
+    expect(s.criticalPath).toEqual(['net']);
+    expect(['subnet', 'port', 'server'].map((n) => s.byId.get(n)!.state)).toEqual(['skipped', 'skipped', 'skipped']);
+    expect(s.byId.get('net')!.state).toBe('failed');
+  });
+
   it('names the sender a running wait condition still needs', () => {
     const observed = new Map([
       ['server', { start: 0, finish: 10 }],
@@ -209,10 +254,13 @@ describe('the SQL Server example', () => {
     const s = scheduleOf(analyzeTemplate(text, { filename: 'sql-server-cluster.yaml' }), {
       estimate: estimator({ simulation: { latency: 1 } }),
     });
-    expect(s.criticalPath.slice(-3)).toEqual(['primary_replica', 'ag_ready', s.criticalPath.at(-1)]);
+    expect(s.criticalPath.slice(-3, -1)).toEqual(['primary_replica', 'ag_ready']);
+    expect(['node1_replica', 'node2_replica']).toContain(s.criticalPath.at(-1));
     expect(s.criticalPath[0]).toBe('cluster_net');
-    // Every step on the path has no slack, and the path's steps each wait for the one before.
+    // Every step on the path has no slack, and each waits for the one before (ag_ready: for its signal).
     for (const id of s.criticalPath) expect(s.byId.get(id)!.slack).toBe(0);
+    s.criticalPath.slice(1).forEach((id, i) => expect(s.byId.get(id)!.boundBy?.on, id).toBe(s.criticalPath[i]));
+    expect(s.byId.get('ag_ready')!.boundBy!.kind).toBe('signal');
     expect(s.total).toBe(13);
   });
 });

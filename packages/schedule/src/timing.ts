@@ -17,7 +17,8 @@ export interface Observed {
   failed?: boolean;
 }
 
-export type StepState = 'planned' | 'running' | 'done' | 'failed';
+/** `skipped`: the run ended without it (a failure stopped the operation, or an update left it as it was). */
+export type StepState = 'planned' | 'running' | 'done' | 'failed' | 'skipped';
 
 export interface TimedStep extends Step {
   estimate: Estimate;
@@ -81,10 +82,12 @@ export interface TimingOptions {
   observed?: ReadonlyMap<string, Observed>;
   /** Seconds since the operation started: nothing not yet started starts before it. */
   now?: number;
+  /** The run has ended: steps it did not run are skipped (no time, not in the total or the path). */
+  ended?: boolean;
 }
 
 export function timeSteps(steps: readonly Step[], estimate: Estimator, options: TimingOptions = {}): Schedule {
-  const { observed = new Map<string, Observed>(), now = 0 } = options;
+  const { observed = new Map<string, Observed>(), now = 0, ended = false } = options;
   const { order, blocked } = ordered(steps);
   const position = new Map(order.map((s, i) => [s.id, i]));
   const timed = new Map<string, TimedStep>();
@@ -109,13 +112,22 @@ export function timeSteps(steps: readonly Step[], estimate: Estimator, options: 
     if (seen) {
       start = seen.start;
       state = seen.finish === null ? 'running' : seen.failed ? 'failed' : 'done';
+    } else if (ended) {
+      state = 'skipped';
+      start = Math.min(start, now);
+      boundBy = null;
     } else start = Math.max(start, now);
-    let finish = seen?.finish ?? Math.max(start + est.seconds, state === 'running' ? now : 0);
-    if (seen?.finish === undefined || seen.finish === null) {
-      // A wait condition: done when the needed number of senders have finished.
-      const senders = step.signalledBy.map((w) => ({ w, at: timed.get(w.on)?.finish ?? Infinity })).sort((a, b) => a.at - b.at);
-      const signal = step.signalsNeeded > 0 ? senders[step.signalsNeeded - 1] : undefined;
-      if (signal && Number.isFinite(signal.at) && signal.at > finish + EPSILON) {
+    let finish = state === 'skipped' ? start : (seen?.finish ?? Math.max(start + est.seconds, state === 'running' ? now : 0));
+    // A wait condition is done when the needed number of senders have finished: that sets its
+    // finish while it waits, and once done, it was that sender's signal that ended the wait.
+    const senders =
+      step.signalsNeeded > 0 && state !== 'skipped' ? step.signalledBy.map((w) => ({ w, at: timed.get(w.on)?.finish ?? Infinity })) : [];
+    senders.sort((a, b) => a.at - b.at);
+    const signal = senders[step.signalsNeeded - 1];
+    if (signal && Number.isFinite(signal.at)) {
+      if (typeof seen?.finish === 'number') {
+        if (signal.at <= finish + EPSILON && signal.at > start + EPSILON) boundBy = signal.w;
+      } else if (signal.at > finish + EPSILON) {
         finish = signal.at;
         boundBy = signal.w;
       }
@@ -139,10 +151,10 @@ export function timeSteps(steps: readonly Step[], estimate: Estimator, options: 
       boundBy,
     };
     timed.set(step.id, t);
-    if (step.phase === 'main') mainEnd = Math.max(mainEnd, finish);
+    if (step.phase === 'main' && state !== 'skipped') mainEnd = Math.max(mainEnd, finish);
   }
   const list = [...timed.values()];
-  const total = list.reduce((m, s) => Math.max(m, s.finish), 0);
+  const total = list.reduce((m, s) => (s.state === 'skipped' ? m : Math.max(m, s.finish)), 0);
 
   // Latest finishes, backwards: a step must be done by the latest start of each step waiting for it
   // (a step waiting for a signal: by its latest finish); the cleanup waits for every main step (and
@@ -153,15 +165,19 @@ export function timeSteps(steps: readonly Step[], estimate: Estimator, options: 
     const s = timed.get(order[i]!.id)!;
     const lf = Math.min(latest.get(s.id) ?? total, s.phase === 'main' ? cleanupLatestStart : total);
     s.slack = Math.max(0, lf - s.finish);
-    const latestStart = lf - (s.finish - s.start);
+    // A step whose finish a signal set could start as late as its own time before that finish.
+    const latestStart = lf - (s.boundBy?.kind === 'signal' && s.state === 'planned' ? s.estimate.seconds : s.finish - s.start);
     if (s.phase === 'cleanup') cleanupLatestStart = Math.min(cleanupLatestStart, latestStart);
     for (const w of s.after) latest.set(w.on, Math.min(latest.get(w.on) ?? total, latestStart));
     for (const w of s.signalledBy) latest.set(w.on, Math.min(latest.get(w.on) ?? total, lf));
   }
 
-  // The critical path: back from the last step to finish, through what bound each.
+  // The critical path: back from the last step to finish (of several, the latest in the order: the end
+  // of the longest chain, as in the forward pass), through what bound each.
   const path: string[] = [];
-  let at = list.filter((s) => s.finish >= total - EPSILON).sort((a, b) => a.slack - b.slack)[0];
+  const last = (candidates: TimedStep[]) =>
+    candidates.reduce<TimedStep | undefined>((best, s) => (!best || position.get(s.id)! > position.get(best.id)! ? s : best), undefined);
+  let at = last(list.filter((s) => s.state !== 'skipped' && s.finish >= total - EPSILON));
   const visited = new Set<string>();
   while (at && !visited.has(at.id)) {
     visited.add(at.id);
@@ -169,7 +185,7 @@ export function timeSteps(steps: readonly Step[], estimate: Estimator, options: 
     at.critical = true;
     if (at.boundBy) at = timed.get(at.boundBy.on);
     else if (at.phase === 'cleanup' && at.start > EPSILON)
-      at = list.find((s) => s.phase === 'main' && Math.abs(s.finish - at!.start) < EPSILON);
+      at = last(list.filter((s) => s.phase === 'main' && s.state !== 'skipped' && Math.abs(s.finish - at!.start) < EPSILON));
     else at = undefined;
   }
   list.sort((a, b) => a.start - b.start || a.finish - b.finish);

@@ -54,6 +54,9 @@ describe('the schedule view', () => {
     const done = scheduleView({ workflow, estimate, run: observeRun([...events, ev(null, 'COMPLETE', 20)]), now: t0 + 60_000 });
     expect(done.remaining).toBe(0);
     expect(done.elapsed).toBe(20);
+    // Only what ran counts once the run has ended (subnet's end was not seen: it ran until the end).
+    expect(done.schedule.total).toBe(20);
+    expect(done.schedule.byId.get('server')!.state).toBe('skipped');
     expect(done.waiting).toEqual({});
   });
 });

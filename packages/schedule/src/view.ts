@@ -45,7 +45,7 @@ export function scheduleView(input: ViewInput): ScheduleView {
   const operation = run?.operation ?? input.operation ?? 'create';
   const elapsed = run ? Math.max(0, ((run.endedAt ?? input.now ?? run.startedAt) - run.startedAt) / 1000) : null;
   const schedule = timeSteps(stepsOf(workflow, operation, plan ?? defaultPlan(workflow, run)), estimate, {
-    ...(run ? { observed: run.observed, now: elapsed ?? 0 } : {}),
+    ...(run ? { observed: run.observed, now: elapsed ?? 0, ended: run.endedAt !== null } : {}),
   });
   const critical = new Set<string>();
   const criticalWaits = new Set<string>();
@@ -55,8 +55,10 @@ export function scheduleView(input: ViewInput): ScheduleView {
     const before = schedule.criticalPath[i - 1];
     if (before !== undefined && step.boundBy?.on === before) {
       const from = schedule.byId.get(before)!.resource;
-      // A delete runs the workflow backwards: the canvas's edge goes from the one that waits in the template.
-      criticalWaits.add(operation === 'delete' ? `${from}>${step.resource}` : `${step.resource}>${from}`);
+      // A delete (and an update's cleanup) runs the workflow backwards: the canvas's edge goes from the
+      // one that waits in the template.
+      const backwards = operation === 'delete' || step.phase === 'cleanup';
+      criticalWaits.add(backwards ? `${from}>${step.resource}` : `${step.resource}>${from}`);
     }
   });
   const waiting: Record<string, string> = {};
@@ -72,8 +74,11 @@ export function scheduleView(input: ViewInput): ScheduleView {
   return { operation, schedule, run, elapsed, remaining, critical, criticalWaits, waiting };
 }
 
-/** An update seen without its plan: what ran is known, the rest is taken as updated. */
+/**
+ * An update seen without its plan (opened after it was applied elsewhere): what ran is known; the rest
+ * is taken as unchanged (Heat sends no events for those), so the time left is a lower bound.
+ */
 function defaultPlan(workflow: Workflow, run: RunObservation | null): PlannedActions | undefined {
   if (run?.operation !== 'update') return undefined;
-  return { actions: new Map(workflow.resources.map((r) => [r.name, 'update' as const])), removed: new Map() };
+  return { actions: new Map(workflow.resources.map((r) => [r.name, 'unchanged' as const])), removed: new Map() };
 }

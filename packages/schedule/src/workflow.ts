@@ -114,7 +114,8 @@ export function workflowOf(analysis: Analysis): Workflow {
       seen.add(on);
       waits.push({ resource: r.name, on, kind, reason });
     };
-    for (const dep of r.def.dependsOn) add(dep.name, 'depends_on', 'depends_on');
+    // References first: a resource both named in depends_on and read from waits for it through the
+    // data it reads (removing the depends_on would not change the order).
     for (const ref of r.references) {
       const call =
         ref.kind === 'get_attr'
@@ -128,6 +129,7 @@ export function workflowOf(analysis: Analysis): Workflow {
         referrers.set(ref.resource, list);
       }
     }
+    for (const dep of r.def.dependsOn) add(dep.name, 'depends_on', 'depends_on');
     for (const dep of analysis.implicit.get(r.name) ?? []) add(dep, 'implicit', implicitReason(typeOf(r), typeOf(infos.get(dep) ?? r)));
     return { name: r.name, type: r.def.type ?? '', waits, signalledBy: [], signalsNeeded: 0 };
   });

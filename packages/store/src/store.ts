@@ -395,6 +395,15 @@ export class Store {
     return (await q.execute()).map(stackFromRow);
   }
 
+  /**
+   * Every stack's id and options (deleted ones too), the most recently changed first: what reading
+   * across stacks needs (their durations, say), without their templates and files.
+   */
+  async stackOptionsByRecency(): Promise<Array<Pick<StackRecord, 'id' | 'options' | 'updatedAt'>>> {
+    const rows = await this.q.selectFrom('stacks').select(['id', 'options', 'updated_at']).orderBy('updated_at', 'desc').execute();
+    return rows.map((r) => ({ id: r.id, options: parse(r.options), updatedAt: r.updated_at }));
+  }
+
   /** Stacks an operation is running on (after a restart: the ones left unfinished). */
   async stacksInProgress(): Promise<StackRecord[]> {
     return (

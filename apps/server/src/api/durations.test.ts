@@ -68,5 +68,8 @@ describe('past durations', () => {
       'OS::Nova::Server': { create: { median: 42, runs: 1 } },
     });
     expect(await durationHistory(store, { kind: 'openstack', cloud: 'other' })).toEqual({});
+    // A new run is read (the history is kept only while no event came).
+    await store.appendEvents(run('r2', 'net2', 'OS::Neutron::Net', 20, 23));
+    expect((await durationHistory(store, { kind: 'rehearsal' }))['OS::Neutron::Net']!.create).toEqual({ median: 1.5, runs: 3 });
   });
 });

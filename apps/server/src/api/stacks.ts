@@ -9,6 +9,7 @@ import { EventStream } from './event-stream.ts';
 import { precheck } from './guard.ts';
 import { adoptData, checkSizes, stackName, stackOptions, stackRef, stackRequest, templateInput } from './inputs.ts';
 import type { HearthServices } from './services.ts';
+import { settingsOf } from '@hearth/resources';
 import { cloudLink, targetOf } from '../targets/index.ts';
 import { cloudStackView } from './cloud-view.ts';
 import { evaluatingProcedure, procedure, router } from './trpc.ts';
@@ -31,7 +32,14 @@ export function stackSummary(s: StackRecord) {
     target: targetOf(s),
     // On a cloud: until Hearth has read the operation's end (a failed create is FAILED for a moment before its rollback).
     inProgress: link ? link.following || s.status === 'IN_PROGRESS' : s.currentTraversal !== null,
+    /** A rehearsal's simulated latency (what its schedule is estimated with); null on a cloud. */
+    simulation: link ? null : simulatedLatency(s.options),
   };
+}
+
+function simulatedLatency(options: StackRecord['options']): { latency: number; latencyByType: Record<string, number> } {
+  const settings = settingsOf(options as Parameters<typeof settingsOf>[0]);
+  return { latency: settings.latency, latencyByType: settings.latencyByType };
 }
 
 function resourceView(r: ResourceRecord) {

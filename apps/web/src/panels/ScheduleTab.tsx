@@ -4,7 +4,7 @@
 // the time left and what each waiting resource waits on. For a depends_on on
 // the critical path it shows what removing it would save, before the edit.
 import { useMemo } from 'react';
-import { estimator, formatDuration as duration, scheduleOf, withoutWait, type Operation, type TimedStep } from '@hearth/schedule';
+import { formatDuration as duration, scheduleOf, withoutWait, type Operation, type TimedStep } from '@hearth/schedule';
 import { useDesign } from '../state/design.ts';
 import { useRun } from '../state/run.ts';
 import { useSchedule, type ScheduleMode } from '../state/schedule.ts';
@@ -16,30 +16,37 @@ const MODES: Array<{ mode: ScheduleMode; label: string }> = [
   { mode: 'delete', label: 'Delete' },
 ];
 
+const NO_WAVES: string[][] = [];
+
 function pct(x: number, span: number): string {
   return `${(100 * x) / span}%`;
 }
 
-/** What removing a depends_on on the critical path would make the total. */
-function useWhatIf(step: TimedStep, operation: Operation): number | null {
+/**
+ * What removing a depends_on would make the estimated total, beside the total with it (both estimated
+ * the same way, whatever a run took).
+ */
+function useWhatIf(step: TimedStep, operation: Operation): { before: number; after: number } | null {
   const workflow = useDesign((s) => s.graph?.workflow);
-  const target = useSchedule((s) => s.target);
-  const history = useSchedule((s) => s.history);
+  const estimate = useSchedule((s) => s.estimate);
   const wait = step.boundBy;
   return useMemo(() => {
-    if (!workflow || !wait || wait.kind !== 'depends_on' || operation !== 'create') return null;
-    const estimate = estimator({ history, simulation: target.cloud === null ? { latency: target.latency } : null });
-    return scheduleOf(withoutWait(workflow, wait.resource, wait.on), { estimate }).total;
-  }, [workflow, wait, operation, target, history]);
+    if (!workflow || !estimate || !wait || wait.kind !== 'depends_on' || operation !== 'create') return null;
+    return {
+      before: scheduleOf(workflow, { estimate }).total,
+      after: scheduleOf(withoutWait(workflow, wait.resource, wait.on), { estimate }).total,
+    };
+  }, [workflow, wait, operation, estimate]);
 }
 
-function WhatIf({ step, operation, total }: { step: TimedStep; operation: Operation; total: number }) {
-  const after = useWhatIf(step, operation);
-  if (after === null || !step.boundBy) return null;
+function WhatIf({ step, operation }: { step: TimedStep; operation: Operation }) {
+  const figures = useWhatIf(step, operation);
+  if (figures === null || !step.boundBy) return null;
+  const { before, after } = figures;
   const { resource, on } = step.boundBy;
   return (
-    <span className="what-if" data-testid="what-if" data-total={after}>
-      without this depends_on: {duration(after)} ({after < total ? `−${duration(total - after)}` : 'no faster'}){' '}
+    <span className="what-if" data-testid="what-if" data-total={after} data-before={before}>
+      without this depends_on: {duration(after)} ({after < before ? `−${duration(before - after)}` : 'no faster'}){' '}
       <button className="link" onClick={() => useDesign.getState().apply({ op: 'removeDependency', resource, requires: on })}>
         remove it
       </button>
@@ -51,18 +58,18 @@ function Row({
   step,
   span,
   operation,
-  total,
   waiting,
+  wave,
 }: {
   step: TimedStep;
   span: number;
   operation: Operation;
-  total: number;
   waiting: string;
+  wave: number | undefined;
 }) {
   const select = useDesign((s) => s.select);
   const estimated = step.estimate.seconds;
-  const actual = step.state !== 'planned';
+  const actual = step.state === 'running' || step.state === 'done' || step.state === 'failed';
   return (
     <div
       className={`tl-row${step.critical ? ' critical' : ''}`}
@@ -72,7 +79,8 @@ function Row({
       data-critical={step.critical || undefined}
       onClick={() => select([step.resource])}
     >
-      <span className="tl-name" title={step.type}>
+      <span className="tl-name" title={`${step.type}${wave !== undefined ? `, wave ${wave + 1}` : ''}`}>
+        {wave !== undefined && <span className="tl-wave">{wave + 1}</span>}
         {step.id}
       </span>
       <span className="tl-track">
@@ -99,7 +107,7 @@ function Row({
             · waiting on {waiting}
           </span>
         )}
-        {step.critical && step.boundBy && <WhatIf step={step} operation={operation} total={total} />}
+        {step.critical && step.boundBy && <WhatIf step={step} operation={operation} />}
       </span>
     </div>
   );
@@ -111,10 +119,13 @@ export function ScheduleTab() {
   const highlight = useSchedule((s) => s.highlight);
   const computeMs = useSchedule((s) => s.computeMs);
   const hasPlan = useRun((s) => Boolean(s.plan));
+  const workflowWaves = useDesign((s) => s.graph?.workflow.waves) ?? NO_WAVES;
   if (!view) return <p className="muted">The schedule appears once the template parses.</p>;
   const { schedule, run, elapsed, remaining, operation } = view;
   const span = Math.max(schedule.total, elapsed ?? 0, 1e-3);
-  const waves = new Set(schedule.steps.map((s) => s.start)).size;
+  // Heat's waves: each resource one wave after the latest it waits for (backwards for a delete).
+  const waveList = operation === 'delete' ? [...workflowWaves].reverse() : workflowWaves;
+  const waveOf = new Map(waveList.flatMap((wave, i) => wave.map((name) => [name, i] as const)));
   const sources = new Set(schedule.steps.map((s) => s.estimate.source));
   return (
     <div className="schedule" data-testid="schedule" data-operation={operation}>
@@ -130,7 +141,7 @@ export function ScheduleTab() {
           {run ? 'projected' : 'estimated'} {duration(schedule.total)}
         </strong>
         <span className="muted">
-          {schedule.steps.length} steps, {waves} start times, critical path of {schedule.criticalPath.length}; estimates from{' '}
+          {schedule.steps.length} steps in {waveList.length} waves, critical path of {schedule.criticalPath.length}; estimates from{' '}
           {[...sources]
             .map((s) => (s === 'history' ? 'past runs' : s === 'simulated' ? 'the simulated latency' : 'type defaults'))
             .join(', ')}
@@ -156,8 +167,8 @@ export function ScheduleTab() {
             step={step}
             span={span}
             operation={operation}
-            total={schedule.total}
             waiting={view.waiting[step.resource] ?? ''}
+            wave={operation === 'update' ? undefined : waveOf.get(step.id)}
           />
         ))}
       </div>

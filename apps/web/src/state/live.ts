@@ -35,6 +35,7 @@ export async function refreshStack(name = useRun.getState().stackName): Promise<
       statusReason: s.statusReason,
       inProgress: s.inProgress,
       target: s.target,
+      simulation: s.simulation,
     });
   } catch {
     useRun.getState().setStack(null);

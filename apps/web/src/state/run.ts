@@ -32,6 +32,8 @@ export interface StackState {
   statusReason: string;
   inProgress: boolean;
   target: StackTarget;
+  /** A rehearsal's simulated latency; null on a cloud. */
+  simulation: { latency: number; latencyByType: Record<string, number> } | null;
 }
 
 export interface RunState {

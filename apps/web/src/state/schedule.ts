@@ -6,6 +6,7 @@
 import { create } from 'zustand';
 import {
   estimator,
+  type Estimator,
   observeRun,
   scheduleView,
   type DurationHistory,
@@ -36,6 +37,8 @@ export interface ScheduleState {
   view: ScheduleView | null;
   /** Milliseconds the last view took to compute. */
   computeMs: number;
+  /** The estimator the view was computed with (what-ifs use the same). */
+  estimate: Estimator | null;
   /** The plan of the update now applied (the run panel drops its plan once applied). */
   appliedPlan: Plan | null;
   setTarget(target: ScheduleTarget): void;
@@ -51,12 +54,13 @@ export const useSchedule = create<ScheduleState>()((set, get) => ({
   highlight: true,
   view: null,
   computeMs: 0,
+  estimate: null,
   appliedPlan: null,
   setTarget(target) {
     const now = get().target;
     if (now.cloud === target.cloud && now.latency === target.latency) return;
     set({ target });
-    if (now.cloud !== target.cloud) void loadHistory();
+    void loadHistory();
     refresh();
   },
   setMode(mode) {
@@ -82,30 +86,44 @@ function plannedActions(plan: Plan | null): PlannedActions | undefined {
   return { actions, removed };
 }
 
+/**
+ * Where the estimate is for: the stack's own target and simulated latency when the schedule shows its
+ * run, else where the deploy form points (the next deployment).
+ */
+function estimateFor(): { cloud: string | null; simulation: { latency: number; latencyByType?: Record<string, number> } | null } {
+  const { stack } = useRun.getState();
+  const { target, mode } = useSchedule.getState();
+  if (stack && mode === 'run') {
+    if (stack.target.kind === 'openstack') return { cloud: stack.target.cloud, simulation: null };
+    return { cloud: null, simulation: stack.simulation ?? { latency: target.latency } };
+  }
+  return { cloud: target.cloud, simulation: target.cloud === null ? { latency: target.latency } : null };
+}
+
 /** Computes the view now from the design, the run and the target. */
 function compute(): void {
   const started = performance.now();
   const workflow = useDesign.getState().graph?.workflow;
-  const { events, plan, stack } = useRun.getState();
-  const { target, history, mode, appliedPlan } = useSchedule.getState();
+  const { events, plan } = useRun.getState();
+  const { history, mode, appliedPlan } = useSchedule.getState();
   if (!workflow) {
     useSchedule.setState({ view: null });
     return;
   }
-  const onCloud = stack ? stack.target.kind === 'openstack' : target.cloud !== null;
-  const estimate = estimator({ history, simulation: onCloud ? null : { latency: target.latency } });
+  const estimate = estimator({ history, simulation: estimateFor().simulation });
   const run = mode === 'run' ? observeRun(events) : null;
   const operation: Operation = mode === 'run' ? 'create' : mode;
+  // The plan shown, else (during or after an update) the plan that was applied.
+  const shownPlan = plan ?? appliedPlan;
   const view = scheduleView({
     workflow,
     estimate,
     run,
     operation,
     now: Date.now(),
-    // The plan shown, else (during or after an update) the plan that was applied.
-    ...((run?.operation ?? operation) === 'update' && (plan ?? appliedPlan) ? { plan: plannedActions(plan ?? appliedPlan)! } : {}),
+    ...((run?.operation ?? operation) === 'update' && shownPlan ? { plan: plannedActions(shownPlan)! } : {}),
   });
-  useSchedule.setState({ view, computeMs: performance.now() - started });
+  useSchedule.setState({ view, estimate, computeMs: performance.now() - started });
 }
 
 let scheduled = false;
@@ -119,12 +137,21 @@ export function refresh(): void {
   });
 }
 
-/** Past durations on the target, from the server (estimates use them once they come). */
-export async function loadHistory(): Promise<void> {
-  const cloud = useRun.getState().stack?.target.kind === 'openstack' ? (useRun.getState().stack!.target as { cloud: string }).cloud : null;
-  const wanted = cloud ?? useSchedule.getState().target.cloud;
+let historyRequest = 0;
+let historyCloud: string | null | undefined;
+
+/**
+ * Past durations on the target the estimate is for, from the server (estimates use them once they
+ * come). Only the latest request's answer is kept; `force` reads again for the same target (a run ended).
+ */
+export async function loadHistory(force = false): Promise<void> {
+  const { cloud } = estimateFor();
+  if (!force && cloud === historyCloud) return;
+  historyCloud = cloud;
+  const request = ++historyRequest;
   try {
-    const history = await api.schedule.history.query({ cloud: wanted });
+    const history = await api.schedule.history.query({ cloud });
+    if (request !== historyRequest) return;
     useSchedule.setState({ history });
     refresh();
   } catch {
@@ -134,22 +161,36 @@ export async function loadHistory(): Promise<void> {
 
 let ticker: ReturnType<typeof setInterval> | null = null;
 
+/** While the run shown goes on (and its events flow), time passes without events: the time left follows it once a second. */
+function tick(): void {
+  const { stack, connection } = useRun.getState();
+  const wanted = Boolean(stack?.inProgress) && connection !== 'idle' && useSchedule.getState().mode === 'run';
+  if (wanted && !ticker) ticker = setInterval(refresh, 1000);
+  if (!wanted && ticker) {
+    clearInterval(ticker);
+    ticker = null;
+  }
+}
+
 /** Follows the design and the run; call once at start-up. */
 export function followSchedule(): void {
   useDesign.subscribe((s, prev) => {
     if (s.graph !== prev.graph) refresh();
   });
   useRun.subscribe((s, prev) => {
-    if (s.events !== prev.events || s.plan !== prev.plan || s.stack?.target !== prev.stack?.target) refresh();
-    const running = Boolean(s.stack?.inProgress);
-    // While a run goes on, time passes without events: the time left follows it once a second.
-    if (running && !ticker) ticker = setInterval(refresh, 1000);
-    if (!running && ticker) {
-      clearInterval(ticker);
-      ticker = null;
-    }
+    if (s.events !== prev.events || s.plan !== prev.plan || s.stack !== prev.stack) refresh();
+    // Another stack (or none): its own target's history, and no plan applied to the one before.
+    if (s.stackName !== prev.stackName) useSchedule.setState({ appliedPlan: null });
+    if (s.stack?.id !== prev.stack?.id || s.stack?.target !== prev.stack?.target) void loadHistory();
     // A run that ended adds to the durations the next estimate uses.
-    if (prev.stack?.inProgress && !running) void loadHistory();
+    if (prev.stack?.inProgress && !s.stack?.inProgress) void loadHistory(true);
+    tick();
+  });
+  useSchedule.subscribe((s, prev) => {
+    if (s.mode !== prev.mode) {
+      void loadHistory();
+      tick();
+    }
   });
   void loadHistory();
   refresh();
