@@ -122,7 +122,7 @@ resources:
   });
 
   it('ends the critical path at a wait condition that finishes last, and gives what it waits for its slack', () => {
-    const text = SIGNALLED.replace(/  after:\n[\s\S]*$/, '');
+    const text = SIGNALLED.replace(/ {2}after:\n[\s\S]*$/, '');
     const s = scheduleOf(analysis(text), { estimate: signalTimes });
     expect(s.criticalPath).toEqual(['server', 'setup', 'ready']);
     // The wait condition could start as late as its signal: its handle is needed by then only for the
