@@ -137,7 +137,11 @@ resources:
   a: {type: OS::Nova::Server, properties: {image: i, flavor: f}}
   b: {type: OS::Heat::Value, depends_on: [a], properties: {value: {get_attr: [a, first_address]}}}
 `;
-    expect(workflowOf(analysis(text)).byName.get('b')!.waits.map((w) => w.kind)).toEqual(['get_attr']);
+    expect(
+      workflowOf(analysis(text))
+        .byName.get('b')!
+        .waits.map((w) => w.kind),
+    ).toEqual(['get_attr']);
   });
 
   it('names the property or rule behind each wait', () => {
