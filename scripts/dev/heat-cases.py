@@ -200,6 +200,42 @@ CASES = [
           flavor: f
           networks: [{network: {get_resource: net}}]
     ''')),
+  # get_attr with a path that cannot be resolved (a parameter without a value): Heat keeps the
+  # dependency, and says the attribute is incorrect unless another reference to it resolves.
+  ('get_attr path unresolved in a resource', T('rocky', '''
+    parameters: {network: {type: string}, known: {type: string, default: private}}
+    resources:
+      server: {type: OS::Nova::Server, properties: {image: x, flavor: y}}
+      other: {type: OS::Heat::Value, properties: {value: {get_attr: [server, networks, {get_param: network}, 0]}}}
+    ''')),
+  ('get_attr path unresolved, the attribute resolved elsewhere', T('rocky', '''
+    parameters: {network: {type: string}, known: {type: string, default: private}}
+    resources:
+      server: {type: OS::Nova::Server, properties: {image: x, flavor: y}}
+      other: {type: OS::Heat::Value, properties: {value: {get_attr: [server, networks, {get_param: network}, 0]}}}
+      third: {type: OS::Heat::Value, properties: {value: {get_attr: [server, networks, {get_param: known}]}}}
+    ''')),
+  ('get_attr path unresolved in an output', T('rocky', '''
+    parameters: {network: {type: string}}
+    resources:
+      server: {type: OS::Nova::Server, properties: {image: x, flavor: y}}
+    outputs:
+      o: {value: {get_attr: [server, networks, {get_param: network}, 0]}}
+    ''')),
+  ('get_attr path unresolved in an output, the attribute resolved in a resource', T('rocky', '''
+    parameters: {network: {type: string}}
+    resources:
+      server: {type: OS::Nova::Server, properties: {image: x, flavor: y}}
+      third: {type: OS::Heat::Value, properties: {value: {get_attr: [server, networks]}}}
+    outputs:
+      o: {value: {get_attr: [server, networks, {get_param: network}, 0]}}
+    ''')),
+  ('get_attr attribute unresolved', T('rocky', '''
+    parameters: {network: {type: string}}
+    resources:
+      server: {type: OS::Nova::Server, properties: {image: x, flavor: y}}
+      other: {type: OS::Heat::Value, properties: {value: {get_attr: [server, {get_param: network}]}}}
+    ''')),
 ]
 
 def main():

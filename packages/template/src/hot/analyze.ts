@@ -299,6 +299,8 @@ class TemplateAnalyzer {
   private userParams: ValueMap = newMap();
   private conditions!: Conditions;
   private readonly resources = new Map<string, ResourceInfo>();
+  /** The outputs' references (for the check of unresolved get_attr paths across the template). */
+  private readonly outputReferences: Reference[] = [];
   private enabled = new Set<string>();
   private exprHooks!: ParseHooks;
   private conditionHooks!: ParseHooks;
@@ -404,6 +406,7 @@ class TemplateAnalyzer {
     this.checkDuplicateNames();
     this.checkResources();
     this.readOutputs();
+    this.checkUnresolvedAttributePaths();
     this.buildGraph();
     this.result.conditions = this.conditions.snapshot();
     this.result.evalEnv = (runtime) => this.evalEnv(runtime);
@@ -1090,6 +1093,31 @@ class TemplateAnalyzer {
         anyMissing = true;
       });
       output.requires = anyMissing ? [] : [...new Set(refs.map((r) => r.resource))].sort();
+      this.outputReferences.push(...refs);
+    }
+  }
+
+  /**
+   * A get_attr whose path cannot be resolved yet names an attribute Heat knows only from the
+   * references that do resolve (stk_defn.py: a resource's attributes are those its references ask
+   * for): with none, Heat says the attribute is incorrect (GetAtt.validate).
+   */
+  private checkUnresolvedAttributePaths(): void {
+    const refs = [...this.resources.values()].filter((r) => r.enabled && !r.def.broken).flatMap((r) => r.references);
+    refs.push(...this.outputReferences);
+    const unresolved = refs.filter((r) => r.unresolvedPath);
+    if (!unresolved.length) return;
+    const resolved = new Set(
+      refs.filter((r) => r.kind === 'get_attr' && r.attribute != null && !r.unresolvedPath).map((r) => `${r.resource}\n${r.attribute}`),
+    );
+    for (const r of unresolved) {
+      if (resolved.has(`${r.resource}\n${r.attribute}`)) continue;
+      this.error(
+        new HeatError(`The Referenced Attribute (${r.resource} ${r.attribute}) is incorrect.`, referenceNode(r.call), 'ATTRIBUTE_INVALID'),
+        r.call.path,
+        'error',
+        resourceOfPath(r.call.path),
+      );
     }
   }
 

@@ -548,12 +548,16 @@ function getParam(call: FnExpr, env: EvalEnv): Value {
   return value;
 }
 
-export function getAttParts(call: FnExpr, env: EvalEnv): { resource: Value; attribute: Value | null; path: Value[] } {
+/** get_attr's arguments: [resource, attribute, path...] (a lone string: the resource). */
+function getAttArgs(call: FnExpr): Expr[] {
   const args = call.args;
-  let parts: Expr[];
-  if (args.t === 'list') parts = args.items;
-  else if (args.t === 'lit' && typeof args.value === 'string') parts = [args];
-  else parts = [];
+  if (args.t === 'list') return args.items;
+  if (args.t === 'lit' && typeof args.value === 'string') return [args];
+  return [];
+}
+
+export function getAttParts(call: FnExpr, env: EvalEnv): { resource: Value; attribute: Value | null; path: Value[] } {
+  const parts = getAttArgs(call);
   const resource = parts[0] ? resolveValue(parts[0], env) : null;
   const attribute = parts.length > 1 ? resolveValue(parts[1]!, env) : null;
   const path = parts.slice(2).map((p) => resolveValue(p, env));
@@ -989,6 +993,11 @@ export interface Reference {
   /** Heat's dotted path of the value holding the reference (web.Properties.networks[0].port). */
   heatPath: string;
   attribute?: string | null;
+  /**
+   * get_attr (GetAtt): the attribute is known but its path could not be resolved yet (a parameter
+   * without a value). Heat keeps the dependency; the attribute must be resolved by another reference.
+   */
+  unresolvedPath?: boolean;
 }
 
 /**
@@ -1029,18 +1038,32 @@ export function collectReferences(
         if (typeof name === 'string' && env.hasResource(name)) out.push({ resource: name, kind: 'get_resource', call: expr, heatPath });
         else missing(name, expr, heatPath);
       } else if (expr.impl === 'GetAttThenSelect' || expr.impl === 'GetAtt' || expr.impl === 'GetAttAllAttributes') {
+        // As Heat's dependencies(): the resource name alone decides the dependency; the attribute and
+        // the path may fail to resolve (their errors are the evaluation's, or the check of unresolved paths).
+        const parts = getAttArgs(expr);
         let name: Value = null;
-        let attribute: string | null = null;
         try {
-          const parts = getAttParts(expr, env);
-          name = parts.resource;
-          attribute = parts.attribute === null ? null : pyStr(parts.attribute);
+          name = parts[0] ? resolveValue(parts[0], env) : null;
         } catch {
           /* an unresolvable name is reported below */
         }
-        if (typeof name === 'string' && env.hasResource(name))
-          out.push({ resource: name, kind: 'get_attr', call: expr, heatPath, attribute });
-        else missing(name, expr, heatPath);
+        if (typeof name === 'string' && env.hasResource(name)) {
+          let attribute: string | null = null;
+          try {
+            attribute = parts.length > 1 ? pyStr(resolveValue(parts[1]!, env)) : null;
+          } catch {
+            /* the evaluation reports it */
+          }
+          let pathResolved = true;
+          try {
+            for (const p of parts.slice(2)) resolveValue(p, env);
+          } catch {
+            pathResolved = false;
+          }
+          // GetAtt and its GetAttAllAttributes ask for the attribute with its path (GetAttThenSelect: without).
+          const unresolvedPath = expr.impl !== 'GetAttThenSelect' && attribute !== null && !pathResolved;
+          out.push({ resource: name, kind: 'get_attr', call: expr, heatPath, attribute, ...(unresolvedPath ? { unresolvedPath } : {}) });
+        } else missing(name, expr, heatPath);
       }
       return;
     }
