@@ -230,6 +230,9 @@ CASES = [
     outputs:
       o: {value: {get_attr: [server, networks, {get_param: network}, 0]}}
     ''')),
+  # YAML as libyaml reads it: a plain '-' before ',', ']' or '}' in a flow collection is a scalar.
+  ('flow sequence with a plain dash', T('rocky', 'outputs:\n  o: {value: {list_join: [-, [a, b]]}}\n')),
+  ('flow sequence with a dash before a space', T('rocky', 'outputs:\n  o: {value: {list_join: [- , [a, b]]}}\n')),
   ('get_attr attribute unresolved', T('rocky', '''
     parameters: {network: {type: string}}
     resources:
