@@ -100,12 +100,54 @@ describe('flow collections as libyaml reads them (Heat loads with CSafeLoader)',
     ['a:\n  b: [1,\n    -, 2]\n', { a: { b: [1, '-', 2] } }],
     ['[-a, b]', ['-a', 'b']],
     ['[--, a]', ['--', 'a']],
+    // `?` at the start of an entry opens a key; `:` inside a plain scalar is part of it.
+    ['[?x]', [{ x: null }]],
+    ['[?x, b]', [{ x: null }, 'b']],
+    ['{?x}', { x: null }],
+    ['[?x: 1]', [{ x: 1 }]],
+    ['[a, ?b]', ['a', { b: null }]],
+    ['[?-]', [{ '-': null }]],
+    ['a: [?x]', { a: [{ x: null }] }],
+    ['[-:x, a]', ['-:x', 'a']],
+    ['[a:b]', ['a:b']],
+    ['{a:b}', { 'a:b': null }],
+    ['[x?]', ['x?']],
+    ['[-?, a]', ['-?', 'a']],
+    ['[https://x]', ['https://x']],
+    ['[a::b]', ['a::b']],
   ];
   for (const [text, value] of read) it(`reads ${JSON.stringify(text)}`, () => expect(load(text)).toEqual(value));
 
-  const refused = ['[- a]', '[ - ]', '[-[a]]', '[-{a: b}]', '[-\t, a]', '[?, a]'];
+  const refused = [
+    '[- a]',
+    '[ - ]',
+    '[-[a]]',
+    '[-{a: b}]',
+    '[-\t, a]',
+    '[?, a]',
+    '[:x]',
+    '{a: :x}',
+    '[a, :x]',
+    '[-:, a]',
+    '[x:]',
+    '[:]',
+    '[?]',
+    '[:-]',
+    '{a: ?x}',
+    '[::]',
+  ];
   for (const text of refused)
     it(`refuses ${JSON.stringify(text)}`, () => expect(parseYamlText(text).problems.some((p) => p.severity === 'error')).toBe(true));
+
+  it('keeps positions after a `?` read as a key', () => {
+    const text = 'x: [?key, b]\ny: 1\n';
+    const root = parseYamlText(text).root as YMap;
+    const seq = get(root, 'x')!;
+    const pair = seq.kind === 'seq' && seq.items[0]!.kind === 'map' ? seq.items[0]!.pairs[0]! : null;
+    expect(pair && text.slice(pair.key.start, pair.key.end)).toBe('key');
+    const y = get(root, 'y')!;
+    expect(text.slice(y.start, y.end)).toBe('1');
+  });
 
   it('keeps the dash where it is in the text', () => {
     const text = 'x: [b, -, c]\n';

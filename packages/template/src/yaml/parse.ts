@@ -26,8 +26,23 @@ export function parseYamlText(text: string, options: YamlParseOptions = {}): Yam
   const json = tryJson(text);
   const maxDepth = options.maxDepth ?? 200;
   try {
-    const { events, source, shifts, dashes } = parseLeniently(text, maxDepth);
-    const composed = composeEvents(source, events, { json: json.ok, maxExpandedNodes: options.maxExpandedNodes });
+    let { events, source, shifts, dashes } = parseLeniently(text, maxDepth);
+    let composed = composeEvents(source, events, { json: json.ok, maxExpandedNodes: options.maxExpandedNodes });
+    if (!json.ok) {
+      const found = flowIndicators(composed.root, source);
+      if (found.refused !== null) return refusal(originalOffset(found.refused, shifts), text);
+      if (found.keys.length) {
+        // `?x` opens a key in libyaml: read it as `? x`, one space more (mapped back like the padding).
+        for (const at of found.keys.sort((a, b) => b - a)) {
+          source = source.slice(0, at + 1) + ' ' + source.slice(at + 1);
+          shifts.push({ at: at + 1, count: 1 });
+        }
+        ({ events, source, shifts, dashes } = parseLeniently(source, maxDepth, shifts, dashes));
+        composed = composeEvents(source, events, { json: json.ok, maxExpandedNodes: options.maxExpandedNodes });
+        const again = flowIndicators(composed.root, source);
+        if (again.refused !== null) return refusal(originalOffset(again.refused, shifts), text);
+      }
+    }
     if (dashes) restoreDashes(composed.root);
     if (shifts.length) unshift(composed.root, composed.problems, shifts);
     return { root: composed.root, format: json.ok ? 'json' : 'yaml', problems: composed.problems };
@@ -80,10 +95,11 @@ const FLOW_END = new Set([',', ']', '}']);
 function parseLeniently(
   text: string,
   maxDepth: number,
+  shifts: Shift[] = [],
+  dashed = false,
 ): { events: ReturnType<typeof parseEvents>; source: string; shifts: Shift[]; dashes: boolean } {
   let source = text;
-  const shifts: Shift[] = [];
-  let dashes = 0;
+  let dashes = dashed ? 1 : 0;
   for (;;) {
     try {
       return { events: parseEvents(source, { maxDepth }), source, shifts, dashes: dashes > 0 };
@@ -118,6 +134,70 @@ function parseLeniently(
       shifts.push({ at: lineStart, count: FLOW_PADDING });
     }
   }
+}
+
+/** What libyaml does not read at all, as Heat's parse error says it. */
+function refusal(offset: number, source: string): YamlParseResult {
+  const indicator = source[offset] === '?' ? '?' : ':';
+  return {
+    root: null,
+    format: 'yaml',
+    problems: [
+      {
+        code: 'YAML_SYNTAX',
+        message: `The YAML cannot be read: in a flow collection ([...] or {...}) Heat's YAML reader takes '${indicator}' here as a mapping indicator, not as part of a value; quote the value.`,
+        offset,
+        severity: 'error',
+      },
+    ],
+  };
+}
+
+/**
+ * Where js-yaml and libyaml (Heat's loader) part ways on indicators in flow
+ * collections: libyaml reads `?x` at the start of an entry as the key `x`
+ * (`keys`: the offsets of those `?`), and refuses a value that starts with `:`
+ * (`[:x]`, `{a: :x}`) or a key followed at once by `:` and the collection's
+ * next indicator (`[x:]`, `[-:, a]`), where js-yaml reads scalars and pairs.
+ */
+function flowIndicators(root: YNode | null, source: string): { keys: number[]; refused: number | null } {
+  const keys: number[] = [];
+  let refused: number | null = null;
+  const seen = new Set<YNode>();
+  const plainAt = (node: YNode, at: string) => node.kind === 'scalar' && node.style === 'plain' && source[node.start] === at;
+  const entry = (node: YNode, place: 'item' | 'key' | 'value') => {
+    if (refused !== null) return;
+    if (plainAt(node, ':')) refused = node.start;
+    else if (plainAt(node, '?') && node.end > node.start + 1 && !/\s/.test(source[node.start + 1]!)) {
+      if (place === 'value') refused = node.start;
+      else keys.push(node.start);
+    }
+  };
+  const visit = (node: YNode) => {
+    if (seen.has(node) || refused !== null) return;
+    seen.add(node);
+    if (node.kind === 'seq') {
+      for (const item of node.items) {
+        if (node.flow) entry(item, 'item');
+        visit(item);
+      }
+    } else if (node.kind === 'map') {
+      for (const pair of node.pairs) {
+        if (node.flow) {
+          entry(pair.key, 'key');
+          entry(pair.value, 'value');
+          const after = source[pair.key.end];
+          const next = source[pair.key.end + 1];
+          if (pair.key.kind === 'scalar' && pair.key.style === 'plain' && after === ':' && next !== undefined && ',]}'.includes(next))
+            refused ??= pair.key.end;
+        }
+        visit(pair.key);
+        visit(pair.value);
+      }
+    }
+  };
+  if (root) visit(root);
+  return { keys, refused };
 }
 
 /** Puts back each `-` parseLeniently stood in for (a scalar, or a key's text). */
