@@ -13,3 +13,4 @@ export * from './palette.ts';
 export * from './property-edits.ts';
 export * from './reference-targets.ts';
 export * from './viewport.ts';
+export * from './labels.ts';

@@ -23,6 +23,7 @@ import {
   type ConnectionChoice,
   READABLE_ZOOM,
   NODE_WIDTH,
+  placeLabels,
   type Positions,
   type XY,
 } from '@hearth/design';
@@ -221,13 +222,29 @@ export function Canvas() {
     return sameItems(lastNodes, out);
   }, [graph, positions, selectedSet, expanded, plan, planChanges]);
 
+  // Where each label goes along its edge: the free spot nearest the middle (labels of edges that run
+  // together would cover each other at their common middle; see placeLabels).
+  const labelPlaces = useMemo(() => {
+    if (!graph) return new Map<string, { t: number; dy: number }>();
+    const handle = (name: string, side: 'left' | 'right'): XY => {
+      const p = positions[name] ?? { x: 0, y: 0 };
+      return { x: side === 'left' ? p.x : p.x + NODE_WIDTH, y: p.y + NODE_HEIGHT / 2 };
+    };
+    const requests = graph.edges
+      .filter((e) => e.label)
+      .map((e) => ({ id: e.id, text: e.label!, from: handle(e.source, 'left'), to: handle(e.target, 'right') }));
+    const nodes = graph.resources.map((r) => ({ ...(positions[r.name] ?? { x: 0, y: 0 }), width: NODE_WIDTH, height: NODE_HEIGHT }));
+    return new Map([...placeLabels(requests, nodes)].map(([id, place]) => [id, { t: place.t, dy: place.dy }]));
+  }, [graph, positions]);
+
   const edges = useMemo<Edge[]>(() => {
     const cache = edgeCache.current;
     const seen = new Set<string>();
     const out = (graph?.edges ?? []).map((e): DependencyFlowEdge => {
       seen.add(e.id);
       const selected = selectedEdges.has(e.id);
-      const key = `${e.kind}|${e.label}|${selected}`;
+      const place = labelPlaces.get(e.id) ?? { t: 0.5, dy: 0 };
+      const key = `${e.kind}|${e.label}|${selected}|${place.t}|${place.dy}`;
       const hit = cache.get(e.id);
       if (hit && hit.key === key) return hit.edge;
       const edge: DependencyFlowEdge = {
@@ -236,7 +253,7 @@ export function Canvas() {
         target: e.target,
         type: 'dependency',
         markerEnd: MARKER,
-        data: { kind: e.kind, label: e.label },
+        data: { kind: e.kind, label: e.label, labelT: place.t, labelDy: place.dy },
         // Heat's own rules and signals are not written as such in the template: nothing to remove.
         deletable: e.kind !== 'implicit' && e.kind !== 'signal',
         selected,
@@ -246,7 +263,7 @@ export function Canvas() {
     });
     for (const id of [...cache.keys()]) if (!seen.has(id)) cache.delete(id);
     return sameItems(lastEdges, out);
-  }, [graph, selectedEdges]);
+  }, [graph, selectedEdges, labelPlaces]);
 
   const onNodesChange = useCallback((changes: NodeChange[]) => {
     const moves: Record<string, XY> = {};

@@ -5,10 +5,18 @@
 // depends, target the one it requires.
 import { memo } from 'react';
 import { BaseEdge, getBezierPath, type Edge, type EdgeProps } from '@xyflow/react';
-import type { EdgeKind } from '@hearth/design';
+import { pointOnEdge, type EdgeKind } from '@hearth/design';
 import { useSchedule } from '../state/schedule.ts';
 
-export type DependencyFlowEdge = Edge<{ kind: EdgeKind; label: string | null }, 'dependency'>;
+export type DependencyFlowEdge = Edge<
+  {
+    kind: EdgeKind;
+    label: string | null;
+    /** Where along the curve its label sits, and how far above or below. */ labelT?: number;
+    labelDy?: number;
+  },
+  'dependency'
+>;
 
 const DASHES: Record<EdgeKind, string | undefined> = {
   depends_on: undefined,
@@ -27,7 +35,13 @@ const EDGE_TITLES: Record<EdgeKind, (source: string, target: string) => string> 
 };
 
 function DependencyEdgeView(props: EdgeProps<DependencyFlowEdge>) {
-  const [path, labelX, labelY] = getBezierPath(props);
+  const [path] = getBezierPath(props);
+  // The label's place along the curve drawn (placeLabels chose it so that labels do not cover each other).
+  const { x: labelX, y: labelY } = pointOnEdge(
+    { x: props.sourceX, y: props.sourceY },
+    { x: props.targetX, y: props.targetY },
+    props.data?.labelT ?? 0.5,
+  );
   const kind = props.data?.kind ?? 'depends_on';
   const critical = useSchedule((s) => s.highlight && (s.view?.criticalWaits.has(`${props.source}>${props.target}`) ?? false));
   return (
