@@ -35,10 +35,17 @@ function controlOffset(distance: number): number {
   return distance >= 0 ? 0.5 * distance : CURVATURE * 25 * Math.sqrt(-distance);
 }
 
-/** The point at `t` of the edge's curve, as React Flow draws it from a left source handle to a right target handle. */
+/** The control points of an edge's curve, as React Flow draws it from a left source handle to a right target handle. */
+export function edgeControls(from: XY, to: XY): [XY, XY] {
+  return [
+    { x: from.x - controlOffset(from.x - to.x), y: from.y },
+    { x: to.x + controlOffset(from.x - to.x), y: to.y },
+  ];
+}
+
+/** The point at `t` of the edge's curve. */
 export function pointOnEdge(from: XY, to: XY, t: number): XY {
-  const c1 = { x: from.x - controlOffset(from.x - to.x), y: from.y };
-  const c2 = { x: to.x + controlOffset(from.x - to.x), y: to.y };
+  const [c1, c2] = edgeControls(from, to);
   const u = 1 - t;
   const a = u * u * u;
   const b = 3 * u * u * t;

@@ -36,6 +36,30 @@ describe('designSvg', () => {
     expect(svg).toContain('>CREATE_COMPLETE</text>');
   });
 
+  it('draws the labels of edges that run together apart, as the canvas does', () => {
+    const graph = deriveGraph(
+      analyzeTemplate(`heat_template_version: 2018-08-31
+resources:
+  net: {type: OS::Neutron::Net}
+  value:
+    type: OS::Heat::Value
+    properties: {value: [{get_resource: net}, {get_attr: [net, name]}, {get_attr: [net, mtu]}]}
+`),
+    );
+    const svg = designSvg(graph, { net: { x: 0, y: 0 }, value: { x: 700, y: 0 } });
+    const rects = [...svg.matchAll(/<rect x="([-\d.]+)" y="([-\d.]+)" width="([\d.]+)" height="14" rx="2"/g)].map((m) => ({
+      x: Number(m[1]),
+      y: Number(m[2]),
+      w: Number(m[3]),
+    }));
+    expect(rects).toHaveLength(3);
+    for (let i = 0; i < rects.length; i++)
+      for (let j = i + 1; j < rects.length; j++) {
+        const [a, b] = [rects[i]!, rects[j]!];
+        expect(a.x < b.x + b.w && b.x < a.x + a.w && Math.abs(a.y - b.y) < 14, `${i} and ${j} overlap`).toBe(false);
+      }
+  });
+
   it('escapes markup and drops characters XML does not allow', () => {
     expect(xmlText(`a<b>&"c'\u0001`)).toBe('a&lt;b&gt;&amp;&quot;c&#39;');
   });

@@ -4,7 +4,8 @@
 // escaped; nothing in the picture is script. PNG is made from this SVG.
 import { categoryStyle } from './categories.ts';
 import { NODE_HEIGHT, NODE_WIDTH, type Positions } from './layout.ts';
-import type { EdgeKind, Graph } from './view-model.ts';
+import type { EdgeKind, Graph, GraphEdge } from './view-model.ts';
+import { edgeControls, placeLabels } from './labels.ts';
 
 export interface SvgOptions {
   /** A resource's state from a run (e.g. CREATE_COMPLETE), shown as a coloured bar and its text. */
@@ -69,29 +70,32 @@ export function designSvg(graph: Graph, positions: Positions, options: SvgOption
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
     '<g class="edges">',
   ];
-  const labels: string[] = [];
-  for (const e of graph.edges) {
-    if (!positions[e.source] || !positions[e.target]) continue;
-    // As on the canvas: from the dependent's left side to the right side of what it requires.
+  // As on the canvas: from the dependent's left side to the right side of what it requires, along
+  // React Flow's curve, each label at the free spot nearest its edge's middle (placeLabels).
+  const drawn = graph.edges.filter((e) => positions[e.source] && positions[e.target]);
+  const ends = (e: GraphEdge) => {
     const s = at(e.source);
     const t = at(e.target);
-    const sx = s.x;
-    const sy = s.y + NODE_HEIGHT / 2;
-    const tx = t.x + NODE_WIDTH;
-    const ty = t.y + NODE_HEIGHT / 2;
-    const c = Math.max(40, Math.abs(sx - tx) / 2);
+    return { from: { x: s.x, y: s.y + NODE_HEIGHT / 2 }, to: { x: t.x + NODE_WIDTH, y: t.y + NODE_HEIGHT / 2 } };
+  };
+  const places = placeLabels(
+    drawn.filter((e) => e.label).map((e) => ({ id: e.id, text: clip(e.label!, 40), ...ends(e) })),
+    placed.map((r) => ({ ...at(r.name), width: NODE_WIDTH, height: NODE_HEIGHT })),
+  );
+  const labels: string[] = [];
+  for (const e of drawn) {
+    const { from, to } = ends(e);
+    const [c1, c2] = edgeControls(from, to);
     const style = EDGE_STYLE[e.kind];
     out.push(
-      `<path d="M${n(sx)},${n(sy)} C${n(sx - c)},${n(sy)} ${n(tx + c)},${n(ty)} ${n(tx)},${n(ty)}" fill="none" stroke="${style.stroke}" stroke-width="1.5"${style.dash ? ` stroke-dasharray="${style.dash}"` : ''} marker-end="url(#arrow-${e.kind})"><title>${xmlText(`${e.source} → ${e.target} (${e.kind})`)}</title></path>`,
+      `<path d="M${n(from.x)},${n(from.y)} C${n(c1.x)},${n(c1.y)} ${n(c2.x)},${n(c2.y)} ${n(to.x)},${n(to.y)}" fill="none" stroke="${style.stroke}" stroke-width="1.5"${style.dash ? ` stroke-dasharray="${style.dash}"` : ''} marker-end="url(#arrow-${e.kind})"><title>${xmlText(`${e.source} → ${e.target} (${e.kind})`)}</title></path>`,
     );
-    if (e.label) {
-      // The bezier's midpoint.
-      const mx = (sx + tx) / 2;
-      const my = (sy + ty) / 2;
+    const place = places.get(e.id);
+    if (e.label && place) {
       const text = xmlText(clip(e.label, 40));
       const w = Math.min(40, e.label.length) * 5.6 + 6;
       labels.push(
-        `<rect x="${n(mx - w / 2)}" y="${n(my - 7)}" width="${n(w)}" height="14" rx="2" fill="#ffffff" fill-opacity="0.9"/><text x="${n(mx)}" y="${n(my + 3.5)}" font-size="10" text-anchor="middle" fill="#334155">${text}</text>`,
+        `<rect x="${n(place.x - w / 2)}" y="${n(place.y - 7)}" width="${n(w)}" height="14" rx="2" fill="#ffffff" fill-opacity="0.9"/><text x="${n(place.x)}" y="${n(place.y + 3.5)}" font-size="10" text-anchor="middle" fill="#334155">${text}</text>`,
       );
     }
   }
