@@ -199,8 +199,11 @@ describe('stacks on a real OpenStack, through Hearth', () => {
     expect((await hearth('deploy', '--os-cloud', 'demo', '--watch', '-p', 'wait=0', name, join(dir, 'app.yaml'))).code).toBe(0);
     const started = await hearth('update', '-p', 'wait=15', '-p', 'label=slowly', name, join(dir, 'app.yaml'));
     expect(started.code).toBe(0);
-    // Heat takes a cancel once the update is in progress on its side.
+    // Heat takes a cancel once the update is in progress on its side. The group (a nested stack, updated
+    // on every stack update) must be done first: Heat cancels a nested update it catches in progress and
+    // then fails to roll it back (ROLLBACK_FAILED), which a busy machine made happen.
     await eventOf(name, (e) => e.resourceName === 'slow' && e.action === 'UPDATE' && e.status === 'IN_PROGRESS');
+    await eventOf(name, (e) => e.resourceName === 'group' && e.action === 'UPDATE' && e.status === 'COMPLETE');
     const cancelled = await hearth('cancel', '--watch', '--format', 'json', name);
     expect(cancelled.code, [...cancelled.out, ...cancelled.err].join('\n')).toBe(0);
     expect(lines(cancelled.out).at(-1)).toMatchObject({ type: 'summary', state: 'ROLLBACK_COMPLETE' });
@@ -209,6 +212,7 @@ describe('stacks on a real OpenStack, through Hearth', () => {
     expect((await hearth('update', '-p', 'wait=15', '-p', 'label=again', name, join(dir, 'app.yaml'))).code).toBe(0);
     const since = (await hearthEvents(name)).at(-1)!.id;
     await eventOf(name, (e) => e.id > since && e.resourceName === 'slow' && e.action === 'UPDATE' && e.status === 'IN_PROGRESS');
+    await eventOf(name, (e) => e.id > since && e.resourceName === 'group' && e.action === 'UPDATE' && e.status === 'COMPLETE');
     const stopped = await hearth('cancel', '--no-rollback', '--watch', '--format', 'json', name);
     expect(stopped.code, [...stopped.out, ...stopped.err].join('\n')).toBe(0);
     expect(lines(stopped.out).at(-1)).toMatchObject({ type: 'summary', state: 'UPDATE_FAILED' });
