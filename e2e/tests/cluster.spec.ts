@@ -19,7 +19,9 @@ test('on two workers, the SQL Server cluster deploys live on the canvas; a reloa
   // (Workers start beside the server, and the panel looks every 5 seconds.)
   await expect(page.getByTestId('engines')).toHaveAttribute('data-count', '2', { timeout: 20_000 });
   await expect(page.getByTestId('engines')).toContainText('2 engine workers');
-  await deploy(page, 'sql-workers', { latency: '0.2' });
+  // Slow enough (13 waves of 1 s) that the page sees it running and reloads mid-run on a busy machine: at
+  // 0.2 s, with both cores busy, the page first saw the stack once it was complete.
+  await deploy(page, 'sql-workers', { latency: '1' });
   await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'CREATE_IN_PROGRESS');
   await expect(page.locator('[data-testid=node][data-status="CREATE_IN_PROGRESS"]').first()).toBeVisible();
   await expect(page.locator('[data-testid=node][data-status="CREATE_COMPLETE"]').nth(10)).toBeVisible({ timeout: 30_000 });
