@@ -34,8 +34,8 @@ import { hasKey, newMap, nodeToValue, pyStr } from './values.ts';
 import { evaluateYaql, YaqlEvalError } from '../yaql/evaluate.ts';
 import { YaqlSyntaxError, yaqlSyntaxError } from '../yaql/parse.ts';
 import { closestName } from './suggest.ts';
-import type { HotVersion } from './versions.ts';
-import { HOT_VERSION_NAMES, LATEST_HOT_VERSION, conditionFunctionTable, findHotVersion } from './versions.ts';
+import type { HotVersion, TemplateKeys } from './versions.ts';
+import { LATEST_HOT_VERSION, VERSION_KEYS, conditionFunctionTable, findTemplateVersion } from './versions.ts';
 
 /** Heat's max_template_size: Heat refuses larger templates unless its operator raises the limit. */
 export const HEAT_MAX_TEMPLATE_BYTES = 524_288;
@@ -136,7 +136,6 @@ export interface RuntimeResources {
   attribute(name: string, attribute: string | null, path: Value[]): Value;
 }
 
-const PSEUDO_PARAMETERS = ['OS::stack_id', 'OS::stack_name', 'OS::project_id'];
 const DELETION_POLICIES = ['Delete', 'Retain', 'Snapshot'];
 
 function emptyAnalysis(filename: string, text: string, lines: LineIndex, environment: Environment): Analysis {
@@ -295,6 +294,8 @@ function identity(o: object | null | undefined): number {
 
 class TemplateAnalyzer {
   private version: HotVersion = LATEST_HOT_VERSION;
+  /** The section and key names of the template's version (HOT or CloudFormation). */
+  private keys: TemplateKeys = LATEST_HOT_VERSION.keys;
   private params = new Map<string, ParameterDecl>();
   private userParams: ValueMap = newMap();
   private conditions!: Conditions;
@@ -396,7 +397,7 @@ class TemplateAnalyzer {
   run(): void {
     this.checkVersion();
     this.checkSections();
-    const description = get(this.root, 'description');
+    const description = get(this.root, this.keys.description);
     this.result.description = description ? pyStr(nodeToValue(description)) : null;
     this.setUpParsing();
     this.readParameters();
@@ -415,10 +416,9 @@ class TemplateAnalyzer {
   // ------------------------------------------------------------ version and sections
 
   private checkVersion(): void {
-    const keys = ['heat_template_version', 'HeatTemplateFormatVersion', 'AWSTemplateFormatVersion'];
-    const present = keys
-      .map((k) => getPair(this.root, k))
-      .filter((p): p is NonNullable<typeof p> => p !== undefined && p.value.kind === 'scalar' && typeof p.value.value === 'string');
+    const present = VERSION_KEYS.map((k) => getPair(this.root, k)).filter(
+      (p): p is NonNullable<typeof p> => p !== undefined && p.value.kind === 'scalar' && typeof p.value.value === 'string',
+    );
     if (present.length > 1) {
       this.error(
         new HeatError(
@@ -446,31 +446,22 @@ class TemplateAnalyzer {
       return;
     }
     const value = pair.value.kind === 'scalar' ? String(pair.value.value) : '';
-    if (pair.keyText !== 'heat_template_version') {
+    const found = findTemplateVersion(pair.keyText, value);
+    if ('accepted' in found) {
+      const { accepted } = found;
       this.error(
         new HeatError(
-          `This is a CloudFormation-format template (${pair.keyText}); Hearth reads HOT templates. Convert it to HOT (heat_template_version).`,
-          pair.key,
-          'TEMPLATE_FORMAT_UNSUPPORTED',
+          `The template version is invalid: "${pair.keyText}: ${value}". "${pair.keyText}" should be${accepted.length > 1 ? ' one of' : ''}: ${accepted.join(', ')}`,
+          pair.value,
+          'TEMPLATE_VERSION_INVALID',
         ),
         pair.keyText,
       );
       return;
     }
-    const version = findHotVersion(value);
-    if (!version) {
-      this.error(
-        new HeatError(
-          `The template version is invalid: "heat_template_version: ${value}". "heat_template_version" should be one of: ${HOT_VERSION_NAMES.join(', ')}`,
-          pair.value,
-          'TEMPLATE_VERSION_INVALID',
-        ),
-        'heat_template_version',
-      );
-      return;
-    }
-    this.version = version;
-    this.result.version = version;
+    this.version = found;
+    this.keys = found.keys;
+    this.result.version = found;
     this.result.versionName = value;
   }
 
@@ -478,7 +469,7 @@ class TemplateAnalyzer {
     for (const pair of effectivePairs(this.root)) {
       if (!this.version.sections.includes(pair.keyText)) {
         const hint =
-          pair.keyText === 'conditions'
+          pair.keyText === 'conditions' && this.version.format === 'hot'
             ? ` The conditions section needs heat_template_version 2016-10-14 (newton) or later.`
             : ` The sections are ${this.version.sections.join(', ')}.`;
         this.error(
@@ -492,12 +483,15 @@ class TemplateAnalyzer {
   // ------------------------------------------------------------ evaluation environment
 
   private paramValue(name: string): Value {
-    if (PSEUDO_PARAMETERS.includes(name)) {
-      if (name === 'OS::stack_name') return this.stackName;
+    if (this.version.pseudoParameters.includes(name)) {
+      if (name === 'OS::stack_name' || name === 'AWS::StackName') return this.stackName;
+      // Heat's default region (CfnParameters).
+      if (name === 'AWS::Region') return 'ap-southeast-1';
       return '';
     }
     const decl = this.params.get(name);
-    if (!decl) throw new EvalError(`The Parameter (${name}) was not provided.`, 'PARAMETER_MISSING');
+    // Undeclared: get_param says the parameter was not provided, Ref that the reference is incorrect.
+    if (!decl) throw new EvalError(`The Parameter (${name}) was not provided.`, 'PARAMETER_UNDECLARED');
     let raw: Value | undefined;
     if (hasKey(this.userParams, name)) raw = this.userParams[name]!;
     else if (hasKey(this.environment.parameterDefaults, name)) raw = this.environment.parameterDefaults[name]!;
@@ -523,6 +517,7 @@ class TemplateAnalyzer {
         return facade && Object.prototype.hasOwnProperty.call(facade, attribute) ? facade[attribute as keyof ResourceFacade] : null;
       },
       conditionEnabled: (c) => this.conditions.isEnabled(c),
+      mappings: () => this.mappings(),
       yaql: (expression, data) => {
         try {
           return evaluateYaql(expression, data, this.budget);
@@ -542,6 +537,17 @@ class TemplateAnalyzer {
     return env;
   }
 
+  private mappingsValue: Value | undefined;
+  /** The Mappings section as data (Fn::FindInMap reads it unparsed, as Heat's template.maps). */
+  private mappings(): Value {
+    if (this.mappingsValue === undefined) {
+      const node = this.keys.mappings ? get(this.root, this.keys.mappings) : undefined;
+      const value = node ? nodeToValue(node) : null;
+      this.mappingsValue = value === null || value === '' ? newMap() : value;
+    }
+    return this.mappingsValue;
+  }
+
   private setUpParsing(): void {
     const construct = (call: FnExpr) => constructCall(call, { hasResource: (n) => this.isDeclared(n) });
     const macro = (call: FnExpr, raw: YNode | undefined, path: string) => this.parseIf(call, raw, path);
@@ -552,7 +558,7 @@ class TemplateAnalyzer {
   private declaredNamesCache: Set<string> | null = null;
   private declaredNames(): Set<string> {
     if (!this.declaredNamesCache) {
-      const section = get(this.root, 'resources');
+      const section = get(this.root, this.keys.resources);
       this.declaredNamesCache = new Set(section?.kind === 'map' ? effectivePairs(section).map((p) => p.keyText) : []);
     }
     return this.declaredNamesCache;
@@ -582,7 +588,7 @@ class TemplateAnalyzer {
   // ------------------------------------------------------------ parameters
 
   private readParameters(): void {
-    const decls = parseParameters(get(this.root, 'parameters'), this.version, this.report);
+    const decls = parseParameters(get(this.root, this.keys.parameters), this.version, this.report);
     this.result.parameters = decls;
     for (const d of decls) {
       this.params.set(d.name, d);
@@ -610,7 +616,7 @@ class TemplateAnalyzer {
   }
 
   private readParameterGroups(): void {
-    const node = get(this.root, 'parameter_groups');
+    const node = this.keys.parameterGroups ? get(this.root, this.keys.parameterGroups) : undefined;
     if (!node || (node.kind === 'scalar' && !pyTruthy({ t: 'lit', node, value: node.value }))) return;
     if (node.kind === 'map' && node.pairs.length === 0) return;
     if (node.kind !== 'seq') {
@@ -643,7 +649,7 @@ class TemplateAnalyzer {
           continue;
         }
         grouped.add(name);
-        if (!this.params.has(name) && !PSEUDO_PARAMETERS.includes(name)) {
+        if (!this.params.has(name) && !this.version.pseudoParameters.includes(name)) {
           this.error(new HeatError(`The grouped parameter ${name} does not reference a valid parameter.`, p, 'PARAMETER_GROUPS'), path);
           continue;
         }
@@ -657,7 +663,7 @@ class TemplateAnalyzer {
 
   private readConditions(): void {
     const defs = new Map<string, ConditionDef>();
-    const section = this.version.hasConditions ? get(this.root, 'conditions') : undefined;
+    const section = this.keys.conditions ? get(this.root, this.keys.conditions) : undefined;
     this.conditions = new Conditions(defs, () => this.evalEnv());
     if (!section || (section.kind === 'scalar' && section.value === null)) return;
     if (section.kind !== 'map') {
@@ -685,14 +691,16 @@ class TemplateAnalyzer {
   private readonly units = new Map<string, DefinitionUnit>();
 
   private readResources(): void {
-    const entries = resourceEntries(get(this.root, 'resources'), this.version, this.report);
+    const entries = resourceEntries(get(this.root, this.keys.resources), this.version, this.report);
     const declared = this.declaredNames();
     // get_resource, get_attr and Ref look names up while parsing: every declared name counts until conditions are known.
     this.enabled = new Set(declared);
     this.definitionContext = [
+      this.version.keys.version,
       this.version.date,
-      identity(get(this.root, 'parameters')),
-      identity(get(this.root, 'conditions')),
+      identity(get(this.root, this.keys.parameters)),
+      identity(this.keys.conditions ? get(this.root, this.keys.conditions) : undefined),
+      identity(this.keys.mappings ? get(this.root, this.keys.mappings) : undefined),
       identity(this.options.environment),
       identity(this.options.parameters),
       identity(this.options.loadFile),
@@ -807,7 +815,7 @@ class TemplateAnalyzer {
   }
 
   private checkDuplicateNames(): void {
-    const names = new Set([...this.params.keys(), ...PSEUDO_PARAMETERS]);
+    const names = new Set([...this.params.keys(), ...this.version.pseudoParameters]);
     const dups = [...this.resources.values()].filter((r) => r.enabled && names.has(r.name));
     for (const r of dups) {
       this.error(
@@ -997,7 +1005,7 @@ class TemplateAnalyzer {
         const arg = call.args.t === 'list' ? call.args.items[0] : call.args;
         if (arg?.t !== 'lit' || typeof arg.value !== 'string') return;
         const name = arg.value;
-        if (this.params.has(name) || PSEUDO_PARAMETERS.includes(name)) return;
+        if (this.params.has(name) || this.version.pseudoParameters.includes(name)) return;
         this.error(
           new HeatError(
             `The parameter ${name} is not declared; Heat accepts the template but creating the stack fails ("The Parameter (${name}) was not provided."). Declare it under parameters.`,
@@ -1017,7 +1025,7 @@ class TemplateAnalyzer {
   // ------------------------------------------------------------ outputs
 
   private readOutputs(): void {
-    const section = get(this.root, 'outputs');
+    const section = get(this.root, this.keys.outputs);
     if (!section || (section.kind === 'scalar' && section.value === null)) return;
     if (section.kind !== 'map') {
       if (section.kind === 'seq' && section.items.length === 0) return;
@@ -1042,9 +1050,10 @@ class TemplateAnalyzer {
         );
         continue;
       }
-      const valueNode = get(def, 'value');
-      if (!getPair(def, 'value')) {
-        this.error(new HeatError('Each output definition must contain a value key.', pair.key, 'OUTPUT_NO_VALUE'), path);
+      const keys = this.keys.output;
+      const valueNode = get(def, keys.value);
+      if (!getPair(def, keys.value)) {
+        this.error(new HeatError(`Each output definition must contain a ${keys.value} key.`, pair.key, 'OUTPUT_NO_VALUE'), path);
         continue;
       }
       for (const p of effectivePairs(def)) {
@@ -1060,7 +1069,7 @@ class TemplateAnalyzer {
           );
         }
       }
-      const descriptionNode = get(def, 'description');
+      const descriptionNode = get(def, keys.description);
       const output: OutputInfo = {
         name: pair.keyText,
         keyNode: pair.key,
@@ -1071,8 +1080,8 @@ class TemplateAnalyzer {
         requires: [],
       };
       this.result.outputs.push(output);
-      if (this.version.hasConditions) {
-        const condNode = get(def, 'condition');
+      if (keys.condition) {
+        const condNode = get(def, keys.condition);
         const cond = parseExpr(condNode, this.conditionHooks, `${path}.condition`);
         try {
           output.enabled = this.conditions.isEnabled(resolveValue(cond, env), condNode ?? null);

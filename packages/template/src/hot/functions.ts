@@ -37,6 +37,8 @@ export interface EvalEnv {
   resourceFacade?(attribute: string): Value;
   yaql?(expression: string, data: Value): Value;
   availabilityZones?(): Value;
+  /** The template's Mappings section, for Fn::FindInMap. */
+  mappings?(): Value;
   /** What functions may still compute (unbounded when absent). */
   budget?: EvaluationBudget;
 }
@@ -208,6 +210,17 @@ export function constructCall(call: FnExpr, env: { hasResource(name: string): bo
       if (pyKind(parts[1]!) !== 'str') fail(call, `${fn} Value Name must be a string`);
       break;
     }
+    case 'CfnGetAtt':
+      // Heat's cfn GetAtt: exactly [resource_name, attribute]; then it is GetAttThenSelect without a path.
+      if (args.t !== 'list' || args.items.length !== 2) fail(call, `Arguments to "${fn}" must be of the form [resource_name, attribute]`);
+      call.impl = 'GetAttThenSelect';
+      break;
+    case 'CfnFindInMap':
+      if (!unpack(args, 3)) fail(call, `'${unpackMessage(args, 3)}'`);
+      break;
+    case 'CfnNot':
+      if (args.t !== 'list' || args.items.length !== 1) fail(call, `Arguments to "${fn}" must be of the form: [condition]`);
+      break;
     case 'CfnRef':
       // Ref names a resource when one has that name, otherwise a parameter.
       call.impl = args.t === 'lit' && typeof args.value === 'string' && env.hasResource(args.value) ? 'GetResource' : 'CfnRef';
@@ -215,6 +228,20 @@ export function constructCall(call: FnExpr, env: { hasResource(name: string): bo
     default:
       break;
   }
+}
+
+/** Python's ValueError text for `a, b, c = args` of the wrong length. */
+function unpackMessage(args: Expr, n: number): string {
+  const length =
+    args.t === 'list'
+      ? args.items.length
+      : args.t === 'map'
+        ? args.entries.length
+        : args.t === 'lit' && typeof args.value === 'string'
+          ? [...args.value].length
+          : null;
+  if (length === null) return `cannot unpack non-iterable ${pyKind(args)} object`;
+  return length < n ? `not enough values to unpack (expected ${n}, got ${length})` : `too many values to unpack (expected ${n})`;
 }
 
 // ---------------------------------------------------------------- resolution
@@ -269,8 +296,14 @@ function callResult(call: FnExpr, env: EvalEnv): MaybeValue {
     case 'IfNullable':
       return call.chosen ? resolve(call.chosen, env, true) : ABSENT;
     case 'GetParam':
-    case 'CfnRef':
       return getParam(call, env);
+    case 'CfnRef':
+    case 'CfnParamRef':
+      return paramRef(call, env);
+    case 'CfnFindInMap':
+      return findInMap(call, env);
+    case 'CfnNot':
+      return !env.conditionEnabled(resolveValue((args as ListExpr).items[0]!, env));
     case 'GetResource': {
       const name = resolveValue(args, env);
       if (typeof name !== 'string' || !env.hasResource(name)) {
@@ -278,6 +311,7 @@ function callResult(call: FnExpr, env: EvalEnv): MaybeValue {
       }
       return env.resourceRef(name);
     }
+    case 'CfnGetAtt': // (read as GetAttThenSelect once its arguments are checked)
     case 'GetAttThenSelect':
     case 'GetAtt':
     case 'GetAttAllAttributes': {
@@ -515,6 +549,41 @@ function truthy(v: Value): boolean {
 function pySplit(s: string, sep: string): string[] {
   if (sep === '') throw new EvalError('empty separator');
   return s.split(sep);
+}
+
+/** Heat's cfn ParamRef: a parameter by name; a name that is no parameter is an incorrect reference. */
+function paramRef(call: FnExpr, env: EvalEnv): Value {
+  const name = resolveValue(call.args, env);
+  try {
+    if (typeof name !== 'string') throw new EvalError('', 'PARAMETER_UNDECLARED');
+    return env.param(name);
+  } catch (error) {
+    if (error instanceof EvalError && error.code === 'PARAMETER_UNDECLARED') {
+      throw new EvalError(`The specified reference "${pyStr(name)}" (in unknown) is incorrect.`, 'REFERENCE_INVALID');
+    }
+    throw error;
+  }
+}
+
+/** Heat's FindInMap: maps[name][key][value] over the raw Mappings section; a missing key is a KeyError. */
+function findInMap(call: FnExpr, env: EvalEnv): Value {
+  const [mapExpr, keyExpr, valueExpr] = unpack(call.args, 3)!;
+  let at: Value = env.mappings ? env.mappings() : newMap();
+  for (const part of [mapExpr!, keyExpr!, valueExpr!]) {
+    const key = resolveValue(part, env);
+    if (isValueMap(at)) {
+      const k = typeof key === 'string' ? key : pyStr(key);
+      if (!hasKey(at, k)) throw new EvalError(pyRepr(key), 'MAPPING_KEY_MISSING');
+      at = at[k]!;
+    } else if (Array.isArray(at) && typeof key === 'number' && Number.isInteger(key)) {
+      const index = key < 0 ? at.length + key : key;
+      if (index < 0 || index >= at.length) throw new EvalError('list index out of range', 'MAPPING_KEY_MISSING');
+      at = at[index]!;
+    } else {
+      throw new EvalError(`"${call.name}" cannot look up ${pyRepr(key)} in ${pyRepr(at)}`, 'MAPPING_KEY_MISSING');
+    }
+  }
+  return at;
 }
 
 function getParam(call: FnExpr, env: EvalEnv): Value {

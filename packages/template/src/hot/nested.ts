@@ -4,14 +4,14 @@
 // attributes (heat/engine/resources/template_resource.py).
 import type { PropertySchema, ResourceTypeSchema } from '../catalog/catalog.ts';
 import type { YNode } from '../yaml/nodes.ts';
-import { effectivePairs, get } from '../yaml/nodes.ts';
+import { effectivePairs, get, getPair } from '../yaml/nodes.ts';
 import { parseYamlText } from '../yaml/parse.ts';
 import { HeatError } from './expr.ts';
 import type { ParameterDecl } from './parameters.ts';
-import { parseParameter } from './parameters.ts';
+import { parseCfnParameter, parseParameter } from './parameters.ts';
 import type { Value, ValueMap } from './values.ts';
 import { hasKey, nodeToValue } from './values.ts';
-import { findHotVersion, type HotVersion } from './versions.ts';
+import { VERSION_KEYS, findTemplateVersion, type HotVersion } from './versions.ts';
 
 /** Reads a file the template refers to; `from` is the path of the referring file. */
 export type FileLoader = (path: string, from?: string) => string | undefined;
@@ -74,42 +74,47 @@ export function loadNestedTemplate(
       error: new HeatError(`The nested template ${path} is not a JSON object or YAML mapping.`, at, 'NESTED_TEMPLATE_INVALID'),
     };
   }
-  const versionNode = get(root, 'heat_template_version');
-  const versionValue = versionNode?.kind === 'scalar' && typeof versionNode.value === 'string' ? versionNode.value : null;
-  if (versionValue === null) {
-    const hasFormat = ['heat_template_version', 'HeatTemplateFormatVersion', 'AWSTemplateFormatVersion'].some(
-      (k) => get(root, k) !== undefined,
-    );
+  const versionPairs = VERSION_KEYS.map((k) => getPair(root, k)).filter(
+    (p): p is NonNullable<typeof p> => p !== undefined && p.value.kind === 'scalar' && typeof p.value.value === 'string',
+  );
+  if (versionPairs.length !== 1) {
+    const hasFormat = VERSION_KEYS.some((k) => get(root, k) !== undefined);
     return {
       ok: false,
       deferred: !hasFormat,
       error: new HeatError(
-        hasFormat
-          ? `The template version is invalid: the nested template ${path} is not a HOT template Hearth can read.`
-          : `Template format version not found in the nested template ${path}.`,
+        versionPairs.length > 1
+          ? `The template version is invalid: Ambiguous versions (${versionPairs.map((p) => p.keyText).join(', ')}) in the nested template ${path}.`
+          : hasFormat
+            ? `The template version is invalid: Template version was not provided in the nested template ${path}.`
+            : `Template format version not found in the nested template ${path}.`,
         at,
         'NESTED_TEMPLATE_VERSION',
       ),
     };
   }
-  const version: HotVersion | undefined = findHotVersion(versionValue);
-  if (!version) {
+  const versionPair = versionPairs[0]!;
+  const versionValue = String((versionPair.value as { value: unknown }).value);
+  const found = findTemplateVersion(versionPair.keyText, versionValue);
+  if ('accepted' in found) {
     return {
       ok: false,
       deferred: false,
       error: new HeatError(
-        `The template version is invalid: "heat_template_version: ${versionValue}" in the nested template ${path}.`,
+        `The template version is invalid: "${versionPair.keyText}: ${versionValue}" in the nested template ${path}.`,
         at,
         'NESTED_TEMPLATE_VERSION',
       ),
     };
   }
+  const version: HotVersion = found;
+  const keys = version.keys;
   const parameters: ParameterDecl[] = [];
-  const paramSection = get(root, 'parameters');
+  const paramSection = get(root, keys.parameters);
   if (paramSection && paramSection.kind === 'map') {
     for (const pair of effectivePairs(paramSection)) {
       try {
-        const decl = parseParameter(pair.keyText, pair.key, pair.value, version);
+        const decl = (version.format === 'cfn' ? parseCfnParameter : parseParameter)(pair.keyText, pair.key, pair.value, version);
         if (hasKey(parameterDefaults, pair.keyText)) decl.default = parameterDefaults[pair.keyText] as Value;
         parameters.push(decl);
       } catch (error) {
@@ -119,16 +124,16 @@ export function loadNestedTemplate(
     }
   }
   const outputs: string[] = [];
-  const outputSection = get(root, 'outputs');
+  const outputSection = get(root, keys.outputs);
   if (outputSection && outputSection.kind === 'map') {
     for (const pair of effectivePairs(outputSection)) {
       const def = pair.value;
-      if (def.kind !== 'map' || !get(def, 'value')) {
+      if (def.kind !== 'map' || !get(def, keys.output.value)) {
         return {
           ok: false,
           deferred: false,
           error: new HeatError(
-            `Each output must contain a value key (output ${pair.keyText} in the nested template ${path}).`,
+            `Each output must contain a ${keys.output.value} key (output ${pair.keyText} in the nested template ${path}).`,
             at,
             'NESTED_TEMPLATE_INVALID',
           ),
@@ -165,7 +170,7 @@ export function loadNestedTemplate(
     if (p.description) schema.description = p.description;
     properties[p.name] = schema;
   }
-  const description = get(root, 'description');
+  const description = get(root, keys.description);
   const schema: ResourceTypeSchema = {
     name: path,
     supportStatus: 'SUPPORTED',

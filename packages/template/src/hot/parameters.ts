@@ -178,6 +178,72 @@ export function parseParameter(name: string, keyNode: YNode, node: YNode, versio
   };
 }
 
+/** The CloudFormation format's parameter types (Heat's parameters.Schema.TYPES) and their HOT names. */
+const CFN_TYPES: Readonly<Record<string, ParameterType>> = {
+  String: 'string',
+  Number: 'number',
+  CommaDelimitedList: 'comma_delimited_list',
+  Json: 'json',
+  Boolean: 'boolean',
+};
+
+/** A CloudFormation-format declaration (Heat's parameters.Schema.from_dict). */
+export function parseCfnParameter(name: string, keyNode: YNode, node: YNode, version: HotVersion): ParameterDecl {
+  const map = checkDict(node, version.parameterKeys, `parameter (${name})`);
+  const typeNode = get(map, 'Type');
+  if (typeNode === undefined) schemaError(`Missing parameter type for parameter: ${name}`, keyNode);
+  const descNode = get(map, 'ConstraintDescription');
+  const description = descNode ? pyStr(nodeToValue(descNode)) : undefined;
+  const withDesc = <C extends Constraint>(c: C): C => (description === undefined ? c : { ...c, description });
+  const constraints: ParameterConstraint[] = [];
+  const range = (kind: 'range' | 'length', minKey: string, maxKey: string) => {
+    if (get(map, minKey) === undefined && get(map, maxKey) === undefined) return;
+    const at = get(map, minKey) ?? get(map, maxKey)!;
+    constraints.push({ constraint: withDesc({ kind, min: getNum(minKey, map), max: getNum(maxKey, map) }), node: at });
+  };
+  range('range', 'MinValue', 'MaxValue');
+  range('length', 'MinLength', 'MaxLength');
+  const allowed = get(map, 'AllowedValues');
+  if (allowed !== undefined) {
+    if (allowed.kind !== 'seq') schemaError('AllowedValues must be a list', allowed);
+    constraints.push({ constraint: withDesc({ kind: 'allowed_values', allowed: allowed.items.map(nodeToValue) }), node: allowed });
+  }
+  const patternNode = get(map, 'AllowedPattern');
+  if (patternNode !== undefined) {
+    const pattern = nodeToValue(patternNode);
+    if (typeof pattern !== 'string') schemaError('AllowedPattern must be a string', patternNode);
+    const compiled = compilePythonPattern(pattern);
+    if (!compiled.ok) schemaError(`The AllowedPattern ${pattern} is not a valid regular expression: ${compiled.error}`, patternNode);
+    constraints.push({ constraint: withDesc({ kind: 'allowed_pattern', pattern }), node: patternNode });
+  }
+  const typeName = nodeToValue(typeNode);
+  const type = typeof typeName === 'string' && Object.prototype.hasOwnProperty.call(CFN_TYPES, typeName) ? CFN_TYPES[typeName] : undefined;
+  if (!type)
+    schemaError(`Invalid type (${pyStr(typeName)}) for parameter ${name}; use one of ${Object.keys(CFN_TYPES).join(', ')}.`, typeNode);
+  const defaultNode = get(map, 'Default') ?? null;
+  const defaultValue = defaultNode ? nodeToValue(defaultNode) : undefined;
+  const text = (key: string) => {
+    const n = get(map, key);
+    return n === undefined ? null : pyStr(nodeToValue(n));
+  };
+  const noEcho = get(map, 'NoEcho');
+  return {
+    name,
+    keyNode,
+    node,
+    type,
+    description: text('Description'),
+    label: text('Label'),
+    default: defaultValue === null ? undefined : defaultValue,
+    defaultNode,
+    // Heat: str(NoEcho).lower() == 'true'.
+    hidden: noEcho !== undefined && pyStr(nodeToValue(noEcho)).toLowerCase() === 'true',
+    immutable: false,
+    tags: [],
+    constraints,
+  };
+}
+
 /** Parses every declaration; a declaration Heat would refuse is reported and left out. */
 export function parseParameters(section: YNode | undefined, version: HotVersion, report: Report): ParameterDecl[] {
   if (!section || (section.kind === 'scalar' && section.value === null)) return [];
@@ -191,7 +257,8 @@ export function parseParameters(section: YNode | undefined, version: HotVersion,
   const out: ParameterDecl[] = [];
   for (const pair of effectivePairs(section)) {
     try {
-      out.push(parseParameter(pair.keyText, pair.key, pair.value, version));
+      const parse = version.format === 'cfn' ? parseCfnParameter : parseParameter;
+      out.push(parse(pair.keyText, pair.key, pair.value, version));
     } catch (error) {
       if (!(error instanceof HeatError)) throw error;
       report(error, `parameters.${pair.keyText}`);

@@ -78,15 +78,22 @@ export function resourceEntries(
           : def.items.length === 0;
     if (empty) {
       report(
-        new HeatError(`Each resource must contain a type key; ${pair.keyText} has no definition.`, pair.key, 'RESOURCE_NO_TYPE'),
+        new HeatError(
+          `Each resource must contain a ${version.keys.resource.type} key; ${pair.keyText} has no definition.`,
+          pair.key,
+          'RESOURCE_NO_TYPE',
+        ),
         path,
       );
       continue;
     }
     if (def.kind !== 'map') {
+      const found = `[${def.kind === 'seq' ? "<class 'list'>" : "<class 'str'>"}]`;
       report(
         new HeatError(
-          `"resources" must contain a map of resource maps. Found a [${def.kind === 'seq' ? "<class 'list'>" : "<class 'str'>"}] instead`,
+          version.format === 'cfn'
+            ? `Resources must contain Resource. Found a ${found} instead`
+            : `"resources" must contain a map of resource maps. Found a ${found} instead`,
           def,
           'RESOURCE_NOT_MAP',
         ),
@@ -95,7 +102,8 @@ export function resourceEntries(
       continue;
     }
     let ok = true;
-    for (const p of effectivePairs(def)) {
+    // HOT refuses unknown keys (validate_section); the CloudFormation format ignores them.
+    for (const p of version.checksResourceKeys ? effectivePairs(def) : []) {
       if (!version.resourceKeys.includes(p.keyText)) {
         report(
           new HeatError(
@@ -108,9 +116,13 @@ export function resourceEntries(
         ok = false;
       }
     }
-    const type = get(def, 'type');
+    const typeKey = version.keys.resource.type;
+    const type = get(def, typeKey);
     if (!type) {
-      report(new HeatError(`Each resource must contain a type key; add "type:" to ${pair.keyText}.`, pair.key, 'RESOURCE_NO_TYPE'), path);
+      report(
+        new HeatError(`Each resource must contain a ${typeKey} key; add "${typeKey}:" to ${pair.keyText}.`, pair.key, 'RESOURCE_NO_TYPE'),
+        path,
+      );
       continue;
     }
     if (type.kind === 'scalar' && (type.value === null || type.value === '' || type.value === false || type.value === 0)) {
@@ -162,10 +174,26 @@ export function parseResourceDef(
     conditionNode: null,
     broken: false,
   };
-  const field = (key: string) => getPair(node, key)?.value ?? null;
+  // Fields are named by the logical (HOT) key; the version gives the key written in the template.
+  const keys = version.keys.resource;
+  const written: Record<string, string | null> = {
+    type: keys.type,
+    properties: keys.properties,
+    metadata: keys.metadata,
+    depends_on: keys.dependsOn,
+    deletion_policy: keys.deletionPolicy,
+    update_policy: keys.updatePolicy,
+    description: keys.description,
+    external_id: keys.externalId,
+    condition: keys.condition,
+  };
+  const field = (key: string) => {
+    const actual = written[key];
+    return actual ? (getPair(node, actual)?.value ?? null) : null;
+  };
   const typeError = (key: string, typename: string, at: YNode) => {
     def.broken = true;
-    report(new HeatError(`Resource ${name} ${key} type must be ${typename}`, at, 'RESOURCE_FIELD_TYPE'), `${path}.${key}`);
+    report(new HeatError(`Resource ${name} ${written[key] ?? key} type must be ${typename}`, at, 'RESOURCE_FIELD_TYPE'), `${path}.${key}`);
   };
 
   const typeNode = field('type');
@@ -202,7 +230,10 @@ export function parseResourceDef(
         if (item.kind === 'scalar' && typeof item.value === 'string') def.dependsOn.push({ name: item.value, node: item });
         else {
           def.broken = true;
-          report(new HeatError(`Resource ${name} depends_on must be a list of strings`, item, 'DEPENDS_ON_TYPE'), `${path}.depends_on`);
+          report(
+            new HeatError(`Resource ${name} ${keys.dependsOn} must be a list of strings`, item, 'DEPENDS_ON_TYPE'),
+            `${path}.depends_on`,
+          );
         }
       }
     } else typeError('depends_on', 'list or string', depends);
@@ -226,7 +257,7 @@ export function parseResourceDef(
     else typeError('description', 'string', description);
   }
 
-  if (version.hasConditions) {
+  {
     const external = field('external_id');
     def.externalIdNode = external;
     if (external && !isNull(external)) {

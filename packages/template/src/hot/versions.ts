@@ -1,5 +1,8 @@
-// Every HOT version Heat knows, with exactly the sections, resource keys and
-// intrinsic functions Heat allows in it (heat/engine/hot/template.py).
+// Every template version Heat knows, with exactly the sections, resource keys
+// and intrinsic functions Heat allows in it: the HOT versions
+// (heat/engine/hot/template.py) and the two CloudFormation-compatible ones
+// (heat/engine/cfn/template.py). One analysis reads both formats through the
+// key names each version gives (`keys`), as Heat's template classes do.
 
 /** How a function name behaves in a version; the names are Heat's class names. */
 export type FunctionImpl =
@@ -45,9 +48,70 @@ export type FunctionImpl =
   | 'CfnReplace'
   | 'CfnBase64'
   | 'CfnMemberListToMap'
-  | 'CfnResourceFacade';
+  | 'CfnResourceFacade'
+  // Only in CloudFormation-format templates.
+  | 'CfnFindInMap'
+  | 'CfnGetAtt'
+  | 'CfnNot'
+  | 'CfnParamRef';
 
+/** The names a version gives to the sections and keys Hearth reads. */
+export interface TemplateKeys {
+  version: string;
+  description: string;
+  parameters: string;
+  resources: string;
+  outputs: string;
+  conditions: string | null;
+  parameterGroups: string | null;
+  mappings: string | null;
+  resource: {
+    type: string;
+    properties: string;
+    metadata: string;
+    dependsOn: string;
+    deletionPolicy: string;
+    updatePolicy: string;
+    description: string;
+    condition: string | null;
+    externalId: string | null;
+  };
+  output: { value: string; description: string; condition: string | null };
+}
+
+const HOT_KEYS: TemplateKeys = {
+  version: 'heat_template_version',
+  description: 'description',
+  parameters: 'parameters',
+  resources: 'resources',
+  outputs: 'outputs',
+  conditions: null,
+  parameterGroups: 'parameter_groups',
+  mappings: null,
+  resource: {
+    type: 'type',
+    properties: 'properties',
+    metadata: 'metadata',
+    dependsOn: 'depends_on',
+    deletionPolicy: 'deletion_policy',
+    updatePolicy: 'update_policy',
+    description: 'description',
+    condition: null,
+    externalId: null,
+  },
+  output: { value: 'value', description: 'description', condition: null },
+};
+
+const HOT_KEYS_WITH_CONDITIONS: TemplateKeys = {
+  ...HOT_KEYS,
+  conditions: 'conditions',
+  resource: { ...HOT_KEYS.resource, condition: 'condition', externalId: 'external_id' },
+  output: { ...HOT_KEYS.output, condition: 'condition' },
+};
 export interface HotVersion {
+  /** hot, or cfn for the CloudFormation-compatible format. */
+  format: 'hot' | 'cfn';
+  keys: TemplateKeys;
   /** The canonical date, e.g. "2018-08-31". */
   date: string;
   /** Release names that mean the same version. */
@@ -64,7 +128,14 @@ export interface HotVersion {
   hasModulo: boolean;
   /** Lower-case deletion policies (delete, retain, snapshot) from 2016-10-14. */
   lowercaseDeletionPolicies: boolean;
+  /** HOT refuses unknown keys in a resource definition; the CloudFormation format ignores them. */
+  checksResourceKeys: boolean;
+  /** Parameters every stack has (OS::stack_name, AWS::StackName, ...). */
+  pseudoParameters: readonly string[];
 }
+
+/** Any version of either format (HotVersion is its older name). */
+export type TemplateVersion = HotVersion;
 
 const CFN_REMOVED = [
   'Fn::GetAZs',
@@ -162,6 +233,8 @@ function version(
   features: { conditions: boolean; modulo: boolean; tags: boolean },
 ): HotVersion {
   return {
+    format: 'hot',
+    keys: features.conditions ? HOT_KEYS_WITH_CONDITIONS : HOT_KEYS,
     date,
     aliases,
     sections: features.conditions ? [...BASE_SECTIONS, 'conditions'] : BASE_SECTIONS,
@@ -173,8 +246,12 @@ function version(
     parameterKeys: features.tags ? [...BASE_PARAMETER_KEYS, 'tags'] : BASE_PARAMETER_KEYS,
     hasModulo: features.modulo,
     lowercaseDeletionPolicies: features.conditions,
+    checksResourceKeys: true,
+    pseudoParameters: HOT_PSEUDO_PARAMETERS,
   };
 }
+
+const HOT_PSEUDO_PARAMETERS = ['OS::stack_id', 'OS::stack_name', 'OS::project_id'];
 
 const none = { conditions: false, modulo: false, tags: false };
 
@@ -191,6 +268,130 @@ export const HOT_VERSIONS: readonly HotVersion[] = [
   version('2018-08-31', ['rocky'], F20170901, C20170901, { conditions: true, modulo: true, tags: true }),
   version('2021-04-16', ['wallaby'], F20210416, C20170901, { conditions: true, modulo: true, tags: true }),
 ];
+
+// ---------------------------------------------------------------- CloudFormation format
+
+const CFN_KEYS: TemplateKeys = {
+  version: 'AWSTemplateFormatVersion',
+  description: 'Description',
+  parameters: 'Parameters',
+  resources: 'Resources',
+  outputs: 'Outputs',
+  conditions: 'Conditions',
+  parameterGroups: null,
+  mappings: 'Mappings',
+  resource: {
+    type: 'Type',
+    properties: 'Properties',
+    metadata: 'Metadata',
+    dependsOn: 'DependsOn',
+    deletionPolicy: 'DeletionPolicy',
+    updatePolicy: 'UpdatePolicy',
+    description: 'Description',
+    condition: 'Condition',
+    externalId: null,
+  },
+  output: { value: 'Value', description: 'Description', condition: 'Condition' },
+};
+
+const CFN_SECTIONS = [
+  'AWSTemplateFormatVersion',
+  'HeatTemplateFormatVersion',
+  'Description',
+  'Mappings',
+  'Parameters',
+  'Resources',
+  'Outputs',
+];
+/** Heat's legacy parameter schema keys (heat/engine/parameters.py PARAMETER_KEYS). */
+export const CFN_PARAMETER_KEYS = [
+  'Type',
+  'Default',
+  'NoEcho',
+  'AllowedValues',
+  'AllowedPattern',
+  'MaxLength',
+  'MinLength',
+  'MaxValue',
+  'MinValue',
+  'Description',
+  'ConstraintDescription',
+  'Label',
+];
+
+/** HeatTemplate (HeatTemplateFormatVersion 2012-12-12): no conditions. */
+const F_HEAT_CFN: Record<string, FunctionImpl> = {
+  'Fn::FindInMap': 'CfnFindInMap',
+  'Fn::GetAZs': 'CfnGetAZs',
+  Ref: 'CfnRef',
+  'Fn::GetAtt': 'CfnGetAtt',
+  'Fn::Select': 'CfnSelect',
+  'Fn::Join': 'CfnJoin',
+  'Fn::Split': 'CfnSplit',
+  'Fn::Replace': 'CfnReplace',
+  'Fn::Base64': 'CfnBase64',
+  'Fn::MemberListToMap': 'CfnMemberListToMap',
+  'Fn::ResourceFacade': 'CfnResourceFacade',
+};
+
+/** CfnTemplate (AWSTemplateFormatVersion 2010-09-09): HeatTemplate's functions and Fn::If. */
+const F_CFN: Record<string, FunctionImpl> = { ...F_HEAT_CFN, 'Fn::If': 'If' };
+const C_CFN: Record<string, FunctionImpl> = {
+  'Fn::Equals': 'Equals',
+  Ref: 'CfnParamRef',
+  'Fn::FindInMap': 'CfnFindInMap',
+  'Fn::Not': 'CfnNot',
+  'Fn::And': 'And',
+  'Fn::Or': 'Or',
+};
+
+function cfnVersion(versionKey: string, date: string, conditions: boolean): HotVersion {
+  return {
+    format: 'cfn',
+    keys: conditions
+      ? { ...CFN_KEYS, version: versionKey }
+      : {
+          ...CFN_KEYS,
+          version: versionKey,
+          conditions: null,
+          resource: { ...CFN_KEYS.resource, condition: null },
+          output: { ...CFN_KEYS.output, condition: null },
+        },
+    date,
+    aliases: [],
+    sections: conditions ? [...CFN_SECTIONS, 'Conditions'] : CFN_SECTIONS,
+    resourceKeys: Object.values(CFN_KEYS.resource).filter((k): k is string => k !== null && (conditions || k !== 'Condition')),
+    outputKeys: conditions ? ['Description', 'Value', 'Condition'] : ['Description', 'Value'],
+    functions: conditions ? F_CFN : F_HEAT_CFN,
+    conditionFunctions: conditions ? C_CFN : {},
+    hasConditions: conditions,
+    parameterKeys: CFN_PARAMETER_KEYS,
+    hasModulo: false,
+    lowercaseDeletionPolicies: false,
+    checksResourceKeys: false,
+    pseudoParameters: ['AWS::StackId', 'AWS::StackName', 'AWS::Region'],
+  };
+}
+
+/** The CloudFormation-format versions, by version key. */
+export const CFN_VERSIONS: Readonly<Record<string, HotVersion>> = {
+  AWSTemplateFormatVersion: cfnVersion('AWSTemplateFormatVersion', '2010-09-09', true),
+  HeatTemplateFormatVersion: cfnVersion('HeatTemplateFormatVersion', '2012-12-12', false),
+};
+
+/** The version keys Heat looks for at the top of a template. */
+export const VERSION_KEYS = ['heat_template_version', 'HeatTemplateFormatVersion', 'AWSTemplateFormatVersion'] as const;
+
+/**
+ * The version a version key and value name, or the values that key accepts
+ * (for the message when the value is not one of them).
+ */
+export function findTemplateVersion(key: string, value: string): HotVersion | { accepted: readonly string[] } {
+  if (key === 'heat_template_version') return findHotVersion(value) ?? { accepted: HOT_VERSION_NAMES };
+  const cfn = CFN_VERSIONS[key];
+  if (!cfn) return { accepted: [] };
+  return cfn.date === value ? cfn : { accepted: [cfn.date] };
+}
 
 const BY_NAME = new Map<string, HotVersion>();
 for (const v of HOT_VERSIONS) {

@@ -27,9 +27,20 @@ export function corpusRoot(): string {
   throw new Error(`No corpus found; looked in ${candidates.filter(Boolean).join(', ')}`);
 }
 
+/**
+ * The CloudFormation-format corpus: `cfn/` of the shared corpus (HEARTH_CORPUS
+ * or ../shared/corpus). The copy in test-data/ holds only the HOT corpus.
+ */
+export function cfnCorpusRoot(): string {
+  const root = repoRoot();
+  const candidates = [process.env.HEARTH_CORPUS, join(root, '../shared/corpus')].filter((c): c is string => !!c).map((c) => join(c, 'cfn'));
+  for (const c of candidates) if (existsSync(join(c, 'index.json'))) return c;
+  throw new Error(`No CloudFormation corpus found; looked in ${candidates.join(', ')}`);
+}
+
 export interface CorpusEntry {
   path: string;
-  kind: 'hot' | 'env';
+  kind: 'hot' | 'env' | 'cfn';
 }
 
 export interface HeatVerdict {
@@ -45,8 +56,8 @@ export interface HeatVerdict {
   outputs_error?: string;
 }
 
-export function corpusEntries(root: string): CorpusEntry[] {
-  return (JSON.parse(readFileSync(join(root, 'index.json'), 'utf8')) as CorpusEntry[]).filter((e) => e.kind === 'hot');
+export function corpusEntries(root: string, kind: 'hot' | 'cfn' = 'hot'): CorpusEntry[] {
+  return (JSON.parse(readFileSync(join(root, 'index.json'), 'utf8')) as CorpusEntry[]).filter((e) => e.kind === kind);
 }
 
 export function heatVerdict(root: string, path: string): HeatVerdict | null {
