@@ -222,6 +222,8 @@ export function constructCall(call: FnExpr, env: { hasResource(name: string): bo
       if (args.t !== 'list' || args.items.length !== 1) fail(call, `Arguments to "${fn}" must be of the form: [condition]`);
       break;
     case 'CfnRef':
+      // Heat asks `args in stack` first, which a list or a map cannot answer.
+      if (args.t === 'list' || args.t === 'map') fail(call, `unhashable type: '${pyKind(args)}'`);
       // Ref names a resource when one has that name, otherwise a parameter.
       call.impl = args.t === 'lit' && typeof args.value === 'string' && env.hasResource(args.value) ? 'GetResource' : 'CfnRef';
       break;
