@@ -14,6 +14,8 @@ const FUNCTION_NAMES = new Set(
 export interface EmitStyle {
   /** Spaces per indentation level. */
   indent: number;
+  /** The file is JSON (Heat reads text that starts with "{" as JSON): write JSON, never YAML. */
+  json?: boolean;
 }
 
 /** How a value is written after `key:`: on the same line, or as lines below it. */
@@ -103,4 +105,28 @@ export function emitKey(key: string): string {
 /** A value for inside a flow collection (`[a, b]`, `{k: v}`). */
 export function emitFlow(value: Value): string {
   return documentFor(value, 2, true).toString(options(2, true)).replace(/\n$/, '');
+}
+
+/**
+ * A value as JSON: on one line with Python's json.dumps separators (`{"a": 1, "b": [2]}`),
+ * or, given the column its key starts at, spread over lines indented as the file indents.
+ */
+export function emitJson(value: Value, layout: { keyColumn: number; indent: number } | null): string {
+  if (!layout) return compactJson(value);
+  const text = JSON.stringify(value, null, layout.indent);
+  const pad = ' '.repeat(layout.keyColumn);
+  return text
+    .split('\n')
+    .map((line, i) => (i === 0 ? line : pad + line))
+    .join('\n');
+}
+
+function compactJson(value: Value): string {
+  if (Array.isArray(value)) return `[${value.map(compactJson).join(', ')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${JSON.stringify(k)}: ${compactJson(v)}`)
+      .join(', ')}}`;
+  }
+  return JSON.stringify(value);
 }

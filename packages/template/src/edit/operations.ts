@@ -15,6 +15,7 @@ import { emitKey, emitPair } from './emit.ts';
 import { once, parameterNameUses, resourceNameUses, type NameUse } from './references.ts';
 import { applySplices, columnOf, contentEnd, lineStart, nextLineStart, type LineChange } from './text.ts';
 import { EditError, findPair, YamlEditor } from './yaml-edit.ts';
+import { dialectOf, type Dialect } from './dialect.ts';
 
 export { EditError };
 
@@ -69,9 +70,14 @@ function checkName(kind: string, name: string): void {
   }
 }
 
-/** Spaces per indentation level in this template (from its resources, else 2). */
-function indentUnit(text: string, root: YMap): number {
-  const resources = get(root, 'resources');
+/** Spaces per indentation level in this template (from its resources, or a JSON file's first key, else 2). */
+function indentUnit(text: string, root: YMap, resourcesKey: string): number {
+  if (root.flow) {
+    const first = root.pairs[0];
+    const column = first ? columnOf(text, first.key.start) : 0;
+    return first && column > 0 && column - columnOf(text, root.start) > 0 ? column - columnOf(text, root.start) : 2;
+  }
+  const resources = get(root, resourcesKey);
   if (resources?.kind === 'map' && !resources.flow) {
     for (const pair of resources.pairs) {
       const def = pair.value;
@@ -89,6 +95,8 @@ class Editing {
   readonly text: string;
   readonly editor: YamlEditor;
   readonly notes: EditNote[] = [];
+  /** The template's own words for what the operation writes (HOT or CloudFormation). */
+  readonly dialect: Dialect;
   private readonly lines: LineIndex;
 
   constructor(readonly analysis: Analysis) {
@@ -98,7 +106,15 @@ class Editing {
     this.root = analysis.root;
     this.text = analysis.text;
     this.lines = analysis.lines;
-    this.editor = new YamlEditor(this.text, { indent: indentUnit(this.text, this.root) });
+    this.dialect = dialectOf(analysis.version);
+    this.editor = new YamlEditor(this.text, {
+      indent: indentUnit(this.text, this.root, this.keys.resources),
+      json: analysis.format === 'json',
+    });
+  }
+
+  get keys() {
+    return this.dialect.keys;
   }
 
   note(message: string, node: YNode, path: string): void {
@@ -116,7 +132,7 @@ class Editing {
   }
 
   resourcePair(name: string): YPair {
-    const resources = this.sectionMap('resources');
+    const resources = this.sectionMap(this.keys.resources);
     const pair = resources ? findPair(resources, name) : undefined;
     if (!pair) throw new EditError(`There is no resource named ${name}.`, 'EDIT_NO_RESOURCE');
     return pair;
@@ -130,7 +146,13 @@ class Editing {
 
   /** Adds a top-level section at column 0, after the sections that come before it by convention. */
   addSection(name: string, value: Value): void {
-    const order = ['heat_template_version', 'description', 'parameter_groups', 'parameters', 'conditions', 'resources', 'outputs'];
+    if (this.root.flow) {
+      // A JSON (or flow-style) template: the section is one more entry of the top-level map.
+      this.editor.insertPair(this.root, name, value);
+      return;
+    }
+    const k = this.keys;
+    const order = [k.version, k.description, k.parameterGroups, k.parameters, k.mappings, k.conditions, k.resources, k.outputs];
     const rank = order.indexOf(name);
     let after: YPair | undefined;
     for (const pair of this.root.pairs) {
@@ -248,11 +270,12 @@ function addResource(e: Editing, op: Extract<EditOperation, { op: 'addResource' 
   checkName('resource', name);
   if (e.analysis.resources.some((r) => r.name === name)) throw new EditError(`A resource named ${name} already exists.`, 'EDIT_NAME_TAKEN');
   const properties = op.properties ?? requiredProperties(op.type);
-  const definition: ValueMap = { type: op.type };
-  if (Object.keys(properties).length) definition.properties = properties;
-  const resources = e.section('resources');
-  const pair = findPair(e.root, 'resources');
-  if (!resources || !pair) e.addSection('resources', { [name]: definition });
+  const keys = e.keys.resource;
+  const definition: ValueMap = { [keys.type]: op.type };
+  if (Object.keys(properties).length) definition[keys.properties] = e.dialect.value(properties);
+  const resources = e.section(e.keys.resources);
+  const pair = findPair(e.root, e.keys.resources);
+  if (!resources || !pair) e.addSection(e.keys.resources, { [name]: definition });
   else if (resources.kind === 'map' && resources.pairs.length && !resources.flow && op.after) {
     const after = e.resourcePair(op.after);
     const nl = e.text.includes('\r\n') ? '\r\n' : '\n';
@@ -278,7 +301,7 @@ function addResource(e: Editing, op: Extract<EditOperation, { op: 'addResource' 
 
 /** Removes `name` from a resource's depends_on, dropping the key when nothing is left. */
 function removeDependsOnEntry(e: Editing, def: YMap, name: string): boolean {
-  const pair = findPair(def, 'depends_on');
+  const pair = findPair(def, e.keys.resource.dependsOn);
   if (!pair) return false;
   const v = pair.value;
   if (v.kind === 'scalar') {
@@ -309,15 +332,15 @@ function removeDependsOnEntry(e: Editing, def: YMap, name: string): boolean {
 
 function removeResource(e: Editing, op: Extract<EditOperation, { op: 'removeResource' }>): EditResult {
   const pair = e.resourcePair(op.name);
-  const resources = e.sectionMap('resources')!;
+  const resources = e.sectionMap(e.keys.resources)!;
   if (resources.flow) e.editor.removePair(resources, pair);
   else e.editor.splice(lineStart(e.text, pair.key.start), nextLineStart(e.text, contentEnd(e.text, pair.value)), '');
   for (const other of effectivePairs(resources)) {
     if (other === pair || other.value.kind !== 'map') continue;
     removeDependsOnEntry(e, other.value, op.name);
   }
-  for (const use of resourceNameUses(e.root, op.name)) {
-    if (use.kind === 'depends_on' || use.path.startsWith(`resources.${op.name}.`)) continue;
+  for (const use of resourceNameUses(e.root, op.name, e.keys)) {
+    if (use.kind === 'depends_on' || use.path.startsWith(`${e.keys.resources}.${op.name}.`)) continue;
     e.note(`${use.path} still uses ${op.name} (${use.kind}); change or remove it.`, use.node, use.path);
   }
   return e.finish();
@@ -342,7 +365,7 @@ function renameResource(e: Editing, op: Extract<EditOperation, { op: 'renameReso
   if (e.analysis.parameters.some((p) => p.name === op.to))
     throw new EditError(`${op.to} is the name of a parameter; Heat needs resource and parameter names to differ.`, 'EDIT_NAME_TAKEN');
   replaceName(e, { node: pair.key }, op.to);
-  for (const use of once(resourceNameUses(e.root, op.from))) replaceName(e, use, op.to);
+  for (const use of once(resourceNameUses(e.root, op.from, e.keys))) replaceName(e, use, op.to);
   return e.finish();
 }
 
@@ -495,10 +518,11 @@ function addDependency(e: Editing, op: Extract<EditOperation, { op: 'addDependen
   if (cycle) {
     throw new EditError(`${op.resource} cannot depend on ${op.requires}: that would make a cycle, ${cycle.join(' → ')}.`, 'EDIT_CYCLE');
   }
-  const pair = findPair(def, 'depends_on');
+  const dependsOn = e.keys.resource.dependsOn;
+  const pair = findPair(def, dependsOn);
   if (!pair || (pair.value.kind === 'scalar' && pair.value.value === null)) {
     if (pair) e.editor.replaceValue(def, pair, op.requires);
-    else e.editor.insertPair(def, 'depends_on', op.requires);
+    else e.editor.insertPair(def, dependsOn, op.requires);
     return e.finish();
   }
   const v = pair.value;
@@ -508,7 +532,7 @@ function addDependency(e: Editing, op: Extract<EditOperation, { op: 'addDependen
     e.editor.replaceValue(def, pair, [v.value, op.requires]);
     return e.finish();
   }
-  if (v.kind !== 'seq') throw new EditError(`The depends_on of ${op.resource} is neither a name nor a list.`, 'EDIT_NOT_LIST');
+  if (v.kind !== 'seq') throw new EditError(`The ${dependsOn} of ${op.resource} is neither a name nor a list.`, 'EDIT_NOT_LIST');
   if (v.items.some((i) => i.kind === 'scalar' && i.value === op.requires)) return e.finish();
   if (v.items.length === 0) e.editor.replaceValue(def, pair, op.requires);
   else e.editor.appendItem(v, op.requires);
@@ -535,20 +559,20 @@ function addParameter(e: Editing, op: Extract<EditOperation, { op: 'addParameter
     throw new EditError(`A parameter named ${op.name} already exists.`, 'EDIT_NAME_TAKEN');
   if (e.analysis.resources.some((r) => r.name === op.name))
     throw new EditError(`${op.name} is the name of a resource; Heat needs resource and parameter names to differ.`, 'EDIT_NAME_TAKEN');
-  e.setInSection('parameters', op.name, { type: 'string', ...op.definition });
+  e.setInSection(e.keys.parameters, op.name, e.dialect.parameter({ type: 'string', ...op.definition }));
   return e.finish();
 }
 
 function renameParameter(e: Editing, op: Extract<EditOperation, { op: 'renameParameter' }>): EditResult {
   if (op.from === op.to) return e.finish();
   checkName('parameter', op.to);
-  const params = e.sectionMap('parameters');
+  const params = e.sectionMap(e.keys.parameters);
   const pair = params ? findPair(params, op.from) : undefined;
   if (!pair) throw new EditError(`There is no parameter named ${op.from}.`, 'EDIT_NO_PARAMETER');
   if (params && findPair(params, op.to)) throw new EditError(`A parameter named ${op.to} already exists.`, 'EDIT_NAME_TAKEN');
   replaceName(e, { node: pair.key }, op.to);
   const shadowed = new Set(e.analysis.resources.map((r) => r.name));
-  for (const use of once(parameterNameUses(e.root, op.from))) {
+  for (const use of once(parameterNameUses(e.root, op.from, e.keys))) {
     if (use.kind === 'Ref' && shadowed.has(op.from)) continue;
     replaceName(e, use, op.to);
   }
@@ -556,11 +580,11 @@ function renameParameter(e: Editing, op: Extract<EditOperation, { op: 'renamePar
 }
 
 function removeParameter(e: Editing, op: Extract<EditOperation, { op: 'removeParameter' }>): EditResult {
-  const params = e.sectionMap('parameters');
+  const params = e.sectionMap(e.keys.parameters);
   const pair = params ? findPair(params, op.name) : undefined;
   if (!params || !pair) throw new EditError(`There is no parameter named ${op.name}.`, 'EDIT_NO_PARAMETER');
   e.editor.removePair(params, pair);
-  for (const use of parameterNameUses(e.root, op.name)) {
+  for (const use of parameterNameUses(e.root, op.name, e.keys)) {
     if (use.kind === 'parameter_group') {
       const groups = e.section('parameter_groups');
       if (groups?.kind !== 'seq') continue;
@@ -580,7 +604,7 @@ function removeParameter(e: Editing, op: Extract<EditOperation, { op: 'removePar
 }
 
 function outputPair(e: Editing, name: string): { outputs: YMap; pair: YPair } {
-  const outputs = e.sectionMap('outputs');
+  const outputs = e.sectionMap(e.keys.outputs);
   const pair = outputs ? findPair(outputs, name) : undefined;
   if (!outputs || !pair) throw new EditError(`There is no output named ${name}.`, 'EDIT_NO_OUTPUT');
   return { outputs, pair };
@@ -591,9 +615,9 @@ function addOutput(e: Editing, op: Extract<EditOperation, { op: 'addOutput' }>):
   if (e.analysis.outputs.some((o) => o.name === op.name))
     throw new EditError(`An output named ${op.name} already exists.`, 'EDIT_NAME_TAKEN');
   const definition: ValueMap = {};
-  if (op.description !== undefined) definition.description = op.description;
-  definition.value = op.value;
-  e.setInSection('outputs', op.name, definition);
+  if (op.description !== undefined) definition[e.keys.output.description] = op.description;
+  definition[e.keys.output.value] = e.dialect.value(op.value);
+  e.setInSection(e.keys.outputs, op.name, definition);
   return e.finish();
 }
 
@@ -613,19 +637,20 @@ function removeOutput(e: Editing, op: Extract<EditOperation, { op: 'removeOutput
 }
 
 function setDescription(e: Editing, op: Extract<EditOperation, { op: 'setDescription' }>): EditResult {
-  const pair = findPair(e.root, 'description');
+  const pair = findPair(e.root, e.keys.description);
   if (pair) e.editor.replaceValue(e.root, pair, op.description);
-  else e.addSection('description', op.description);
+  else e.addSection(e.keys.description, op.description);
   return e.finish();
 }
 
 function setMetadata(e: Editing, op: Extract<EditOperation, { op: 'setMetadata' }>): EditResult {
   const def = e.resourceDef(op.resource);
-  const pair = findPair(def, 'metadata');
+  const key = e.keys.resource.metadata;
+  const pair = findPair(def, key);
   if (op.metadata === null) {
     if (pair) e.editor.removePair(def, pair);
-  } else if (pair) e.editor.replaceValue(def, pair, op.metadata);
-  else e.editor.insertPair(def, 'metadata', op.metadata);
+  } else if (pair) e.editor.replaceValue(def, pair, e.dialect.value(op.metadata));
+  else e.editor.insertPair(def, key, e.dialect.value(op.metadata));
   return e.finish();
 }
 
@@ -644,7 +669,7 @@ function resourceLines(e: Editing, pair: YPair): { start: number; end: number } 
 }
 
 function moveResource(e: Editing, op: Extract<EditOperation, { op: 'moveResource' }>): EditResult {
-  const resources = e.sectionMap('resources');
+  const resources = e.sectionMap(e.keys.resources);
   if (!resources || resources.flow) throw new EditError('Resources in a flow-style map cannot be reordered.', 'EDIT_LAYOUT');
   const pair = e.resourcePair(op.name);
   if (op.before === op.name) return e.finish();
@@ -669,13 +694,13 @@ function moveResource(e: Editing, op: Extract<EditOperation, { op: 'moveResource
 
 function setProperty(e: Editing, resource: string, path: PropertyPath, value: Value | undefined): EditResult {
   if (path.length === 0) throw new EditError('Name the property to set.', 'EDIT_PATH');
-  setAt(e, e.resourceDef(resource), ['properties', ...path], value);
+  setAt(e, e.resourceDef(resource), [e.keys.resource.properties, ...path], value === undefined ? undefined : e.dialect.value(value));
   return e.finish();
 }
 
 /** A parameter's or output's definition, which must be a map to be edited field by field. */
 function definitionMap(e: Editing, section: 'parameters' | 'outputs', name: string): YMap {
-  const map = e.sectionMap(section);
+  const map = e.sectionMap(e.keys[section]);
   const pair = map ? findPair(map, name) : undefined;
   const kind = section === 'parameters' ? 'parameter' : 'output';
   if (!pair) throw new EditError(`There is no ${kind} named ${name}.`, section === 'parameters' ? 'EDIT_NO_PARAMETER' : 'EDIT_NO_OUTPUT');
@@ -691,7 +716,19 @@ function setDefinitionField(
   if (op.path.length === 0) throw new EditError('Name the field to set.', 'EDIT_PATH');
   const def = definitionMap(e, section, op.name);
   if (def.aliasOf) throw new EditError(`${op.name} is an alias of another definition; edit it in the YAML.`, 'EDIT_PATH');
-  setAt(e, def, op.path, op.value);
+  if (e.dialect.format === 'hot') {
+    setAt(e, def, op.path, op.value);
+    return e.finish();
+  }
+  const [field, ...rest] = op.path;
+  if (typeof field !== 'string') throw new EditError('Name the field to set.', 'EDIT_PATH');
+  if (section === 'outputs') {
+    const value = op.value === undefined ? undefined : field === 'value' && !rest.length ? e.dialect.value(op.value) : op.value;
+    setAt(e, def, [e.dialect.outputField(field), ...rest], value);
+    return e.finish();
+  }
+  if (rest.length) throw new EditError(`Set the whole ${field} of a CloudFormation parameter.`, 'EDIT_PATH');
+  for (const [key, value] of e.dialect.parameterField(field, op.value)) setAt(e, def, [key], value);
   return e.finish();
 }
 

@@ -1,6 +1,8 @@
 // Finding the places in a template that name a resource or a parameter, by
 // reading its YAML (every branch of every `if`, every section), so that a
 // rename changes all of them and a removal can say which remain.
+import type { TemplateKeys } from '../hot/versions.ts';
+import { LATEST_HOT_VERSION } from '../hot/versions.ts';
 import type { YMap, YNode, YScalar } from '../yaml/nodes.ts';
 import { effectivePairs, get } from '../yaml/nodes.ts';
 
@@ -8,7 +10,7 @@ export interface NameUse {
   /** The scalar holding the name. */
   node: YScalar;
   kind: 'get_resource' | 'get_attr' | 'Ref' | 'depends_on' | 'get_param' | 'parameter_group';
-  /** Where it is: resources.web.properties.port, outputs.ip.value, ... */
+  /** Where it is, in the template's own keys: resources.web.properties.port, Outputs.ip.Value, ... */
   path: string;
 }
 
@@ -42,33 +44,34 @@ function walkCalls(node: YNode, path: string, visit: (call: string, args: YNode,
   for (const pair of effectivePairs(node)) walkCalls(pair.value, `${path}.${pair.keyText}`, visit, seen);
 }
 
-/** Every use of a resource's name: depends_on entries and get_resource / get_attr / Ref calls. */
-export function resourceNameUses(root: YMap, name: string): NameUse[] {
+/** Every use of a resource's name: depends_on entries and get_resource / get_attr / Ref / Fn::GetAtt calls. */
+export function resourceNameUses(root: YMap, name: string, keys: TemplateKeys = LATEST_HOT_VERSION.keys): NameUse[] {
   const uses: NameUse[] = [];
-  const resources = get(root, 'resources');
+  const resources = get(root, keys.resources);
+  const r = keys.resource;
   if (resources?.kind === 'map') {
     for (const pair of effectivePairs(resources)) {
       const def = pair.value;
       if (def.kind !== 'map') continue;
-      const base = `resources.${pair.keyText}`;
-      const depends = get(def, 'depends_on');
+      const base = `${keys.resources}.${pair.keyText}`;
+      const depends = get(def, r.dependsOn);
       const dep = scalarNamed(depends, name);
-      if (dep) uses.push({ node: dep, kind: 'depends_on', path: `${base}.depends_on` });
+      if (dep) uses.push({ node: dep, kind: 'depends_on', path: `${base}.${r.dependsOn}` });
       if (depends?.kind === 'seq') {
         depends.items.forEach((item, i) => {
           const s = scalarNamed(item, name);
-          if (s) uses.push({ node: s, kind: 'depends_on', path: `${base}.depends_on[${i}]` });
+          if (s) uses.push({ node: s, kind: 'depends_on', path: `${base}.${r.dependsOn}[${i}]` });
         });
       }
       for (const p of effectivePairs(def)) {
-        if (p.keyText === 'depends_on' || p.keyText === 'type' || p.keyText === 'condition') continue;
+        if (p.keyText === r.dependsOn || p.keyText === r.type || p.keyText === r.condition) continue;
         collectResourceCalls(p.value, `${base}.${p.keyText}`, name, uses);
       }
     }
   }
-  for (const section of ['outputs', 'conditions']) {
-    const node = get(root, section);
-    if (node) collectResourceCalls(node, section, name, uses);
+  for (const section of [keys.outputs, keys.conditions]) {
+    const node = section ? get(root, section) : undefined;
+    if (node) collectResourceCalls(node, section!, name, uses);
   }
   return uses;
 }
@@ -78,7 +81,7 @@ function collectResourceCalls(node: YNode, path: string, name: string, uses: Nam
     if (call === 'get_resource' || call === 'Ref') {
       const s = scalarNamed(args, name);
       if (s) uses.push({ node: s, kind: call, path: at });
-    } else if (call === 'get_attr') {
+    } else if (call === 'get_attr' || call === 'Fn::GetAtt') {
       const s = scalarNamed(args.kind === 'seq' ? args.items[0] : args, name);
       if (s) uses.push({ node: s, kind: 'get_attr', path: at });
     }
@@ -86,12 +89,12 @@ function collectResourceCalls(node: YNode, path: string, name: string, uses: Nam
 }
 
 /** Every use of a parameter's name: get_param calls (and Ref in old templates) and parameter groups. */
-export function parameterNameUses(root: YMap, name: string): NameUse[] {
+export function parameterNameUses(root: YMap, name: string, keys: TemplateKeys = LATEST_HOT_VERSION.keys): NameUse[] {
   const uses: NameUse[] = [];
-  for (const section of ['resources', 'outputs', 'conditions']) {
-    const node = get(root, section);
+  for (const section of [keys.resources, keys.outputs, keys.conditions]) {
+    const node = section ? get(root, section) : undefined;
     if (!node) continue;
-    walkCalls(node, section, (call, args, at) => {
+    walkCalls(node, section!, (call, args, at) => {
       if (call === 'get_param') {
         const s = scalarNamed(args.kind === 'seq' ? args.items[0] : args, name);
         if (s) uses.push({ node: s, kind: 'get_param', path: at });

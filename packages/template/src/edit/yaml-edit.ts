@@ -4,7 +4,7 @@
 import type { Value } from '../hot/values.ts';
 import type { YMap, YNode, YPair, YSeq } from '../yaml/nodes.ts';
 import { effectivePairs } from '../yaml/nodes.ts';
-import { emitFlow, emitKey, emitPair, emitValue, type EmitStyle } from './emit.ts';
+import { emitFlow, emitJson, emitKey, emitPair, emitValue, type EmitStyle } from './emit.ts';
 import { columnOf, contentEnd, lineStart, nextLineStart, startsLine, type Splice } from './text.ts';
 
 export class EditError extends Error {
@@ -50,11 +50,31 @@ export class YamlEditor {
     return m ? { text: m[0], end: node.start + m[0].length } : { text: '', end: node.start };
   }
 
+  /** A key as this file writes keys. */
+  private key(key: string): string {
+    return this.style.json ? JSON.stringify(key) : emitKey(key);
+  }
+
+  /**
+   * A value inside a flow collection whose entries start at `column` on lines of their own
+   * (`multiline`), or share a line: JSON in a JSON file, YAML flow style otherwise.
+   */
+  private flowValue(value: Value, column: number, multiline: boolean): string {
+    if (!this.style.json) return emitFlow(value);
+    return emitJson(value, multiline ? { keyColumn: column, indent: this.style.indent } : null);
+  }
+
+  /** Whether a flow collection puts each entry on its own line (as JSON files usually do). */
+  private entriesOnOwnLines(starts: number[]): boolean {
+    return starts.length > 0 && starts.every((s) => startsLine(this.text, s));
+  }
+
   /** Replaces the value of an existing entry, keeping its key, any anchor or tag, and any comment on the key line. */
   replaceValue(container: YMap, pair: YPair, value: Value): void {
     const props = this.properties(pair.value);
     if (container.flow) {
-      this.splice(props.end, pair.value.end, emitFlow(value));
+      const multiline = this.entriesOnOwnLines(container.pairs.map((p) => p.key.start));
+      this.splice(props.end, pair.value.end, this.flowValue(value, columnOf(this.text, pair.key.start), multiline));
       return;
     }
     const keyColumn = columnOf(this.text, pair.key.start);
@@ -96,13 +116,19 @@ export class YamlEditor {
   insertPair(container: YMap, key: string, value: Value): void {
     const pairs = effectivePairs(container);
     if (container.flow) {
-      const text = `${emitKey(key)}: ${emitFlow(value)}`;
       if (pairs.length === 0) {
         const open = this.text.indexOf('{', container.start);
-        this.splice(open + 1, open + 1, text);
+        this.splice(open + 1, open + 1, `${this.key(key)}: ${this.flowValue(value, 0, false)}`);
+        return;
+      }
+      const last = container.pairs[container.pairs.length - 1]!;
+      if (this.entriesOnOwnLines(container.pairs.map((p) => p.key.start))) {
+        // A new line at the column of the entries above (JSON's usual layout).
+        const column = columnOf(this.text, last.key.start);
+        const text = `${this.key(key)}: ${this.flowValue(value, column, true)}`;
+        this.splice(last.value.end, last.value.end, `,${this.newline}${' '.repeat(column)}${text}`);
       } else {
-        const last = container.pairs[container.pairs.length - 1]!;
-        this.splice(last.value.end, last.value.end, `, ${text}`);
+        this.splice(last.value.end, last.value.end, `, ${this.key(key)}: ${this.flowValue(value, 0, false)}`);
       }
       return;
     }
@@ -165,13 +191,17 @@ export class YamlEditor {
   /** Appends an item to a list with at least one item (or a flow list). */
   appendItem(seq: YSeq, value: Value): void {
     if (seq.flow) {
-      const text = emitFlow(value);
       if (seq.items.length === 0) {
         const open = this.text.indexOf('[', seq.start);
-        this.splice(open + 1, open + 1, text);
+        this.splice(open + 1, open + 1, this.flowValue(value, 0, false));
+        return;
+      }
+      const last = seq.items[seq.items.length - 1]!;
+      if (this.entriesOnOwnLines(seq.items.map((i) => i.start))) {
+        const column = columnOf(this.text, last.start);
+        this.splice(last.end, last.end, `,${this.newline}${' '.repeat(column)}${this.flowValue(value, column, true)}`);
       } else {
-        const last = seq.items[seq.items.length - 1]!;
-        this.splice(last.end, last.end, `, ${text}`);
+        this.splice(last.end, last.end, `, ${this.flowValue(value, 0, false)}`);
       }
       return;
     }
@@ -194,7 +224,8 @@ export class YamlEditor {
     const item = seq.items[index]!;
     const props = this.properties(item);
     if (seq.flow) {
-      this.splice(props.end, item.end, emitFlow(value));
+      const multiline = this.entriesOnOwnLines(seq.items.map((i) => i.start));
+      this.splice(props.end, item.end, this.flowValue(value, columnOf(this.text, item.start), multiline));
       return;
     }
     const dash = this.text.lastIndexOf('-', item.start);
