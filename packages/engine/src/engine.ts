@@ -193,6 +193,18 @@ export class Engine implements StackEngine {
           physicalId: r.physicalId,
           attributes: r.attributes as ValueMap,
         })),
+      resourceByReference: async (stack, reference) => {
+        const live = await this.store.liveResources(stack.id);
+        const rec = live.find((r) => r.physicalId === reference) ?? live.find((r) => r.name === reference);
+        if (!rec) return null;
+        return {
+          name: rec.name,
+          type: rec.type,
+          physicalId: rec.physicalId,
+          properties: rec.properties as ValueMap,
+          attributes: rec.attributes as ValueMap,
+        };
+      },
       nestedCapacity: async (parent, existing) => {
         const stack = await this.store.getStack(parent.id);
         if (!stack) return this.limits.maxResourcesPerStack;

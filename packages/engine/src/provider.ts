@@ -52,6 +52,20 @@ export interface EngineServices {
    * the nested stack an update replaces (its resources are not counted twice).
    */
   nestedCapacity(parent: StackRef, existing: string | null): Promise<number>;
+  /**
+   * The resource of `stack` that a reference names (its physical id, else its name), with its
+   * resolved properties: Heat's stack.resource_by_refid (an AWS scaling group reads its
+   * launch configuration this way). Null when there is none.
+   */
+  resourceByReference(stack: StackRef, reference: string): Promise<ReferencedResource | null>;
+}
+
+export interface ReferencedResource {
+  name: string;
+  type: string;
+  physicalId: string | null;
+  properties: ValueMap;
+  attributes: ValueMap;
 }
 
 export interface NestedRequest {

@@ -15,6 +15,11 @@ export class SignalFormatError extends Error {}
 /** What a signal's body says, or why it is not a signal. `undefined`: no body at all (curl_cli as it is), a SUCCESS. */
 export function parseSignal(details: JsonValue | undefined): SignalInput {
   if (details === undefined) return { id: null, data: { status: 'SUCCESS', reason: null, data: null } };
+  // cfn-signal's form (an AWS::CloudFormation::WaitConditionHandle's, which Heat takes only with all four keys).
+  if (isCfnSignal(details)) {
+    const cfn = details as { [key: string]: JsonValue };
+    return parseSignal({ status: cfn.Status!, reason: cfn.Reason!, id: cfn.UniqueId!, data: cfn.Data! });
+  }
   if (details === null || typeof details !== 'object' || Array.isArray(details)) {
     const kind = details === null ? 'null' : Array.isArray(details) ? 'a list' : `a ${typeof details}`;
     throw new SignalFormatError(`A signal is a JSON object ({"status": "SUCCESS", "reason": ..., "data": ..., "id": ...}), not ${kind}.`);
@@ -32,6 +37,14 @@ export function parseSignal(details: JsonValue | undefined): SignalInput {
   const reason = details.reason === undefined || details.reason === null ? null : pyText(details.reason);
   const id = details.id === undefined || details.id === null ? null : pyText(details.id);
   return { id, data: { status, reason, data: details.data ?? null } };
+}
+
+const CFN_KEYS = ['Data', 'Reason', 'Status', 'UniqueId'];
+
+function isCfnSignal(details: JsonValue): boolean {
+  if (details === null || typeof details !== 'object' || Array.isArray(details)) return false;
+  const keys = Object.keys(details).sort();
+  return keys.length === CFN_KEYS.length && keys.every((k, i) => k === CFN_KEYS[i]);
 }
 
 /** Python's str() of a JSON scalar, as Heat turns an id into a key. */

@@ -61,6 +61,11 @@ export interface GroupKind {
   withCapacity?(properties: ValueMap, capacity: number): ValueMap;
   /** A scaling group: what an update (or an adopt) builds from, given how many members the group has now. */
   onUpdate?(properties: ValueMap, current: number): ValueMap;
+  /**
+   * What the members are built from, when the group's properties do not say it all (an AWS
+   * scaling group's launch configuration is another resource): the properties, completed.
+   */
+  prepare?(ctx: ActionContext): Promise<ValueMap>;
   /** An attribute of the kind's own, read from the members' attributes by name (undefined: not one of its own). */
   attribute?(members: Record<string, ValueMap>, name: string, path: Value[]): Value | undefined;
 }
@@ -104,14 +109,15 @@ export function nestedGroup(kind: GroupKind): ResourceProvider {
   const run = async (
     ctx: ActionContext,
     existing: string | null,
-    propertiesFor: (current: string[]) => ValueMap = () => ctx.properties,
+    propertiesFor: (current: string[], base: ValueMap) => ValueMap = (_current, base) => base,
     adopt?: AdoptResource,
   ) => {
     const problem = kind.invalid?.(ctx.properties);
     if (problem) throw new ResourceFailure(problem, 'StackValidationFailed');
     // An adopted group keeps the members the data names (a scaling group's names among them).
     const current = existing ? (await ctx.services.nestedResources(existing)).map((m) => m.name) : Object.keys(adopt?.resources ?? {});
-    const properties = propertiesFor(current);
+    const base = kind.prepare ? await kind.prepare(ctx) : ctx.properties;
+    const properties = propertiesFor(current, base);
     await checkSize(ctx, kind, properties);
     const members = kind.members(properties, Infinity, current);
     const order = members.map(([name]) => name);
@@ -130,10 +136,8 @@ export function nestedGroup(kind: GroupKind): ResourceProvider {
   return {
     create: (ctx) => run(ctx, null),
     // A scaling group adopts as many members as the data names (a policy may have resized it), within min and max.
-    adoptFrom: (ctx, data) =>
-      run(ctx, null, (current) => (kind.onUpdate ? kind.onUpdate(ctx.properties, current.length) : ctx.properties), data),
-    update: (ctx) =>
-      run(ctx, ctx.physicalId, (current) => (kind.onUpdate ? kind.onUpdate(ctx.properties, current.length) : ctx.properties)),
+    adoptFrom: (ctx, data) => run(ctx, null, (current, base) => (kind.onUpdate ? kind.onUpdate(base, current.length) : base), data),
+    update: (ctx) => run(ctx, ctx.physicalId, (current, base) => (kind.onUpdate ? kind.onUpdate(base, current.length) : base)),
     ...(kind.withCapacity
       ? {
           async resize(ctx: ActionContext, capacity: (current: number, properties: ValueMap) => number) {
@@ -141,7 +145,7 @@ export function nestedGroup(kind: GroupKind): ResourceProvider {
             const size = (await ctx.services.nestedResources(ctx.physicalId)).length;
             const wanted = capacity(size, ctx.properties);
             if (wanted === size) return null;
-            return run(ctx, ctx.physicalId, () => kind.withCapacity!(ctx.properties, wanted));
+            return run(ctx, ctx.physicalId, (_current, base) => kind.withCapacity!(base, wanted));
           },
         }
       : {}),

@@ -19,6 +19,16 @@ import { extraTypes, LOCAL_SCRIPT } from './extra-types.ts';
 import { AUTO_SCALING_GROUP, deploymentGroup, nestedGroup, RESOURCE_CHAIN, RESOURCE_GROUP } from './groups.ts';
 import { localScriptProvider } from './local-script.ts';
 import { scalingPolicyProvider } from './scaling.ts';
+import {
+  accessKeyProvider,
+  AWS_AUTO_SCALING_GROUP,
+  awsScalingPolicyProvider,
+  awsWaitConditionHandleProvider,
+  awsWaitConditionProvider,
+  ec2InstanceKind,
+  iamUserProvider,
+  launchConfigurationProvider,
+} from './aws.ts';
 
 export interface RegistryOptions {
   store: Store;
@@ -50,6 +60,15 @@ export function createProviders(options: RegistryOptions): ProviderRegistry & { 
     ['OS::Heat::StructuredDeployment', deploymentProvider(cloud)],
   ]);
   for (const [type, spec] of Object.entries(openstackKinds())) fixed.set(type, simulated(cloud, spec));
+  // Heat's AWS-compatible types (CloudFormation-format templates use them, and HOT ones may).
+  fixed.set('AWS::AutoScaling::LaunchConfiguration', launchConfigurationProvider);
+  fixed.set('AWS::AutoScaling::AutoScalingGroup', nestedGroup(AWS_AUTO_SCALING_GROUP));
+  fixed.set('AWS::AutoScaling::ScalingPolicy', awsScalingPolicyProvider);
+  fixed.set('AWS::CloudFormation::WaitConditionHandle', awsWaitConditionHandleProvider);
+  fixed.set('AWS::CloudFormation::WaitCondition', awsWaitConditionProvider);
+  fixed.set('AWS::EC2::Instance', simulated(cloud, ec2InstanceKind()));
+  fixed.set('AWS::IAM::User', iamUserProvider);
+  fixed.set('AWS::IAM::AccessKey', accessKeyProvider);
   if (options.allowLocalScripts) fixed.set(LOCAL_SCRIPT, localScriptProvider);
   const generic = new Map<string, ResourceProvider>();
   return {

@@ -8,8 +8,14 @@ import type { JsonValue, Store } from '@hearth/store';
 import { sameSecret } from './auth.ts';
 import { jsonDepth, readBody, sendJson } from './body.ts';
 
-const HANDLE_TYPES = new Set(['OS::Heat::WaitConditionHandle', 'OS::Heat::UpdateWaitConditionHandle']);
-const POLICY_TYPE = 'OS::Heat::ScalingPolicy';
+const HANDLE_TYPES = new Set([
+  'OS::Heat::WaitConditionHandle',
+  'OS::Heat::UpdateWaitConditionHandle',
+  'AWS::CloudFormation::WaitConditionHandle',
+]);
+const POLICY_TYPES = new Set(['OS::Heat::ScalingPolicy', 'AWS::AutoScaling::ScalingPolicy']);
+/** Types whose URL is pre-signed (Heat's EC2-signed URLs): the token may come as ?token=. */
+const PRESIGNED = new Set([...POLICY_TYPES, 'AWS::CloudFormation::WaitConditionHandle']);
 const MAX_SIGNAL_BYTES = 64 * 1024;
 const MAX_SIGNAL_DEPTH = 32;
 
@@ -26,12 +32,13 @@ export async function handleSignal(
   }
   const handle = (await store.resourcesByPhysicalId(handleId)).find((r) => {
     const kind = r.implementation || r.type;
-    return HANDLE_TYPES.has(kind) || kind === POLICY_TYPE;
+    return HANDLE_TYPES.has(kind) || POLICY_TYPES.has(kind);
   });
   const expected = typeof handle?.attributes.token === 'string' ? handle.attributes.token : null;
-  const policy = handle !== undefined && (handle.implementation || handle.type) === POLICY_TYPE;
+  const kind = handle ? handle.implementation || handle.type : '';
+  const policy = POLICY_TYPES.has(kind);
   const query = new URL(req.url ?? '/', 'http://hearth').searchParams.get('token');
-  const given = req.headers['x-auth-token'] ?? (policy ? query : undefined);
+  const given = req.headers['x-auth-token'] ?? (PRESIGNED.has(kind) ? query : undefined);
   if (!handle || !expected) {
     sendJson(res, 404, { error: `There is no wait condition handle or scaling policy ${handleId}.` });
     return;

@@ -3,6 +3,7 @@
 // Each case names the Heat code it follows.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { transitions, type Harness, type MakeHarness } from './harness.ts';
+import { watch } from './watch.ts';
 
 const hot = (resources: string, rest = '') => `heat_template_version: 2018-08-31\n${rest}resources:\n${resources}`;
 
@@ -503,6 +504,79 @@ export function heatSemanticsSuite(makeHarness: MakeHarness): void {
       expect(members.map((r) => r.properties.server)).toEqual([await physicalId('sdg', 'a'), await physicalId('sdg', 'b')]);
       expect(stack.outputs.codes).toEqual({ alpha: 0, beta: 0 });
       expect(stack.outputs.alpha).toBe(0);
+    });
+  });
+
+  describe("Heat's AWS types, from a CloudFormation-format template", () => {
+    const nestedRows = async (stack: string, name: string) => h.engine.resources((await physicalId(stack, name))!);
+    // heat/engine/resources/aws/autoscaling/{launch_config,autoscaling_group,scaling_policy}.py, instance_group.py.
+    const SCALED = `{
+  "AWSTemplateFormatVersion": "2010-09-09",
+  "Parameters": {"Size": {"Type": "Number", "Default": 1}},
+  "Resources": {
+    "Config": {"Type": "AWS::AutoScaling::LaunchConfiguration", "Properties": {"ImageId": "cirros", "InstanceType": "m1.tiny", "UserData": "boot"}},
+    "Group": {
+      "Type": "AWS::AutoScaling::AutoScalingGroup",
+      "Properties": {"LaunchConfigurationName": {"Ref": "Config"}, "MinSize": {"Ref": "Size"}, "MaxSize": "3", "AvailabilityZones": {"Fn::GetAZs": ""}}
+    },
+    "Up": {"Type": "AWS::AutoScaling::ScalingPolicy", "Properties": {"AutoScalingGroupName": {"Ref": "Group"}, "AdjustmentType": "ChangeInCapacity", "ScalingAdjustment": "1"}}
+  },
+  "Outputs": {
+    "Url": {"Value": {"Fn::GetAtt": ["Up", "AlarmUrl"]}},
+    "Addresses": {"Value": {"Fn::GetAtt": ["Group", "InstanceList"]}}
+  }
+}
+`;
+
+    it('runs an AutoScalingGroup of EC2 instances made from its LaunchConfiguration, and scales it when its policy is signalled', async () => {
+      const stack = await h.create({ name: 'aws-asg', template: SCALED });
+      expect(`${stack.action}_${stack.status}`).toBe('CREATE_COMPLETE');
+      expect(String(stack.outputs.Url)).toMatch(/\/signal\/[0-9a-f-]{36}\?token=\S+$/);
+      const members = await nestedRows('aws-asg', 'Group');
+      expect(members.map((r) => r.type)).toEqual(['AWS::EC2::Instance']);
+      expect(members[0]!.properties).toMatchObject({ ImageId: 'cirros', InstanceType: 'm1.tiny', UserData: 'boot' });
+      expect(String(stack.outputs.Addresses)).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+      const up = (await h.engine.resources(stack.id)).find((r) => r.name === 'Up')!;
+      expect(await h.engine.signalResource(up, undefined)).toBe('No signal details provided');
+      expect((await nestedRows('aws-asg', 'Group')).length).toBe(2);
+      await h.engine.signalResource(up, undefined);
+      expect((await nestedRows('aws-asg', 'Group')).length).toBe(3);
+      // At MaxSize: nothing to do.
+      expect(await h.engine.signalResource(up, undefined)).toBeNull();
+      const after = await h.engine.getStack(stack.id);
+      expect(String(after.outputs.Addresses).split(',')).toHaveLength(3);
+      expect((await h.remove('aws-asg')).status).toBe('COMPLETE');
+      expect(await h.cloud.objects.list({ kind: 'server' })).toEqual([]);
+    });
+
+    // heat/engine/resources/aws/cfn/wait_condition{,_handle}.py, aws/iam/user.py.
+    it('waits on a WaitConditionHandle signalled in the cfn-signal form; IAM users and keys hold names and secrets', async () => {
+      const template = `HeatTemplateFormatVersion: '2012-12-12'
+Resources:
+  Handle: {Type: 'AWS::CloudFormation::WaitConditionHandle'}
+  Wait:
+    Type: AWS::CloudFormation::WaitCondition
+    Properties: {Handle: {Ref: Handle}, Timeout: '600', Count: '1'}
+  User: {Type: 'AWS::IAM::User'}
+  Key: {Type: 'AWS::IAM::AccessKey', Properties: {UserName: {Ref: User}}}
+Outputs:
+  Url: {Value: {Ref: Handle}}
+  Data: {Value: {'Fn::GetAtt': [Wait, Data]}}
+  KeyUser: {Value: {'Fn::GetAtt': [Key, UserName]}}
+  User: {Value: {Ref: User}}
+`;
+      const w = watch(h);
+      const creating = h.create({ name: 'aws-wait', template });
+      const handle = await w.seen('Handle CREATE_COMPLETE');
+      w.close();
+      await h.engine.signal(handle.physicalId!, { Status: 'SUCCESS', Reason: 'booted', UniqueId: '1', Data: 'ready' });
+      const done = await creating;
+      expect(`${done.action}_${done.status}`).toBe('CREATE_COMPLETE');
+      const handleRow = (await h.engine.resources(done.id)).find((r) => r.name === 'Handle')!;
+      expect(String(done.outputs.Url)).toBe(`${String(handleRow.attributes.endpoint)}?token=${String(handleRow.attributes.token)}`);
+      expect(JSON.parse(String(done.outputs.Data))).toEqual({ '1': 'ready' });
+      expect(done.outputs.KeyUser).toBe(done.outputs.User);
+      expect(String(done.outputs.User)).toMatch(/^aws-wait-User-/);
     });
   });
 
