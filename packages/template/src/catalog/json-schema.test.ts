@@ -6,7 +6,7 @@ import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { analyzeTemplate } from '../hot/analyze.ts';
 import { nodeToValue } from '../hot/values.ts';
-import { corpusEntries, corpusRoot, heatVerdict } from '../test-support/corpus.ts';
+import { cfnCorpusRoot, corpusEntries, corpusRoot, heatVerdict } from '../test-support/corpus.ts';
 import { hotJsonSchema } from './json-schema.ts';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -47,6 +47,29 @@ describe('the HOT JSON Schema', () => {
       false,
     );
     expect(check('heat_template_version: 2099-01-01\n').ok).toBe(false);
+  });
+
+  it('reads a CloudFormation-format template in its own keys: every valid CFN corpus template passes, HOT keys do not', () => {
+    const root = cfnCorpusRoot();
+    const rejected: string[] = [];
+    for (const e of corpusEntries(root, 'cfn')) {
+      if (!heatVerdict(root, e.path)?.valid) continue;
+      const r = check(readFileSync(join(root, e.path), 'utf8'));
+      if (!r.ok)
+        rejected.push(
+          `${e.path}: ${r.errors
+            .slice(0, 2)
+            .map((x) => `${x.instancePath} ${x.message}`)
+            .join('; ')}`,
+        );
+    }
+    expect(rejected).toEqual([]);
+    const base = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  v:\n    Type: OS::Cinder::Volume\n    Properties:\n";
+    expect(check(`${base}      size: {Ref: s}\n`).ok).toBe(true);
+    expect(check(`${base}      size: {get_param: s}\n`).ok).toBe(false);
+    expect(check(`${base}      sise: 1\n`).ok).toBe(false);
+    expect(check("AWSTemplateFormatVersion: '2010-09-09'\nresources: {}\n").ok).toBe(false);
+    expect(check("AWSTemplateFormatVersion: '2010-09-09'\nParameters: {p: {Type: string}}\n").ok).toBe(false);
   });
 
   it('documents types, properties and functions', () => {

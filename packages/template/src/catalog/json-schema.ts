@@ -1,21 +1,25 @@
-// A JSON Schema for HOT templates, generated from the resource type
+// A JSON Schema for Heat templates, generated from the resource type
 // catalog, so that YAML editors (Monaco with monaco-yaml, VS Code with the
-// YAML extension) complete, document and check templates as they are typed.
+// YAML extension) complete, document and check templates as they are typed:
+// HOT, and the CloudFormation format when the template has its version key.
 // Wherever a value may be computed, an intrinsic function is accepted too.
 import type { PropertySchema, ResourceTypeSchema } from './catalog.ts';
 import { paletteTypes } from './catalog.ts';
 import { functionDescription, propertyDescription, typeDescription } from './descriptions.ts';
 import { PARAMETER_TYPES } from '../hot/parameters.ts';
 import { replacedBy } from '../hot/properties.ts';
-import { HOT_VERSION_NAMES, LATEST_HOT_VERSION } from '../hot/versions.ts';
+import { CFN_PARAMETER_KEYS, CFN_VERSIONS, HOT_VERSION_NAMES, LATEST_HOT_VERSION, type TemplateKeys } from '../hot/versions.ts';
 
 export type JsonSchema = { [key: string]: unknown };
 
 const FUNCTIONS = [...new Set([...Object.keys(LATEST_HOT_VERSION.functions), ...Object.keys(LATEST_HOT_VERSION.conditionFunctions)])]
   .filter((f) => !f.startsWith('Fn::') && f !== 'Ref')
   .sort();
+const AWS = CFN_VERSIONS.AWSTemplateFormatVersion!;
+const CFN_FUNCTIONS = [...new Set([...Object.keys(AWS.functions), ...Object.keys(AWS.conditionFunctions)])].sort();
 
-const INTRINSIC = { $ref: '#/definitions/intrinsic' };
+/** Which functions a value may be: the HOT ones, or in a CloudFormation template the CFN ones. */
+let INTRINSIC: JsonSchema = { $ref: '#/definitions/intrinsic' };
 
 function withFunctions(schema: JsonSchema): JsonSchema {
   return { anyOf: [schema, INTRINSIC] };
@@ -74,7 +78,7 @@ function propertyJsonSchema(name: string, p: PropertySchema): JsonSchema {
   return schema;
 }
 
-function typeJsonSchema(t: ResourceTypeSchema): JsonSchema {
+function typeJsonSchema(t: ResourceTypeSchema, keys: TemplateKeys['resource']): JsonSchema {
   // Hidden and deprecated properties stay: Heat still reads them.
   const entries = Object.entries(t.properties);
   const required = entries.filter(([k, p]) => p.required && p.default === undefined && replacedBy(t.name, k).length === 0).map(([k]) => k);
@@ -87,15 +91,95 @@ function typeJsonSchema(t: ResourceTypeSchema): JsonSchema {
         additionalProperties: false,
       });
   return {
-    if: { properties: { type: { const: t.name } }, required: ['type'] },
+    if: { properties: { [keys.type]: { const: t.name } }, required: [keys.type] },
     then: {
       description: typeDescription(t),
       properties: {
-        properties,
-        update_policy: { type: 'object', properties: Object.fromEntries(Object.keys(t.updatePolicy).map((k) => [k, { type: 'object' }])) },
+        [keys.properties]: properties,
+        [keys.updatePolicy]: {
+          type: 'object',
+          properties: Object.fromEntries(Object.keys(t.updatePolicy).map((k) => [k, { type: 'object' }])),
+        },
       },
     },
   };
+}
+
+/** The CloudFormation format's sections and keys (heat/engine/cfn/template.py, parameters.py). */
+function cfnSchema(): JsonSchema {
+  const saved = INTRINSIC;
+  INTRINSIC = { $ref: '#/definitions/cfnIntrinsic' };
+  try {
+    const keys = AWS.keys.resource;
+    const types = paletteTypes();
+    const parameter: JsonSchema = {
+      type: 'object',
+      properties: {
+        Type: {
+          enum: ['String', 'Number', 'CommaDelimitedList', 'Json', 'Boolean'],
+          description: 'The kind of value the parameter takes.',
+        },
+        Description: { type: 'string' },
+        Default: { description: 'The value used when none is given.' },
+        NoEcho: { type: ['boolean', 'string'], description: 'Mask the value in forms and in stack details.' },
+        AllowedValues: { type: 'array' },
+        AllowedPattern: { type: 'string' },
+        MinLength: { type: ['integer', 'string'] },
+        MaxLength: { type: ['integer', 'string'] },
+        MinValue: { type: ['number', 'string'] },
+        MaxValue: { type: ['number', 'string'] },
+        ConstraintDescription: { type: 'string' },
+        Label: { type: 'string' },
+      },
+      required: ['Type'],
+      propertyNames: { enum: CFN_PARAMETER_KEYS },
+    };
+    const resource: JsonSchema = {
+      type: 'object',
+      properties: {
+        Type: {
+          description:
+            "The resource type: a Heat type (AWS:: or OS::), a type from the environment's resource_registry, or a template file.",
+          anyOf: [{ enum: types.map((t) => t.name) }, { type: 'string' }],
+        },
+        Properties: { type: 'object' },
+        Metadata: { type: 'object' },
+        DependsOn: {
+          description: 'Resources to create before this one (besides those Ref and Fn::GetAtt already imply).',
+          anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
+        },
+        DeletionPolicy: withFunctions({ enum: ['Delete', 'Retain', 'Snapshot'] }),
+        UpdatePolicy: { type: 'object' },
+        Description: { type: 'string' },
+        Condition: withFunctions({ type: ['string', 'boolean'], description: 'The resource exists only when this condition is true.' }),
+      },
+      required: ['Type'],
+      allOf: types.map((t) => typeJsonSchema(t, keys)),
+    };
+    return {
+      type: 'object',
+      properties: {
+        AWSTemplateFormatVersion: { enum: ['2010-09-09'] },
+        HeatTemplateFormatVersion: { enum: ['2012-12-12'] },
+        Description: { type: 'string' },
+        Mappings: { type: ['object', 'null'], additionalProperties: { type: 'object' } },
+        Parameters: { type: ['object', 'null'], additionalProperties: parameter },
+        Conditions: { type: ['object', 'null'], additionalProperties: { anyOf: [{ type: 'boolean' }, INTRINSIC] } },
+        Resources: { type: ['object', 'null'], additionalProperties: resource },
+        Outputs: {
+          type: ['object', 'null'],
+          additionalProperties: {
+            type: 'object',
+            properties: { Description: { type: 'string' }, Value: { description: 'The value of the output.' }, Condition: INTRINSIC },
+            required: ['Value'],
+          },
+        },
+      },
+      additionalProperties: false,
+    };
+  } finally {
+    INTRINSIC = saved;
+  }
 }
 
 /** The JSON Schema of a HOT template (draft-07). */
@@ -158,12 +242,9 @@ export function hotJsonSchema(): JsonSchema {
     },
     required: ['type'],
     additionalProperties: false,
-    allOf: types.map(typeJsonSchema),
+    allOf: types.map((t) => typeJsonSchema(t, LATEST_HOT_VERSION.keys.resource)),
   };
-  return {
-    $schema: 'http://json-schema.org/draft-07/schema#',
-    $id: 'https://hearth.invalid/schemas/hot.schema.json',
-    title: 'OpenStack Heat Orchestration Template (HOT)',
+  const hot: JsonSchema = {
     type: 'object',
     properties: {
       heat_template_version: {
@@ -201,7 +282,24 @@ export function hotJsonSchema(): JsonSchema {
     },
     required: ['heat_template_version'],
     additionalProperties: false,
+  };
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'https://hearth.invalid/schemas/hot.schema.json',
+    title: 'OpenStack Heat Orchestration Template (HOT, or the CloudFormation format)',
+    // A template with a CloudFormation version key is read in that format (as Heat picks its template class).
+    if: { anyOf: [{ required: ['AWSTemplateFormatVersion'] }, { required: ['HeatTemplateFormatVersion'] }] },
+    then: cfnSchema(),
+    else: hot,
     definitions: {
+      cfnIntrinsic: {
+        type: 'object',
+        description: 'An intrinsic function, computed when the stack is created or updated.',
+        minProperties: 1,
+        maxProperties: 1,
+        properties: Object.fromEntries(CFN_FUNCTIONS.map((f) => [f, { description: functionDescription(f) }])),
+        additionalProperties: false,
+      },
       intrinsic: {
         type: 'object',
         description: 'An intrinsic function, computed when the stack is created or updated.',

@@ -33,6 +33,13 @@ const REPLACEMENTS: Record<string, Replacement[]> = {
     { target: 'subnet', source: 'subnet_id' },
   ],
   'OS::Neutron::RouterGateway': [{ target: 'network', source: 'network_id' }],
+  'OS::Neutron::VPNService': [
+    { target: 'subnet', source: 'subnet_id' },
+    { target: 'router', source: 'router_id' },
+  ],
+  'OS::Neutron::Pool': [{ target: 'subnet', source: 'subnet_id' }],
+  'OS::Cinder::Volume': [{ target: 'image', source: 'imageRef' }],
+  'OS::Sahara::Cluster': [{ target: 'image_id', source: 'image' }],
 };
 
 /** Reads resolved, typed property values of one resource. Throws EvalError like Heat's ValueError/TypeError. */
