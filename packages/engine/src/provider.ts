@@ -157,6 +157,11 @@ export interface ResourceProvider {
   /** For a type run as a nested stack (a group): the template its nested stack gets for these properties. */
   nestedTemplate?(properties: ValueMap, current?: string[]): string;
   /**
+   * For a type whose nested template a property names (AWS::CloudFormation::Stack's TemplateURL):
+   * that name. The engine gives the provider the stack's file of that name as its nestedTemplate.
+   */
+  templatePath?(properties: ValueMap): string | null;
+  /**
    * Heat's handle_adopt: takes an existing object (a stack adopt), reading
    * its attributes again where it can (nested stacks adopt their resources).
    * Without it the resource takes `resource_id` and the attributes the data kept.

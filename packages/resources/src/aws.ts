@@ -12,8 +12,8 @@ import { ResourceFailure } from '@hearth/engine';
 import type { Value, ValueMap } from '@hearth/template';
 import { isValueMap } from '@hearth/template';
 import { openstackKinds, type SimulatedKind } from './cloud.ts';
-import { AUTO_SCALING_GROUP, type GroupKind } from './groups.ts';
-import { handleAttributes, waitConditionProvider } from './heat.ts';
+import { AUTO_SCALING_GROUP, nestedStackActions, type GroupKind } from './groups.ts';
+import { handleAttributes, stackArn, waitConditionProvider } from './heat.ts';
 import { newCapacity, scalingPolicyProvider, type AdjustmentType } from './scaling.ts';
 
 const str = (v: Value | undefined): string => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
@@ -247,4 +247,50 @@ export function ec2InstanceKind(): SimulatedKind {
     },
     attributes: undefined,
   };
+}
+
+/**
+ * AWS::CloudFormation::Stack: a nested stack from the template its TemplateURL names, with
+ * Parameters as its parameters; its outputs read as Outputs.<name>, its Ref is the nested
+ * stack's ARN (aws/cfn/stack.py). Heat fetches the URL; Hearth fetches nothing from the network
+ * and reads the template from the design's files under that name.
+ */
+export const awsStackProvider: ResourceProvider = {
+  templatePath: (properties) => str(properties.TemplateURL) || null,
+  async create(ctx) {
+    return runStack(ctx, null);
+  },
+  async update(ctx) {
+    return runStack(ctx, ctx.physicalId);
+  },
+  ...nestedStackActions,
+  reference(state) {
+    return state.attributes.arn ?? undefined;
+  },
+  attribute(state, name) {
+    if (!name.startsWith('Outputs.')) return undefined;
+    const outputs = isValueMap(state.attributes.outputs) ? state.attributes.outputs : {};
+    return outputs[name.slice('Outputs.'.length)] ?? null;
+  },
+};
+
+async function runStack(ctx: ActionContext, existing: string | null): Promise<ProvidedState> {
+  const url = str(ctx.properties.TemplateURL);
+  if (!ctx.nestedTemplate) {
+    throw new ResourceFailure(
+      `Could not fetch remote template "${url}": Hearth reads nested templates from the design's files; add the template as a file named ${url}.`,
+      'NotFound',
+    );
+  }
+  const parameters = isValueMap(ctx.properties.Parameters) ? ctx.properties.Parameters : {};
+  const request = {
+    parent: ctx.stack,
+    resourceName: ctx.resourceName,
+    template: ctx.nestedTemplate.text,
+    parameters,
+    files: ctx.nestedTemplate.files,
+    signal: ctx.signal,
+  };
+  const nested = existing ? await ctx.services.updateNested(existing, request) : await ctx.services.createNested(request);
+  return { physicalId: nested.stackId, attributes: { outputs: nested.outputs, arn: stackArn(nested.name, nested.stackId) } };
 }

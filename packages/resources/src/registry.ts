@@ -23,6 +23,7 @@ import {
   accessKeyProvider,
   AWS_AUTO_SCALING_GROUP,
   awsScalingPolicyProvider,
+  awsStackProvider,
   awsWaitConditionHandleProvider,
   awsWaitConditionProvider,
   ec2InstanceKind,
@@ -69,6 +70,7 @@ export function createProviders(options: RegistryOptions): ProviderRegistry & { 
   fixed.set('AWS::EC2::Instance', simulated(cloud, ec2InstanceKind()));
   fixed.set('AWS::IAM::User', iamUserProvider);
   fixed.set('AWS::IAM::AccessKey', accessKeyProvider);
+  fixed.set('AWS::CloudFormation::Stack', awsStackProvider);
   if (options.allowLocalScripts) fixed.set(LOCAL_SCRIPT, localScriptProvider);
   const generic = new Map<string, ResourceProvider>();
   return {

@@ -147,6 +147,11 @@ export class ActionRunner {
   }
 
   private withNested(stack: StackRecord, analysis: Analysis | null, info: ResourceInfo | undefined, ctx: ActionContext): ActionContext {
+    const named = info && info.resolution !== 'template' ? this.providers.provider(info.iface ?? '')?.templatePath?.(ctx.properties) : null;
+    if (named) {
+      const text = Object.prototype.hasOwnProperty.call(stack.files, named) ? stack.files[named] : undefined;
+      return text === undefined ? ctx : { ...ctx, nestedTemplate: { path: named, text, files: stack.files, registryEntry: null } };
+    }
     if (info?.resolution !== 'template' || !info.nested) return ctx;
     return {
       ...ctx,

@@ -578,6 +578,42 @@ Outputs:
       expect(done.outputs.KeyUser).toBe(done.outputs.User);
       expect(String(done.outputs.User)).toMatch(/^aws-wait-User-/);
     });
+
+    // heat/engine/resources/aws/cfn/stack.py: TemplateURL, Parameters, Outputs.<name>.
+    it('runs an AWS::CloudFormation::Stack from the design file its TemplateURL names; its outputs read as Outputs.<name>', async () => {
+      const child = `HeatTemplateFormatVersion: '2012-12-12'
+Parameters: {Size: {Type: Number}}
+Resources:
+  Volume: {Type: 'OS::Cinder::Volume', Properties: {size: {Ref: Size}}}
+Outputs:
+  Id: {Value: {Ref: Volume}}
+`;
+      const template = (url: string) => `HeatTemplateFormatVersion: '2012-12-12'
+Resources:
+  Db: {Type: 'AWS::CloudFormation::Stack', Properties: {TemplateURL: '${url}', Parameters: {Size: '2'}}}
+Outputs:
+  Volume: {Value: {'Fn::GetAtt': [Db, Outputs.Id]}}
+  Ref: {Value: {Ref: Db}}
+`;
+      const stack = await h.create({
+        name: 'aws-stack',
+        template: template('https://example.com/db.template'),
+        files: { 'https://example.com/db.template': child },
+      });
+      expect(`${stack.action}_${stack.status}`).toBe('CREATE_COMPLETE');
+      const volumes = await h.cloud.objects.list({ kind: 'volume' });
+      expect(volumes.map((v) => v.id)).toEqual([stack.outputs.Volume]);
+      expect(String(stack.outputs.Ref)).toMatch(/^arn:openstack:heat:::stacks\/aws-stack-Db-[^/]+\/[0-9a-f-]{36}$/);
+      const missing = await h.create({
+        name: 'aws-stack-missing',
+        template: template('https://example.com/none.template'),
+        options: { disableRollback: true },
+      });
+      expect(`${missing.action}_${missing.status}`).toBe('CREATE_FAILED');
+      expect((await h.engine.resources(missing.id)).find((r) => r.name === 'Db')!.statusReason).toContain(
+        'Could not fetch remote template "https://example.com/none.template"',
+      );
+    });
   });
 
   describe('suspend and resume', () => {
