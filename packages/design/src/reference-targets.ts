@@ -84,7 +84,8 @@ export function connectionChoices(source: ResourceInfo, target: ResourceInfo): C
     (referenceTypes(schema)?.includes(targetType) ?? false);
   const values = source.def.propertiesNode ? nodeToValue(source.def.propertiesNode) : null;
   const current = isValueMap(values) ? values : {};
-  const names = (v: Value | undefined) => isValueMap(v) && v.get_resource === target.name;
+  // get_resource, or in a CloudFormation template Ref.
+  const names = (v: Value | undefined) => isValueMap(v) && (v.get_resource === target.name || v.Ref === target.name);
   const out: ConnectionChoice[] = [];
   for (const [name, schema] of Object.entries(source.schema?.properties ?? {})) {
     if (takes(schema)) {

@@ -23,6 +23,7 @@ export * from './report.ts';
 export { TemplateDocument } from './hot/document.ts';
 export * from './hot/source.ts';
 export * from './edit/operations.ts';
+export { hotView } from './edit/dialect.ts';
 export { applySplices, type LineChange, type Splice } from './edit/text.ts';
 export { resourceNameUses, parameterNameUses, type NameUse } from './edit/references.ts';
 export { hotJsonSchema, type JsonSchema } from './catalog/json-schema.ts';

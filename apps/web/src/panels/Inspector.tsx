@@ -3,7 +3,7 @@
 // can be an intrinsic function (get_param, get_resource, get_attr) or YAML.
 import { useEffect, useMemo, useState } from 'react';
 import type { PropertySchema, ResourceInfo, Value, ValueMap } from '@hearth/template';
-import { isValueMap, nodeToValue, propertyDescription } from '@hearth/template';
+import { hotView, isValueMap, nodeToValue, propertyDescription } from '@hearth/template';
 import { propertyEdits, propertySource, referenceCandidates } from '@hearth/design';
 import { revealLine } from '../editor/handle.ts';
 import { useDesign } from '../state/design.ts';
@@ -264,9 +264,11 @@ export function Inspector() {
     setShowAll(false);
   }, [r?.name]);
   const values = useMemo<ValueMap>(() => {
-    const v = r?.def.propertiesNode ? nodeToValue(r.def.propertiesNode) : null;
+    const raw = r?.def.propertiesNode ? nodeToValue(r.def.propertiesNode) : null;
+    // A CloudFormation template's Ref and Fn::GetAtt show as the HOT functions the form edits (and are written back as they were).
+    const v = analysis?.version?.format === 'cfn' ? hotView(raw, (n) => info.some((x) => x.name === n)) : raw;
     return isValueMap(v) ? v : {};
-  }, [r]);
+  }, [r, analysis, info]);
   if (selected.length === 1 && selected[0]!.startsWith('param:')) return <ParameterInspector name={selected[0]!.slice('param:'.length)} />;
   if (selected.length === 1 && selected[0]!.startsWith('output:')) return <OutputInspector name={selected[0]!.slice('output:'.length)} />;
   if (selected.length > 1) {

@@ -10,6 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { analyzeTemplate } from '../hot/analyze.ts';
 import { cfnCorpusRoot, corpusEntries } from '../test-support/corpus.ts';
 import { applyEdit, editTemplate, type EditOperation } from './operations.ts';
+import { dialectOf, hotView } from './dialect.ts';
+import { CFN_VERSIONS } from '../hot/versions.ts';
 
 const root = cfnCorpusRoot();
 const templates = corpusEntries(root, 'cfn').map((e) => ({ path: e.path, text: readFileSync(join(root, e.path), 'utf8') }));
@@ -102,6 +104,18 @@ describe('edits on CloudFormation templates', () => {
     const analysis = analyzeTemplate(text);
     expect(analysis.parameters.find((p) => p.name === 'Size')!.constraints.map((c) => c.constraint.kind)).toEqual(['range']);
     expect(analysis.parameters.find((p) => p.name === 'KeyName')!.hidden).toBe(true);
+  });
+
+  it('shows Ref and Fn::GetAtt to the forms as HOT functions, and writes them back as they were', () => {
+    const value = { a: { Ref: 'server' }, b: { Ref: 'KeyName' }, c: { 'Fn::GetAtt': ['server', 'PublicIp'] }, d: [{ Ref: 'server' }] };
+    const shown = hotView(value, (n) => n === 'server');
+    expect(shown).toEqual({
+      a: { get_resource: 'server' },
+      b: { get_param: 'KeyName' },
+      c: { get_attr: ['server', 'PublicIp'] },
+      d: [{ get_resource: 'server' }],
+    });
+    expect(dialectOf(CFN_VERSIONS.AWSTemplateFormatVersion!).value(shown)).toEqual(value);
   });
 
   it('renames a resource in Ref, Fn::GetAtt and DependsOn', () => {

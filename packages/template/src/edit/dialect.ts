@@ -162,3 +162,23 @@ function cfnDialect(keys: TemplateKeys): Dialect {
     },
   };
 }
+
+/**
+ * A value as the canvas and forms speak of it (HOT functions): in a CloudFormation template,
+ * Ref to a resource reads as get_resource, Ref to anything else as get_param, Fn::GetAtt as
+ * get_attr, Fn::Join as list_join. What the dialect writes back is the template's own form.
+ */
+export function hotView(value: Value, isResource: (name: string) => boolean): Value {
+  if (Array.isArray(value)) return value.map((v) => hotView(v, isResource));
+  if (!isValueMap(value)) return value;
+  const entries = Object.entries(value);
+  if (entries.length === 1) {
+    const [fn, args] = entries[0]!;
+    if (fn === 'Ref' && typeof args === 'string') return isResource(args) ? { get_resource: args } : { get_param: args };
+    if (fn === 'Fn::GetAtt' && Array.isArray(args)) return { get_attr: args.map((v) => hotView(v, isResource)) };
+    if (fn === 'Fn::Join' && Array.isArray(args)) return { list_join: args.map((v) => hotView(v, isResource)) };
+  }
+  const out = newMap();
+  for (const [k, v] of entries) setKey(out, k, hotView(v, isResource));
+  return out;
+}
