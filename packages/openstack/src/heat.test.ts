@@ -153,6 +153,32 @@ describe('a real Keystone and Heat', () => {
     await until(async () => !(await client.list()).some((s) => s.id === stack.id), 'the delete');
   });
 
+  it('validates and runs a CloudFormation-format template as Hearth reads it', async () => {
+    const client = new HeatClient(session());
+    const cfn = JSON.stringify({
+      AWSTemplateFormatVersion: '2010-09-09',
+      Parameters: { Label: { Type: 'String', Default: 'one' } },
+      Mappings: { Sizes: { small: { length: 8 } } },
+      Resources: {
+        secret: { Type: 'OS::Heat::RandomString', Properties: { length: { 'Fn::FindInMap': ['Sizes', 'small', 'length'] } } },
+        echo: {
+          Type: 'OS::Heat::TestResource',
+          Properties: { value: { 'Fn::Join': ['-', [{ Ref: 'Label' }, { Ref: 'AWS::StackName' }]] } },
+          DependsOn: 'secret',
+        },
+      },
+      Outputs: { length: { Value: { 'Fn::GetAtt': ['secret', 'value'] } }, label: { Value: { 'Fn::GetAtt': ['echo', 'output'] } } },
+    });
+    expect(await client.validate({ template: cfn })).toMatchObject({ Parameters: { Label: { Default: 'one' } } });
+    const name = unique('hearth-cfn');
+    const stack = await client.create(name, { template: cfn, disableRollback: false });
+    const done = await settled(client, stack, 'CREATE_COMPLETE');
+    expect(String(done.outputs?.find((o) => o.output_key === 'length')?.output_value)).toHaveLength(8);
+    expect(done.outputs?.find((o) => o.output_key === 'label')?.output_value).toBe(`one-${name}`);
+    await client.delete(stack);
+    await until(async () => !(await client.list()).some((s) => s.id === stack.id), 'the delete');
+  });
+
   it('rolls back a failed create, and refuses a cancel with nothing to cancel', async () => {
     const client = new HeatClient(session());
     const failing = `heat_template_version: 2018-08-31\nresources:\n  ok: {type: OS::Heat::None}\n  bad: {type: OS::Heat::TestResource, properties: {fail: true}}\n`;

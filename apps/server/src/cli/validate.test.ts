@@ -68,6 +68,32 @@ describe('hearth validate', () => {
     expect(verdict.create_order).toEqual([['net', 'vol'], ['subnet']]);
   });
 
+  it('gives the same fields for a CloudFormation-format template', async () => {
+    const dir = fixture({
+      'asg.template': JSON.stringify({
+        AWSTemplateFormatVersion: '2010-09-09',
+        Resources: {
+          Config: { Type: 'AWS::AutoScaling::LaunchConfiguration', Properties: { ImageId: 'img', InstanceType: 'm1.small' } },
+          Group: {
+            Type: 'AWS::AutoScaling::AutoScalingGroup',
+            Properties: { LaunchConfigurationName: { Ref: 'Config' }, MinSize: '1', MaxSize: '2', AvailabilityZones: { 'Fn::GetAZs': '' } },
+          },
+        },
+        Outputs: { Addresses: { Value: { 'Fn::GetAtt': ['Group', 'InstanceList'] } } },
+      }),
+    });
+    const { code, out } = await run(['validate', '--format', 'json', join(dir, 'asg.template')]);
+    expect(code).toBe(0);
+    const verdict = JSON.parse(out[0]!);
+    expect(verdict).toMatchObject({
+      parsed: true,
+      valid: true,
+      resources: { Group: { type: 'AWS::AutoScaling::AutoScalingGroup', requires: ['Config'] } },
+      outputs: { Addresses: ['Group'] },
+      create_order: [['Config'], ['Group']],
+    });
+  });
+
   it('prints compiler-style diagnostics with the line and column, and exits 1', async () => {
     const dir = fixture({ 'bad.yaml': BAD });
     const file = join(dir, 'bad.yaml');
