@@ -3,7 +3,7 @@
 // analysis. Typing re-reads only what changed; a new environment or new
 // files re-read the template with them.
 import type { Analysis, Diagnostic, EnvironmentProblem, TemplateSource, Value } from '@hearth/template';
-import { LineIndex, sourceOptions, TemplateDocument } from '@hearth/template';
+import { analyzeTemplate, LineIndex, sourceOptions, TemplateDocument } from '@hearth/template';
 
 export interface DesignSources {
   template: string;
@@ -17,7 +17,12 @@ export interface DesignReading {
   analysis: Analysis;
   /** What is wrong with the environment itself (Heat refuses the stack for any of these), located in its text. */
   environmentDiagnostics: Diagnostic[];
+  /** The errors of each file that is a template itself (a nested template), located in its text. */
+  fileDiagnostics: Record<string, Diagnostic[]>;
 }
+
+/** Text with a version key Heat looks for at its top level: a template (HOT or CloudFormation), not a script or data. */
+const TEMPLATE_FILE = /^\s*\{?\s*["']?(heat_template_version|HeatTemplateFormatVersion|AWSTemplateFormatVersion)["']?\s*:/m;
 
 /** The design as a stack's source (what sourceOptions reads), with the parameter values given, if any. */
 export function designSource(sources: DesignSources, parameters?: Record<string, Value>): TemplateSource {
@@ -51,6 +56,7 @@ export class DesignDocument {
   private readonly document = new TemplateDocument();
   private sources: DesignSources = { template: '', environment: '', files: {} };
   private environmentDiagnostics: Diagnostic[] = [];
+  private fileDiagnostics: Record<string, Diagnostic[]> = {};
 
   /** The template text last read. */
   get template(): string {
@@ -87,9 +93,23 @@ export class DesignDocument {
     this.document.setOptions(options);
     const lines = new LineIndex(this.sources.environment);
     this.environmentDiagnostics = environmentProblems.map((p) => environmentDiagnostic(p, lines));
+    // Nested templates are read on their own with the design's files (as Heat validates a nested stack's
+    // template); only when the files or the environment change, never on a keystroke in the template.
+    this.fileDiagnostics = {};
+    for (const [path, text] of Object.entries(this.sources.files)) {
+      if (!TEMPLATE_FILE.test(text)) continue;
+      const errors = analyzeTemplate(text, { ...options, filename: path, parameters: {} }).diagnostics.filter(
+        (d) => d.severity === 'error',
+      );
+      if (errors.length) this.fileDiagnostics[path] = errors.map((d) => ({ ...d, file: path }));
+    }
   }
 
   private read(): DesignReading {
-    return { analysis: this.document.update(this.sources.template), environmentDiagnostics: this.environmentDiagnostics };
+    return {
+      analysis: this.document.update(this.sources.template),
+      environmentDiagnostics: this.environmentDiagnostics,
+      fileDiagnostics: this.fileDiagnostics,
+    };
   }
 }

@@ -40,6 +40,27 @@ describe('DesignSession', () => {
     }
   });
 
+  it('reads the nested templates among its files on their own: their errors, by file, kept while the template is typed in', () => {
+    const { session } = newSession();
+    const nested = 'heat_template_version: 2018-08-31\nresources:\n  vm: {type: OS::Nova::Sever}\n';
+    session.load({
+      id: null,
+      name: 'nested',
+      text: 'heat_template_version: 2018-08-31\nresources:\n  a: {type: child.yaml}\n',
+      files: { 'child.yaml': nested, 'script.sh': 'echo heat_template_version: x\n' },
+    });
+    const found = session.state.fileDiagnostics;
+    expect(Object.keys(found)).toEqual(['child.yaml']);
+    expect(found['child.yaml']!.map((d) => [d.file, d.line, d.message])).toEqual([
+      ['child.yaml', 3, 'The Resource Type (OS::Nova::Sever) could not be found. Did you mean OS::Nova::Server?'],
+    ]);
+    session.textChanged('heat_template_version: 2018-08-31\nresources:\n  b: {type: child.yaml}\n');
+    session.flush();
+    expect(session.state.fileDiagnostics).toBe(found);
+    session.setFiles({ 'child.yaml': nested.replace('Sever', 'Server') });
+    expect(session.state.fileDiagnostics).toEqual({});
+  });
+
   it('the same template without its environment has Heat’s error, and editing the environment brings the mapping back', () => {
     const { session, seen } = newSession();
     session.load({ id: null, name: 'oso_ha', text: read('oso_ha.yaml'), files: { 'oso_node.yaml': read('oso_node.yaml') } });

@@ -38,6 +38,8 @@ export interface DesignSnapshot {
   analysis: Analysis | null;
   /** Problems of the environment file itself, located in its text. */
   environmentDiagnostics: Diagnostic[];
+  /** Errors of the design's nested templates, by file. */
+  fileDiagnostics: Record<string, Diagnostic[]>;
   /** The last graph of a text that parsed. */
   graph: Graph | null;
   /** The text does not parse: the canvas shows the last good graph. */
@@ -77,6 +79,7 @@ export const EMPTY_DESIGN: DesignSnapshot = {
   text: '',
   analysis: null,
   environmentDiagnostics: [],
+  fileDiagnostics: {},
   graph: null,
   stale: false,
   positions: {},
@@ -153,6 +156,7 @@ export class DesignSession {
       text: design.text,
       analysis: reading.analysis,
       environmentDiagnostics: reading.environmentDiagnostics,
+      fileDiagnostics: reading.fileDiagnostics,
       graph,
       stale: !reading.analysis.parsed,
       positions: graph && !missing ? carryPositions(null, graph, known) : known,
@@ -216,10 +220,10 @@ export class DesignSession {
 
   /** A new reading of the design: the graph follows when the template parses, positions carry over by name. */
   private show(changed: Partial<DesignSnapshot>, reading: DesignReading & { analysisMs: number }): void {
-    const { analysis, environmentDiagnostics, analysisMs } = reading;
+    const { analysis, environmentDiagnostics, fileDiagnostics, analysisMs } = reading;
     const state = this.snapshot;
     if (!analysis.parsed) {
-      this.set({ ...changed, analysis, environmentDiagnostics, stale: true, saveState: 'unsaved', analysisMs });
+      this.set({ ...changed, analysis, environmentDiagnostics, fileDiagnostics, stale: true, saveState: 'unsaved', analysisMs });
       return;
     }
     const graph = deriveGraph(analysis);
@@ -235,6 +239,7 @@ export class DesignSession {
       ...changed,
       analysis,
       environmentDiagnostics,
+      fileDiagnostics,
       graph,
       stale: false,
       positions,

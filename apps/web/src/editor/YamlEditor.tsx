@@ -29,7 +29,9 @@ function modelOf(doc: Doc): monaco.editor.ITextModel {
 /** Moves the editor to a line of the template or the environment (see handle.ts). */
 function revealLine(line: number, column: number, where: EditorWhere): void {
   if (!editorInstance) return;
-  const doc: Doc = { kind: where };
+  const doc: Doc = where.startsWith('file:')
+    ? { kind: 'file', path: where.slice('file:'.length) }
+    : { kind: where as 'template' | 'environment' };
   editorInstance.setModel(modelOf(doc));
   showDoc(doc);
   editorInstance.revealLineInCenter(line);
@@ -174,11 +176,17 @@ export default function YamlEditor() {
     ]);
   }, [selected, docKey(doc)]);
 
-  // The environment's own problems, from the session.
+  // The environment's own problems, and the nested templates', from the session.
   const environmentDiagnostics = useDesign((s) => s.environmentDiagnostics);
   useEffect(() => {
     monaco.editor.setModelMarkers(modelOf({ kind: 'environment' }), 'hearth', environmentDiagnostics.map(toMarker));
   }, [environmentDiagnostics]);
+  const fileDiagnostics = useDesign((s) => s.fileDiagnostics);
+  useEffect(() => {
+    for (const path of Object.keys(files)) {
+      monaco.editor.setModelMarkers(modelOf({ kind: 'file', path }), 'hearth', (fileDiagnostics[path] ?? []).map(toMarker));
+    }
+  }, [fileDiagnostics, files]);
 
   // A newly loaded design replaces the texts (with a fresh undo history); files it does not have go.
   useEffect(() => {
@@ -219,7 +227,7 @@ export default function YamlEditor() {
     { doc: { kind: 'environment' }, label: 'Environment', problems: environmentErrors },
     ...Object.keys(files)
       .sort()
-      .map((path) => ({ doc: { kind: 'file', path } as Doc, label: path, problems: 0 })),
+      .map((path) => ({ doc: { kind: 'file', path } as Doc, label: path, problems: fileDiagnostics[path]?.length ?? 0 })),
   ];
   return (
     <div className="yaml-editor-pane">

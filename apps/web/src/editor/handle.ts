@@ -3,7 +3,8 @@
 // code) loads after the canvas has drawn, and registers these while it is
 // mounted. Before that there is nothing to reveal or undo.
 
-export type EditorWhere = 'template' | 'environment';
+/** The template, the environment, or a design file (`file:<path>`). */
+export type EditorWhere = 'template' | 'environment' | `file:${string}`;
 
 export interface EditorCommands {
   revealLine(line: number, column: number, where: EditorWhere): void;

@@ -15,8 +15,13 @@ export function Toolbar({ onOpenGallery, onHelp }: { onOpenGallery: () => void; 
   const name = useDesign((s) => s.designName);
   const saveState = useDesign((s) => s.saveState);
   const environmentDiagnostics = useDesign((s) => s.environmentDiagnostics);
+  const fileDiagnostics = useDesign((s) => s.fileDiagnostics);
+  const fileProblems = Object.entries(fileDiagnostics).flatMap(([path, ds]) => ds.map((d) => ({ path, d })));
   const errorCount = useDesign(
-    (s) => (s.analysis?.diagnostics.filter((d) => d.severity === 'error').length ?? 0) + s.environmentDiagnostics.length,
+    (s) =>
+      (s.analysis?.diagnostics.filter((d) => d.severity === 'error').length ?? 0) +
+      s.environmentDiagnostics.length +
+      Object.values(s.fileDiagnostics).reduce((n, ds) => n + ds.length, 0),
   );
   const diagnostics = useDesign((s) => s.analysis?.diagnostics) ?? NO_DIAGNOSTICS;
   const stale = useDesign((s) => s.stale);
@@ -174,7 +179,7 @@ export function Toolbar({ onOpenGallery, onHelp }: { onOpenGallery: () => void; 
         </button>
         {menu === 'problems' && (
           <div className="menu problems" role="menu">
-            {diagnostics.length + environmentDiagnostics.length === 0 && <div className="muted">No problems.</div>}
+            {diagnostics.length + environmentDiagnostics.length + fileProblems.length === 0 && <div className="muted">No problems.</div>}
             {environmentDiagnostics.map((d, i) => (
               <button
                 key={`env${i}`}
@@ -182,6 +187,15 @@ export function Toolbar({ onOpenGallery, onHelp }: { onOpenGallery: () => void; 
                 onClick={() => (setMenu(null), revealLine(d.line, d.column, 'environment'))}
               >
                 environment {d.line}:{d.column} {d.message}
+              </button>
+            ))}
+            {fileProblems.slice(0, 100).map(({ path, d }, i) => (
+              <button
+                key={`file${i}`}
+                className="problem error"
+                onClick={() => (setMenu(null), revealLine(d.line, d.column, `file:${path}`))}
+              >
+                {path} {d.line}:{d.column} {d.message}
               </button>
             ))}
             {diagnostics.slice(0, 200).map((d, i) => (
