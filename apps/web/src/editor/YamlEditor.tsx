@@ -9,10 +9,6 @@ import { session, useDesign } from '../state/design.ts';
 import { registerEditor, type EditorWhere } from './handle.ts';
 import { adjustSchemaValidation, ENVIRONMENT_URI, fileUri, monaco, TEMPLATE_URI } from './monaco.ts';
 
-let editorInstance: monaco.editor.IStandaloneCodeEditor | null = null;
-/** Shows a tab (set while the editor is mounted). */
-let showDoc: (doc: Doc) => void = () => {};
-
 /** A tab of the editor: the template, the environment, or one of the files by path. */
 type Doc = { kind: 'template' } | { kind: 'environment' } | { kind: 'file'; path: string };
 
@@ -26,30 +22,33 @@ function modelOf(doc: Doc): monaco.editor.ITextModel {
   return monaco.editor.getModel(uri) ?? monaco.editor.createModel(text, 'yaml', uri);
 }
 
-/** Moves the editor to a line of the template or the environment (see handle.ts). */
-function revealLine(line: number, column: number, where: EditorWhere): void {
-  if (!editorInstance) return;
-  const doc: Doc = where.startsWith('file:')
-    ? { kind: 'file', path: where.slice('file:'.length) }
-    : { kind: where as 'template' | 'environment' };
-  editorInstance.setModel(modelOf(doc));
-  showDoc(doc);
-  editorInstance.revealLineInCenter(line);
-  editorInstance.setPosition({ lineNumber: line, column });
-  editorInstance.focus();
+/** The tab a place in the design is in. */
+function docOf(where: EditorWhere): Doc {
+  return where.startsWith('file:') ? { kind: 'file', path: where.slice('file:'.length) } : { kind: where as 'template' | 'environment' };
 }
 
-/** Undo from outside the editor (canvas, toolbar) undoes the template's last change, whichever tab shows. */
-function editorUndo(): void {
-  const template = modelOf({ kind: 'template' });
-  if (editorInstance?.getModel() === template) editorInstance.trigger('hearth', 'undo', null);
-  else void template.undo();
-}
-
-function editorRedo(): void {
-  const template = modelOf({ kind: 'template' });
-  if (editorInstance?.getModel() === template) editorInstance.trigger('hearth', 'redo', null);
-  else void template.redo();
+/**
+ * What the rest of the designer may ask of a mounted editor (see handle.ts): move to a line of a
+ * tab (showing that tab), and undo or redo the template's last change whichever tab shows.
+ */
+function editorHandle(editor: monaco.editor.IStandaloneCodeEditor, showDoc: (doc: Doc) => void) {
+  const history = (action: 'undo' | 'redo') => {
+    const template = modelOf({ kind: 'template' });
+    if (editor.getModel() === template) editor.trigger('hearth', action, null);
+    else void template[action]();
+  };
+  return {
+    revealLine(line: number, column: number, where: EditorWhere) {
+      const doc = docOf(where);
+      editor.setModel(modelOf(doc));
+      showDoc(doc);
+      editor.revealLineInCenter(line);
+      editor.setPosition({ lineNumber: line, column });
+      editor.focus();
+    },
+    undo: () => history('undo'),
+    redo: () => history('redo'),
+  };
 }
 
 function toMarker(d: Diagnostic): monaco.editor.IMarkerData {
@@ -88,6 +87,8 @@ monaco.languages.registerDefinitionProvider('yaml', {
 
 export default function YamlEditor() {
   const host = useRef<HTMLDivElement>(null);
+  /** The mounted editor (null before mount and after unmount). */
+  const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const loads = useDesign((s) => s.loads);
   const files = useDesign((s) => s.files);
   const environmentErrors = useDesign((s) => s.environmentDiagnostics.length);
@@ -111,9 +112,8 @@ export default function YamlEditor() {
       // The classic hidden textarea rather than Chromium's EditContext (with which scripted typing loses spaces).
       editContext: false,
     });
-    editorInstance = editor;
-    showDoc = setDoc;
-    const unregister = registerEditor({ revealLine, undo: editorUndo, redo: editorRedo });
+    editorRef.current = editor;
+    const unregister = registerEditor(editorHandle(editor, setDoc));
     (window as unknown as { hearthEditor: unknown }).hearthEditor = editor;
     session.attachEditor({
       getValue: () => model.getValue(),
@@ -142,8 +142,7 @@ export default function YamlEditor() {
       environmentSub.dispose();
       session.attachEditor(null);
       unregister();
-      editorInstance = null;
-      showDoc = () => {};
+      editorRef.current = null;
       editor.dispose();
     };
   }, []);
@@ -155,7 +154,7 @@ export default function YamlEditor() {
       return;
     }
     const model = modelOf(doc);
-    editorInstance?.setModel(model);
+    editorRef.current?.setModel(model);
     if (doc.kind !== 'file') return;
     const sub = model.onDidChangeContent(() => session.setFiles({ ...useDesign.getState().files, [doc.path]: model.getValue() }));
     return () => sub.dispose();
@@ -165,7 +164,7 @@ export default function YamlEditor() {
   const selected = useDesign((s) => (s.selected.length === 1 ? s.selected[0]! : null));
   const highlight = useRef<monaco.editor.IEditorDecorationsCollection | null>(null);
   useEffect(() => {
-    const editor = editorInstance;
+    const editor = editorRef.current;
     if (!editor || doc.kind !== 'template') return;
     const line = selected ? useDesign.getState().graph?.resources.find((r) => r.name === selected)?.line : undefined;
     highlight.current?.clear();

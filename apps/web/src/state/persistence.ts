@@ -70,13 +70,26 @@ async function saveNow(): Promise<void> {
     if (!now.designId) setDesignInAddress(saved.id);
     // A first save may have been given a free name ("web (2)"): the design takes it, unless renamed meanwhile.
     now.setDesign(saved.id, !s.designId && now.designName === s.designName ? saved.name : now.designName);
-    // Changes made while saving are saved by the next round.
-    if (now.text === s.text && now.positions === s.positions && now.designName === s.designName) now.setSaveState('saved');
+    // Changes made while saving (to anything saved) are saved by the next round.
+    if (sameSaved(now, s)) now.setSaveState('saved');
     else schedule();
   } catch (error) {
     useDesign.getState().setSaveState('error');
     useDesign.getState().notify('error', `The design could not be saved: ${errorText(error)}`);
   }
+}
+
+type Saved = Pick<ReturnType<typeof useDesign.getState>, 'text' | 'environment' | 'files' | 'positions' | 'designName'>;
+
+/** Whether two states save the same design: every part a save writes is the same. */
+function sameSaved(a: Saved, b: Saved): boolean {
+  return (
+    a.text === b.text &&
+    a.environment === b.environment &&
+    a.files === b.files &&
+    a.positions === b.positions &&
+    a.designName === b.designName
+  );
 }
 
 function schedule(): void {
@@ -102,13 +115,6 @@ export async function saveDesignNow(): Promise<string> {
 /** Saves whenever the design changes; returns the unsubscribe function. */
 export function startAutosave(): () => void {
   return useDesign.subscribe((state, previous) => {
-    if (
-      state.saveState === 'unsaved' &&
-      (state.text !== previous.text ||
-        state.positions !== previous.positions ||
-        state.designName !== previous.designName ||
-        previous.saveState !== 'unsaved')
-    )
-      schedule();
+    if (state.saveState === 'unsaved' && (!sameSaved(state, previous) || previous.saveState !== 'unsaved')) schedule();
   });
 }
