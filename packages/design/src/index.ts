@@ -14,3 +14,4 @@ export * from './property-edits.ts';
 export * from './reference-targets.ts';
 export * from './viewport.ts';
 export * from './labels.ts';
+export * from './routes.ts';

@@ -13,6 +13,8 @@ export interface LabelRequest {
   /** The source handle (the dependent's left side) and the target handle (the required one's right side). */
   from: XY;
   to: XY;
+  /** The point at `t` along the edge as drawn, when it is not the plain curve (a routed edge, see routes.ts). */
+  at?: (t: number) => XY;
 }
 
 export interface LabelOptions {
@@ -108,9 +110,10 @@ export function placeLabels(
     const boxAt = (p: XY): Box => ({ x: p.x - w / 2, y: p.y - height / 2, width: w, height });
     let chosen: LabelPlace | null = null;
     // On the line first; then just above or below it (a short edge in a crowd has no free spot on it).
+    const along = label.at ?? ((t: number) => pointOnEdge(label.from, label.to, t));
     for (const dy of [0, -height, height]) {
       for (const t of candidates) {
-        const p = pointOnEdge(label.from, label.to, t);
+        const p = along(t);
         if (!index.hits(boxAt({ x: p.x, y: p.y + dy }))) {
           chosen = { t, dy, x: p.x, y: p.y + dy };
           break;
@@ -118,7 +121,7 @@ export function placeLabels(
       }
       if (chosen) break;
     }
-    const at = chosen ?? { t: 0.5, dy: 0, ...pointOnEdge(label.from, label.to, 0.5) };
+    const at = chosen ?? { t: 0.5, dy: 0, ...along(0.5) };
     index.add(boxAt(at));
     out.set(label.id, at);
   }

@@ -5,7 +5,8 @@
 import { categoryStyle } from './categories.ts';
 import { NODE_HEIGHT, NODE_WIDTH, type Positions } from './layout.ts';
 import type { EdgeKind, Graph, GraphEdge } from './view-model.ts';
-import { edgeControls, placeLabels } from './labels.ts';
+import { placeLabels } from './labels.ts';
+import { pointOnRoute, routeEdges, routePath } from './routes.ts';
 
 export interface SvgOptions {
   /** A resource's state from a run (e.g. CREATE_COMPLETE), shown as a coloured bar and its text. */
@@ -78,17 +79,29 @@ export function designSvg(graph: Graph, positions: Positions, options: SvgOption
     const t = at(e.target);
     return { from: { x: s.x, y: s.y + NODE_HEIGHT / 2 }, to: { x: t.x + NODE_WIDTH, y: t.y + NODE_HEIGHT / 2 } };
   };
+  const boxes = placed.map((r) => ({ ...at(r.name), width: NODE_WIDTH, height: NODE_HEIGHT }));
+  const boxOf = (name: string) => ({ ...at(name), width: NODE_WIDTH, height: NODE_HEIGHT });
+  // Around the nodes in their way, as on the canvas (routes.ts).
+  const routes = routeEdges(
+    drawn.map((e) => ({ id: e.id, ...ends(e), ends: [boxOf(e.source), boxOf(e.target)] })),
+    boxes,
+  );
   const places = placeLabels(
-    drawn.filter((e) => e.label).map((e) => ({ id: e.id, text: clip(e.label!, 40), ...ends(e) })),
-    placed.map((r) => ({ ...at(r.name), width: NODE_WIDTH, height: NODE_HEIGHT })),
+    drawn
+      .filter((e) => e.label)
+      .map((e) => {
+        const { from, to } = ends(e);
+        const via = routes.get(e.id) ?? [];
+        return { id: e.id, text: clip(e.label!, 40), from, to, at: (t: number) => pointOnRoute(from, to, via, t) };
+      }),
+    boxes,
   );
   const labels: string[] = [];
   for (const e of drawn) {
     const { from, to } = ends(e);
-    const [c1, c2] = edgeControls(from, to);
     const style = EDGE_STYLE[e.kind];
     out.push(
-      `<path d="M${n(from.x)},${n(from.y)} C${n(c1.x)},${n(c1.y)} ${n(c2.x)},${n(c2.y)} ${n(to.x)},${n(to.y)}" fill="none" stroke="${style.stroke}" stroke-width="1.5"${style.dash ? ` stroke-dasharray="${style.dash}"` : ''} marker-end="url(#arrow-${e.kind})"><title>${xmlText(`${e.source} → ${e.target} (${e.kind})`)}</title></path>`,
+      `<path d="${routePath(from, to, routes.get(e.id) ?? [])}" fill="none" stroke="${style.stroke}" stroke-width="1.5"${style.dash ? ` stroke-dasharray="${style.dash}"` : ''} marker-end="url(#arrow-${e.kind})"><title>${xmlText(`${e.source} → ${e.target} (${e.kind})`)}</title></path>`,
     );
     const place = places.get(e.id);
     if (e.label && place) {

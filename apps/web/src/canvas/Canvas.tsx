@@ -24,6 +24,8 @@ import {
   READABLE_ZOOM,
   NODE_WIDTH,
   placeLabels,
+  pointOnRoute,
+  routeEdges,
   type Positions,
   type XY,
 } from '@hearth/design';
@@ -222,19 +224,37 @@ export function Canvas() {
     return sameItems(lastNodes, out);
   }, [graph, positions, selectedSet, expanded, plan, planChanges]);
 
-  // Where each label goes along its edge: the free spot nearest the middle (labels of edges that run
-  // together would cover each other at their common middle; see placeLabels).
-  const labelPlaces = useMemo(() => {
-    if (!graph) return new Map<string, { t: number; dy: number }>();
+  // Each edge's route around the nodes in its way (routes.ts), and where its label goes along it: the
+  // free spot nearest the middle (labels of edges that run together would cover each other at their
+  // common middle; see placeLabels).
+  const { routes, labelPlaces } = useMemo(() => {
+    const labelPlaces = new Map<string, { t: number; dy: number }>();
+    if (!graph) return { routes: new Map<string, XY[]>(), labelPlaces };
+    const boxOf = (name: string) => ({ ...(positions[name] ?? { x: 0, y: 0 }), width: NODE_WIDTH, height: NODE_HEIGHT });
     const handle = (name: string, side: 'left' | 'right'): XY => {
       const p = positions[name] ?? { x: 0, y: 0 };
       return { x: side === 'left' ? p.x : p.x + NODE_WIDTH, y: p.y + NODE_HEIGHT / 2 };
     };
-    const requests = graph.edges
-      .filter((e) => e.label)
-      .map((e) => ({ id: e.id, text: e.label!, from: handle(e.source, 'left'), to: handle(e.target, 'right') }));
-    const nodes = graph.resources.map((r) => ({ ...(positions[r.name] ?? { x: 0, y: 0 }), width: NODE_WIDTH, height: NODE_HEIGHT }));
-    return new Map([...placeLabels(requests, nodes)].map(([id, place]) => [id, { t: place.t, dy: place.dy }]));
+    const nodes = graph.resources.map((r) => boxOf(r.name));
+    const ends = graph.edges.map((e) => ({
+      id: e.id,
+      from: handle(e.source, 'left'),
+      to: handle(e.target, 'right'),
+      ends: [boxOf(e.source), boxOf(e.target)],
+    }));
+    const routes = routeEdges(ends, nodes);
+    const requests = ends
+      .map((r, i) => ({ r, label: graph.edges[i]!.label }))
+      .filter(({ label }) => label)
+      .map(({ r, label }) => ({
+        id: r.id,
+        text: label!,
+        from: r.from,
+        to: r.to,
+        at: (t: number) => pointOnRoute(r.from, r.to, routes.get(r.id) ?? [], t),
+      }));
+    for (const [id, place] of placeLabels(requests, nodes)) labelPlaces.set(id, { t: place.t, dy: place.dy });
+    return { routes, labelPlaces };
   }, [graph, positions]);
 
   const edges = useMemo<Edge[]>(() => {
@@ -244,7 +264,8 @@ export function Canvas() {
       seen.add(e.id);
       const selected = selectedEdges.has(e.id);
       const place = labelPlaces.get(e.id) ?? { t: 0.5, dy: 0 };
-      const key = `${e.kind}|${e.label}|${selected}|${place.t}|${place.dy}`;
+      const via = routes.get(e.id) ?? [];
+      const key = `${e.kind}|${e.label}|${selected}|${place.t}|${place.dy}|${via.map((p) => `${p.x},${p.y}`).join(' ')}`;
       const hit = cache.get(e.id);
       if (hit && hit.key === key) return hit.edge;
       const edge: DependencyFlowEdge = {
@@ -253,7 +274,7 @@ export function Canvas() {
         target: e.target,
         type: 'dependency',
         markerEnd: MARKER,
-        data: { kind: e.kind, label: e.label, labelT: place.t, labelDy: place.dy },
+        data: { kind: e.kind, label: e.label, labelT: place.t, labelDy: place.dy, via },
         // Heat's own rules and signals are not written as such in the template: nothing to remove.
         deletable: e.kind !== 'implicit' && e.kind !== 'signal',
         selected,
@@ -263,7 +284,7 @@ export function Canvas() {
     });
     for (const id of [...cache.keys()]) if (!seen.has(id)) cache.delete(id);
     return sameItems(lastEdges, out);
-  }, [graph, selectedEdges, labelPlaces]);
+  }, [graph, selectedEdges, labelPlaces, routes]);
 
   const onNodesChange = useCallback((changes: NodeChange[]) => {
     const moves: Record<string, XY> = {};

@@ -4,8 +4,8 @@
 // signal a resource sends, finely dotted. Source is the resource that
 // depends, target the one it requires.
 import { memo } from 'react';
-import { BaseEdge, getBezierPath, type Edge, type EdgeProps } from '@xyflow/react';
-import { pointOnEdge, type EdgeKind } from '@hearth/design';
+import { BaseEdge, type Edge, type EdgeProps } from '@xyflow/react';
+import { pointOnRoute, routePath, type EdgeKind, type XY } from '@hearth/design';
 import { useSchedule } from '../state/schedule.ts';
 
 export type DependencyFlowEdge = Edge<
@@ -14,6 +14,8 @@ export type DependencyFlowEdge = Edge<
     label: string | null;
     /** Where along the curve its label sits, and how far above or below. */ labelT?: number;
     labelDy?: number;
+    /** The points it passes through around the nodes in its way (none: the plain curve). */
+    via?: XY[];
   },
   'dependency'
 >;
@@ -35,13 +37,15 @@ const EDGE_TITLES: Record<EdgeKind, (source: string, target: string) => string> 
 };
 
 function DependencyEdgeView(props: EdgeProps<DependencyFlowEdge>) {
-  const [path] = getBezierPath(props);
-  // The label's place along the curve drawn (placeLabels chose it so that labels do not cover each other).
-  const { x: labelX, y: labelY } = pointOnEdge(
-    { x: props.sourceX, y: props.sourceY },
-    { x: props.targetX, y: props.targetY },
-    props.data?.labelT ?? 0.5,
-  );
+  // Its route around the nodes in its way (routes.ts; the plain curve is React Flow's own bezier), from the
+  // handles where React Flow has them now; the label at the place placeLabels chose along it.
+  const from = { x: props.sourceX, y: props.sourceY };
+  const to = { x: props.targetX, y: props.targetY };
+  const via = props.data?.via ?? [];
+  const path = routePath(from, to, via);
+  const label = pointOnRoute(from, to, via, props.data?.labelT ?? 0.5);
+  const labelX = label.x;
+  const labelY = label.y + (props.data?.labelDy ?? 0);
   const kind = props.data?.kind ?? 'depends_on';
   const critical = useSchedule((s) => s.highlight && (s.view?.criticalWaits.has(`${props.source}>${props.target}`) ?? false));
   return (
