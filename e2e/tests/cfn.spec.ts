@@ -4,14 +4,17 @@
 // an edge drawn on the canvas is written as JSON in its own keys (the rest of
 // the file stays byte for byte), it deploys on the simulated cloud, and its
 // group grows when its scale-up policy's AlarmUrl is signalled.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { edge, editorText, fitCount, node, viewFitted } from './helpers.ts';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../..');
-const TEMPLATE = join(repo, '../shared/corpus/cfn/heat-templates/cfn/aws_asg.template');
+// The shared corpus beside the repository, else the copy every clone has in test-data/.
+const corpus =
+  [join(repo, '../shared/corpus/cfn'), join(repo, 'test-data/heat-corpus/cfn')].find((c) => existsSync(join(c, 'index.json'))) ?? '';
+const TEMPLATE = join(corpus, 'heat-templates/cfn/aws_asg.template');
 
 test.beforeEach(async ({ page }) => {
   page.on('pageerror', (e) => {

@@ -222,6 +222,13 @@ test('parameters and outputs are added and edited from the inspector; the YAML k
   await inspector.getByLabel('Parameter name').press('Enter');
   await expect(page.locator('[data-testid=inspector][data-parameter=count]')).toBeVisible();
   await expect.poll(() => editorText(page)).toContain('  count:');
+  // Put in a parameter group from the form: the group is written, and the run panel's form groups it.
+  const renamed = page.locator('[data-testid=inspector][data-parameter=count]');
+  await renamed.getByLabel('group').fill('Sizing');
+  await renamed.getByLabel('group').press('Enter');
+  await expect.poll(() => editorText(page)).toContain('parameter_groups:\n  - label: Sizing\n    parameters: [count]\n');
+  await page.getByTestId('tab-deploy').click();
+  await expect(page.locator('[data-testid=parameters] fieldset').filter({ hasText: 'Sizing' }).locator('[data-param=count]')).toBeVisible();
   // A resource clicked next replaces the parameter in the inspector (not "2 resources selected").
   await node(page, 'net').click();
   await expect(page.locator('[data-testid=inspector][data-resource=net]')).toBeVisible();

@@ -10,7 +10,18 @@ import { useDesign } from '../state/design.ts';
 const PARAMETER_TYPES = ['string', 'number', 'boolean', 'json', 'comma_delimited_list'];
 
 /** A text field written when it loses focus (or on Enter); empty removes the field. */
-function TextField({ label, value, onCommit }: { label: string; value: string; onCommit: (text: string) => void }) {
+function TextField({
+  label,
+  value,
+  onCommit,
+  list,
+}: {
+  label: string;
+  value: string;
+  onCommit: (text: string) => void;
+  /** Values to offer (a datalist's id). */
+  list?: string;
+}) {
   const [draft, setDraft] = useState(value);
   useEffect(() => setDraft(value), [value]);
   return (
@@ -20,6 +31,7 @@ function TextField({ label, value, onCommit }: { label: string; value: string; o
         <input
           aria-label={label}
           value={draft}
+          {...(list ? { list } : {})}
           onChange={(e) => setDraft(e.target.value)}
           onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
           onBlur={() => draft !== value && onCommit(draft)}
@@ -152,6 +164,19 @@ export function ParameterInspector({ name }: { name: string }) {
         onCommit={(t) => set(['default'], t === '' ? undefined : defaultValue(p, t))}
       />
       <TextField label="label" value={p.label ?? ''} onCommit={(t) => set(['label'], t || undefined)} />
+      {analysis.version?.format !== 'cfn' && (
+        <>
+          <TextField
+            label="group"
+            list="parameter-groups"
+            value={analysis.parameterGroups.find((g) => g.parameters.includes(name))?.label ?? ''}
+            onCommit={(t) => useDesign.getState().apply({ op: 'setParameterGroup', name, group: t.trim() || null })}
+          />
+          <datalist id="parameter-groups">
+            {analysis.parameterGroups.map((g) => g.label && <option key={g.label} value={g.label} />)}
+          </datalist>
+        </>
+      )}
       <TextField label="description" value={p.description ?? ''} onCommit={(t) => set(['description'], t || undefined)} />
       <div className="field">
         <label>

@@ -151,6 +151,41 @@ describe('edit operations', () => {
     expect(remove.notes[0]!.path).toBe('resources.server.properties.image');
   });
 
+  it('puts a parameter in a parameter group, moves it between groups, and takes it out (an emptied group goes)', () => {
+    const text = `heat_template_version: 2018-08-31
+parameters:
+  a: {type: string, default: x}
+  b: {type: string, default: y}
+  c: {type: string, default: z}
+resources: {}
+`;
+    const step = (t: string, name: string, group: string | null) => {
+      const out = editTemplate(t, { op: 'setParameterGroup', name, group }).text;
+      const analysis = analyzeTemplate(out);
+      expect(analysis.valid, analysis.diagnostics.map((d) => d.message).join('\n')).toBe(true);
+      return { out, groups: analysis.parameterGroups.map((g) => [g.label, g.parameters]) };
+    };
+    const one = step(text, 'a', 'Network');
+    expect(one.out).toContain('parameter_groups:\n  - label: Network\n    parameters: [a]\n');
+    expect(one.groups).toEqual([['Network', ['a']]]);
+    const two = step(one.out, 'b', 'Network');
+    expect(two.groups).toEqual([['Network', ['a', 'b']]]);
+    const three = step(two.out, 'c', 'Compute');
+    expect(three.groups).toEqual([
+      ['Network', ['a', 'b']],
+      ['Compute', ['c']],
+    ]);
+    const moved = step(three.out, 'c', 'Network');
+    expect(moved.groups).toEqual([['Network', ['a', 'b', 'c']]]);
+    const out = step(moved.out, 'a', null);
+    expect(out.groups).toEqual([['Network', ['b', 'c']]]);
+    const none = step(step(out.out, 'b', null).out, 'c', null);
+    expect(none.groups).toEqual([]);
+    // Back to the text it started from, but for the blank line a new section is set apart with.
+    expect(none.out.replace('2018-08-31\n\n', '2018-08-31\n')).toBe(text);
+    expect(() => editTemplate(text, { op: 'setParameterGroup', name: 'nope', group: 'x' })).toThrow('There is no parameter named nope.');
+  });
+
   it('adds, renames and removes outputs, sets the description and metadata', () => {
     const add = edit({ op: 'addOutput', name: 'port_id', value: { get_resource: 'port' }, description: 'the port' });
     expect(add.text.endsWith('  port_id:\n    description: the port\n    value: {get_resource: port}\n')).toBe(true);

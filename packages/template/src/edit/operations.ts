@@ -34,6 +34,8 @@ export type EditOperation =
   | { op: 'setParameterField'; name: string; path: PropertyPath; value?: Value }
   | { op: 'renameParameter'; from: string; to: string }
   | { op: 'removeParameter'; name: string }
+  /** Puts a parameter in the parameter group with this label (made when missing; null: in none); a group left empty goes. */
+  | { op: 'setParameterGroup'; name: string; group: string | null }
   | { op: 'addOutput'; name: string; value: Value; description?: string }
   /** A part of an output's definition (`value`, `description`, `condition`), set or, without a value, removed. */
   | { op: 'setOutputField'; name: string; path: PropertyPath; value?: Value }
@@ -603,6 +605,56 @@ function removeParameter(e: Editing, op: Extract<EditOperation, { op: 'removePar
   return e.finish();
 }
 
+function setParameterGroup(e: Editing, op: Extract<EditOperation, { op: 'setParameterGroup' }>): EditResult {
+  const groupsKey = e.keys.parameterGroups;
+  if (!groupsKey) throw new EditError('A CloudFormation template has no parameter groups.', 'EDIT_DIALECT');
+  if (!e.analysis.parameters.some((p) => p.name === op.name))
+    throw new EditError(`There is no parameter named ${op.name}.`, 'EDIT_NO_PARAMETER');
+  const groupsPair = findPair(e.root, groupsKey);
+  const groups = groupsPair?.value.kind === 'seq' ? groupsPair.value : null;
+  if (groupsPair && !groups && !(groupsPair.value.kind === 'scalar' && groupsPair.value.value === null))
+    throw new EditError('The parameter_groups section is not a list; edit it in the YAML.', 'EDIT_NOT_LIST');
+  const label = (group: YNode) => {
+    const l = group.kind === 'map' ? get(group, 'label') : undefined;
+    return l?.kind === 'scalar' && l.value !== null ? String(l.value) : null;
+  };
+  const items = groups?.items ?? [];
+  const target = op.group === null ? -1 : items.findIndex((g) => label(g) === op.group);
+  // Out of the groups it is in (a group left with nothing goes).
+  const emptied: number[] = [];
+  items.forEach((group, g) => {
+    const list = group.kind === 'map' ? get(group, 'parameters') : undefined;
+    if (list?.kind !== 'seq' || g === target) return;
+    const index = list.items.findIndex((i) => i.kind === 'scalar' && i.value === op.name);
+    if (index === -1) return;
+    if (list.items.length > 1) e.editor.removeItem(list, index);
+    else emptied.push(g);
+  });
+  if (groups && emptied.length) {
+    if (emptied.length === items.length && target === -1 && op.group === null) {
+      e.editor.removePair(e.root, groupsPair!);
+      return e.finish();
+    }
+    for (const g of [...emptied].reverse()) e.editor.removeItem(groups, g);
+  }
+  if (op.group === null) return e.finish();
+  if (target === -1) {
+    const entry: ValueMap = { label: op.group, parameters: [op.name] };
+    if (groups && groups.items.length > emptied.length) e.editor.appendItem(groups, entry);
+    else if (groupsPair) e.editor.replaceValue(e.root, groupsPair, [entry]);
+    else e.addSection(groupsKey, [entry]);
+    return e.finish();
+  }
+  const group = items[target]!;
+  const list = group.kind === 'map' ? get(group, 'parameters') : undefined;
+  if (list?.kind !== 'seq')
+    throw new EditError(`The parameter group ${op.group} has no list of parameters; edit it in the YAML.`, 'EDIT_NOT_LIST');
+  if (list.items.some((i) => i.kind === 'scalar' && i.value === op.name)) return e.finish();
+  if (list.items.length) e.editor.appendItem(list, op.name);
+  else if (group.kind === 'map') e.editor.set(group, 'parameters', [op.name]);
+  return e.finish();
+}
+
 function outputPair(e: Editing, name: string): { outputs: YMap; pair: YPair } {
   const outputs = e.sectionMap(e.keys.outputs);
   const pair = outputs ? findPair(outputs, name) : undefined;
@@ -758,6 +810,8 @@ export function applyEdit(analysis: Analysis, op: EditOperation): EditResult {
       return setDefinitionField(e, 'parameters', op);
     case 'removeParameter':
       return removeParameter(e, op);
+    case 'setParameterGroup':
+      return setParameterGroup(e, op);
     case 'addOutput':
       return addOutput(e, op);
     case 'renameOutput':

@@ -27,13 +27,12 @@ export function corpusRoot(): string {
   throw new Error(`No corpus found; looked in ${candidates.filter(Boolean).join(', ')}`);
 }
 
-/**
- * The CloudFormation-format corpus: `cfn/` of the shared corpus (HEARTH_CORPUS
- * or ../shared/corpus). The copy in test-data/ holds only the HOT corpus.
- */
+/** The CloudFormation-format corpus: `cfn/` of the corpus, found as corpusRoot finds it. */
 export function cfnCorpusRoot(): string {
   const root = repoRoot();
-  const candidates = [process.env.HEARTH_CORPUS, join(root, '../shared/corpus')].filter((c): c is string => !!c).map((c) => join(c, 'cfn'));
+  const candidates = [process.env.HEARTH_CORPUS, join(root, '../shared/corpus'), join(root, 'test-data/heat-corpus')]
+    .filter((c): c is string => !!c)
+    .map((c) => join(c, 'cfn'));
   for (const c of candidates) if (existsSync(join(c, 'index.json'))) return c;
   throw new Error(`No CloudFormation corpus found; looked in ${candidates.join(', ')}`);
 }
