@@ -56,7 +56,7 @@ test('a CloudFormation template opens, is edited on the canvas in its own format
   await page.mouse.up();
   await expect(edge(page, 'ScaleDnPolicy', 'ScaleUpPolicy')).toHaveCount(1);
   const edited = await editorText(page);
-  const inserted = /,\n {6}"DependsOn": "ScaleUpPolicy"/;
+  const inserted = /,\n {6}"DependsOn" : "ScaleUpPolicy"/; // in the file's own style: `"key" : value`
   expect(edited).toMatch(inserted);
   expect(edited.replace(inserted, '')).toBe(text);
   expect(() => JSON.parse(edited)).not.toThrow();

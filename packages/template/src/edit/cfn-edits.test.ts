@@ -47,7 +47,8 @@ describe('edits on CloudFormation templates', () => {
     const after = apply(JSON_TEMPLATE, { op: 'addResource', type: 'AWS::CloudFormation::WaitConditionHandle', name: 'handle' });
     expect(() => JSON.parse(after)).not.toThrow();
     expect(after).toContain(
-      `        },\n        "handle": {\n            "Type": "AWS::CloudFormation::WaitConditionHandle"\n        }\n    }`,
+      // As the file writes JSON: four-space indentation, and " : " between a key and its value.
+      `        },\n        "handle" : {\n            "Type" : "AWS::CloudFormation::WaitConditionHandle"\n        }\n    }`,
     );
     expect(removedLines(JSON_TEMPLATE, after)).toBeLessThanOrEqual(1); // at most the line that gains a comma
     const analysis = analyzeTemplate(after);

@@ -16,6 +16,8 @@ export interface EmitStyle {
   indent: number;
   /** The file is JSON (Heat reads text that starts with "{" as JSON): write JSON, never YAML. */
   json?: boolean;
+  /** In a JSON file: what it writes between a key and its value (`: `, or ` : ` as many CFN templates do). */
+  colon?: string;
 }
 
 /** How a value is written after `key:`: on the same line, or as lines below it. */
@@ -108,25 +110,34 @@ export function emitFlow(value: Value): string {
 }
 
 /**
- * A value as JSON: on one line with Python's json.dumps separators (`{"a": 1, "b": [2]}`),
- * or, given the column its key starts at, spread over lines indented as the file indents.
+ * A value as JSON: on one line (`{"a": 1, "b": [2]}`), or, given the column its key starts at,
+ * spread over lines indented as the file indents; `colon` is what the file writes after a key.
  */
-export function emitJson(value: Value, layout: { keyColumn: number; indent: number } | null): string {
-  if (!layout) return compactJson(value);
-  const text = JSON.stringify(value, null, layout.indent);
-  const pad = ' '.repeat(layout.keyColumn);
-  return text
-    .split('\n')
-    .map((line, i) => (i === 0 ? line : pad + line))
-    .join('\n');
+export function emitJson(value: Value, layout: { keyColumn: number; indent: number } | null, colon = ': '): string {
+  if (!layout) return compactJson(value, colon);
+  return prettyJson(value, ' '.repeat(layout.keyColumn), ' '.repeat(layout.indent), colon);
 }
 
-function compactJson(value: Value): string {
-  if (Array.isArray(value)) return `[${value.map(compactJson).join(', ')}]`;
+function compactJson(value: Value, colon: string): string {
+  if (Array.isArray(value)) return `[${value.map((v) => compactJson(v, colon)).join(', ')}]`;
   if (value !== null && typeof value === 'object') {
     return `{${Object.entries(value)
-      .map(([k, v]) => `${JSON.stringify(k)}: ${compactJson(v)}`)
+      .map(([k, v]) => `${JSON.stringify(k)}${colon}${compactJson(v, colon)}`)
       .join(', ')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function prettyJson(value: Value, pad: string, unit: string, colon: string): string {
+  const inner = pad + unit;
+  if (Array.isArray(value)) {
+    if (!value.length) return '[]';
+    return `[\n${value.map((v) => inner + prettyJson(v, inner, unit, colon)).join(',\n')}\n${pad}]`;
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value);
+    if (!entries.length) return '{}';
+    return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}${colon}${prettyJson(v, inner, unit, colon)}`).join(',\n')}\n${pad}}`;
   }
   return JSON.stringify(value);
 }

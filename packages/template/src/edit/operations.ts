@@ -92,6 +92,13 @@ function indentUnit(text: string, root: YMap, resourcesKey: string): number {
   return 2;
 }
 
+/** What a JSON file writes between a key and its value (its first entry's way: `: ` or ` : `). */
+function colonOf(text: string, root: YMap): string {
+  const first = root.pairs[0];
+  const between = first ? text.slice(first.key.end, first.value.start) : '';
+  return /^[ \t]*:[ \t]*$/.test(between) && between.trim() === ':' ? between.replace(/[ \t]+:/, ' :').replace(/:[ \t]+/, ': ') : ': ';
+}
+
 class Editing {
   readonly root: YMap;
   readonly text: string;
@@ -112,6 +119,7 @@ class Editing {
     this.editor = new YamlEditor(this.text, {
       indent: indentUnit(this.text, this.root, this.keys.resources),
       json: analysis.format === 'json',
+      colon: colonOf(this.text, this.root),
     });
   }
 

@@ -51,6 +51,11 @@ export class YamlEditor {
   }
 
   /** A key as this file writes keys. */
+  /** What goes between a key and its value: `: `, or in a JSON file what the file writes there. */
+  private get colon(): string {
+    return this.style.json ? (this.style.colon ?? ': ') : ': ';
+  }
+
   private key(key: string): string {
     return this.style.json ? JSON.stringify(key) : emitKey(key);
   }
@@ -61,7 +66,7 @@ export class YamlEditor {
    */
   private flowValue(value: Value, column: number, multiline: boolean): string {
     if (!this.style.json) return emitFlow(value);
-    return emitJson(value, multiline ? { keyColumn: column, indent: this.style.indent } : null);
+    return emitJson(value, multiline ? { keyColumn: column, indent: this.style.indent } : null, this.colon);
   }
 
   /** Whether a flow collection puts each entry on its own line (as JSON files usually do). */
@@ -118,17 +123,17 @@ export class YamlEditor {
     if (container.flow) {
       if (pairs.length === 0) {
         const open = this.text.indexOf('{', container.start);
-        this.splice(open + 1, open + 1, `${this.key(key)}: ${this.flowValue(value, 0, false)}`);
+        this.splice(open + 1, open + 1, `${this.key(key)}${this.colon}${this.flowValue(value, 0, false)}`);
         return;
       }
       const last = container.pairs[container.pairs.length - 1]!;
       if (this.entriesOnOwnLines(container.pairs.map((p) => p.key.start))) {
         // A new line at the column of the entries above (JSON's usual layout).
         const column = columnOf(this.text, last.key.start);
-        const text = `${this.key(key)}: ${this.flowValue(value, column, true)}`;
+        const text = `${this.key(key)}${this.colon}${this.flowValue(value, column, true)}`;
         this.splice(last.value.end, last.value.end, `,${this.newline}${' '.repeat(column)}${text}`);
       } else {
-        this.splice(last.value.end, last.value.end, `, ${this.key(key)}: ${this.flowValue(value, 0, false)}`);
+        this.splice(last.value.end, last.value.end, `, ${this.key(key)}${this.colon}${this.flowValue(value, 0, false)}`);
       }
       return;
     }
