@@ -96,11 +96,11 @@ export class DesignDocument {
     // Nested templates are read on their own with the design's files (as Heat validates a nested stack's
     // template); only when the files or the environment change, never on a keystroke in the template.
     this.fileDiagnostics = {};
+    // As a nested stack reads its environment: the registry and parameter_defaults, not the parameters.
+    const nested = sourceOptions({ ...designSource(this.sources), parentStack: 'design' }).options;
     for (const [path, text] of Object.entries(this.sources.files)) {
       if (!TEMPLATE_FILE.test(text)) continue;
-      const errors = analyzeTemplate(text, { ...options, filename: path, parameters: {} }).diagnostics.filter(
-        (d) => d.severity === 'error',
-      );
+      const errors = analyzeTemplate(text, { ...nested, filename: path, parameters: {} }).diagnostics.filter((d) => d.severity === 'error');
       if (errors.length) this.fileDiagnostics[path] = errors.map((d) => ({ ...d, file: path }));
     }
   }

@@ -21,6 +21,19 @@ describe('parameterProblems', () => {
     expect(parameterProblems(tooBig, { size: 3 })).toEqual({});
   });
 
+  it('checks the values of a CloudFormation-format template by its own sections', () => {
+    const cfn = `HeatTemplateFormatVersion: '2012-12-12'
+Parameters:
+  Size: {Type: String, AllowedValues: [small, large]}
+Resources:
+  r: {Type: OS::Heat::None}
+`;
+    const sources = { template: cfn, environment: '', files: {} };
+    const analysis = analyzeTemplate(cfn);
+    expect(parameterProblems(sources, { Size: 'huge' }, analysis)).toEqual({ Size: expect.stringContaining('allowed') });
+    expect(parameterProblems(sources, { Size: 'small' }, analysis)).toEqual({});
+  });
+
   it('given the design’s analysis, reads only the parameter sections, with the same verdicts; an alias across sections reads it whole', () => {
     const many = template.replace(
       'resources: {}\n',

@@ -5,7 +5,15 @@ import { analyzeTemplate, isMap, sourceOptions, type Analysis, type Value } from
 import { designSource, type DesignSources } from './document.ts';
 
 /** The sections Heat reads to check parameter values; resources and outputs play no part. */
-const PARAMETER_SECTIONS = new Set(['heat_template_version', 'parameters', 'parameter_groups']);
+const PARAMETER_SECTIONS = new Set([
+  'heat_template_version',
+  'parameters',
+  'parameter_groups',
+  // The CloudFormation format's.
+  'AWSTemplateFormatVersion',
+  'HeatTemplateFormatVersion',
+  'Parameters',
+]);
 
 /**
  * The template cut down to its parameter sections, so that checking typed

@@ -61,6 +61,18 @@ describe('DesignSession', () => {
     expect(session.state.fileDiagnostics).toEqual({});
   });
 
+  it('reads a nested file as a nested stack: the environment’s parameters are the top template’s, not its', () => {
+    const { session } = newSession();
+    session.load({
+      id: null,
+      name: 'nested-env',
+      text: 'heat_template_version: 2018-08-31\nparameters:\n  key_name: {type: string}\nresources:\n  a: {type: child.yaml}\n',
+      environment: 'parameters:\n  key_name: mine\n',
+      files: { 'child.yaml': 'heat_template_version: 2018-08-31\nresources:\n  r: {type: OS::Heat::None}\n' },
+    });
+    expect(session.state.fileDiagnostics).toEqual({});
+  });
+
   it('the same template without its environment has Heat’s error, and editing the environment brings the mapping back', () => {
     const { session, seen } = newSession();
     session.load({ id: null, name: 'oso_ha', text: read('oso_ha.yaml'), files: { 'oso_node.yaml': read('oso_node.yaml') } });

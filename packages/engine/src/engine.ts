@@ -194,8 +194,8 @@ export class Engine implements StackEngine {
           attributes: r.attributes as ValueMap,
         })),
       resourceByReference: async (stack, reference) => {
-        const live = await this.store.liveResources(stack.id);
-        const rec = live.find((r) => r.physicalId === reference) ?? live.find((r) => r.name === reference);
+        // By reference only (Heat's resource_by_refid): a name alone is no reference, and makes no dependency.
+        const rec = (await this.store.liveResources(stack.id)).find((r) => r.physicalId === reference);
         if (!rec) return null;
         return {
           name: rec.name,

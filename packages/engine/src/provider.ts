@@ -53,7 +53,7 @@ export interface EngineServices {
    */
   nestedCapacity(parent: StackRef, existing: string | null): Promise<number>;
   /**
-   * The resource of `stack` that a reference names (its physical id, else its name), with its
+   * The resource of `stack` that a reference names (its physical id), with its
    * resolved properties: Heat's stack.resource_by_refid (an AWS scaling group reads its
    * launch configuration this way). Null when there is none.
    */

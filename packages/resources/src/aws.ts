@@ -13,7 +13,7 @@ import type { Value, ValueMap } from '@hearth/template';
 import { isValueMap } from '@hearth/template';
 import { openstackKinds, type SimulatedKind } from './cloud.ts';
 import { AUTO_SCALING_GROUP, nestedStackActions, type GroupKind } from './groups.ts';
-import { handleAttributes, stackArn, waitConditionProvider } from './heat.ts';
+import { handleAttributes, stackArn, waitOnHandle } from './heat.ts';
 import { newCapacity, scalingPolicyProvider, type AdjustmentType } from './scaling.ts';
 
 const str = (v: Value | undefined): string => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
@@ -76,13 +76,19 @@ export const AWS_AUTO_SCALING_GROUP: GroupKind = {
       return 'DesiredCapacity must be between MinSize and MaxSize';
     if (!str(properties.LaunchConfigurationName) && !str(properties.InstanceId))
       return 'Either "InstanceId" or "LaunchConfigurationName" must be provided.';
+    if (!str(properties.LaunchConfigurationName))
+      return 'Hearth builds a scaling group from its LaunchConfigurationName only; a group made from an InstanceId is not supported.';
     return null;
   },
   async prepare(ctx) {
     const name = str(ctx.properties.LaunchConfigurationName);
     const conf = name ? await ctx.services.resourceByReference(ctx.stack, name) : null;
-    if (!conf || conf.type !== 'AWS::AutoScaling::LaunchConfiguration')
-      throw new ResourceFailure(`The launch configuration ${name} is not a resource of this stack.`, 'NotFound');
+    if (!conf || conf.type !== 'AWS::AutoScaling::LaunchConfiguration') {
+      throw new ResourceFailure(
+        `LaunchConfigurationName (${name}) requires a reference to the configuration not just the name of the resource (use Ref).`,
+        'NotFound',
+      );
+    }
     const member: ValueMap = {};
     for (const [k, v] of Object.entries(conf.properties)) if (k !== 'InstanceId' && v !== null) member[k] = v;
     if (Array.isArray(ctx.properties.Tags)) member.Tags = ctx.properties.Tags;
@@ -200,10 +206,12 @@ export const awsWaitConditionHandleProvider: ResourceProvider = {
 export const awsWaitConditionProvider: ResourceProvider = {
   async create(ctx) {
     const p = ctx.properties;
-    const state: ProvidedState = await waitConditionProvider.create({
-      ...ctx,
-      properties: { handle: handleIdOf(str(p.Handle)), count: num(p.Count, 1), timeout: num(p.Timeout, 0) },
-    });
+    const id = handleIdOf(str(p.Handle));
+    // Heat's _validate_handle_url: the URL names a handle of this stack.
+    const handle = await ctx.services.resourceByReference(ctx.stack, id);
+    if (handle?.type !== 'AWS::CloudFormation::WaitConditionHandle')
+      throw new ResourceFailure(`WaitCondition invalid Handle ${str(p.Handle)}`, 'StackValidationFailed');
+    const state = await waitOnHandle(ctx, id, Math.max(1, num(p.Count, 1)), num(p.Timeout, 0));
     return { ...state, attributes: { Data: state.attributes.data ?? null } };
   },
   async delete() {},

@@ -118,6 +118,8 @@ export const valueProvider: ResourceProvider = {
 };
 
 /** OS::Heat::WaitConditionHandle: a URL and token to signal, with a working curl command. */
+const HANDLE_TYPES = new Set(['OS::Heat::WaitConditionHandle', 'OS::Heat::UpdateWaitConditionHandle']);
+
 export const waitConditionHandleProvider: ResourceProvider = {
   async create(ctx) {
     const id = randomUUID();
@@ -161,42 +163,52 @@ function readSignal(stored: { id: string; data: Value }): Signal {
 export const waitConditionProvider: ResourceProvider = {
   async create(ctx) {
     const handle = str(ctx.properties.handle);
-    const count = Math.max(1, num(ctx.properties.count, 1));
-    const timeout = num(ctx.properties.timeout, 0);
-    const controller = new AbortController();
-    const stop = () => controller.abort(ctx.signal.reason);
-    ctx.signal.addEventListener('abort', stop, { once: true });
-    let signals: Signal[] = [];
-    const timer =
-      timeout > 0
-        ? setTimeout(() => {
-            const reasons = signals.filter((s) => s.status === 'SUCCESS').map((s) => s.reason);
-            const message = `${reasons.length} of ${count} received${reasons.length ? ` - ${reasons.join(';')}` : ''}`;
-            controller.abort(new ResourceFailure(message, 'WaitConditionTimeout'));
-          }, timeout * 1000)
-        : null;
-    try {
-      for (;;) {
-        signals = (await ctx.services.signals(handle)).map(readSignal);
-        const failed = signals.filter((s) => s.status !== 'SUCCESS');
-        if (failed.length) throw new ResourceFailure(failed.map((s) => s.reason).join(';'), 'WaitConditionFailure');
-        if (signals.length >= count) {
-          const data = Object.fromEntries(signals.map((s) => [s.id, s.data]));
-          return { physicalId: randomUUID(), attributes: { data: jsonDumps(data as ValueMap) } };
-        }
-        await ctx.services.waitForSignal(handle, controller.signal);
-      }
-    } catch (error) {
-      if (controller.signal.aborted && controller.signal.reason instanceof ResourceFailure) throw controller.signal.reason;
-      throw error;
-    } finally {
-      if (timer) clearTimeout(timer);
-      ctx.signal.removeEventListener('abort', stop);
-    }
+    // Heat's _get_handle_resource: the handle is a resource of this stack (resource_by_refid), never another's.
+    const found = await ctx.services.resourceByReference(ctx.stack, handle);
+    if (!found || !HANDLE_TYPES.has(found.type))
+      throw new ResourceFailure(`WaitCondition invalid Handle ${handle}`, 'StackValidationFailed');
+    return waitOnHandle(ctx, handle, Math.max(1, num(ctx.properties.count, 1)), num(ctx.properties.timeout, 0));
   },
   async delete() {},
   async check() {},
 };
+
+/**
+ * Waits until the handle holds `count` signals (each id counts once), all SUCCESS; any other status
+ * fails with the reasons, and so does the timeout (seconds; 0: none). The wait condition's state.
+ */
+export async function waitOnHandle(ctx: ActionContext, handle: string, count: number, timeout: number): Promise<ProvidedState> {
+  const controller = new AbortController();
+  const stop = () => controller.abort(ctx.signal.reason);
+  ctx.signal.addEventListener('abort', stop, { once: true });
+  let signals: Signal[] = [];
+  const timer =
+    timeout > 0
+      ? setTimeout(() => {
+          const reasons = signals.filter((s) => s.status === 'SUCCESS').map((s) => s.reason);
+          const message = `${reasons.length} of ${count} received${reasons.length ? ` - ${reasons.join(';')}` : ''}`;
+          controller.abort(new ResourceFailure(message, 'WaitConditionTimeout'));
+        }, timeout * 1000)
+      : null;
+  try {
+    for (;;) {
+      signals = (await ctx.services.signals(handle)).map(readSignal);
+      const failed = signals.filter((s) => s.status !== 'SUCCESS');
+      if (failed.length) throw new ResourceFailure(failed.map((s) => s.reason).join(';'), 'WaitConditionFailure');
+      if (signals.length >= count) {
+        const data = Object.fromEntries(signals.map((s) => [s.id, s.data]));
+        return { physicalId: randomUUID(), attributes: { data: jsonDumps(data as ValueMap) } };
+      }
+      await ctx.services.waitForSignal(handle, controller.signal);
+    }
+  } catch (error) {
+    if (controller.signal.aborted && controller.signal.reason instanceof ResourceFailure) throw controller.signal.reason;
+    throw error;
+  } finally {
+    if (timer) clearTimeout(timer);
+    ctx.signal.removeEventListener('abort', stop);
+  }
+}
 
 /**
  * Heat's reference to a nested stack (heat/common/identifier.py

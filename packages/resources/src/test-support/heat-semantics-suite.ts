@@ -579,6 +579,31 @@ Outputs:
       expect(String(done.outputs.User)).toMatch(/^aws-wait-User-/);
     });
 
+    // heat/engine/resources/aws/cfn/wait_condition.py _validate_handle_url; autoscaling_group.py _get_conf_properties.
+    it('refuses a WaitCondition on a handle that is not of its stack, and a launch configuration named rather than referenced', async () => {
+      const first = await h.create({
+        name: 'aws-handle',
+        template:
+          "HeatTemplateFormatVersion: '2012-12-12'\nResources:\n  H: {Type: 'AWS::CloudFormation::WaitConditionHandle'}\nOutputs:\n  Url: {Value: {Ref: H}}\n",
+      });
+      const other = await h.create({
+        name: 'aws-other',
+        template: `HeatTemplateFormatVersion: '2012-12-12'\nResources:\n  W: {Type: 'AWS::CloudFormation::WaitCondition', Properties: {Handle: '${String(first.outputs.Url)}', Timeout: '60'}}\n`,
+        options: { disableRollback: true },
+      });
+      expect(`${other.action}_${other.status}`).toBe('CREATE_FAILED');
+      expect((await h.engine.resources(other.id)).find((r) => r.name === 'W')!.statusReason).toContain('WaitCondition invalid Handle');
+      const named = await h.create({
+        name: 'aws-named',
+        template: SCALED.replace('{"Ref": "Config"}', '"Config"'),
+        options: { disableRollback: true },
+      });
+      expect(`${named.action}_${named.status}`).toBe('CREATE_FAILED');
+      expect((await h.engine.resources(named.id)).find((r) => r.name === 'Group')!.statusReason).toContain(
+        'requires a reference to the configuration',
+      );
+    });
+
     // heat/engine/resources/aws/cfn/stack.py: TemplateURL, Parameters, Outputs.<name>.
     it('runs an AWS::CloudFormation::Stack from the design file its TemplateURL names; its outputs read as Outputs.<name>', async () => {
       const child = `HeatTemplateFormatVersion: '2012-12-12'

@@ -119,6 +119,16 @@ describe('edits on CloudFormation templates', () => {
     expect(dialectOf(CFN_VERSIONS.AWSTemplateFormatVersion!).value(shown)).toEqual(value);
   });
 
+  it('changes the constraints of a parameter written as one JSON line', () => {
+    const text =
+      '{"AWSTemplateFormatVersion": "2010-09-09",\n "Parameters": {"P": {"Type": "String", "MinLength": "1", "MaxLength": "5"}}}\n';
+    const out = apply(text, { op: 'setParameterField', name: 'P', path: ['constraints'], value: [{ allowed_values: ['a', 'b'] }] });
+    expect(JSON.parse(out)).toEqual({
+      AWSTemplateFormatVersion: '2010-09-09',
+      Parameters: { P: { Type: 'String', AllowedValues: ['a', 'b'] } },
+    });
+  });
+
   it('renames a resource in Ref, Fn::GetAtt and DependsOn', () => {
     const text = `HeatTemplateFormatVersion: '2012-12-12'
 Resources:

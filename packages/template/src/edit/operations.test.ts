@@ -186,6 +186,13 @@ resources: {}
     expect(() => editTemplate(text, { op: 'setParameterGroup', name: 'nope', group: 'x' })).toThrow('There is no parameter named nope.');
   });
 
+  it('moves the only parameter of the only group to a new group in one edit', () => {
+    const text =
+      'heat_template_version: 2018-08-31\nparameter_groups:\n  - label: A\n    parameters: [p]\nparameters:\n  p: {type: string}\n';
+    const out = editTemplate(text, { op: 'setParameterGroup', name: 'p', group: 'B' }).text;
+    expect(analyzeTemplate(out).parameterGroups.map((g) => [g.label, g.parameters])).toEqual([['B', ['p']]]);
+  });
+
   it('adds, renames and removes outputs, sets the description and metadata', () => {
     const add = edit({ op: 'addOutput', name: 'port_id', value: { get_resource: 'port' }, description: 'the port' });
     expect(add.text.endsWith('  port_id:\n    description: the port\n    value: {get_resource: port}\n')).toBe(true);

@@ -638,17 +638,17 @@ function setParameterGroup(e: Editing, op: Extract<EditOperation, { op: 'setPara
     if (list.items.length > 1) e.editor.removeItem(list, index);
     else emptied.push(g);
   });
-  if (groups && emptied.length) {
-    if (emptied.length === items.length && target === -1 && op.group === null) {
-      e.editor.removePair(e.root, groupsPair!);
-      return e.finish();
-    }
-    for (const g of [...emptied].reverse()) e.editor.removeItem(groups, g);
+  if (groups && emptied.length === items.length && target === -1) {
+    // Every group is left empty: the section goes, or becomes just the group asked for (one edit, not two).
+    if (op.group === null) e.editor.removePair(e.root, groupsPair!);
+    else e.editor.replaceValue(e.root, groupsPair!, [{ label: op.group, parameters: [op.name] }]);
+    return e.finish();
   }
+  if (groups) for (const g of [...emptied].reverse()) e.editor.removeItem(groups, g);
   if (op.group === null) return e.finish();
   if (target === -1) {
     const entry: ValueMap = { label: op.group, parameters: [op.name] };
-    if (groups && groups.items.length > emptied.length) e.editor.appendItem(groups, entry);
+    if (groups && groups.items.length) e.editor.appendItem(groups, entry);
     else if (groupsPair) e.editor.replaceValue(e.root, groupsPair, [entry]);
     else e.addSection(groupsKey, [entry]);
     return e.finish();
@@ -788,7 +788,20 @@ function setDefinitionField(
     return e.finish();
   }
   if (rest.length) throw new EditError(`Set the whole ${field} of a CloudFormation parameter.`, 'EDIT_PATH');
-  for (const [key, value] of e.dialect.parameterField(field, op.value)) setAt(e, def, [key], value);
+  const changes = e.dialect.parameterField(field, op.value);
+  if (def.flow) {
+    // Several keys of one flow map (`{"Type": ..., "MinLength": ...}`) change as one new map: separate
+    // removals of neighbouring entries would overlap.
+    const next = plainValue(def) as ValueMap;
+    for (const [key, value] of changes) {
+      if (value === undefined) delete next[key];
+      else next[key] = value;
+    }
+    const params = e.sectionMap(e.keys.parameters)!;
+    e.editor.replaceValue(params, findPair(params, op.name)!, next);
+    return e.finish();
+  }
+  for (const [key, value] of changes) setAt(e, def, [key], value);
   return e.finish();
 }
 
