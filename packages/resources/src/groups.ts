@@ -150,7 +150,11 @@ export function nestedGroup(kind: GroupKind): ResourceProvider {
         }
       : {}),
     ...nestedStackActions,
-    nestedTemplate: (properties, current) => templateOf(kind.members(properties, Infinity, current)),
+    // A kind whose members need more than its properties (prepare) has no template to preview with:
+    // the plan shows the group, not its members (rather than every member deleted).
+    ...(kind.prepare
+      ? {}
+      : { nestedTemplate: (properties: ValueMap, current?: string[]) => templateOf(kind.members(properties, Infinity, current)) }),
     validationTemplate(properties) {
       if (kind.invalid?.(properties) || kind.size(properties) === 0) return null;
       return templateOf(kind.members(properties, kind.validatesFirstOnly ? 1 : Infinity));
