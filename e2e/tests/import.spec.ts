@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
-import { node, openExample } from './helpers.ts';
+import { fitCount, node, openExample, viewFitted } from './helpers.ts';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../..');
 // The shared corpus beside the repository, else the copy every clone has in test-data/.
@@ -38,14 +38,22 @@ test('a template imported with its environment and nested template is read with 
   page,
 }) => {
   await page.goto('/');
+  const fits = await fitCount(page);
   await importFiles(page, [file('oso_ha.yaml'), file('oso_ha_env.yaml'), file('oso_node.yaml')]);
   await expect(node(page, 'node1_instance')).toBeVisible();
+  // The import is laid out and its first view shown before anything on the canvas is clicked.
+  await viewFitted(page, fits);
   // No "could not be found" anywhere: toolbar count, badges, problems.
   await expect(page.locator('[data-testid=node-errors]')).toHaveCount(0);
   await page.getByTitle('Problems').click();
   await expect(page.locator('.menu.problems')).not.toContainText('could not be found');
   await page.getByTitle('Problems').click();
-  // The nested template expands into its resources.
+  // The nested template expands into its resources. The node is brought into view first (found with
+  // the search box): the first view shows where the workflow starts, and a click outside the canvas
+  // would land on whatever is there (on a busy machine the view settles later than the nodes appear).
+  await page.getByTestId('search').fill('node1_instance');
+  await page.getByTestId('search').press('Enter');
+  await expect(node(page, 'node1_instance')).toBeInViewport({ ratio: 0.9 });
   await node(page, 'node1_instance').getByTestId('group-toggle').click();
   await expect(node(page, 'node1_instance').getByTestId('group-members')).toContainText('OS::Nova::Server');
 
