@@ -12,7 +12,7 @@ import { ResourceFailure } from '@hearth/engine';
 import type { Value, ValueMap } from '@hearth/template';
 import { isValueMap } from '@hearth/template';
 import { openstackKinds, type SimulatedKind } from './cloud.ts';
-import { AUTO_SCALING_GROUP, nestedStackActions, type GroupKind } from './groups.ts';
+import { AUTO_SCALING_GROUP, nestedStackActions, scalingSizeProblem, type GroupKind } from './groups.ts';
 import { handleAttributes, stackArn, waitOnHandle } from './heat.ts';
 import { newCapacity, scalingPolicyProvider, type AdjustmentType } from './scaling.ts';
 
@@ -66,14 +66,8 @@ export const AWS_AUTO_SCALING_GROUP: GroupKind = {
     return AUTO_SCALING_GROUP.size(asOs(properties));
   },
   invalid(properties) {
-    const min = num(properties.MinSize, 0);
-    const max = num(properties.MaxSize, 0);
-    // heat/engine/resources/aws/autoscaling/autoscaling_group.py validate.
-    if (max < min) return 'MinSize can not be greater than MaxSize';
-    if (min < 0) return 'The size of AutoScalingGroup can not be less than zero';
-    const desired = properties.DesiredCapacity;
-    if (desired !== null && desired !== undefined && (num(desired, 0) < min || num(desired, 0) > max))
-      return 'DesiredCapacity must be between MinSize and MaxSize';
+    const sizes = scalingSizeProblem(asOs(properties));
+    if (sizes) return sizes;
     if (!str(properties.LaunchConfigurationName) && !str(properties.InstanceId))
       return 'Either "InstanceId" or "LaunchConfigurationName" must be provided.';
     if (!str(properties.LaunchConfigurationName))

@@ -267,6 +267,21 @@ export function deploymentGroup(memberType: string): GroupKind {
   };
 }
 
+/**
+ * What is wrong with a scaling group's sizes (`min_size`, `max_size`, `desired_capacity`), or null:
+ * heat/engine/resources/aws/autoscaling/autoscaling_group.py validate, which the OS:: group inherits.
+ */
+export function scalingSizeProblem(properties: ValueMap): string | null {
+  const min = num(properties.min_size, 0);
+  const max = num(properties.max_size, 0);
+  if (max < min) return 'MinSize can not be greater than MaxSize';
+  if (min < 0) return 'The size of AutoScalingGroup can not be less than zero';
+  const desired = properties.desired_capacity;
+  if (desired !== null && desired !== undefined && (num(desired, 0) < min || num(desired, 0) > max))
+    return 'DesiredCapacity must be between MinSize and MaxSize';
+  return null;
+}
+
 /** A name for a new scaling group member, as Heat's short_id.generate_id makes them (12 characters of base32). */
 function memberId(): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
@@ -292,15 +307,7 @@ export const AUTO_SCALING_GROUP: GroupKind = {
   invalid(properties) {
     const def = isValueMap(properties.resource) ? properties.resource : null;
     if (!def || !str(def.type)) return 'resource needs a type';
-    const min = num(properties.min_size, 0);
-    const max = num(properties.max_size, 0);
-    // heat/engine/resources/aws/autoscaling/autoscaling_group.py validate, which the OS:: group inherits.
-    if (max < min) return 'MinSize can not be greater than MaxSize';
-    if (min < 0) return 'The size of AutoScalingGroup can not be less than zero';
-    const desired = properties.desired_capacity;
-    if (desired !== null && desired !== undefined && (num(desired, 0) < min || num(desired, 0) > max))
-      return 'DesiredCapacity must be between MinSize and MaxSize';
-    return null;
+    return scalingSizeProblem(properties);
   },
   members(properties, limit = Infinity, current = []) {
     const def = isValueMap(properties.resource) ? properties.resource : {};
