@@ -21,6 +21,18 @@ const CFN_FUNCTIONS = [...new Set([...Object.keys(AWS.functions), ...Object.keys
 /** Which functions a value may be: the HOT ones, or in a CloudFormation template the CFN ones. */
 let INTRINSIC: JsonSchema = { $ref: '#/definitions/intrinsic' };
 
+/** A value that is one call of one of these functions. */
+function intrinsicSchema(names: readonly string[]): JsonSchema {
+  return {
+    type: 'object',
+    description: 'An intrinsic function, computed when the stack is created or updated.',
+    minProperties: 1,
+    maxProperties: 1,
+    properties: Object.fromEntries(names.map((f) => [f, { description: functionDescription(f) }])),
+    additionalProperties: false,
+  };
+}
+
 function withFunctions(schema: JsonSchema): JsonSchema {
   return { anyOf: [schema, INTRINSIC] };
 }
@@ -292,22 +304,8 @@ export function hotJsonSchema(): JsonSchema {
     then: cfnSchema(),
     else: hot,
     definitions: {
-      cfnIntrinsic: {
-        type: 'object',
-        description: 'An intrinsic function, computed when the stack is created or updated.',
-        minProperties: 1,
-        maxProperties: 1,
-        properties: Object.fromEntries(CFN_FUNCTIONS.map((f) => [f, { description: functionDescription(f) }])),
-        additionalProperties: false,
-      },
-      intrinsic: {
-        type: 'object',
-        description: 'An intrinsic function, computed when the stack is created or updated.',
-        minProperties: 1,
-        maxProperties: 1,
-        properties: Object.fromEntries(FUNCTIONS.map((f) => [f, { description: functionDescription(f) }])),
-        additionalProperties: false,
-      },
+      cfnIntrinsic: intrinsicSchema(CFN_FUNCTIONS),
+      intrinsic: intrinsicSchema(FUNCTIONS),
     },
   };
 }
