@@ -31,4 +31,11 @@ resources:
     const dropped = carryPositions(before, graphOf(T(['a', 'b', 'c'])), positions, { c: { x: 1000, y: 500 } });
     expect(dropped.c).toEqual({ x: 1000, y: 500 });
   });
+
+  it('returns the same positions object when no node moved, came or went', () => {
+    const graph = graphOf(T(['a', 'b']));
+    const positions = { a: { x: 0, y: 0 }, b: { x: 400, y: 0 } };
+    expect(carryPositions(graph, graphOf(T(['a', 'b'])), positions)).toBe(positions);
+    expect(carryPositions(graph, graphOf(T(['a', 'bee'])), positions)).not.toBe(positions);
+  });
 });

@@ -99,5 +99,9 @@ export function carryPositions(previous: Graph | null, next: Graph, positions: P
     if (out[r.name]) continue;
     out[r.name] = hints[r.name] ? freeSpot(hints[r.name]!, out) : placeNew(r.name, next, out);
   }
+  // Nothing moved, came or went (typing inside a resource): the same object, so that what is drawn from
+  // the positions (routes, labels, nodes) knows without looking that it has nothing to redo.
+  const keys = Object.keys(out);
+  if (keys.length === Object.keys(positions).length && keys.every((k) => out[k] === positions[k])) return positions;
   return out;
 }
