@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstView, READABLE_ZOOM } from './viewport.ts';
+import { firstView, READABLE_ZOOM, workflowStart } from './viewport.ts';
 
 const pane = { width: 1000, height: 600 };
 
@@ -28,5 +28,23 @@ describe('firstView', () => {
     expect(view.zoom).toBe(READABLE_ZOOM);
     expect(view.x + bounds.x * view.zoom).toBe(24);
     expect(view.y + bounds.y * view.zoom).toBe(24);
+  });
+
+  it('opens a graph too tall as well level with where its workflow starts, when given', () => {
+    const bounds = { x: 100, y: 200, width: 4000, height: 6000 };
+    const view = firstView(bounds, pane, 1.2, { y: 3000 });
+    expect(view.x + bounds.x * view.zoom).toBe(24);
+    expect(view.y + 3000 * view.zoom).toBe(24);
+  });
+
+  it('finds where the workflow starts: the top of the left-most column', () => {
+    const positions = [
+      { x: 300, y: 0 },
+      { x: 0, y: 900 },
+      { x: 100, y: 500 },
+      { x: 0, y: 1200 },
+    ];
+    expect(workflowStart(positions, 220)).toEqual({ x: 0, y: 500 });
+    expect(workflowStart([], 220)).toBeUndefined();
   });
 });
