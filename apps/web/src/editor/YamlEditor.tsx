@@ -1,10 +1,9 @@
 // The YAML editor: the design's template, environment and files, one tab
-// each, with markers for the diagnostics (the server's for the template,
-// the session's for the environment) and go-to-definition for resource and
+// each, with markers for the diagnostics (the design session's, for all
+// three) and go-to-definition for resource and
 // parameter names. Each tab's text goes to the design session as typed.
 import { useEffect, useRef, useState } from 'react';
 import type { Diagnostic } from '@hearth/template';
-import { api } from '../api.ts';
 import { session, useDesign } from '../state/design.ts';
 import { registerEditor, type EditorWhere } from './handle.ts';
 import { adjustSchemaValidation, ENVIRONMENT_URI, fileUri, monaco, TEMPLATE_URI } from './monaco.ts';
@@ -109,6 +108,12 @@ export default function YamlEditor() {
       wordWrap: 'off',
       renderWhitespace: 'boundary',
       quickSuggestions: { other: true, comments: false, strings: true },
+      // Features that ask the YAML worker for the whole document's structure after every change (sticky
+      // scroll its symbols, links and code lenses their own passes) and give a template nothing it needs:
+      // at 1,000 resources each costs the main thread tens of milliseconds per keystroke.
+      stickyScroll: { enabled: false },
+      links: false,
+      codeLens: false,
       // The classic hidden textarea rather than Chromium's EditContext (with which scripted typing loses spaces).
       editContext: false,
     });
@@ -203,23 +208,15 @@ export default function YamlEditor() {
     setDoc({ kind: 'template' });
   }, [loads]);
 
-  // The server's diagnostics as markers, a moment after typing stops.
-  const text = useDesign((s) => s.text);
-  const environment = useDesign((s) => s.environment);
+  // The template's diagnostics as markers: the session's analysis, the one the canvas, badges and problems
+  // list show (read with the environment and files, as the server reads them), as soon as it has read.
+  const analysis = useDesign((s) => s.analysis);
   useEffect(() => {
-    const timer = setTimeout(() => {
-      api.templates.validate
-        .query({ template: text, files, ...(environment ? { environment } : {}) })
-        .then((report) => {
-          const model = monaco.editor.getModel(monaco.Uri.parse(TEMPLATE_URI));
-          if (model && model.getValue() === text) monaco.editor.setModelMarkers(model, 'hearth', report.diagnostics.map(toMarker));
-        })
-        .catch(() => {
-          /* the server is unreachable: the local badges still show problems */
-        });
-    }, 250);
-    return () => clearTimeout(timer);
-  }, [text, files, environment]);
+    if (!analysis) return;
+    const model = monaco.editor.getModel(monaco.Uri.parse(TEMPLATE_URI));
+    if (model && model.getValue() === analysis.text)
+      monaco.editor.setModelMarkers(model, 'hearth', analysis.diagnostics.filter((d) => !d.file).map(toMarker));
+  }, [analysis]);
 
   const tabs: Array<{ doc: Doc; label: string; problems: number }> = [
     { doc: { kind: 'template' }, label: 'Template', problems: 0 },
