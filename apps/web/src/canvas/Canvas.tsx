@@ -28,6 +28,7 @@ import {
   routeEdges,
   type Positions,
   type XY,
+  workflowStart,
 } from '@hearth/design';
 import { useDesign } from '../state/design.ts';
 import { categoryOf } from '@hearth/template';
@@ -41,6 +42,13 @@ export const PALETTE_MIME = 'application/hearth-type';
 const MARKER = { type: MarkerType.ArrowClosed, width: 14, height: 14 };
 const NO_CHANGES: never[] = [];
 const COMPACT_ZOOM = 0.2;
+/**
+ * Past this many resources only the nodes and edges in view are in the page: a change then lays out,
+ * paints and composites tens of them rather than the whole design (at 1,000 resources that was most of
+ * a keystroke's cost). Smaller designs keep every node in the page, where the browser's find and
+ * assistive tools reach them all, at a cost that does not show.
+ */
+const DRAW_ONLY_IN_VIEW_ABOVE = 400;
 
 /** The previous array when every item is the same object (React Flow then has nothing to update). */
 function sameItems<T>(last: { current: T[] }, next: T[]): T[] {
@@ -48,6 +56,13 @@ function sameItems<T>(last: { current: T[] }, next: T[]): T[] {
   if (prev.length === next.length && prev.every((item, i) => item === next[i])) return prev;
   last.current = next;
   return next;
+}
+
+/** The first value given with this key, for as long as the key stays the same. */
+function useSameWhile<T>(value: T, key: string): T {
+  const kept = useRef<{ key: string; value: T } | null>(null);
+  if (!kept.current || kept.current.key !== key) kept.current = { key, value };
+  return kept.current.value;
 }
 
 /** The node standing for all the parameters when they outnumber the resources (and its key in `expanded`). */
@@ -98,8 +113,14 @@ export function Canvas() {
           .fitView({ maxZoom: 1.2, duration: 0 })
           .then(async () => {
             const pane = container.current?.getBoundingClientRect();
-            if (pane && flow.getZoom() < READABLE_ZOOM)
-              await flow.setViewport(firstView(flow.getNodesBounds(flow.getNodes()), pane), { duration: 0 });
+            if (pane && flow.getZoom() < READABLE_ZOOM) {
+              const { graph: shown, positions: at } = useDesign.getState();
+              const start = workflowStart(
+                (shown?.resources ?? []).flatMap((r) => (at[r.name] ? [at[r.name]!] : [])),
+                NODE_WIDTH,
+              );
+              await flow.setViewport(firstView(flow.getNodesBounds(flow.getNodes()), pane, 1.2, start), { duration: 0 });
+            }
           })
           .then(() => {
             // Which fit request the view now shows (tests wait on it rather than on a clock).
@@ -110,6 +131,7 @@ export function Canvas() {
     return () => clearTimeout(timer);
   }, [fitRequests, flow]);
 
+  const drawOnlyInView = (graph?.resources.length ?? 0) > DRAW_ONLY_IN_VIEW_ABOVE;
   const selectedSet = useMemo(() => new Set(selected), [selected]);
   // Edges come from the text (removals go through onEdgesDelete); only their selection is kept here.
   const [selectedEdges, setSelectedEdges] = useState<ReadonlySet<string>>(new Set());
@@ -227,9 +249,16 @@ export function Canvas() {
   // Each edge's route around the nodes in its way (routes.ts), and where its label goes along it: the
   // free spot nearest the middle (labels of edges that run together would cover each other at their
   // common middle; see placeLabels).
+  // They depend only on the nodes' names, the edges and the positions: typing inside a resource keeps
+  // all three, and a 1,000-resource design then does not route and place again on each keystroke.
+  const shapeKey = graph
+    ? `${graph.resources.map((r) => r.name).join(' ')}\n${graph.edges.map((e) => `${e.id}|${e.label ?? ''}`).join(' ')}`
+    : '';
+  const shape = useSameWhile(graph && { resources: graph.resources, edges: graph.edges }, shapeKey);
   const { routes, labelPlaces } = useMemo(() => {
     const labelPlaces = new Map<string, { t: number; dy: number }>();
-    if (!graph) return { routes: new Map<string, XY[]>(), labelPlaces };
+    if (!shape) return { routes: new Map<string, XY[]>(), labelPlaces };
+    const graph = shape;
     const boxOf = (name: string) => ({ ...(positions[name] ?? { x: 0, y: 0 }), width: NODE_WIDTH, height: NODE_HEIGHT });
     const handle = (name: string, side: 'left' | 'right'): XY => {
       const p = positions[name] ?? { x: 0, y: 0 };
@@ -255,7 +284,7 @@ export function Canvas() {
       }));
     for (const [id, place] of placeLabels(requests, nodes)) labelPlaces.set(id, { t: place.t, dy: place.dy });
     return { routes, labelPlaces };
-  }, [graph, positions]);
+  }, [shape, positions]);
 
   const edges = useMemo<Edge[]>(() => {
     const cache = edgeCache.current;
@@ -396,6 +425,18 @@ export function Canvas() {
     [flow],
   );
 
+  // A parameter or output is not a React Flow selection: a click on the pane clears it too.
+  const onPaneClick = useCallback(() => {
+    setChoosing(null);
+    if (useDesign.getState().selected.length) useDesign.getState().select([]);
+  }, []);
+  // Kept the same across renders: React Flow hands it to every node, and a new one redraws them all.
+  const onNodeClick = useCallback((_: unknown, n: Node) => {
+    if (n.id === PARAMETERS_GROUP) useDesign.getState().toggleExpanded(PARAMETERS_GROUP);
+    // A parameter or an output opens in the inspector.
+    else if (n.id.startsWith('param:') || n.id.startsWith('output:')) useDesign.getState().select([n.id]);
+  }, []);
+
   // Zoomed far out, nodes are drawn as plain coloured boxes (their text is unreadable there anyway): a class
   // on the container switches it, so zooming costs no React render and a big canvas paints far less.
   const container = useRef<HTMLDivElement>(null);
@@ -414,16 +455,8 @@ export function Canvas() {
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
-        // A parameter or output is not a React Flow selection: a click on the pane clears it too.
-        onPaneClick={() => {
-          setChoosing(null);
-          if (useDesign.getState().selected.length) useDesign.getState().select([]);
-        }}
-        onNodeClick={(_, n) => {
-          if (n.id === PARAMETERS_GROUP) useDesign.getState().toggleExpanded(PARAMETERS_GROUP);
-          // A parameter or an output opens in the inspector.
-          else if (n.id.startsWith('param:') || n.id.startsWith('output:')) useDesign.getState().select([n.id]);
-        }}
+        onPaneClick={onPaneClick}
+        onNodeClick={onNodeClick}
         onConnectStart={onConnectStart}
         onConnectEnd={onConnectEnd}
         // A connection made by clicking one dot, then the other, ends here too.
@@ -433,6 +466,7 @@ export function Canvas() {
         deleteKeyCode={['Delete', 'Backspace']}
         multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
         selectionKeyCode="Shift"
+        onlyRenderVisibleElements={drawOnlyInView}
         minZoom={0.05}
         maxZoom={2}
         proOptions={{ hideAttribution: true }}

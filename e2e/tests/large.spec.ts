@@ -1,0 +1,41 @@
+// A large design (past the count at which the canvas draws only what is in
+// view): the page holds the nodes in view, not all of them; the search box
+// brings any resource into view, drawn with its edges; typing renames it on
+// the canvas.
+import { expect, test } from '@playwright/test';
+import { edge, fitCount, newDesign, node, viewFitted } from './helpers.ts';
+
+const COUNT = 450;
+// Ten chains of 45: each resource depends on the one before it in its chain.
+const TEMPLATE = `heat_template_version: 2018-08-31\nresources:\n${Array.from({ length: COUNT }, (_, i) =>
+  i % 45 === 0 ? `  r${i}: {type: OS::Heat::None}\n` : `  r${i}: {type: OS::Heat::None, depends_on: r${i - 1}}\n`,
+).join('')}`;
+
+test('a large design draws only what is in view; search brings a resource into view with its edges; typing renames it', async ({
+  page,
+}) => {
+  await page.goto('/');
+  const fits = await fitCount(page);
+  await newDesign(page, TEMPLATE);
+  await viewFitted(page, fits);
+  const drawn = await page.locator('[data-testid=node]').count();
+  expect(drawn).toBeGreaterThan(0);
+  expect(drawn).toBeLessThan(COUNT);
+
+  await page.getByTestId('search').fill('r300');
+  await page.getByTestId('search').press('Enter');
+  await expect(node(page, 'r300')).toBeInViewport({ ratio: 0.9 });
+  await expect(edge(page, 'r300', 'r299')).toHaveCount(1);
+  await expect(edge(page, 'r301', 'r300')).toHaveCount(1);
+
+  // The text's r300 is renamed (as typing would): the node in view follows, its edges with it.
+  await page.evaluate(() => {
+    const model = (
+      window as unknown as { hearthEditor: { getModel(): { getValue(): string; setValue(v: string): void } } }
+    ).hearthEditor.getModel();
+    model.setValue(model.getValue().replace('  r300: {type', '  r300x: {type').replace('depends_on: r300}', 'depends_on: r300x}'));
+  });
+  await expect(node(page, 'r300x')).toBeInViewport({ ratio: 0.9 });
+  await expect(edge(page, 'r300x', 'r299')).toHaveCount(1);
+  await expect(node(page, 'r300')).toHaveCount(0);
+});
