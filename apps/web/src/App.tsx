@@ -12,12 +12,13 @@ import { Inspector } from './panels/Inspector.tsx';
 import { Palette } from './panels/Palette.tsx';
 import { RunPanel } from './panels/RunPanel.tsx';
 import { Toolbar } from './panels/Toolbar.tsx';
-import { useDesign } from './state/design.ts';
+import { afterPaint, useDesign } from './state/design.ts';
 import { bindRunToDesign } from './state/live.ts';
 import { openDesign, openImport, setDesignInAddress, startAutosave } from './state/persistence.ts';
 
 // The editor (Monaco) is most of the app's code: it loads while the canvas draws.
 const YamlEditor = lazy(() => import('./editor/YamlEditor.tsx'));
+const EditorLoading = () => <div className="yaml-editor-pane editor-loading">Loading the editor…</div>;
 
 /** When the editor's code cannot be loaded (the app was updated meanwhile), the rest of the designer stays. */
 class EditorBoundary extends Component<{ children: ReactNode }, { failed: boolean }> {
@@ -83,6 +84,12 @@ export function App() {
   const notice = useDesign((s) => s.notice);
   const stale = useDesign((s) => s.stale);
   const loads = useDesign((s) => s.loads);
+  // The editor (Monaco, most of the code) is fetched and mounted once the first design's canvas is painted:
+  // started with the page, its loading and first render would hold the canvas back.
+  const [editorWanted, setEditorWanted] = useState(false);
+  useEffect(() => {
+    if (loads > 0 && !editorWanted) afterPaint(() => setEditorWanted(true));
+  }, [loads, editorWanted]);
   // Whatever loads a design (the gallery, an import, a cloud's stack) closes the gallery.
   useEffect(() => {
     if (loads) setGallery(false);
@@ -198,9 +205,13 @@ export function App() {
             <section className="side">
               <Inspector />
               <EditorBoundary>
-                <Suspense fallback={<div className="yaml-editor-pane editor-loading">Loading the editor…</div>}>
-                  <YamlEditor />
-                </Suspense>
+                {editorWanted ? (
+                  <Suspense fallback={<EditorLoading />}>
+                    <YamlEditor />
+                  </Suspense>
+                ) : (
+                  <EditorLoading />
+                )}
               </EditorBoundary>
             </section>
           </Panel>

@@ -13,7 +13,7 @@ export type { Notice, SaveState } from '@hearth/design';
  * before its text is read). The timer covers a hidden page, which paints no
  * frames.
  */
-function afterPaint(task: () => void): void {
+export function afterPaint(task: () => void): void {
   let done = false;
   const run = () => {
     if (done) return;
