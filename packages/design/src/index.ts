@@ -15,3 +15,4 @@ export * from './reference-targets.ts';
 export * from './viewport.ts';
 export * from './labels.ts';
 export * from './routes.ts';
+export * from './edge-layout.ts';

@@ -4,9 +4,9 @@
 // escaped; nothing in the picture is script. PNG is made from this SVG.
 import { categoryStyle } from './categories.ts';
 import { NODE_HEIGHT, NODE_WIDTH, type Positions } from './layout.ts';
-import type { EdgeKind, Graph, GraphEdge } from './view-model.ts';
-import { placeLabels } from './labels.ts';
-import { pointOnRoute, routeEdges, routePath } from './routes.ts';
+import type { EdgeKind, Graph } from './view-model.ts';
+import { layoutEdges } from './edge-layout.ts';
+import { pointOnRoute, routePath } from './routes.ts';
 
 export interface SvgOptions {
   /** A resource's state from a run (e.g. CREATE_COMPLETE), shown as a coloured bar and its text. */
@@ -71,47 +71,32 @@ export function designSvg(graph: Graph, positions: Positions, options: SvgOption
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
     '<g class="edges">',
   ];
-  // As on the canvas: from the dependent's left side to the right side of what it requires, along
-  // React Flow's curve, each label at the free spot nearest its edge's middle (placeLabels).
+  // As on the canvas (layoutEdges): from the dependent's left side to the right side of what it requires,
+  // around the nodes in its way, each label at the free spot nearest its edge's middle.
   const drawn = graph.edges.filter((e) => positions[e.source] && positions[e.target]);
-  const ends = (e: GraphEdge) => {
-    const s = at(e.source);
-    const t = at(e.target);
-    return { from: { x: s.x, y: s.y + NODE_HEIGHT / 2 }, to: { x: t.x + NODE_WIDTH, y: t.y + NODE_HEIGHT / 2 } };
-  };
   const boxes = placed.map((r) => ({ ...at(r.name), width: NODE_WIDTH, height: NODE_HEIGHT }));
   const boxOf = (name: string) => ({ ...at(name), width: NODE_WIDTH, height: NODE_HEIGHT });
-  // Around the nodes in their way, as on the canvas (routes.ts).
-  const routes = routeEdges(
-    drawn.map((e) => ({ id: e.id, ...ends(e), ends: [boxOf(e.source), boxOf(e.target)] })),
-    boxes,
-  );
-  const places = placeLabels(
-    drawn
-      .filter((e) => e.label)
-      .map((e) => {
-        const { from, to } = ends(e);
-        const via = routes.get(e.id) ?? [];
-        return { id: e.id, text: clip(e.label!, 40), from, to, at: (t: number) => pointOnRoute(from, to, via, t) };
-      }),
+  const layouts = layoutEdges(
+    drawn.map((e) => ({ id: e.id, source: boxOf(e.source), target: boxOf(e.target), label: e.label ? clip(e.label, 40) : null })),
     boxes,
   );
   const labels: string[] = [];
-  for (const e of drawn) {
-    const { from, to } = ends(e);
+  drawn.forEach((e, i) => {
+    const { from, to, via, label } = layouts[i]!;
     const style = EDGE_STYLE[e.kind];
     out.push(
-      `<path d="${routePath(from, to, routes.get(e.id) ?? [])}" fill="none" stroke="${style.stroke}" stroke-width="1.5"${style.dash ? ` stroke-dasharray="${style.dash}"` : ''} marker-end="url(#arrow-${e.kind})"><title>${xmlText(`${e.source} → ${e.target} (${e.kind})`)}</title></path>`,
+      `<path d="${routePath(from, to, via)}" fill="none" stroke="${style.stroke}" stroke-width="1.5"${style.dash ? ` stroke-dasharray="${style.dash}"` : ''} marker-end="url(#arrow-${e.kind})"><title>${xmlText(`${e.source} → ${e.target} (${e.kind})`)}</title></path>`,
     );
-    const place = places.get(e.id);
-    if (e.label && place) {
+    if (e.label && label) {
+      const point = pointOnRoute(from, to, via, label.t);
+      const place = { x: point.x, y: point.y + label.dy };
       const text = xmlText(clip(e.label, 40));
       const w = Math.min(40, e.label.length) * 5.6 + 6;
       labels.push(
         `<rect x="${n(place.x - w / 2)}" y="${n(place.y - 7)}" width="${n(w)}" height="14" rx="2" fill="#ffffff" fill-opacity="0.9"/><text x="${n(place.x)}" y="${n(place.y + 3.5)}" font-size="10" text-anchor="middle" fill="#334155">${text}</text>`,
       );
     }
-  }
+  });
   out.push('</g>', '<g class="edge-labels">', ...labels, '</g>', '<g class="nodes">');
   for (const r of placed) {
     const { x, y } = at(r.name);

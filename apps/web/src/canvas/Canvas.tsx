@@ -18,14 +18,12 @@ import {
 import {
   autoLayout,
   connectionChoices,
+  EdgeLayouts,
   firstView,
   NODE_HEIGHT,
   type ConnectionChoice,
   READABLE_ZOOM,
   NODE_WIDTH,
-  placeLabels,
-  pointOnRoute,
-  routeEdges,
   type Positions,
   type XY,
   workflowStart,
@@ -56,13 +54,6 @@ function sameItems<T>(last: { current: T[] }, next: T[]): T[] {
   if (prev.length === next.length && prev.every((item, i) => item === next[i])) return prev;
   last.current = next;
   return next;
-}
-
-/** The first value given with this key, for as long as the key stays the same. */
-function useSameWhile<T>(value: T, key: string): T {
-  const kept = useRef<{ key: string; value: T } | null>(null);
-  if (!kept.current || kept.current.key !== key) kept.current = { key, value };
-  return kept.current.value;
 }
 
 /** The node standing for all the parameters when they outnumber the resources (and its key in `expanded`). */
@@ -246,54 +237,26 @@ export function Canvas() {
     return sameItems(lastNodes, out);
   }, [graph, positions, selectedSet, expanded, plan, planChanges]);
 
-  // Each edge's route around the nodes in its way (routes.ts), and where its label goes along it: the
-  // free spot nearest the middle (labels of edges that run together would cover each other at their
-  // common middle; see placeLabels).
-  // They depend only on the nodes' names, the edges and the positions: typing inside a resource keeps
-  // all three, and a 1,000-resource design then does not route and place again on each keystroke.
-  const shapeKey = graph
-    ? `${graph.resources.map((r) => r.name).join(' ')}\n${graph.edges.map((e) => `${e.id}|${e.label ?? ''}`).join(' ')}`
-    : '';
-  const shape = useSameWhile(graph && { resources: graph.resources, edges: graph.edges }, shapeKey);
-  const { routes, labelPlaces } = useMemo(() => {
-    const labelPlaces = new Map<string, { t: number; dy: number }>();
-    if (!shape) return { routes: new Map<string, XY[]>(), labelPlaces };
-    const graph = shape;
+  // Each edge's route around the nodes in its way and its label's place (layoutEdges, as the SVG export
+  // draws them), computed again only when their geometry changed (EdgeLayouts).
+  const edgeLayouts = useRef(new EdgeLayouts());
+  const layouts = useMemo(() => {
+    if (!graph) return [];
     const boxOf = (name: string) => ({ ...(positions[name] ?? { x: 0, y: 0 }), width: NODE_WIDTH, height: NODE_HEIGHT });
-    const handle = (name: string, side: 'left' | 'right'): XY => {
-      const p = positions[name] ?? { x: 0, y: 0 };
-      return { x: side === 'left' ? p.x : p.x + NODE_WIDTH, y: p.y + NODE_HEIGHT / 2 };
-    };
-    const nodes = graph.resources.map((r) => boxOf(r.name));
-    const ends = graph.edges.map((e) => ({
-      id: e.id,
-      from: handle(e.source, 'left'),
-      to: handle(e.target, 'right'),
-      ends: [boxOf(e.source), boxOf(e.target)],
-    }));
-    const routes = routeEdges(ends, nodes);
-    const requests = ends
-      .map((r, i) => ({ r, label: graph.edges[i]!.label }))
-      .filter(({ label }) => label)
-      .map(({ r, label }) => ({
-        id: r.id,
-        text: label!,
-        from: r.from,
-        to: r.to,
-        at: (t: number) => pointOnRoute(r.from, r.to, routes.get(r.id) ?? [], t),
-      }));
-    for (const [id, place] of placeLabels(requests, nodes)) labelPlaces.set(id, { t: place.t, dy: place.dy });
-    return { routes, labelPlaces };
-  }, [shape, positions]);
+    return edgeLayouts.current.layout(
+      graph.edges.map((e) => ({ id: e.id, source: boxOf(e.source), target: boxOf(e.target), label: e.label })),
+      graph.resources.map((r) => boxOf(r.name)),
+    );
+  }, [graph, positions]);
 
   const edges = useMemo<Edge[]>(() => {
     const cache = edgeCache.current;
     const seen = new Set<string>();
-    const out = (graph?.edges ?? []).map((e): DependencyFlowEdge => {
+    const out = (graph?.edges ?? []).map((e, i): DependencyFlowEdge => {
       seen.add(e.id);
       const selected = selectedEdges.has(e.id);
-      const place = labelPlaces.get(e.id) ?? { t: 0.5, dy: 0 };
-      const via = routes.get(e.id) ?? [];
+      const place = layouts[i]?.label ?? { t: 0.5, dy: 0 };
+      const via = layouts[i]?.via ?? [];
       const key = `${e.kind}|${e.label}|${selected}|${place.t}|${place.dy}|${via.map((p) => `${p.x},${p.y}`).join(' ')}`;
       const hit = cache.get(e.id);
       if (hit && hit.key === key) return hit.edge;
@@ -313,7 +276,7 @@ export function Canvas() {
     });
     for (const id of [...cache.keys()]) if (!seen.has(id)) cache.delete(id);
     return sameItems(lastEdges, out);
-  }, [graph, selectedEdges, labelPlaces, routes]);
+  }, [graph, selectedEdges, layouts]);
 
   const onNodesChange = useCallback((changes: NodeChange[]) => {
     const moves: Record<string, XY> = {};

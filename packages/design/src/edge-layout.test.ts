@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { EdgeLayouts, layoutEdges, type EdgeGeometry } from './edge-layout.ts';
+
+const box = (x: number, y: number) => ({ x, y, width: 220, height: 64 });
+// c depends on a across b's column: the plain curve would cross b.
+const nodes = [box(0, 0), box(400, 0), box(800, 0)];
+const edges = (names: [string, string, string]): EdgeGeometry[] => [
+  { id: `d:${names[2]}>${names[0]}`, source: nodes[2]!, target: nodes[0]!, label: 'network' },
+  { id: `d:${names[1]}>${names[0]}`, source: nodes[1]!, target: nodes[0]!, label: null },
+];
+
+describe('edge layouts', () => {
+  it('runs each edge from its source’s left side to its target’s right side, around the nodes in its way, with its label placed', () => {
+    const [long, short] = layoutEdges(edges(['a', 'b', 'c']), nodes);
+    expect(long!.from).toEqual({ x: 800, y: 32 });
+    expect(long!.to).toEqual({ x: 220, y: 32 });
+    expect(long!.via.length).toBeGreaterThan(0);
+    expect(long!.label).not.toBeNull();
+    expect(short!.via).toEqual([]);
+    expect(short!.label).toBeNull();
+  });
+
+  it('gives the same layouts again while the geometry is the same (a rename), and new ones when a node moves', () => {
+    const cache = new EdgeLayouts();
+    const first = cache.layout(edges(['a', 'b', 'c']), nodes);
+    expect(cache.layout(edges(['a', 'bee', 'c']), nodes)).toBe(first);
+    const moved = [box(0, 0), box(400, 300), box(800, 0)];
+    const again = cache.layout(
+      edges(['a', 'b', 'c']).map((e, i) => (i === 1 ? { ...e, source: moved[1]! } : e)),
+      moved,
+    );
+    expect(again).not.toBe(first);
+    expect(again).toEqual(
+      layoutEdges(
+        edges(['a', 'b', 'c']).map((e, i) => (i === 1 ? { ...e, source: moved[1]! } : e)),
+        moved,
+      ),
+    );
+  });
+});

@@ -1,0 +1,80 @@
+// Where the edges go, for the canvas and the SVG export alike: each edge from
+// the dependent's left side to the right side of what it requires, routed
+// around the nodes in its way (routes.ts), its label at the free spot nearest
+// its middle (labels.ts). EdgeLayouts keeps the last result and gives it again
+// while the geometry is the same: typing in a 1,000-resource design, even
+// renaming a resource (its node stays where it was), does not route and place
+// again.
+import type { XY } from './layout.ts';
+import { placeLabels } from './labels.ts';
+import { pointOnRoute, routeEdges } from './routes.ts';
+import type { Box } from './viewport.ts';
+
+export interface EdgeGeometry {
+  id: string;
+  /** The boxes of the dependent (source) and of what it requires (target). */
+  source: Box;
+  target: Box;
+  /** The label's text as drawn (null: none). */
+  label: string | null;
+}
+
+export interface EdgeLayout {
+  from: XY;
+  to: XY;
+  /** The points the edge passes through (none: the plain curve). */
+  via: XY[];
+  /** Where its label goes: how far along the route, and how far above or below it (null: no label). */
+  label: { t: number; dy: number } | null;
+}
+
+/** Each edge's layout, in the order given, among the `nodes` it is routed around. */
+export function layoutEdges(edges: readonly EdgeGeometry[], nodes: readonly Box[]): EdgeLayout[] {
+  const ends = edges.map((e) => ({
+    id: e.id,
+    from: { x: e.source.x, y: e.source.y + e.source.height / 2 },
+    to: { x: e.target.x + e.target.width, y: e.target.y + e.target.height / 2 },
+    ends: [e.source, e.target],
+  }));
+  const routes = routeEdges(ends, nodes);
+  const places = placeLabels(
+    ends.flatMap((r, i) => {
+      const text = edges[i]!.label;
+      const via = routes.get(r.id) ?? [];
+      return text ? [{ id: r.id, text, from: r.from, to: r.to, at: (t: number) => pointOnRoute(r.from, r.to, via, t) }] : [];
+    }),
+    nodes,
+  );
+  return ends.map((r) => {
+    const place = places.get(r.id);
+    return { from: r.from, to: r.to, via: routes.get(r.id) ?? [], label: place ? { t: place.t, dy: place.dy } : null };
+  });
+}
+
+const box = (b: Box) => `${b.x},${b.y},${b.width},${b.height}`;
+
+/**
+ * What the layout depends on, as a string: the nodes' boxes, each edge's ends and label, and the order
+ * labels are placed in (placeLabels goes by id, so a rename may change it).
+ */
+function geometryKey(edges: readonly EdgeGeometry[], nodes: readonly Box[]): string {
+  const labelled = edges.flatMap((e, i) => (e.label ? [i] : []));
+  const order = labelled.sort((a, b) => (edges[a]!.id < edges[b]!.id ? -1 : edges[a]!.id > edges[b]!.id ? 1 : 0));
+  return [
+    nodes.map(box).join(' '),
+    edges.map((e) => `${box(e.source)}>${box(e.target)}:${e.label ?? ''}`).join('\n'),
+    order.join(' '),
+  ].join('\n\n');
+}
+
+/** Edge layouts that are computed again only when their geometry changed. */
+export class EdgeLayouts {
+  private last: { key: string; layouts: EdgeLayout[] } | null = null;
+
+  /** The layouts (the same array as last time when the geometry is the same). */
+  layout(edges: readonly EdgeGeometry[], nodes: readonly Box[]): EdgeLayout[] {
+    const key = geometryKey(edges, nodes);
+    if (this.last?.key !== key) this.last = { key, layouts: layoutEdges(edges, nodes) };
+    return this.last.layouts;
+  }
+}
