@@ -246,7 +246,9 @@ test('parameters and outputs are added and edited from the inspector; the YAML k
   await expect(page.locator('[data-testid=output][data-name=output]')).toContainText('net');
 });
 
-test('a connection to a resource whose type a property takes offers to fill that property with get_resource', async ({ page }) => {
+test('a connection to a resource whose type (or one of whose attributes) a property takes offers to fill that property', async ({
+  page,
+}) => {
   await newDesign(
     page,
     `heat_template_version: 2018-08-31
@@ -254,9 +256,11 @@ resources:
   net: {type: OS::Neutron::Net}
   port: {type: OS::Neutron::Port, properties: {network: other}}
   server: {type: OS::Nova::Server, properties: {image: cirros, flavor: small}}
+  subnet: {type: OS::Neutron::Subnet, properties: {network: other, cidr: 10.0.0.0/24}}
+  rule: {type: OS::Neutron::SecurityGroupRule, properties: {security_group: sg}}
 `,
   );
-  await expect(node(page, 'server')).toBeVisible();
+  await expect(node(page, 'rule')).toBeVisible();
   await viewFitted(page, 0);
   const drag = async (from: string, to: string) => {
     await node(page, from).locator('.react-flow__handle-left').hover();
@@ -282,4 +286,12 @@ resources:
   await drag('server', 'net');
   await menu.getByRole('menuitem', { name: 'depends_on only' }).click();
   await expect(edge(page, 'server', 'net')).toHaveCount(1);
+  // A security group rule's remote_ip_prefix takes a CIDR, which a Subnet has as its cidr attribute.
+  await drag('rule', 'subnet');
+  await expect(menu.getByRole('menuitem')).toHaveText(['remote_ip_prefix: get_attr subnet cidr', 'depends_on only', 'Cancel']);
+  await menu.getByRole('menuitem', { name: 'remote_ip_prefix: get_attr subnet cidr' }).click();
+  await expect(edge(page, 'rule', 'subnet', 'get_attr')).toHaveCount(1);
+  expect(await editorText(page)).toContain(
+    'rule: {type: OS::Neutron::SecurityGroupRule, properties: {security_group: sg, remote_ip_prefix: {get_attr: [subnet, cidr]}}}',
+  );
 });

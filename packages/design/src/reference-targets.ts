@@ -61,44 +61,101 @@ export function referenceCandidates(resources: readonly ResourceInfo[], self: st
   return resources.filter((r) => r.name !== self && (!types || types.includes(r.iface ?? r.def.type ?? '')));
 }
 
-/** A property of one resource that a connection to another can fill with `{get_resource: other}`. */
+/**
+ * Heat's custom constraints on values another resource has as an attribute (an address, a CIDR), and
+ * the attribute of each type that gives one: a security group rule's `remote_ip_prefix` can be a
+ * Subnet's `cidr`, a pool member's `address` a Port's first fixed IP.
+ */
+export const ATTRIBUTE_SOURCES: Readonly<Record<string, Readonly<Record<string, ReadonlyArray<string | number>>>>> = {
+  ip_addr: {
+    'OS::Neutron::Port': ['fixed_ips', 0, 'ip_address'],
+    'OS::Neutron::FloatingIP': ['floating_ip_address'],
+    'OS::Neutron::Subnet': ['gateway_ip'],
+  },
+  ip_or_cidr: {
+    'OS::Neutron::Port': ['fixed_ips', 0, 'ip_address'],
+    'OS::Neutron::FloatingIP': ['floating_ip_address'],
+    'OS::Neutron::Subnet': ['cidr'],
+  },
+  net_cidr: { 'OS::Neutron::Subnet': ['cidr'] },
+  mac_addr: { 'OS::Neutron::Port': ['mac_address'] },
+};
+
+/** The attribute path of a resource of `type` that gives a value this property takes, if any. */
+export function attributeSource(schema: PropertySchema | undefined, type: string): ReadonlyArray<string | number> | null {
+  for (const c of schema?.constraints ?? [])
+    if (c.kind === 'custom_constraint' && ATTRIBUTE_SOURCES[c.name]?.[type]) return ATTRIBUTE_SOURCES[c.name]![type]!;
+  return null;
+}
+
+/** A property of one resource that a connection to another can fill: with the other's id or one of its attributes. */
 export interface ConnectionChoice {
   /** Where the reference goes (a list property gets a new item). */
   path: Array<string | number>;
   /** How the choice reads: `network`, `networks[+].port`. */
   label: string;
+  /** What the property gets: `{get_resource: other}` or `{get_attr: [other, attribute…]}`. */
+  value: { get_resource: string } | { get_attr: Array<string | number> };
+}
+
+/** How a choice's value reads in a menu: `get_resource net`, `get_attr subnet cidr`. */
+export function choiceText(value: ConnectionChoice['value']): string {
+  return 'get_resource' in value ? `get_resource ${value.get_resource}` : `get_attr ${value.get_attr.join(' ')}`;
 }
 
 /**
  * What a connection drawn from `source` to `target` can mean besides
  * `depends_on`: each property of the source's type that takes the id of a
  * resource of the target's type (a Port's `network` for a Net; a Server's
- * `networks[].port` for a Port), top level or in a list of maps. Properties
- * that already name the target are left out.
+ * `networks[].port` for a Port), or a value the target has as an attribute
+ * (a security group rule's `remote_ip_prefix` for a Subnet: its `cidr`) when
+ * none takes its id, top level, in a list, or in a list of maps. Properties
+ * that already refer to the target are left out.
  */
 export function connectionChoices(source: ResourceInfo, target: ResourceInfo): ConnectionChoice[] {
   const targetType = target.iface ?? target.def.type ?? '';
   // Deprecated and hidden properties (a Port's network_id) are not offered.
-  const takes = (schema: PropertySchema | undefined) =>
-    (schema?.supportStatus === 'SUPPORTED' || schema?.supportStatus === 'UNKNOWN') &&
-    (referenceTypes(schema)?.includes(targetType) ?? false);
+  const offered = (schema: PropertySchema | undefined) => schema?.supportStatus === 'SUPPORTED' || schema?.supportStatus === 'UNKNOWN';
+  const fill = (schema: PropertySchema | undefined): ConnectionChoice['value'] | null => {
+    if (!offered(schema)) return null;
+    if (referenceTypes(schema)?.includes(targetType)) return { get_resource: target.name };
+    const attribute = attributeSource(schema, targetType);
+    return attribute ? { get_attr: [target.name, ...attribute] } : null;
+  };
   const values = source.def.propertiesNode ? nodeToValue(source.def.propertiesNode) : null;
   const current = isValueMap(values) ? values : {};
-  // get_resource, or in a CloudFormation template Ref.
-  const names = (v: Value | undefined) => isValueMap(v) && (v.get_resource === target.name || v.Ref === target.name);
+  // get_resource or get_attr of the target, or in a CloudFormation template Ref or Fn::GetAtt.
+  const names = (v: Value | undefined) => {
+    if (!isValueMap(v)) return false;
+    if (v.get_resource === target.name || v.Ref === target.name) return true;
+    const attr = v.get_attr ?? v['Fn::GetAtt'];
+    return Array.isArray(attr) && attr[0] === target.name;
+  };
   const out: ConnectionChoice[] = [];
   for (const [name, schema] of Object.entries(source.schema?.properties ?? {})) {
-    if (takes(schema)) {
-      if (!names(current[name])) out.push({ path: [name], label: name });
+    const value = fill(schema);
+    if (value) {
+      if (!names(current[name])) out.push({ path: [name], label: name, value });
       continue;
     }
     const item = schema.type === 'list' ? schema.schema?.['*'] : undefined;
+    const list = Array.isArray(current[name]) ? (current[name] as Value[]) : [];
+    // A list of values (a listener's allowed_cidrs): a new item.
+    const itemValue = fill(item);
+    if (itemValue) {
+      if (!list.some(names)) out.push({ path: [name, list.length], label: `${name}[+]`, value: itemValue });
+      continue;
+    }
+    // A list of maps (a server's networks): a new item with that key.
     for (const [key, inner] of Object.entries(item?.type === 'map' ? (item.schema ?? {}) : {})) {
-      if (!takes(inner)) continue;
-      const list = Array.isArray(current[name]) ? (current[name] as Value[]) : [];
+      const innerValue = fill(inner);
+      if (!innerValue) continue;
       if (list.some((entry) => isValueMap(entry) && names(entry[key]))) continue;
-      out.push({ path: [name, list.length, key], label: `${name}[+].${key}` });
+      out.push({ path: [name, list.length, key], label: `${name}[+].${key}`, value: innerValue });
     }
   }
-  return out;
+  // A property that takes the target's id is what the connection means; its attributes only when there is none
+  // (a server's networks take a Port, not another port's address as their fixed_ip).
+  const byId = out.filter((c) => 'get_resource' in c.value);
+  return byId.length ? byId : out;
 }

@@ -17,6 +17,7 @@ import {
 } from '@xyflow/react';
 import {
   autoLayout,
+  choiceText,
   connectionChoices,
   EdgeLayouts,
   firstView,
@@ -44,7 +45,8 @@ const COMPACT_ZOOM = 0.2;
  * Past this many resources only the nodes and edges in view are in the page: a change then lays out,
  * paints and composites tens of them rather than the whole design (at 1,000 resources that was most of
  * a keystroke's cost). Smaller designs keep every node in the page, where the browser's find and
- * assistive tools reach them all, at a cost that does not show.
+ * assistive tools reach them all, at a cost that does not show. (React Flow finds an edge in view by the box
+ * of its two nodes: the part of a route bent around a column beyond that box goes with it.)
  */
 const DRAW_ONLY_IN_VIEW_ABOVE = 400;
 
@@ -306,8 +308,8 @@ export function Canvas() {
     });
   }, []);
 
-  // A connection: a depends_on, or, when the dependent has properties that take the other's type,
-  // a menu of those (each fills the property with get_resource) beside depends_on.
+  // A connection: a depends_on, or, when the dependent has properties that take the other's id or one of
+  // its attributes, a menu of those (each fills the property with get_resource or get_attr) beside depends_on.
   const [choosing, setChoosing] = useState<{ resource: string; requires: string; choices: ConnectionChoice[]; at: XY } | null>(null);
   // The menu's choices hold paths into the text as it was: any change to the design closes it.
   useEffect(() => setChoosing(null), [graph]);
@@ -456,12 +458,10 @@ export function Canvas() {
                 autoFocus={c === choosing.choices[0]}
                 onClick={() => {
                   setChoosing(null);
-                  useDesign
-                    .getState()
-                    .apply({ op: 'setProperty', resource: choosing.resource, path: c.path, value: { get_resource: choosing.requires } });
+                  useDesign.getState().apply({ op: 'setProperty', resource: choosing.resource, path: c.path, value: c.value });
                 }}
               >
-                {c.label}: get_resource {choosing.requires}
+                {c.label}: {choiceText(c.value)}
               </button>
             ))}
             <button
