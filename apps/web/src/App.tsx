@@ -210,7 +210,8 @@ export function App() {
                     <YamlEditor />
                   </Suspense>
                 ) : (
-                  <EditorLoading />
+                  // Nothing is loading until there is a design (the gallery shows meanwhile).
+                  loads > 0 && <EditorLoading />
                 )}
               </EditorBoundary>
             </section>
