@@ -57,8 +57,15 @@ export function setStackInAddress(name: string | null): void {
   window.history.replaceState(null, '', url);
 }
 
+/**
+ * Increases whenever what the run panel follows changes. A binding to the design that finds its stacks
+ * after such a change (the user deployed meanwhile) leaves it alone.
+ */
+let following = 0;
+
 /** Follows the stack `name`: every event so far, then the live ones. */
 export function watchStack(name: string): void {
+  following++;
   feed.subscription?.unsubscribe();
   feed.pending = [];
   const run = useRun.getState();
@@ -113,9 +120,10 @@ export async function bindRunToDesign(stack?: string): Promise<void> {
   // A stack the user picked with the design (opened from a cloud, say).
   if (stack) return watchStack(stack);
   if (!designId) return;
+  const binding = ++following;
   const stacks = (await api.stacks.list.query().catch(() => [])).filter((s) => s.designId === designId);
-  // The design may have changed while the list came.
-  if (useDesign.getState().designId !== designId || !stacks.length) return;
+  // The design may have changed while the list came, or a stack been deployed and followed.
+  if (useDesign.getState().designId !== designId || following !== binding || !stacks.length) return;
   const chosen = stacks.find((s) => s.name === wanted) ?? [...stacks].sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1))[0]!;
   watchStack(chosen.name);
 }
