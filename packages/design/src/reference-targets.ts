@@ -48,11 +48,14 @@ export const CONSTRAINT_TARGETS: Readonly<Record<string, readonly string[]>> = {
   'monasca.notification': ['OS::Monasca::Notification'],
 };
 
+/** The entries of `table` for the property's custom constraints, in the schema's order. */
+function byCustomConstraint<T>(schema: PropertySchema | undefined, table: Readonly<Record<string, T>>): T[] {
+  return (schema?.constraints ?? []).flatMap((c) => (c.kind === 'custom_constraint' && table[c.name] ? [table[c.name]!] : []));
+}
+
 /** The resource types a property's value may come from, or null when any resource will do. */
 export function referenceTypes(schema: PropertySchema | undefined): readonly string[] | null {
-  for (const c of schema?.constraints ?? [])
-    if (c.kind === 'custom_constraint' && CONSTRAINT_TARGETS[c.name]) return CONSTRAINT_TARGETS[c.name]!;
-  return null;
+  return byCustomConstraint(schema, CONSTRAINT_TARGETS)[0] ?? null;
 }
 
 /** The resources a get_resource in this property may name (all others when the property does not say). */
@@ -83,9 +86,7 @@ export const ATTRIBUTE_SOURCES: Readonly<Record<string, Readonly<Record<string, 
 
 /** The attribute path of a resource of `type` that gives a value this property takes, if any. */
 export function attributeSource(schema: PropertySchema | undefined, type: string): ReadonlyArray<string | number> | null {
-  for (const c of schema?.constraints ?? [])
-    if (c.kind === 'custom_constraint' && ATTRIBUTE_SOURCES[c.name]?.[type]) return ATTRIBUTE_SOURCES[c.name]![type]!;
-  return null;
+  return byCustomConstraint(schema, ATTRIBUTE_SOURCES).find((sources) => sources[type])?.[type] ?? null;
 }
 
 /** A property of one resource that a connection to another can fill: with the other's id or one of its attributes. */
