@@ -35,6 +35,24 @@ test('a large design draws only what is in view; search brings a resource into v
   await expect(node(page, 'r300')).toBeInViewport({ ratio: 0.9 });
   await expect(edge(page, 'r300', 'r299')).toHaveCount(1);
   await expect(edge(page, 'r301', 'r300')).toHaveCount(1);
+  // Nodes of a known size come with their handles, so that React Flow need not draw all of them to
+  // measure them: the handles given are where the page draws them (edges to nodes out of view use them).
+  const handles = await page.evaluate(() => {
+    type Handle = { type: string; x: number; y: number; width: number; height: number };
+    const given = (window as unknown as { hearth: { fixedNodeHandles: Handle[] } }).hearth.fixedNodeHandles;
+    const zoom = new DOMMatrix(getComputedStyle(document.querySelector('.react-flow__viewport')!).transform).a;
+    const node = document.querySelector('.react-flow__node[data-id="r300"]')!.getBoundingClientRect();
+    const drawn = (type: string) => {
+      const box = document.querySelector(`.react-flow__node[data-id="r300"] .react-flow__handle.${type}`)!.getBoundingClientRect();
+      return { type, x: (box.left - node.left) / zoom, y: (box.top - node.top) / zoom, width: box.width / zoom, height: box.height / zoom };
+    };
+    return { given, drawn: given.map((h) => drawn(h.type)) };
+  });
+  handles.given.forEach((h, i) => {
+    const d = handles.drawn[i]!;
+    for (const key of ['x', 'y', 'width', 'height'] as const)
+      expect(Math.abs(h[key] - d[key]), `${h.type} handle ${key}`).toBeLessThan(0.5);
+  });
 
   // The text's r300 is renamed (as typing would): the node in view follows, its edges with it.
   await page.evaluate(() => {

@@ -33,7 +33,7 @@ import { useDesign } from '../state/design.ts';
 import { categoryOf } from '@hearth/template';
 import { useRun } from '../state/run.ts';
 import { DependencyEdge, type DependencyFlowEdge } from './DependencyEdge.tsx';
-import { ResourceNode, TermNode, type ResourceFlowNode, type TermFlowNode } from './ResourceNode.tsx';
+import { FIXED_NODE_HANDLES, ResourceNode, TermNode, type ResourceFlowNode, type TermFlowNode } from './ResourceNode.tsx';
 
 const nodeTypes = { resource: ResourceNode, term: TermNode };
 const edgeTypes = { dependency: DependencyEdge };
@@ -157,10 +157,12 @@ export function Canvas() {
       const key = JSON.stringify([data, position.x, position.y, selected]);
       const hit = cache.get(r.name);
       if (hit && hit.key === key) return hit.node;
-      // Plain nodes have a known size, which spares React Flow measuring a thousand of them on first render.
-      // With `measured` given, React Flow also keeps the handles it measured before, instead of measuring
-      // the node again whenever its data (a status, a badge) changes.
-      const sized = r.members ? {} : { width: NODE_WIDTH, height: NODE_HEIGHT, measured: { width: NODE_WIDTH, height: NODE_HEIGHT } };
+      // Plain nodes have a known size and handles, which spares React Flow drawing a thousand of them on
+      // first render to measure them. With `measured` given, React Flow also keeps the handles instead of
+      // measuring the node again whenever its data (a status, a badge) changes.
+      const sized = r.members
+        ? {}
+        : { width: NODE_WIDTH, height: NODE_HEIGHT, measured: { width: NODE_WIDTH, height: NODE_HEIGHT }, handles: FIXED_NODE_HANDLES };
       const node: ResourceFlowNode = { id: r.name, type: 'resource', position, selected, data, ...sized };
       cache.set(r.name, { key, node });
       return node;

@@ -63,10 +63,14 @@ function DependencyEdgeView(props: EdgeProps<DependencyFlowEdge>) {
         path={path}
         {...(props.markerEnd ? { markerEnd: props.markerEnd } : {})}
         style={{ strokeDasharray: DASHES[kind], strokeWidth: props.selected || critical ? 2.5 : 1.5 }}
-        {...(props.data?.label
-          ? { label: props.data.label, labelX, labelY, labelStyle: { fontSize: 10 }, labelBgPadding: [3, 2] as [number, number] }
-          : {})}
       />
+      {/* Text on a halo of its own stroke (.edge-label): React Flow's label measures each one with
+          getBBox to size its background, which costs a layout per edge as edges come into view. */}
+      {props.data?.label && (
+        <text className="edge-label" x={labelX} y={labelY}>
+          {props.data.label}
+        </text>
+      )}
     </g>
   );
 }

@@ -1,8 +1,8 @@
 // A resource on the canvas: icon by category, name, type, problems badge,
 // and for groups (ResourceGroup, nested templates) a collapsible member list.
 import { memo } from 'react';
-import { Handle, Position, type NodeProps, type Node } from '@xyflow/react';
-import type { ResourceNodeData } from '@hearth/design';
+import { Handle, Position, type NodeHandle, type NodeProps, type Node } from '@xyflow/react';
+import { NODE_HEIGHT, NODE_WIDTH, type ResourceNodeData } from '@hearth/design';
 import { useDesign } from '../state/design.ts';
 import { useRun, type ResourceStatus } from '../state/run.ts';
 import { useSchedule } from '../state/schedule.ts';
@@ -19,6 +19,21 @@ export type ResourceFlowNode = Node<
   },
   'resource'
 >;
+
+/** The side of a handle (`.handle` in styles.css). */
+const HANDLE_SIZE = 9;
+/** Where `.rnode`'s borders put its handles: React Flow centres them on the inner edge of the left (5 px) and right (1 px) border. */
+const HANDLE_TOP = NODE_HEIGHT / 2 - HANDLE_SIZE / 2;
+
+/**
+ * The handles of a node of the fixed size (no member list), as React Flow would measure them. Given
+ * with the node, they spare React Flow drawing every node once to measure it, which at 1,000
+ * resources it does even for nodes out of view (`onlyRenderVisibleElements` draws unmeasured nodes).
+ */
+export const FIXED_NODE_HANDLES: NodeHandle[] = [
+  { type: 'source', position: Position.Left, x: 5 - HANDLE_SIZE / 2, y: HANDLE_TOP, width: HANDLE_SIZE, height: HANDLE_SIZE },
+  { type: 'target', position: Position.Right, x: NODE_WIDTH - 1 - HANDLE_SIZE / 2, y: HANDLE_TOP, width: HANDLE_SIZE, height: HANDLE_SIZE },
+];
 
 /** Seconds since `since`, ticking while shown (every node on one shared clock). */
 function Elapsed({ since }: { since: number }) {
