@@ -21,6 +21,7 @@ import { defaultExamplesDir, defaultWebDir } from './paths.ts';
 import { handleSignal } from './signal.ts';
 import { serveStatic } from './static.ts';
 import { serverTables } from './tables.ts';
+import { useChunkTextEncoderStream } from './text-encoder-stream.ts';
 
 export interface ServeOptions {
   host: string;
@@ -127,6 +128,8 @@ export async function startServer(options: ServeOptions): Promise<HearthServer> 
   const webDir = resolve(options.webDir ?? defaultWebDir());
   let services: HearthServices | null = null;
 
+  // tRPC encodes every event stream with TextEncoderStream; Node 20's costs more than the events.
+  useChunkTextEncoderStream();
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
