@@ -218,14 +218,68 @@ async function panFrames(page: Page): Promise<number[]> {
   });
 }
 
+/** `n` test resources that complete spread over one second. */
+function liveTemplate(n: number): string {
+  return `heat_template_version: 2018-08-31\nresources:\n${Array.from({ length: n }, (_, i) => `  r${i}: {type: OS::Heat::TestResource, properties: {wait_secs: ${(i / n).toFixed(3)}}}\n`).join('')}`;
+}
+
+/**
+ * The floor under event → node on this machine: the same deployment's events received by a page that
+ * only listens (an EventSource on the server's event stream, no app). It is what the server, the
+ * browser's network process and a page's event loop take to pass an event on while the engine runs
+ * 1,000 resources a second on the same two cores.
+ */
+async function liveFloor(page: Page, url: string, n: number): Promise<Record<string, unknown>> {
+  await page.goto(`${url}/blank.txt`); // same origin, no app (a plain "Not found")
+  await page.evaluate(async () => {
+    const w = window as unknown as { delays: number[]; done: Promise<void> };
+    w.delays = [];
+    const source = new EventSource(`/trpc/stacks.watch?input=${encodeURIComponent('{}')}`);
+    await new Promise((opened) => source.addEventListener('open', opened, { once: true }));
+    const opened = Date.now();
+    w.done = new Promise<void>((finished) =>
+      source.addEventListener('message', (m: MessageEvent<string>) => {
+        const now = Date.now();
+        // A message is a batch of events (its SSE id is the last event's).
+        const batch = JSON.parse(m.data) as Array<{ resourceName: string | null; action: string; status: string; time: string }>;
+        for (const e of batch) {
+          const time = Date.parse(e.time);
+          if (time < opened) continue; // an earlier stack's events, replayed
+          if (e.resourceName && e.status === 'COMPLETE') w.delays.push(now - time);
+          if (!e.resourceName && e.action === 'CREATE' && e.status === 'COMPLETE') {
+            source.close();
+            finished();
+          }
+        }
+      }),
+    );
+  });
+  const created = await fetch(`${url}/trpc/stacks.create`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: `floor-${n}-${Date.now()}`, template: liveTemplate(n), options: { simulation: { latency: 0 } } }),
+  });
+  if (!created.ok) throw new Error(`stacks.create: ${created.status} ${await created.text()}`);
+  const delays = await page.evaluate(async () => {
+    const w = window as unknown as { delays: number[]; done: Promise<void> };
+    await w.done;
+    return w.delays;
+  });
+  return {
+    case: 'live-floor',
+    resources: n,
+    events_seen: delays.length,
+    event_to_listening_page_ms: { median: round(median(delays)), p95: round(p95(delays)) },
+  };
+}
+
 /**
  * Engine event → the node's status on the page: a 1,000-resource stack whose
  * resources complete spread over one second (about 1,000 events a second),
  * deployed from the page. Delay per COMPLETE event, and frame times meanwhile.
  */
 async function liveDelay(page: Page, url: string, n: number): Promise<Record<string, unknown>> {
-  const template = `heat_template_version: 2018-08-31\nresources:\n${Array.from({ length: n }, (_, i) => `  r${i}: {type: OS::Heat::TestResource, properties: {wait_secs: ${(i / n).toFixed(3)}}}\n`).join('')}`;
-  const id = await saveDesign(url, `live-${n}`, template);
+  const id = await saveDesign(url, `live-${n}`, liveTemplate(n));
   await page.goto(`${url}/?design=${id}`);
   await page.waitForFunction(drawn, n, { timeout: 120_000 });
   await laidOutAndSaved(page);
@@ -328,6 +382,9 @@ try {
     );
     await page.close();
   }
+  const listener = await browser.newPage();
+  console.log(JSON.stringify(await liveFloor(listener, server.url, 1000)));
+  await listener.close();
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   console.log(JSON.stringify(await liveDelay(page, server.url, 1000)));
   await page.close();

@@ -100,7 +100,8 @@ export default function YamlEditor() {
     const editor = monaco.editor.create(host.current!, {
       model,
       automaticLayout: true,
-      minimap: { enabled: false },
+      // Section headers are found in Monaco's editor worker after every change even with no minimap.
+      minimap: { enabled: false, showRegionSectionHeaders: false, showMarkSectionHeaders: false },
       fontSize: 13,
       tabSize: 2,
       insertSpaces: true,
@@ -114,6 +115,9 @@ export default function YamlEditor() {
       stickyScroll: { enabled: false },
       links: false,
       codeLens: false,
+      // Folding by indentation (YAML's structure) is worked out here as lines change; the language's folding
+      // asks the YAML worker for the whole document's ranges after each change, and reads thousands back.
+      foldingStrategy: 'indentation',
       // The classic hidden textarea rather than Chromium's EditContext (with which scripted typing loses spaces).
       editContext: false,
     });
