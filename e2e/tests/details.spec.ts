@@ -295,3 +295,27 @@ resources:
     'rule: {type: OS::Neutron::SecurityGroupRule, properties: {security_group: sg, remote_ip_prefix: {get_attr: [subnet, cidr]}}}',
   );
 });
+
+test('a local script is read as the server reads it: refused, with how to allow it, in the canvas and the server alike', async ({
+  page,
+}) => {
+  const template = `heat_template_version: 2018-08-31
+resources:
+  hello:
+    type: Hearth::Local::Script
+    properties:
+      create_command: echo hello
+`;
+  await newDesign(page, template);
+  // (This server runs without --allow-local-scripts.)
+  await expect(node(page, 'hello').getByTestId('node-errors')).toHaveAttribute('title', /--allow-local-scripts/);
+  const server = await page.evaluate(async (text) => {
+    const response = await fetch('/trpc/templates.validate', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ template: text }),
+    });
+    return JSON.stringify(await response.json());
+  }, template);
+  expect(server).toContain('--allow-local-scripts');
+});

@@ -12,7 +12,7 @@ import { Inspector } from './panels/Inspector.tsx';
 import { Palette } from './panels/Palette.tsx';
 import { RunPanel } from './panels/RunPanel.tsx';
 import { Toolbar } from './panels/Toolbar.tsx';
-import { afterPaint, useDesign } from './state/design.ts';
+import { afterPaint, serverAllowsLocalScripts, useDesign } from './state/design.ts';
 import { bindRunToDesign } from './state/live.ts';
 import { openDesign, openImport, setDesignInAddress, startAutosave } from './state/persistence.ts';
 
@@ -111,7 +111,10 @@ export function App() {
   useEffect(() => {
     api.types.list.query().then(setTypes, () => setTypes(null));
     api.health.query().then(
-      (h) => setSimNotice(h.notice),
+      (h) => {
+        setSimNotice(h.notice);
+        serverAllowsLocalScripts(h.localScripts);
+      },
       () => setSimNotice(null),
     );
     const id = new URL(window.location.href).searchParams.get('design');

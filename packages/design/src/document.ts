@@ -2,7 +2,7 @@
 // files, as Heat (and Hearth's server) reads them, through one incremental
 // analysis. Typing re-reads only what changed; a new environment or new
 // files re-read the template with them.
-import type { Analysis, Diagnostic, EnvironmentProblem, TemplateSource, Value } from '@hearth/template';
+import type { Analysis, AnalyzeOptions, Diagnostic, EnvironmentProblem, TemplateSource, Value } from '@hearth/template';
 import { analyzeTemplate, LineIndex, sourceOptions, TemplateDocument } from '@hearth/template';
 
 export interface DesignSources {
@@ -12,6 +12,9 @@ export interface DesignSources {
   /** Nested templates and other files the template or environment refer to, by path. */
   files: Record<string, string>;
 }
+
+/** How the server reads templates beyond Heat's rules: the types it adds (its local scripts, allowed or refused). */
+export type AnalysisSettings = Pick<AnalyzeOptions, 'extraType'>;
 
 export interface DesignReading {
   analysis: Analysis;
@@ -54,6 +57,9 @@ function environmentDiagnostic(p: EnvironmentProblem, lines: LineIndex): Diagnos
 
 export class DesignDocument {
   private readonly document = new TemplateDocument();
+
+  constructor(private settings: AnalysisSettings = {}) {}
+
   private sources: DesignSources = { template: '', environment: '', files: {} };
   private environmentDiagnostics: Diagnostic[] = [];
   private fileDiagnostics: Record<string, Diagnostic[]> = {};
@@ -88,8 +94,15 @@ export class DesignDocument {
     return this.read();
   }
 
+  /** Reads the design again as a server with these settings does. */
+  setSettings(settings: AnalysisSettings): DesignReading {
+    this.settings = settings;
+    this.configure();
+    return this.read();
+  }
+
   private configure(): void {
-    const { options, environmentProblems } = sourceOptions(designSource(this.sources));
+    const { options, environmentProblems } = sourceOptions(designSource(this.sources), this.settings);
     this.document.setOptions(options);
     const lines = new LineIndex(this.sources.environment);
     this.environmentDiagnostics = environmentProblems.map((p) => environmentDiagnostic(p, lines));
@@ -97,7 +110,7 @@ export class DesignDocument {
     // template); only when the files or the environment change, never on a keystroke in the template.
     this.fileDiagnostics = {};
     // As a nested stack reads its environment: the registry and parameter_defaults, not the parameters.
-    const nested = sourceOptions({ ...designSource(this.sources), parentStack: 'design' }).options;
+    const nested = sourceOptions({ ...designSource(this.sources), parentStack: 'design' }, this.settings).options;
     for (const [path, text] of Object.entries(this.sources.files)) {
       if (!TEMPLATE_FILE.test(text)) continue;
       const errors = analyzeTemplate(text, { ...nested, filename: path, parameters: {} }).diagnostics.filter((d) => d.severity === 'error');

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { corpusRoot } from '@hearth/template/test-support';
+import { extraTypes, LOCAL_SCRIPT_REFUSED } from '@hearth/resources/extra-types';
 import { DesignSession, type DesignSnapshot } from './session.ts';
 import type { TextModel } from './text-sink.ts';
 
@@ -90,6 +91,40 @@ describe('DesignSession', () => {
     session.setFiles({ 'oso_node.yaml': node });
     const member = session.state.graph!.resources.find((r) => r.type === 'OpenShift::Node::Server')!;
     expect(member.members!.map((m) => m.name)).toContain('extra_volume');
+  });
+
+  it('reads Hearth’s own types as its server does: local scripts refused with the reason, or allowed, and the design stays saved', () => {
+    const text = `heat_template_version: 2018-08-31
+resources:
+  hello:
+    type: Hearth::Local::Script
+    properties:
+      create_command: echo hello
+outputs:
+  said: {value: {get_attr: [hello, stdout]}}
+`;
+    const session = new DesignSession({ analysisSettings: { extraType: extraTypes(false) } });
+    session.load({ id: 'd1', name: 'scripts', text });
+    expect(errors(session.state)).toEqual([LOCAL_SCRIPT_REFUSED]);
+    const refused = session.state.analysis!.diagnostics.find((d) => d.severity === 'error')!;
+    expect(refused.line).toBe(4);
+
+    // A server started with --allow-local-scripts knows the type, its properties and attributes.
+    session.setAnalysisSettings({ extraType: extraTypes(true) });
+    expect(errors(session.state)).toEqual([]);
+    expect(session.state.saveState).toBe('saved');
+    expect(session.state.graph!.resources.map((r) => r.type)).toEqual(['Hearth::Local::Script']);
+    // Typing keeps the settings, and so does a new design.
+    session.textChanged(text.replace('echo hello', 'echo hi'));
+    session.flush();
+    expect(errors(session.state)).toEqual([]);
+    session.load({ id: 'd2', name: 'again', text: text.replace('stdout', 'nothing') });
+    expect(errors(session.state)).toEqual([expect.stringContaining('nothing')]);
+
+    // Heat's rules alone (no settings): the type does not exist.
+    const plain = new DesignSession();
+    plain.load({ id: 'd1', name: 'scripts', text });
+    expect(errors(plain.state)).toEqual([expect.stringContaining('could not be found')]);
   });
 
   it('locates what is wrong with the environment itself in its text', () => {

@@ -6,7 +6,7 @@
 // binding (the web app's store) subscribes and renders the snapshots.
 import type { Analysis, Diagnostic, EditOperation } from '@hearth/template';
 import { applyEdit } from '@hearth/template';
-import { DesignDocument, type DesignReading } from './document.ts';
+import { DesignDocument, type AnalysisSettings, type DesignReading } from './document.ts';
 import { carryPositions, type Positions, type XY } from './layout.ts';
 import { writeMinimal, type TextModel } from './text-sink.ts';
 import { deriveGraph, type Graph } from './view-model.ts';
@@ -69,6 +69,8 @@ export interface SessionOptions {
    * that typing never waits for the analysis or the canvas. Default: at once.
    */
   scheduleRead?: (read: () => void) => void;
+  /** How the server reads templates beyond Heat's rules (default: Heat's rules alone). */
+  analysisSettings?: AnalysisSettings;
 }
 
 export const EMPTY_DESIGN: DesignSnapshot = {
@@ -96,7 +98,8 @@ export const EMPTY_DESIGN: DesignSnapshot = {
 export class DesignSession {
   private snapshot: DesignSnapshot = EMPTY_DESIGN;
   private readonly listeners = new Set<(state: DesignSnapshot) => void>();
-  private document = new DesignDocument();
+  private analysisSettings: AnalysisSettings;
+  private document: DesignDocument;
   /** Where new resources were dropped, used when they first appear in the graph. */
   private pendingHints: Record<string, XY> = {};
   private noticeId = 0;
@@ -110,6 +113,25 @@ export class DesignSession {
   constructor(options: SessionOptions = {}) {
     this.now = options.now ?? (() => Date.now());
     this.scheduleRead = options.scheduleRead ?? ((read) => read());
+    this.analysisSettings = options.analysisSettings ?? {};
+    this.document = new DesignDocument(this.analysisSettings);
+  }
+
+  /**
+   * Reads the design as a server with these settings does (what it says of
+   * Hearth's own types). The design itself is unchanged: it stays saved.
+   */
+  setAnalysisSettings(settings: AnalysisSettings): void {
+    this.flush();
+    this.analysisSettings = settings;
+    if (!this.snapshot.analysis) {
+      this.document = new DesignDocument(settings);
+      return;
+    }
+    this.show(
+      { saveState: this.snapshot.saveState },
+      this.timed(() => this.document.setSettings(settings)),
+    );
   }
 
   get state(): DesignSnapshot {
@@ -140,7 +162,7 @@ export class DesignSession {
 
   load(design: DesignInput): void {
     this.unread = null;
-    this.document = new DesignDocument();
+    this.document = new DesignDocument(this.analysisSettings);
     this.pendingHints = {};
     const environment = design.environment ?? '';
     const files = design.files ?? {};
@@ -223,7 +245,7 @@ export class DesignSession {
     const { analysis, environmentDiagnostics, fileDiagnostics, analysisMs } = reading;
     const state = this.snapshot;
     if (!analysis.parsed) {
-      this.set({ ...changed, analysis, environmentDiagnostics, fileDiagnostics, stale: true, saveState: 'unsaved', analysisMs });
+      this.set({ analysis, environmentDiagnostics, fileDiagnostics, stale: true, saveState: 'unsaved', analysisMs, ...changed });
       return;
     }
     const graph = deriveGraph(analysis);
@@ -236,7 +258,6 @@ export class DesignSession {
       ...graph.outputs.map((o) => `output:${o.name}`),
     ]);
     this.set({
-      ...changed,
       analysis,
       environmentDiagnostics,
       fileDiagnostics,
@@ -246,6 +267,8 @@ export class DesignSession {
       selected: state.selected.filter((n) => names.has(n)),
       saveState: 'unsaved',
       analysisMs,
+      // Last: what changed may keep the save state (a reading with new settings changes no text).
+      ...changed,
     });
   }
 

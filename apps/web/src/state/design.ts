@@ -5,6 +5,7 @@ import { create } from 'zustand';
 import type { EditOperation } from '@hearth/template';
 import type { DesignInput, DesignSnapshot, Notice, Positions, SaveState, XY } from '@hearth/design';
 import { DesignSession } from '@hearth/design';
+import { extraTypes } from '@hearth/resources/extra-types';
 
 export type { Notice, SaveState } from '@hearth/design';
 
@@ -24,8 +25,21 @@ export function afterPaint(task: () => void): void {
   setTimeout(run, 100);
 }
 
-/** The designer's one session. */
-export const session = new DesignSession({ now: () => performance.now(), scheduleRead: afterPaint });
+/** The designer's one session; it reads Hearth's local scripts as refused, as a server does by default. */
+export const session = new DesignSession({
+  now: () => performance.now(),
+  scheduleRead: afterPaint,
+  analysisSettings: { extraType: extraTypes(false) },
+});
+
+let localScripts = false;
+
+/** The server says whether it runs local scripts (`--allow-local-scripts`): the design is read as it reads it. */
+export function serverAllowsLocalScripts(allowed: boolean): void {
+  if (allowed === localScripts) return;
+  localScripts = allowed;
+  session.setAnalysisSettings({ extraType: extraTypes(allowed) });
+}
 
 export interface DesignState extends DesignSnapshot {
   requestFit(): void;
