@@ -57,12 +57,11 @@ function environmentDiagnostic(p: EnvironmentProblem, lines: LineIndex): Diagnos
 
 export class DesignDocument {
   private readonly document = new TemplateDocument();
-
-  constructor(private settings: AnalysisSettings = {}) {}
-
   private sources: DesignSources = { template: '', environment: '', files: {} };
   private environmentDiagnostics: Diagnostic[] = [];
   private fileDiagnostics: Record<string, Diagnostic[]> = {};
+
+  constructor(private settings: AnalysisSettings = {}) {}
 
   /** The template text last read. */
   get template(): string {

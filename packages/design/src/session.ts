@@ -124,14 +124,8 @@ export class DesignSession {
   setAnalysisSettings(settings: AnalysisSettings): void {
     this.flush();
     this.analysisSettings = settings;
-    if (!this.snapshot.analysis) {
-      this.document = new DesignDocument(settings);
-      return;
-    }
-    this.show(
-      { saveState: this.snapshot.saveState },
-      this.timed(() => this.document.setSettings(settings)),
-    );
+    const reading = this.timed(() => this.document.setSettings(settings));
+    if (this.snapshot.analysis) this.show({ saveState: this.snapshot.saveState }, reading);
   }
 
   get state(): DesignSnapshot {
