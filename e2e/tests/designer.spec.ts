@@ -170,6 +170,48 @@ test('a rename, in the form or in the YAML, keeps the node where it was', async 
   expect(await nodePosition(page, 'network')).toEqual(netBefore);
 });
 
+test('a dragged node’s edges are plain curves until it is dropped, then they go around the nodes in their way', async ({ page }) => {
+  await newDesign(
+    page,
+    `heat_template_version: 2018-08-31
+resources:
+  a: {type: OS::Heat::None}
+  b: {type: OS::Heat::None}
+  c: {type: OS::Heat::None, depends_on: a}
+`,
+  );
+  await expect(node(page, 'c')).toBeVisible();
+  // a, b in a row; c to the right, below them: its edge to a passes under b.
+  const fits = await fitCount(page);
+  await page.evaluate(() =>
+    (
+      window as unknown as { hearth: { design: { getState(): { setPositions(p: Record<string, { x: number; y: number }>): void } } } }
+    ).hearth.design
+      .getState()
+      .setPositions({ a: { x: 0, y: 0 }, b: { x: 400, y: 0 }, c: { x: 800, y: 300 } }),
+  );
+  await viewFitted(page, fits);
+  const path = edge(page, 'c', 'a').locator('path.react-flow__edge-path');
+  const segments = async () => ((await path.getAttribute('d')) ?? '').split(/[CL]/).length - 1;
+  await expect.poll(segments).toBe(1);
+  // Drag c up into b's row: the straight way to a now crosses b.
+  const from = (await node(page, 'c').boundingBox())!;
+  const row = (await node(page, 'b').boundingBox())!;
+  const x = from.x + from.width / 2;
+  const y = from.y + from.height / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  // The drag starts past a threshold, from where the pointer is then: the first move only starts it.
+  await page.mouse.move(x, y + 5);
+  for (let i = 1; i <= 5; i++) await page.mouse.move(x, y + 5 + ((row.y - from.y) * i) / 5);
+  await expect.poll(async () => (await nodePosition(page, 'c')).y).toBeLessThan(20);
+  // Still held: no routing at each step of the drag.
+  expect(await segments()).toBe(1);
+  await page.mouse.up();
+  // Dropped: routed around b.
+  await expect.poll(segments).toBeGreaterThan(1);
+});
+
 test('broken YAML shows markers and a stale canvas; fixing it recovers', async ({ page }) => {
   await newDesign(page, BASE);
   await expect(node(page, 'subnet')).toBeVisible();

@@ -37,4 +37,17 @@ describe('edge layouts', () => {
       ),
     );
   });
+
+  it('while nodes are dragged, keeps the last layouts and draws the edges at a moved node as plain curves, without routing', () => {
+    const cache = new EdgeLayouts();
+    const first = cache.layout(edges(['a', 'b', 'c']), nodes);
+    // c (the long edge's source) is dragged below the others.
+    const dragged = box(800, 300);
+    const held = cache.held(edges(['a', 'b', 'c']).map((e, i) => (i === 0 ? { ...e, source: dragged } : e)));
+    expect(held[0]).toEqual({ from: { x: 800, y: 332 }, to: { x: 220, y: 32 }, via: [], label: { t: 0.5, dy: 0 } });
+    expect(held[1]).toBe(first[1]);
+    // Nothing was kept of the drag: the drop routes from the geometry given then.
+    const dropped = cache.layout(edges(['a', 'b', 'c']), nodes);
+    expect(dropped).toBe(first);
+  });
 });

@@ -242,16 +242,22 @@ export function Canvas() {
   }, [graph, positions, selectedSet, expanded, plan, planChanges]);
 
   // Each edge's route around the nodes in its way and its label's place (layoutEdges, as the SVG export
-  // draws them), computed again only when their geometry changed (EdgeLayouts).
+  // draws them), computed again only when their geometry changed (EdgeLayouts). While nodes are dragged,
+  // the edges at them are plain curves, and all are routed when they are dropped.
   const edgeLayouts = useRef(new EdgeLayouts());
+  const [dragging, setDragging] = useState(false);
   const layouts = useMemo(() => {
     if (!graph) return [];
     const boxOf = (name: string) => ({ ...(positions[name] ?? { x: 0, y: 0 }), width: NODE_WIDTH, height: NODE_HEIGHT });
+    const geometry = graph.edges.map((e) => ({ id: e.id, source: boxOf(e.source), target: boxOf(e.target), label: e.label }));
+    if (dragging) return edgeLayouts.current.held(geometry);
     return edgeLayouts.current.layout(
-      graph.edges.map((e) => ({ id: e.id, source: boxOf(e.source), target: boxOf(e.target), label: e.label })),
+      geometry,
       graph.resources.map((r) => boxOf(r.name)),
     );
-  }, [graph, positions]);
+  }, [graph, positions, dragging]);
+  const onNodeDragStart = useCallback(() => setDragging(true), []);
+  const onNodeDragStop = useCallback(() => setDragging(false), []);
 
   const edges = useMemo<Edge[]>(() => {
     const cache = edgeCache.current;
@@ -420,6 +426,10 @@ export function Canvas() {
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
+        onNodeDragStart={onNodeDragStart}
+        onNodeDragStop={onNodeDragStop}
+        onSelectionDragStart={onNodeDragStart}
+        onSelectionDragStop={onNodeDragStop}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
         onPaneClick={onPaneClick}
