@@ -194,6 +194,17 @@ async function exportTimes(page: Page, kind: 'svg' | 'png', runs: number): Promi
 async function panFrames(page: Page): Promise<number[]> {
   const pane = page.locator('.react-flow__pane');
   const box = (await pane.boundingBox())!;
+  await startFrameLog(page);
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  for (let i = 0; i < 60; i++)
+    await page.mouse.move(box.x + box.width / 2 + Math.sin(i / 6) * 200, box.y + box.height / 2 + Math.cos(i / 6) * 120);
+  await page.mouse.up();
+  return stopFrameLog(page);
+}
+
+/** Starts recording frame intervals (stopFrameLog returns them). */
+async function startFrameLog(page: Page): Promise<void> {
   await page.evaluate(() => {
     const w = window as unknown as { frames_: number[]; stopFrames: boolean };
     w.frames_ = [];
@@ -206,16 +217,58 @@ async function panFrames(page: Page): Promise<number[]> {
     };
     requestAnimationFrame(tick);
   });
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  await page.mouse.down();
-  for (let i = 0; i < 60; i++)
-    await page.mouse.move(box.x + box.width / 2 + Math.sin(i / 6) * 200, box.y + box.height / 2 + Math.cos(i / 6) * 120);
-  await page.mouse.up();
+}
+
+async function stopFrameLog(page: Page): Promise<number[]> {
   return page.evaluate(() => {
     const w = window as unknown as { frames_: number[]; stopFrames: boolean };
     w.stopFrames = true;
     return w.frames_.slice(2);
   });
+}
+
+/**
+ * Dragging a node in view in a circle (60 pointer moves): each move → the end of the frame that shows
+ * it, the frame intervals, and letting it go → the end of the frame after (its edges routed again).
+ */
+async function dragNode(page: Page): Promise<{ steps: number[]; frames: number[]; drop: number; moved: boolean }> {
+  const node = page.getByTestId('node').nth(3);
+  const name = await node.getAttribute('data-resource');
+  const box = (await node.boundingBox())!;
+  const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  const positionOf = (resource: string | null) =>
+    page.evaluate(
+      (r) =>
+        JSON.stringify(
+          (window as unknown as { hearth: { design: { getState(): { positions: Record<string, unknown> } } } }).hearth.design.getState()
+            .positions[r!],
+        ),
+      resource,
+    );
+  const before = await positionOf(name);
+  await page.evaluate(() => {
+    const w = window as unknown as { dragSteps: number[] };
+    w.dragSteps = [];
+    // The frame after the move was handled has painted it; the task after that frame is its end.
+    document.addEventListener(
+      'pointermove',
+      (e) => requestAnimationFrame(() => setTimeout(() => w.dragSteps.push(performance.now() - e.timeStamp))),
+      { capture: true },
+    );
+  });
+  await startFrameLog(page);
+  await page.mouse.move(at.x, at.y);
+  await page.mouse.down();
+  for (let i = 0; i < 60; i++) await page.mouse.move(at.x + Math.sin(i / 6) * 200, at.y + 120 - Math.cos(i / 6) * 120);
+  const frames = await stopFrameLog(page);
+  const t0 = await page.evaluate(() => performance.now());
+  await page.mouse.up();
+  const drop = await page.evaluate(
+    (start) => new Promise<number>((done) => requestAnimationFrame(() => setTimeout(() => done(performance.now() - start)))),
+    t0,
+  );
+  const steps = await page.evaluate(() => (window as unknown as { dragSteps: number[] }).dragSteps.slice(2));
+  return { steps, frames, drop, moved: (await positionOf(name)) !== before };
 }
 
 /** `n` test resources that complete spread over one second. */
@@ -366,6 +419,7 @@ try {
     const keys = await keystrokeToCanvas(page, 20);
     const actions = await canvasToYaml(page, 20, resources[Math.floor(resources.length / 2)]!);
     const frames = await panFrames(page);
+    const drag = await dragNode(page);
     const svg = await exportTimes(page, 'svg', 5);
     const png = await exportTimes(page, 'png', 5);
     console.log(
@@ -376,6 +430,9 @@ try {
         keystroke_to_canvas_ms: { median: round(median(keys.times)), p95: round(p95(keys.times)) },
         canvas_to_yaml_ms: { median: round(median(actions)), p95: round(p95(actions)) },
         pan_frame_ms: { median: round(median(frames)), p95: round(p95(frames)), fps: round(1000 / median(frames)) },
+        drag_step_ms: { median: round(median(drag.steps)), p95: round(p95(drag.steps)), moved: drag.moved },
+        drag_frame_ms: { median: round(median(drag.frames)), p95: round(p95(drag.frames)), fps: round(1000 / median(drag.frames)) },
+        drop_to_frame_ms: round(drag.drop),
         export_svg_ms: { median: round(median(svg.ms)), p95: round(p95(svg.ms)), bytes: svg.bytes },
         export_png_ms: { median: round(median(png.ms)), p95: round(p95(png.ms)), bytes: png.bytes },
       }),
