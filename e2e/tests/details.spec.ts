@@ -111,6 +111,37 @@ resources:
   await expect.poll(() => editorText(page)).toBe(text);
 });
 
+test('canvas edits made before the editor has loaded undo as the later ones do', async ({ page }) => {
+  const text =
+    'heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Heat::None}\n  b: {type: OS::Heat::None}\n  c: {type: OS::Heat::None}\n';
+  await page.goto('/');
+  const saved = await page.request.post('/trpc/designs.save', { data: { name: `early-${randomUUID()}`, template: text } });
+  const id = ((await saved.json()) as { result: { data: { id: string } } }).result.data.id;
+  // The editor's code is held back until two canvas edits are made.
+  let release = () => {};
+  const held = new Promise<void>((done) => (release = done));
+  await page.route('**/assets/YamlEditor-*.js', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(`/?design=${id}`);
+  for (const name of ['b', 'c']) {
+    await node(page, name).click();
+    await page.keyboard.press('Delete');
+    await expect(node(page, name)).toHaveCount(0);
+  }
+  expect(await page.evaluate(() => 'hearthEditor' in window)).toBe(false);
+  release();
+  await expect.poll(() => editorText(page)).toBe('heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Heat::None}\n');
+  // Each undoes on its own, in turn.
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(node(page, 'c')).toBeVisible();
+  await expect(node(page, 'b')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(node(page, 'b')).toBeVisible();
+  expect(await editorText(page)).toBe(text);
+});
+
 test('an edge dropped on a node’s body connects; the get_resource picker offers only resources of the type the property takes', async ({
   page,
 }) => {

@@ -193,6 +193,40 @@ resources:
     expect(session.state.selected).toEqual(['bee']);
   });
 
+  it('edits made before the editor opens are given to it as undoable steps, from the text as loaded', () => {
+    const { session } = newSession();
+    const loaded = 'heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Heat::None}\n';
+    session.load({ id: null, name: 'd', text: loaded, positions: { a: { x: 0, y: 0 } } });
+    expect(session.editorStartText).toBe(loaded);
+    session.apply({ op: 'addResource', type: 'OS::Heat::None', name: 'b' });
+    session.apply({ op: 'addResource', type: 'OS::Heat::None', name: 'c' });
+    const edited = session.state.text;
+    expect(edited).toContain('  c:');
+    // The editor opens on the text as loaded, and is given each edit since.
+    expect(session.editorStartText).toBe(loaded);
+    let value = session.editorStartText;
+    const steps: string[] = [];
+    session.attachEditor({
+      getValue: () => value,
+      replaceRange(start, end, text) {
+        value = value.slice(0, start) + text + value.slice(end);
+        steps.push(value);
+      },
+    });
+    expect(steps).toHaveLength(2);
+    expect(steps[0]).toContain('  b:');
+    expect(steps[0]).not.toContain('  c:');
+    expect(value).toBe(edited);
+    expect(session.state.text).toBe(edited);
+    // Given once: an editor opening later starts from the text as it is.
+    session.attachEditor(null);
+    expect(session.editorStartText).toBe(edited);
+    // A new load starts over.
+    session.load({ id: null, name: 'e', text: loaded });
+    session.apply({ op: 'addResource', type: 'OS::Heat::None', name: 'z' });
+    expect(session.editorStartText).toBe(loaded);
+  });
+
   it('refuses an edit on text that does not parse, with a notice, and keeps the last good graph', () => {
     const { session } = newSession();
     session.load({ id: null, name: 'd', text: 'heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Heat::None}\n' });

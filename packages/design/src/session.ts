@@ -104,6 +104,11 @@ export class DesignSession {
   private pendingHints: Record<string, XY> = {};
   private noticeId = 0;
   private sink: TextModel | null = null;
+  /**
+   * The text as loaded, and each text an intent wrote since while no editor was attached (a canvas
+   * edit before the editor loaded): the editor that opens next is given them as undoable steps.
+   */
+  private beforeEditor: { loaded: string; written: string[] } = { loaded: '', written: [] };
   private readonly now: () => number;
   private readonly scheduleRead: (read: () => void) => void;
   /** Typed text not read yet (null: none), and whether its read is scheduled. */
@@ -142,9 +147,34 @@ export class DesignSession {
     for (const listener of this.listeners) listener(this.snapshot);
   }
 
-  /** The editor whose model holds the template text while it is open (null: none). */
+  /**
+   * The text an editor opening now starts from: the text as loaded when intents changed it before any
+   * editor was attached (attachEditor then writes their changes into it, one undoable step each).
+   */
+  get editorStartText(): string {
+    return this.beforeEditor.written.length ? this.beforeEditor.loaded : this.snapshot.text;
+  }
+
+  /**
+   * The editor whose model holds the template text while it is open (null: none). A model that opens
+   * on editorStartText is given the edits made before it, so that they undo as the later ones do.
+   */
   attachEditor(model: TextModel | null): void {
     this.sink = model;
+    const { loaded, written } = this.beforeEditor;
+    this.beforeEditor = { loaded: this.unread ?? this.snapshot.text, written: [] };
+    if (!model || !written.length || model.getValue() !== loaded) return;
+    for (const text of written) writeMinimal(model, text);
+  }
+
+  /** Writes a text an intent made: through the editor, which reports it back as typing does, or directly. */
+  private write(text: string): void {
+    if (this.sink) {
+      writeMinimal(this.sink, text);
+      return;
+    }
+    this.beforeEditor.written.push(text);
+    this.textChanged(text);
   }
 
   /** Reads with timing, for the large-template hint. */
@@ -158,6 +188,7 @@ export class DesignSession {
     this.unread = null;
     this.document = new DesignDocument(this.analysisSettings);
     this.pendingHints = {};
+    this.beforeEditor = { loaded: design.text, written: [] };
     const environment = design.environment ?? '';
     const files = design.files ?? {};
     const reading = this.timed(() => this.document.load({ template: design.text, environment, files }));
@@ -287,11 +318,7 @@ export class DesignSession {
       const at = this.snapshot.positions[op.from];
       if (at) this.pendingHints[op.to] = at;
     }
-    if (result.text !== text) {
-      // The editor reports its change back through textChanged, as typing does.
-      if (this.sink) writeMinimal(this.sink, result.text);
-      else this.textChanged(result.text);
-    }
+    if (result.text !== text) this.write(result.text);
     for (const note of result.notes) this.notify('info', `${note.message} (line ${note.line})`);
     if (op.op === 'addResource' && result.name) this.select([result.name]);
     if (op.op === 'renameResource') this.select([op.to]);
@@ -320,8 +347,7 @@ export class DesignSession {
       this.notify('error', error instanceof Error ? error.message : String(error));
       return false;
     }
-    if (this.sink) writeMinimal(this.sink, next);
-    else this.textChanged(next);
+    this.write(next);
     return true;
   }
 

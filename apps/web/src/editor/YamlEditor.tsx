@@ -17,7 +17,9 @@ const docKey = (d: Doc) => (d.kind === 'file' ? `file:${d.path}` : d.kind);
 function modelOf(doc: Doc): monaco.editor.ITextModel {
   const state = useDesign.getState();
   const uri = monaco.Uri.parse(doc.kind === 'template' ? TEMPLATE_URI : doc.kind === 'environment' ? ENVIRONMENT_URI : fileUri(doc.path));
-  const text = doc.kind === 'template' ? state.text : doc.kind === 'environment' ? state.environment : (state.files[doc.path] ?? '');
+  // The template's model opens on the text as loaded when canvas edits came before it (the session then gives it them to undo).
+  const text =
+    doc.kind === 'template' ? session.editorStartText : doc.kind === 'environment' ? state.environment : (state.files[doc.path] ?? '');
   return monaco.editor.getModel(uri) ?? monaco.editor.createModel(text, 'yaml', uri);
 }
 
@@ -94,7 +96,7 @@ export default function YamlEditor() {
   const [doc, setDoc] = useState<Doc>({ kind: 'template' });
 
   useEffect(() => {
-    // Text written before the editor loaded (a canvas edit) is read first, so that the model starts from it.
+    // Text written before the editor loaded (a canvas edit) is read first: the model ends on it.
     session.flush();
     const model = modelOf({ kind: 'template' });
     const editor = monaco.editor.create(host.current!, {
