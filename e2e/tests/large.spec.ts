@@ -65,3 +65,57 @@ test('a large design draws only what is in view; search brings a resource into v
   await expect(edge(page, 'r300x', 'r299')).toHaveCount(1);
   await expect(node(page, 'r300')).toHaveCount(0);
 });
+
+test('a route bent around a column is drawn while only its bend is in view, though React Flow draws its edge only with a node in view', async ({
+  page,
+}) => {
+  // c depends on a across a column of 30 b's with no gap (it goes around the column's short end, far above
+  // the row), and 400 more resources out of the way: a large design, drawn only where in view.
+  const column = Array.from({ length: 30 }, (_, i) => `b${i}`);
+  const others = Array.from({ length: 400 }, (_, i) => `f${i}`);
+  await newDesign(
+    page,
+    `heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Heat::None}\n  c: {type: OS::Heat::None, depends_on: a}\n${[
+      ...column,
+      ...others,
+    ]
+      .map((name) => `  ${name}: {type: OS::Heat::None}\n`)
+      .join('')}`,
+  );
+  await page.waitForFunction(
+    () =>
+      (window as unknown as { hearth: { design: { getState(): { graph: { resources: unknown[] } | null } } } }).hearth.design.getState()
+        .graph?.resources.length === 432,
+  );
+  const fits = await fitCount(page);
+  await page.evaluate(
+    ({ column, others }) => {
+      const positions: Record<string, { x: number; y: number }> = { a: { x: 0, y: 0 }, c: { x: 800, y: 0 } };
+      column.forEach((name, i) => (positions[name] = { x: 400, y: -640 + 64 * i }));
+      others.forEach((name, i) => (positions[name] = { x: 4000 + (i % 20) * 300, y: Math.floor(i / 20) * 100 }));
+      (
+        window as unknown as { hearth: { design: { getState(): { setPositions(p: Record<string, { x: number; y: number }>): void } } } }
+      ).hearth.design
+        .getState()
+        .setPositions(positions);
+    },
+    { column, others },
+  );
+  await viewFitted(page, fits);
+  // The column's top in view: the route's bend above it is, a and c are not.
+  await page.getByTestId('search').fill('b0');
+  await page.getByTestId('search').press('Enter');
+  await expect(node(page, 'b0')).toBeInViewport({ ratio: 0.9 });
+  await expect(node(page, 'a')).toHaveCount(0);
+  await expect(node(page, 'c')).toHaveCount(0);
+  await expect(edge(page, 'c', 'a')).toHaveCount(0);
+  const bend = page.locator('[data-testid=offscreen-route][data-source=c][data-target=a]');
+  await expect(bend).toHaveCount(1);
+  await expect(bend.locator('path.react-flow__edge-path')).toBeInViewport();
+  // With a in view, React Flow draws the edge, and the canvas no longer does.
+  await page.getByTestId('search').fill('a');
+  await page.getByTestId('search').press('Enter');
+  await expect(node(page, 'a')).toBeInViewport({ ratio: 0.9 });
+  await expect(edge(page, 'c', 'a')).toHaveCount(1);
+  await expect(bend).toHaveCount(0);
+});

@@ -16,3 +16,4 @@ export * from './viewport.ts';
 export * from './labels.ts';
 export * from './routes.ts';
 export * from './edge-layout.ts';
+export * from './offscreen-routes.ts';

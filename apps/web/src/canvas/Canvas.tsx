@@ -20,6 +20,7 @@ import {
   choiceText,
   connectionChoices,
   EdgeLayouts,
+  routesBeyondNodes,
   firstView,
   NODE_HEIGHT,
   type ConnectionChoice,
@@ -33,6 +34,7 @@ import { useDesign } from '../state/design.ts';
 import { categoryOf } from '@hearth/template';
 import { useRun } from '../state/run.ts';
 import { DependencyEdge, type DependencyFlowEdge } from './DependencyEdge.tsx';
+import { OffscreenRoutes, type OffscreenRoute } from './OffscreenRoutes.tsx';
 import { FIXED_NODE_HANDLES, ResourceNode, TermNode, type ResourceFlowNode, type TermFlowNode } from './ResourceNode.tsx';
 
 const nodeTypes = { resource: ResourceNode, term: TermNode };
@@ -46,7 +48,7 @@ const COMPACT_ZOOM = 0.2;
  * paints and composites tens of them rather than the whole design (at 1,000 resources that was most of
  * a keystroke's cost). Smaller designs keep every node in the page, where the browser's find and
  * assistive tools reach them all, at a cost that does not show. (React Flow finds an edge in view by the box
- * of its two nodes: the part of a route bent around a column beyond that box goes with it.)
+ * of its two nodes: OffscreenRoutes draws the routes bent around a column beyond that box, when only they are.)
  */
 const DRAW_ONLY_IN_VIEW_ABOVE = 400;
 
@@ -246,16 +248,22 @@ export function Canvas() {
   // the edges at them are plain curves, and all are routed when they are dropped.
   const edgeLayouts = useRef(new EdgeLayouts());
   const [dragging, setDragging] = useState(false);
+  const boxOf = useCallback(
+    (name: string) => ({ ...(positions[name] ?? { x: 0, y: 0 }), width: NODE_WIDTH, height: NODE_HEIGHT }),
+    [positions],
+  );
+  const geometry = useMemo(
+    () => (graph?.edges ?? []).map((e) => ({ id: e.id, source: boxOf(e.source), target: boxOf(e.target), label: e.label })),
+    [graph, boxOf],
+  );
   const layouts = useMemo(() => {
     if (!graph) return [];
-    const boxOf = (name: string) => ({ ...(positions[name] ?? { x: 0, y: 0 }), width: NODE_WIDTH, height: NODE_HEIGHT });
-    const geometry = graph.edges.map((e) => ({ id: e.id, source: boxOf(e.source), target: boxOf(e.target), label: e.label }));
     if (dragging) return edgeLayouts.current.held(geometry);
     return edgeLayouts.current.layout(
       geometry,
       graph.resources.map((r) => boxOf(r.name)),
     );
-  }, [graph, positions, dragging]);
+  }, [graph, geometry, boxOf, dragging]);
   const onNodeDragStart = useCallback(() => setDragging(true), []);
   const onNodeDragStop = useCallback(() => setDragging(false), []);
 
@@ -287,6 +295,17 @@ export function Canvas() {
     for (const id of [...cache.keys()]) if (!seen.has(id)) cache.delete(id);
     return sameItems(lastEdges, out);
   }, [graph, selectedEdges, layouts]);
+
+  // Routes that leave the box of their two nodes, which React Flow does not draw while only that box is out of view.
+  const offscreen = useMemo<OffscreenRoute[]>(() => {
+    if (!graph || !drawOnlyInView) return [];
+    return routesBeyondNodes(geometry, layouts).map((r) => ({
+      ...r,
+      edge: graph.edges[r.index]!,
+      layout: layouts[r.index]!,
+      selected: selectedEdges.has(graph.edges[r.index]!.id),
+    }));
+  }, [graph, geometry, layouts, drawOnlyInView, selectedEdges]);
 
   const onNodesChange = useCallback((changes: NodeChange[]) => {
     const moves: Record<string, XY> = {};
@@ -448,6 +467,7 @@ export function Canvas() {
         maxZoom={2}
         proOptions={{ hideAttribution: true }}
       >
+        <OffscreenRoutes routes={offscreen} />
         <Background gap={24} />
         <MiniMap pannable zoomable nodeStrokeWidth={3} />
         <Controls showInteractive={false} />

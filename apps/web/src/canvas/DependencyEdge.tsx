@@ -36,21 +36,36 @@ const EDGE_TITLES: Record<EdgeKind, (source: string, target: string) => string> 
   signal: (s, t) => `${s} waits for the signal ${t} sends (through its handle)`,
 };
 
-function DependencyEdgeView(props: EdgeProps<DependencyFlowEdge>) {
-  // Its route around the nodes in its way (routes.ts; the plain curve is React Flow's own bezier), from the
-  // handles where React Flow has them now; the label at the place placeLabels chose along it.
-  const from = { x: props.sourceX, y: props.sourceY };
-  const to = { x: props.targetX, y: props.targetY };
-  const via = props.data?.via ?? [];
+interface EdgeShapeProps {
+  id: string;
+  source: string;
+  target: string;
+  kind: EdgeKind;
+  from: XY;
+  to: XY;
+  /** The points it passes through around the nodes in its way (none: the plain curve). */
+  via: readonly XY[];
+  label: string | null;
+  /** Where along the route its label sits, and how far above or below. */
+  labelT: number;
+  labelDy: number;
+  selected: boolean;
+  markerEnd?: string | undefined;
+  /** `edge` for the edges React Flow draws (the e2e contract); the canvas's own draws say what they are. */
+  testId: string;
+}
+
+/** An edge as drawn: its path, its title and its label (for React Flow's edges, and the routes the canvas draws itself). */
+export function EdgeShape(props: EdgeShapeProps) {
+  const { from, to, via, kind } = props;
+  // Its route around the nodes in its way (routes.ts; the plain curve is React Flow's own bezier), and the
+  // label at the place placeLabels chose along it.
   const path = routePath(from, to, via);
-  const label = pointOnRoute(from, to, via, props.data?.labelT ?? 0.5);
-  const labelX = label.x;
-  const labelY = label.y + (props.data?.labelDy ?? 0);
-  const kind = props.data?.kind ?? 'depends_on';
+  const label = pointOnRoute(from, to, via, props.labelT);
   const critical = useSchedule((s) => s.highlight && (s.view?.criticalWaits.has(`${props.source}>${props.target}`) ?? false));
   return (
     <g
-      data-testid="edge"
+      data-testid={props.testId}
       data-source={props.source}
       data-target={props.target}
       data-kind={kind}
@@ -66,12 +81,33 @@ function DependencyEdgeView(props: EdgeProps<DependencyFlowEdge>) {
       />
       {/* Text on a halo of its own stroke (.edge-label): React Flow's label measures each one with
           getBBox to size its background, which costs a layout per edge as edges come into view. */}
-      {props.data?.label && (
-        <text className="edge-label" x={labelX} y={labelY}>
-          {props.data.label}
+      {props.label && (
+        <text className="edge-label" x={label.x} y={label.y + props.labelDy}>
+          {props.label}
         </text>
       )}
     </g>
+  );
+}
+
+function DependencyEdgeView(props: EdgeProps<DependencyFlowEdge>) {
+  // From the handles where React Flow has them now.
+  return (
+    <EdgeShape
+      id={props.id}
+      source={props.source}
+      target={props.target}
+      kind={props.data?.kind ?? 'depends_on'}
+      from={{ x: props.sourceX, y: props.sourceY }}
+      to={{ x: props.targetX, y: props.targetY }}
+      via={props.data?.via ?? []}
+      label={props.data?.label ?? null}
+      labelT={props.data?.labelT ?? 0.5}
+      labelDy={props.data?.labelDy ?? 0}
+      selected={Boolean(props.selected)}
+      markerEnd={props.markerEnd}
+      testId="edge"
+    />
   );
 }
 
