@@ -212,6 +212,41 @@ resources:
   await expect.poll(segments).toBeGreaterThan(1);
 });
 
+test('an expanded group is as tall as its member list to the edges routed around it', async ({ page }) => {
+  await newDesign(
+    page,
+    `heat_template_version: 2018-08-31
+resources:
+  a: {type: OS::Heat::None}
+  g:
+    type: OS::Heat::ResourceGroup
+    properties:
+      count: 20
+      resource_def: {type: OS::Heat::None}
+  c: {type: OS::Heat::None, depends_on: a}
+`,
+  );
+  await expect(node(page, 'g')).toBeVisible();
+  // g above the way from c to a while collapsed; its member list reaches down across it.
+  const fits = await fitCount(page);
+  await page.evaluate(() =>
+    (
+      window as unknown as { hearth: { design: { getState(): { setPositions(p: Record<string, { x: number; y: number }>): void } } } }
+    ).hearth.design
+      .getState()
+      .setPositions({ a: { x: 0, y: 0 }, g: { x: 400, y: -100 }, c: { x: 800, y: 100 } }),
+  );
+  await viewFitted(page, fits);
+  const path = edge(page, 'c', 'a').locator('path.react-flow__edge-path');
+  const segments = async () => ((await path.getAttribute('d')) ?? '').split(/[CL]/).length - 1;
+  await expect.poll(segments).toBe(1);
+  await node(page, 'g').getByTestId('group-toggle').click();
+  await expect(node(page, 'g').getByTestId('group-members')).toBeVisible();
+  await expect.poll(segments).toBeGreaterThan(1);
+  await node(page, 'g').getByTestId('group-toggle').click();
+  await expect.poll(segments).toBe(1);
+});
+
 test('broken YAML shows markers and a stale canvas; fixing it recovers', async ({ page }) => {
   await newDesign(page, BASE);
   await expect(node(page, 'subnet')).toBeVisible();

@@ -8,12 +8,14 @@ import {
   MiniMap,
   ReactFlow,
   useReactFlow,
+  useStore,
   type Connection,
   type Edge,
   type EdgeChange,
   type FinalConnectionState,
   type Node,
   type NodeChange,
+  type ReactFlowState,
 } from '@xyflow/react';
 import {
   autoLayout,
@@ -248,9 +250,18 @@ export function Canvas() {
   // the edges at them are plain curves, and all are routed when they are dropped.
   const edgeLayouts = useRef(new EdgeLayouts());
   const [dragging, setDragging] = useState(false);
+  // A group is as tall as its member list when expanded (React Flow measures it); other nodes are NODE_HEIGHT.
+  const groups = useMemo(() => (graph?.resources ?? []).filter((r) => r.members).map((r) => r.name), [graph]);
+  const groupHeights = useStore(
+    useCallback((s: ReactFlowState) => groups.map((name) => s.nodeLookup.get(name)?.measured.height ?? NODE_HEIGHT).join(' '), [groups]),
+  );
+  const heights = useMemo(() => {
+    const measured = groupHeights.split(' ');
+    return new Map(groups.map((name, i) => [name, Number(measured[i])]));
+  }, [groups, groupHeights]);
   const boxOf = useCallback(
-    (name: string) => ({ ...(positions[name] ?? { x: 0, y: 0 }), width: NODE_WIDTH, height: NODE_HEIGHT }),
-    [positions],
+    (name: string) => ({ ...(positions[name] ?? { x: 0, y: 0 }), width: NODE_WIDTH, height: heights.get(name) ?? NODE_HEIGHT }),
+    [positions, heights],
   );
   const geometry = useMemo(
     () => (graph?.edges ?? []).map((e) => ({ id: e.id, source: boxOf(e.source), target: boxOf(e.target), label: e.label })),
