@@ -342,10 +342,19 @@ async function liveDelay(page: Page, url: string, n: number): Promise<Record<str
       delays: number[];
       frames_: number[];
       stopFrames: boolean;
-      hearth: { run: { getState(): { events: Ev[] } } };
+      hearth: {
+        run: { getState(): { events: Ev[] } };
+        schedule: { subscribe(listener: (s: { computeMs: number }, prev: { computeMs: number }) => void): void };
+      };
       hearthArrivals: Array<[number, string]>;
+      scheduleMs: number[];
     };
     w.delays = [];
+    // Each computation of the schedule view (the critical path, what waits on what) while the events come.
+    w.scheduleMs = [];
+    w.hearth.schedule.subscribe((s, prev) => {
+      if (s.computeMs !== prev.computeMs) w.scheduleMs.push(s.computeMs);
+    });
     w.hearthArrivals = [];
     w.frames_ = [];
     w.stopFrames = false;
@@ -378,10 +387,21 @@ async function liveDelay(page: Page, url: string, n: number): Promise<Record<str
     undefined,
     { timeout: 120_000 },
   );
-  const { delays, frames, arrivals } = await page.evaluate(() => {
-    const w = window as unknown as { delays: number[]; frames_: number[]; stopFrames: boolean; hearthArrivals: Array<[number, string]> };
+  const { delays, frames, arrivals, scheduleMs } = await page.evaluate(() => {
+    const w = window as unknown as {
+      delays: number[];
+      frames_: number[];
+      stopFrames: boolean;
+      hearthArrivals: Array<[number, string]>;
+      scheduleMs: number[];
+    };
     w.stopFrames = true;
-    return { delays: w.delays, frames: w.frames_.slice(2), arrivals: w.hearthArrivals.map(([at, time]) => at - Date.parse(time)) };
+    return {
+      delays: w.delays,
+      frames: w.frames_.slice(2),
+      arrivals: w.hearthArrivals.map(([at, time]) => at - Date.parse(time)),
+      scheduleMs: w.scheduleMs,
+    };
   });
   return {
     case: 'live-status',
@@ -390,6 +410,7 @@ async function liveDelay(page: Page, url: string, n: number): Promise<Record<str
     event_to_node_ms: { median: round(median(delays)), p95: round(p95(delays)) },
     event_to_page_ms: { median: round(median(arrivals)), p95: round(p95(arrivals)) },
     frame_ms: { median: round(median(frames)), p95: round(p95(frames)) },
+    schedule_view_ms: { median: round(median(scheduleMs)), p95: round(p95(scheduleMs)), computed: scheduleMs.length },
   };
 }
 
