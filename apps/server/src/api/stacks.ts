@@ -1,7 +1,7 @@
 // Stacks: create, update, delete, cancel, check, list, show, outputs, events,
 // and a live event stream that resumes from an event id.
 import { tracked, TRPCError } from '@trpc/server';
-import type { AdoptResource, StackOptions } from '@hearth/engine';
+import { EngineError, type AdoptResource, type StackOptions } from '@hearth/engine';
 import type { ResourceRecord, StackRecord } from '@hearth/store';
 import type { Value } from '@hearth/template';
 import { z } from 'zod';
@@ -69,6 +69,13 @@ async function onCloud(services: HearthServices, ref: string): Promise<StackReco
   return cloudLink(stack) ? stack : null;
 }
 
+/** A stack's summary. A cloud stack followed but not read (its reading failed) is read again. */
+function summaryOf(services: HearthServices, stack: StackRecord) {
+  const link = cloudLink(stack);
+  if (link?.following && !services.openstack.mirrors.following(stack.id)) services.openstack.mirrors.follow(stack.id);
+  return stackSummary(stack);
+}
+
 export const cloudTarget = z.object({ cloud: z.string().min(1).max(255) });
 
 function changedSincePlan(current: StackRecord): TRPCError {
@@ -117,12 +124,21 @@ export const stacksRouter = router({
     }),
 
   /** The stack's state alone, from Hearth's store (cheap: for polling; stacks.get reads a cloud's Heat). */
-  summary: procedure.input(z.object({ stack: stackRef })).query(async ({ ctx, input }) => {
-    const stack = await findStack(ctx.services, input.stack);
-    const link = cloudLink(stack);
-    // Followed but nobody reads (the reading failed): read again.
-    if (link?.following && !ctx.services.openstack.mirrors.following(stack.id)) ctx.services.openstack.mirrors.follow(stack.id);
-    return stackSummary(stack);
+  summary: procedure
+    .input(z.object({ stack: stackRef }))
+    .query(async ({ ctx, input }) => summaryOf(ctx.services, await findStack(ctx.services, input.stack))),
+
+  /**
+   * The stack's summary, or null when there is no stack of that name or id: what a client asks before
+   * deploying (a plan or an apply creates it, or updates the one there). Other failures stay errors.
+   */
+  find: procedure.input(z.object({ stack: stackRef })).query(async ({ ctx, input }) => {
+    try {
+      return summaryOf(ctx.services, await findStack(ctx.services, input.stack));
+    } catch (error) {
+      if (error instanceof EngineError && error.code === 'NOT_FOUND') return null;
+      throw error;
+    }
   }),
 
   get: procedure.input(z.object({ stack: stackRef })).query(async ({ ctx, input }) => {

@@ -58,8 +58,11 @@ describe('the API', () => {
     const plan = await client.templates.plan.query({ template: SIMPLE });
     expect(plan.summary.create).toBe(2);
 
+    // Before a deployment a client asks whether the stack is there: no stack is null, not an error.
+    expect(await client.stacks.find.query({ stack: 'api1' })).toBeNull();
     await client.stacks.create.mutate({ name: 'api1', template: SIMPLE, parameters: { size: 3 } });
     await until(async () => !(await client.stacks.get.query({ stack: 'api1' })).inProgress);
+    expect(await client.stacks.find.query({ stack: 'api1' })).toMatchObject({ name: 'api1', action: 'CREATE', status: 'COMPLETE' });
     const shown = await client.stacks.get.query({ stack: 'api1' });
     expect(`${shown.action}_${shown.status}`).toBe('CREATE_COMPLETE');
     expect(shown.resources.find((r) => r.name === 'vol')).toMatchObject({ status: 'COMPLETE', simulated: true });

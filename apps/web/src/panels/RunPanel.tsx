@@ -246,7 +246,8 @@ function DeployTab() {
     const parameters = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== ''));
     return { template: s.text, files: s.files, parameters, ...(s.environment.trim() ? { environment: s.environment } : {}) };
   };
-  const exists = async () => api.stacks.summary.query({ stack: name }).catch(() => null);
+  // The stack of that name, or null when there is none (a failure to ask is an error, not a new stack).
+  const exists = () => api.stacks.find.query({ stack: name });
   useEffect(() => setVerdict(null), [stackName]);
   // The schedule estimates for where this deployment goes.
   useEffect(

@@ -22,11 +22,22 @@ class StackFeed {
 
 const feed = new StackFeed();
 
-/** The stack's summary (state, in progress) from the server; null when it does not exist. */
+/**
+ * The stack's summary (state, in progress) from the server; null when it does not exist. When the
+ * server cannot be asked, the stack stays as last known (its next stack event asks again): a failure
+ * to ask does not make it a stack to create.
+ */
 export async function refreshStack(name = useRun.getState().stackName): Promise<void> {
   if (!name) return;
+  let s;
   try {
-    const s = await api.stacks.summary.query({ stack: name });
+    s = await api.stacks.find.query({ stack: name });
+  } catch {
+    if (useRun.getState().stack?.name !== name) useRun.getState().setStack(null);
+    return;
+  }
+  if (!s) useRun.getState().setStack(null);
+  else
     useRun.getState().setStack({
       id: s.id,
       name: s.name,
@@ -37,9 +48,6 @@ export async function refreshStack(name = useRun.getState().stackName): Promise<
       target: s.target,
       simulation: s.simulation,
     });
-  } catch {
-    useRun.getState().setStack(null);
-  }
 }
 
 function scheduleRefresh(): void {
