@@ -86,6 +86,38 @@ test('the designs list renames and deletes designs (not the open one)', async ({
   await expect(page.locator(`[data-testid=design-row][data-name="${name}-renamed"]`)).toHaveCount(0);
 });
 
+test('leaving a page whose changes are not saved yet asks first; once saved, it does not', async ({ page, context }) => {
+  await newDesign(page, 'heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Heat::None}\n');
+  await expect(page.getByTestId('save-state')).toHaveText('Saved');
+  // The next save is held at the server's door: the change is being saved while the user leaves.
+  let release = () => {};
+  const held = new Promise<void>((done) => (release = done));
+  await page.route('**/trpc/designs.save**', async (route) => {
+    await held;
+    await route.continue();
+  });
+  const name = `leave-${randomUUID()}`;
+  await page.getByLabel('Design name').fill(name);
+  await expect(page.getByTestId('save-state')).toHaveText(/Saving/);
+  const asked = new Promise<string>((done) => page.once('dialog', (d) => void d.dismiss().then(() => done(d.type()))));
+  await page.close({ runBeforeUnload: true });
+  expect(await asked).toBe('beforeunload');
+  // The user stayed: the page is there, and its save goes through.
+  expect(page.isClosed()).toBe(false);
+  release();
+  await expect(page.getByTestId('save-state')).toHaveText('Saved');
+  page.on('dialog', (d) => {
+    throw new Error(`asked again (${d.type()}) with everything saved`);
+  });
+  const closed = new Promise<void>((done) => page.once('close', () => done()));
+  await page.close({ runBeforeUnload: true });
+  await closed;
+  const again = await context.newPage();
+  // A new page opens on the list of designs.
+  await again.goto('/');
+  await expect(again.locator(`[data-testid=design-row][data-name="${name}"]`)).toHaveCount(1);
+});
+
 test('a map property edited in the inspector keeps its comments and flow style in the file', async ({ page }) => {
   const text = `heat_template_version: 2018-08-31
 resources:

@@ -92,12 +92,13 @@ function sameSaved(a: Saved, b: Saved): boolean {
   );
 }
 
-function schedule(): void {
+/** Saves in half a second (the changes meanwhile go with it), or at once. */
+function schedule(delay = 500): void {
   if (timer) clearTimeout(timer);
   timer = setTimeout(() => {
     timer = null;
     saving = (saving ?? Promise.resolve()).then(saveNow);
-  }, 500);
+  }, delay);
 }
 
 /** The design's id, saving it first when it has none yet (a stack deployed from it is bound to it). */
@@ -112,9 +113,31 @@ export async function saveDesignNow(): Promise<string> {
   return id;
 }
 
-/** Saves whenever the design changes; returns the unsubscribe function. */
+/** Whether the page holds changes the server does not have yet (waiting to be saved, being saved, or not saved). */
+function holdsUnsavedChanges(): boolean {
+  return useDesign.getState().saveState !== 'saved';
+}
+
+/**
+ * Saves whenever the design changes; returns the function that stops it. A page hidden with a save
+ * waiting saves at once, and the browser asks before leaving a page whose changes are not saved (a
+ * reload or a closed tab within the half second, while the server is away, or while a save fails).
+ */
 export function startAutosave(): () => void {
-  return useDesign.subscribe((state, previous) => {
+  const unsubscribe = useDesign.subscribe((state, previous) => {
     if (state.saveState === 'unsaved' && (!sameSaved(state, previous) || previous.saveState !== 'unsaved')) schedule();
   });
+  const onHidden = () => {
+    if (document.visibilityState === 'hidden' && timer) schedule(0);
+  };
+  const onLeave = (event: BeforeUnloadEvent) => {
+    if (holdsUnsavedChanges()) event.preventDefault();
+  };
+  document.addEventListener('visibilitychange', onHidden);
+  window.addEventListener('beforeunload', onLeave);
+  return () => {
+    unsubscribe();
+    document.removeEventListener('visibilitychange', onHidden);
+    window.removeEventListener('beforeunload', onLeave);
+  };
 }
