@@ -336,12 +336,11 @@ async function liveDelay(page: Page, url: string, n: number): Promise<Record<str
   await page.goto(`${url}/?design=${id}`);
   await page.waitForFunction(drawn, n, { timeout: 120_000 });
   await laidOutAndSaved(page);
+  await startFrameLog(page);
   await page.evaluate(() => {
     type Ev = { resourceName: string | null; status: string; time: string };
     const w = window as unknown as {
       delays: number[];
-      frames_: number[];
-      stopFrames: boolean;
       hearth: {
         run: { getState(): { events: Ev[] } };
         schedule: { subscribe(listener: (s: { computeMs: number }, prev: { computeMs: number }) => void): void };
@@ -356,15 +355,6 @@ async function liveDelay(page: Page, url: string, n: number): Promise<Record<str
       if (s.computeMs !== prev.computeMs) w.scheduleMs.push(s.computeMs);
     });
     w.hearthArrivals = [];
-    w.frames_ = [];
-    w.stopFrames = false;
-    let last = performance.now();
-    const tick = (t: number) => {
-      w.frames_.push(t - last);
-      last = t;
-      if (!w.stopFrames) requestAnimationFrame(tick);
-    };
-    requestAnimationFrame(tick);
     new MutationObserver((records) => {
       // The server stamps events with its wall clock; so does Date.now() here (same machine).
       const now = Date.now();
@@ -387,18 +377,15 @@ async function liveDelay(page: Page, url: string, n: number): Promise<Record<str
     undefined,
     { timeout: 120_000 },
   );
-  const { delays, frames, arrivals, scheduleMs } = await page.evaluate(() => {
+  const frames = await stopFrameLog(page);
+  const { delays, arrivals, scheduleMs } = await page.evaluate(() => {
     const w = window as unknown as {
       delays: number[];
-      frames_: number[];
-      stopFrames: boolean;
       hearthArrivals: Array<[number, string]>;
       scheduleMs: number[];
     };
-    w.stopFrames = true;
     return {
       delays: w.delays,
-      frames: w.frames_.slice(2),
       arrivals: w.hearthArrivals.map(([at, time]) => at - Date.parse(time)),
       scheduleMs: w.scheduleMs,
     };
