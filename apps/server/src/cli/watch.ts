@@ -59,7 +59,8 @@ export function watchStack(
       // A failed create or update is followed by its rollback: the operation ends when the stack is idle.
       void (async () => {
         for (;;) {
-          const current = await client.stacks.summary.query({ stack }).catch(() => null);
+          // None once a delete is done: its last event says how it ended. A failure to ask is an error.
+          const current = await client.stacks.find.query({ stack });
           if (!current || !current.inProgress) {
             subscription.unsubscribe();
             const final = current ?? { action: event.action, status: event.status, statusReason: event.reason };
