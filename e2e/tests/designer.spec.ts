@@ -212,7 +212,7 @@ resources:
   await expect.poll(segments).toBeGreaterThan(1);
 });
 
-test('an expanded group is as tall as its member list to the edges routed around it', async ({ page }) => {
+test('an expanded group is as tall as its member list to the edges routed around it and to auto layout', async ({ page }) => {
   await newDesign(
     page,
     `heat_template_version: 2018-08-31
@@ -245,6 +245,25 @@ resources:
   await expect.poll(segments).toBeGreaterThan(1);
   await node(page, 'g').getByTestId('group-toggle').click();
   await expect.poll(segments).toBe(1);
+
+  // Auto layout gives the expanded group the room it takes: it covers no other node.
+  await node(page, 'g').getByTestId('group-toggle').click();
+  await expect(node(page, 'g').getByTestId('group-members')).toBeVisible();
+  const laidOut = await fitCount(page);
+  await page.getByRole('button', { name: 'Auto layout' }).click();
+  await viewFitted(page, laidOut);
+  const boxes = await page.evaluate(() =>
+    [...document.querySelectorAll('[data-testid=node]')].map((n) => {
+      const b = n.getBoundingClientRect();
+      return { name: n.getAttribute('data-resource'), left: b.left, top: b.top, right: b.right, bottom: b.bottom };
+    }),
+  );
+  const group = boxes.find((b) => b.name === 'g')!;
+  for (const other of boxes.filter((b) => b.name !== 'g'))
+    expect(
+      group.left < other.right && other.left < group.right && group.top < other.bottom && other.top < group.bottom,
+      `g covers ${other.name}`,
+    ).toBe(false);
 });
 
 test('broken YAML shows markers and a stale canvas; fixing it recovers', async ({ page }) => {

@@ -20,6 +20,24 @@ resources:
     expect(p.b!.x).toBeLessThan(p.c!.x);
   });
 
+  it('gives a node the height it is drawn at (an expanded group), so that the nodes beside it do not overlap it', async () => {
+    // Three that a and b both need: laid out in one column.
+    const graph = graphOf(`heat_template_version: 2018-08-31
+resources:
+  g: {type: OS::Heat::None}
+  h: {type: OS::Heat::None}
+  i: {type: OS::Heat::None}
+  a: {type: OS::Heat::None, depends_on: [g, h, i]}
+`);
+    const column = (p: Record<string, { x: number; y: number }>) => ['g', 'h', 'i'].map((n) => p[n]!).sort((x, y) => x.y - y.y);
+    const plain = column(await autoLayout(graph));
+    expect(plain[1]!.y - plain[0]!.y).toBeLessThan(240);
+    const tall = await autoLayout(graph, { g: 240, h: 240, i: 240 });
+    const [first, second, third] = column(tall);
+    expect(second!.y - first!.y).toBeGreaterThanOrEqual(240);
+    expect(third!.y - second!.y).toBeGreaterThanOrEqual(240);
+  });
+
   it('keeps positions by name, carries a renamed node’s spot, and places new ones without overlap', () => {
     const before = graphOf(T(['a', 'b']));
     const positions = { a: { x: 0, y: 0 }, b: { x: 400, y: 0 } };

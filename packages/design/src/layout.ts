@@ -15,8 +15,11 @@ export const NODE_HEIGHT = 64;
 const GAP_X = 90;
 const GAP_Y = 28;
 
-/** Layered layout, requirements to the left of what needs them. */
-export async function autoLayout(graph: Graph): Promise<Positions> {
+/**
+ * Layered layout, requirements to the left of what needs them. `heights`: nodes drawn taller than
+ * NODE_HEIGHT (an expanded group's member list), by name.
+ */
+export async function autoLayout(graph: Graph, heights: Readonly<Record<string, number>> = {}): Promise<Positions> {
   const { default: ELK } = await import('elkjs/lib/elk.bundled.js');
   const elk = new ELK();
   const result = await elk.layout({
@@ -28,7 +31,7 @@ export async function autoLayout(graph: Graph): Promise<Positions> {
       'elk.layered.spacing.nodeNodeBetweenLayers': String(GAP_X),
       'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
     },
-    children: graph.resources.map((r) => ({ id: r.name, width: NODE_WIDTH, height: NODE_HEIGHT })),
+    children: graph.resources.map((r) => ({ id: r.name, width: NODE_WIDTH, height: heights[r.name] ?? NODE_HEIGHT })),
     edges: graph.edges.map((e, i) => ({ id: `e${i}`, sources: [e.target], targets: [e.source] })),
   });
   const positions: Positions = {};

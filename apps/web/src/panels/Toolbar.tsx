@@ -132,7 +132,14 @@ export function Toolbar({ onOpenGallery, onHelp }: { onOpenGallery: () => void; 
         onClick={async () => {
           const g = useDesign.getState().graph;
           if (!g) return;
-          useDesign.getState().setPositions(await autoLayout(g));
+          // Groups at the height they are drawn (an expanded one lists its members), so that none covers another.
+          const heights = Object.fromEntries(
+            g.resources.flatMap((r) => {
+              const height = r.members ? flow.getInternalNode(r.name)?.measured.height : undefined;
+              return height ? [[r.name, height]] : [];
+            }),
+          );
+          useDesign.getState().setPositions(await autoLayout(g, heights));
         }}
       >
         Auto layout
