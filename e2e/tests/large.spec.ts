@@ -3,7 +3,7 @@
 // brings any resource into view, drawn with its edges; typing renames it on
 // the canvas.
 import { expect, test } from '@playwright/test';
-import { edge, fitCount, newDesign, node, viewFitted } from './helpers.ts';
+import { edge, editorText, fitCount, newDesign, node, viewFitted } from './helpers.ts';
 
 const COUNT = 450;
 // Ten chains of 45: each resource depends on the one before it in its chain.
@@ -112,6 +112,18 @@ test('a route bent around a column is drawn while only its bend is in view, thou
   const bend = page.locator('[data-testid=offscreen-route][data-source=c][data-target=a]');
   await expect(bend).toHaveCount(1);
   await expect(bend.locator('path.react-flow__edge-path')).toBeInViewport();
+  // It takes a click on its stroke (its middle, the top of the bend), which selects it: Delete removes it.
+  const middle = await bend.locator('path.react-flow__edge-path').evaluate((path: SVGPathElement) => {
+    const p = path.getPointAtLength(path.getTotalLength() / 2);
+    const screen = new DOMPoint(p.x, p.y).matrixTransform(path.getScreenCTM()!);
+    return { x: screen.x, y: screen.y };
+  });
+  await page.mouse.click(middle.x, middle.y);
+  await page.keyboard.press('Delete');
+  await expect(bend).toHaveCount(0);
+  await expect.poll(() => editorText(page)).toContain('  c: {type: OS::Heat::None}\n');
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(bend).toHaveCount(1);
   // With a in view, React Flow draws the edge, and the canvas no longer does.
   await page.getByTestId('search').fill('a');
   await page.getByTestId('search').press('Enter');

@@ -318,6 +318,12 @@ export function Canvas() {
     }));
   }, [graph, geometry, layouts, drawOnlyInView, selectedEdges]);
 
+  // An edge the canvas draws itself, clicked: it alone is selected, as a click on one of React Flow's does.
+  const selectEdge = useCallback((id: string) => {
+    if (useDesign.getState().selected.length) useDesign.getState().select([]);
+    setSelectedEdges(new Set([id]));
+  }, []);
+
   const onNodesChange = useCallback((changes: NodeChange[]) => {
     const moves: Record<string, XY> = {};
     let selection: Set<string> | null = null;
@@ -478,7 +484,7 @@ export function Canvas() {
         maxZoom={2}
         proOptions={{ hideAttribution: true }}
       >
-        <OffscreenRoutes routes={offscreen} />
+        <OffscreenRoutes routes={offscreen} onSelect={selectEdge} />
         <Background gap={24} />
         <MiniMap pannable zoomable nodeStrokeWidth={3} />
         <Controls showInteractive={false} />

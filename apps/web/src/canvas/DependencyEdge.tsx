@@ -53,6 +53,8 @@ interface EdgeShapeProps {
   markerEnd?: string | undefined;
   /** `edge` for the edges React Flow draws (the e2e contract); the canvas's own draws say what they are. */
   testId: string;
+  /** For the edges the canvas draws itself (React Flow handles clicks on its own). */
+  onClick?: (() => void) | undefined;
 }
 
 /** An edge as drawn: its path, its title and its label (for React Flow's edges, and the routes the canvas draws itself). */
@@ -71,6 +73,7 @@ export function EdgeShape(props: EdgeShapeProps) {
       data-kind={kind}
       {...(critical ? { 'data-critical': true } : {})}
       className={`dep-edge dep-${kind}${critical ? ' critical' : ''}`}
+      onClick={props.onClick}
     >
       <title>{EDGE_TITLES[kind](props.source, props.target)}</title>
       <BaseEdge

@@ -2,8 +2,8 @@
 // resources it draws an edge only while the box of its two nodes is in view,
 // and a route bent around the nodes in its way can leave that box
 // (offscreen-routes.ts). Those in view by their route alone are drawn here,
-// in the viewport, as React Flow would draw them; a click goes through them
-// (their nodes, where React Flow draws the edge, are out of view anyway).
+// in the viewport, as React Flow would draw them; a click on one selects its
+// edge (then Delete removes it, as React Flow's own edges do).
 import { useCallback } from 'react';
 import { useStore, ViewportPortal, type ReactFlowState } from '@xyflow/react';
 import { inViewOnlyByRoute, type EdgeLayout, type GraphEdge, type RouteBeyondNodes } from '@hearth/design';
@@ -17,7 +17,7 @@ export interface OffscreenRoute extends RouteBeyondNodes {
 
 const SVG_STYLE = { position: 'absolute', left: 0, top: 0, width: 1, height: 1, overflow: 'visible', pointerEvents: 'none' } as const;
 
-export function OffscreenRoutes({ routes }: { routes: readonly OffscreenRoute[] }) {
+export function OffscreenRoutes({ routes, onSelect }: { routes: readonly OffscreenRoute[]; onSelect: (edge: string) => void }) {
   // Which to draw, as a key: panning redraws this only when the set changes, not at every step.
   const shown = useStore(
     useCallback(
@@ -53,6 +53,7 @@ export function OffscreenRoutes({ routes }: { routes: readonly OffscreenRoute[] 
               labelDy={layout.label?.dy ?? 0}
               selected={selected}
               testId="offscreen-route"
+              onClick={() => onSelect(edge.id)}
             />
           ))}
       </svg>
