@@ -266,6 +266,38 @@ resources:
     ).toBe(false);
 });
 
+test('a drag undoes and redoes in turn with the template’s edits', async ({ page }) => {
+  await newDesign(page, BASE);
+  await expect(node(page, 'subnet')).toBeVisible();
+  const start = await nodePosition(page, 'subnet');
+  const box = (await node(page, 'subnet').boundingBox())!;
+  const x = box.x + box.width / 2;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  // The drag starts past a threshold, from where the pointer is then: the first move only starts it.
+  await page.mouse.move(x, y + 5);
+  for (let i = 1; i <= 4; i++) await page.mouse.move(x + 20 * i, y + 5 + 30 * i);
+  await page.mouse.up();
+  await expect.poll(() => nodePosition(page, 'subnet')).not.toEqual(start);
+  const moved = await nodePosition(page, 'subnet');
+  // An edit after the drag: a rename in the form.
+  await page.getByLabel('Resource name').fill('subnet_a');
+  await page.getByLabel('Resource name').press('Enter');
+  await expect(node(page, 'subnet_a')).toBeVisible();
+  // Undo: the rename, then the drag; redo: the drag, then the rename.
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(node(page, 'subnet')).toBeVisible();
+  expect(await nodePosition(page, 'subnet')).toEqual(moved);
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect.poll(() => nodePosition(page, 'subnet')).toEqual(start);
+  await page.getByRole('button', { name: 'Redo' }).click();
+  await expect.poll(() => nodePosition(page, 'subnet')).toEqual(moved);
+  await page.getByRole('button', { name: 'Redo' }).click();
+  await expect(node(page, 'subnet_a')).toBeVisible();
+  expect(await nodePosition(page, 'subnet_a')).toEqual(moved);
+});
+
 test('broken YAML shows markers and a stale canvas; fixing it recovers', async ({ page }) => {
   await newDesign(page, BASE);
   await expect(node(page, 'subnet')).toBeVisible();

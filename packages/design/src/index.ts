@@ -17,3 +17,4 @@ export * from './labels.ts';
 export * from './routes.ts';
 export * from './edge-layout.ts';
 export * from './offscreen-routes.ts';
+export * from './move-history.ts';

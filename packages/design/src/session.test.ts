@@ -227,6 +227,66 @@ resources:
     expect(session.editorStartText).toBe(loaded);
   });
 
+  it('a drag and an automatic layout undo in turn with the template’s edits, and redo in order', () => {
+    const { session } = newSession();
+    session.load({
+      id: null,
+      name: 'd',
+      text: 'heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Heat::None}\n',
+      positions: { a: { x: 0, y: 0 } },
+    });
+    // An editor whose versions go up with each edit and back down with each undo (as Monaco's do).
+    const texts = [session.state.text];
+    let at = 0;
+    session.attachEditor({
+      getValue: () => texts[at]!,
+      replaceRange(start, end, text) {
+        const value = texts[at]!;
+        texts.splice(at + 1, texts.length, value.slice(0, start) + text + value.slice(end));
+        at++;
+        session.textChanged(texts[at]!);
+      },
+      version: () => at,
+    });
+    const undo = () => {
+      if (session.undoMove()) return;
+      at--;
+      session.textChanged(texts[at]!);
+    };
+    const redo = () => {
+      if (session.redoMove()) return;
+      at++;
+      session.textChanged(texts[at]!);
+    };
+    // A drag (several steps, one undo step), an edit, an automatic layout.
+    session.beginMove();
+    session.moveNodes({ a: { x: 50, y: 0 } });
+    session.moveNodes({ a: { x: 100, y: 0 } });
+    session.endMove();
+    session.apply({ op: 'addResource', type: 'OS::Heat::None', name: 'b' });
+    session.setPositions({ a: { x: 0, y: 300 }, b: { x: 300, y: 300 } }, { undoable: true });
+    // A first layout is not a step.
+    session.setPositions(session.state.positions);
+    const where = () => [session.state.positions.a, session.state.graph!.resources.map((r) => r.name).join(',')];
+    expect(where()).toEqual([{ x: 0, y: 300 }, 'a,b']);
+    // Back: the layout, the edit, the drag.
+    undo();
+    expect(where()).toEqual([{ x: 100, y: 0 }, 'a,b']);
+    undo();
+    expect(where()).toEqual([{ x: 100, y: 0 }, 'a']);
+    undo();
+    expect(where()).toEqual([{ x: 0, y: 0 }, 'a']);
+    expect(session.undoMove()).toBe(false);
+    // Forward in the same order.
+    redo();
+    expect(where()).toEqual([{ x: 100, y: 0 }, 'a']);
+    redo();
+    expect(where()).toEqual([{ x: 100, y: 0 }, 'a,b']);
+    redo();
+    expect(where()).toEqual([{ x: 0, y: 300 }, 'a,b']);
+    expect(session.redoMove()).toBe(false);
+  });
+
   it('refuses an edit on text that does not parse, with a notice, and keeps the last good graph', () => {
     const { session } = newSession();
     session.load({ id: null, name: 'd', text: 'heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Heat::None}\n' });

@@ -8,6 +8,7 @@ import type { Analysis, Diagnostic, EditOperation } from '@hearth/template';
 import { applyEdit } from '@hearth/template';
 import { DesignDocument, type AnalysisSettings, type DesignReading } from './document.ts';
 import { carryPositions, type Positions, type XY } from './layout.ts';
+import { MoveHistory } from './move-history.ts';
 import { writeMinimal, type TextModel } from './text-sink.ts';
 import { deriveGraph, type Graph } from './view-model.ts';
 
@@ -109,6 +110,9 @@ export class DesignSession {
    * edit before the editor loaded): the editor that opens next is given them as undoable steps.
    */
   private beforeEditor: { loaded: string; written: string[] } = { loaded: '', written: [] };
+  /** Node moves as undo steps among the editor's, and where the nodes were when a drag began. */
+  private readonly moves = new MoveHistory();
+  private moveStart: Positions | null = null;
   private readonly now: () => number;
   private readonly scheduleRead: (read: () => void) => void;
   /** Typed text not read yet (null: none), and whether its read is scheduled. */
@@ -189,6 +193,8 @@ export class DesignSession {
     this.document = new DesignDocument(this.analysisSettings);
     this.pendingHints = {};
     this.beforeEditor = { loaded: design.text, written: [] };
+    this.moves.clear();
+    this.moveStart = null;
     const environment = design.environment ?? '';
     const files = design.files ?? {};
     const reading = this.timed(() => this.document.load({ template: design.text, environment, files }));
@@ -355,9 +361,45 @@ export class DesignSession {
     this.set({ fitRequests: this.snapshot.fitRequests + 1 });
   }
 
-  /** New positions for every node (an automatic layout): the canvas fits them in view. */
-  setPositions(positions: Positions): void {
+  /**
+   * New positions for every node (an automatic layout): the canvas fits them in view. `undoable`: one
+   * undo step (the user asked for it; a first layout of an imported design is not).
+   */
+  setPositions(positions: Positions, options: { undoable?: boolean } = {}): void {
+    if (options.undoable) this.moves.record(this.templateVersion(), this.snapshot.positions, positions);
     this.set({ positions, needsLayout: false, saveState: 'unsaved', fitRequests: this.snapshot.fitRequests + 1 });
+  }
+
+  /** A drag begins: the moves until endMove are one undo step. */
+  beginMove(): void {
+    this.moveStart = this.snapshot.positions;
+  }
+
+  endMove(): void {
+    const before = this.moveStart;
+    this.moveStart = null;
+    if (before && before !== this.snapshot.positions) this.moves.record(this.templateVersion(), before, this.snapshot.positions);
+  }
+
+  /** Undoes the last step when it is a move (true); false: it is the editor's (an edit of the template). */
+  undoMove(): boolean {
+    return this.restore(this.moves.undo(this.templateVersion()));
+  }
+
+  /** Redoes the next step when it is a move (true); false: it is the editor's. */
+  redoMove(): boolean {
+    return this.restore(this.moves.redo(this.templateVersion()));
+  }
+
+  private restore(positions: Positions | null): boolean {
+    if (!positions) return false;
+    this.set({ positions, saveState: 'unsaved' });
+    return true;
+  }
+
+  /** Where the template is in its undo history (see TextModel.version); 0 without an editor. */
+  private templateVersion(): number {
+    return this.sink?.version?.() ?? 0;
   }
 
   moveNodes(moves: Record<string, XY>): void {

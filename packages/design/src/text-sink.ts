@@ -7,6 +7,11 @@ export interface TextModel {
   getValue(): string;
   /** Replaces [start, end) (offsets) with `text`, as one undoable step. */
   replaceRange(start: number, end: number, text: string): void;
+  /**
+   * A number for the text's place in its undo history, which an undo takes back to (Monaco's
+   * alternative version id): node moves are undone in turn with the edits by it (MoveHistory).
+   */
+  version?(): number;
 }
 
 /** The smallest single replacement that turns `before` into `after`. */

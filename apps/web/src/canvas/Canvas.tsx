@@ -32,7 +32,7 @@ import {
   type XY,
   workflowStart,
 } from '@hearth/design';
-import { useDesign } from '../state/design.ts';
+import { session, useDesign } from '../state/design.ts';
 import { categoryOf } from '@hearth/template';
 import { useRun } from '../state/run.ts';
 import { DependencyEdge, type DependencyFlowEdge } from './DependencyEdge.tsx';
@@ -275,8 +275,15 @@ export function Canvas() {
       graph.resources.map((r) => boxOf(r.name)),
     );
   }, [graph, geometry, boxOf, dragging]);
-  const onNodeDragStart = useCallback(() => setDragging(true), []);
-  const onNodeDragStop = useCallback(() => setDragging(false), []);
+  // A drag is one undo step.
+  const onNodeDragStart = useCallback(() => {
+    session.beginMove();
+    setDragging(true);
+  }, []);
+  const onNodeDragStop = useCallback(() => {
+    session.endMove();
+    setDragging(false);
+  }, []);
 
   const edges = useMemo<Edge[]>(() => {
     const cache = edgeCache.current;

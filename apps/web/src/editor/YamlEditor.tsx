@@ -47,8 +47,9 @@ function editorHandle(editor: monaco.editor.IStandaloneCodeEditor, showDoc: (doc
       editor.setPosition({ lineNumber: line, column });
       editor.focus();
     },
-    undo: () => history('undo'),
-    redo: () => history('redo'),
+    // A node move made since the template's last edit is undone (or redone) first (MoveHistory).
+    undo: () => session.undoMove() || history('undo'),
+    redo: () => session.redoMove() || history('redo'),
   };
 }
 
@@ -128,6 +129,7 @@ export default function YamlEditor() {
     (window as unknown as { hearthEditor: unknown }).hearthEditor = editor;
     session.attachEditor({
       getValue: () => model.getValue(),
+      version: () => model.getAlternativeVersionId(),
       replaceRange(start, end, text) {
         const from = model.getPositionAt(start);
         const to = model.getPositionAt(end);

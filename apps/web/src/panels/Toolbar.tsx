@@ -139,7 +139,7 @@ export function Toolbar({ onOpenGallery, onHelp }: { onOpenGallery: () => void; 
               return height ? [[r.name, height]] : [];
             }),
           );
-          useDesign.getState().setPositions(await autoLayout(g, heights));
+          useDesign.getState().setPositions(await autoLayout(g, heights), { undoable: true });
         }}
       >
         Auto layout

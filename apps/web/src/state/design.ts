@@ -50,7 +50,8 @@ export interface DesignState extends DesignSnapshot {
   apply(op: EditOperation, options?: { at?: XY }): boolean;
   /** Runs edit operations as one change (one undo step). */
   applyAll(ops: EditOperation[]): boolean;
-  setPositions(positions: Positions): void;
+  /** `undoable`: one undo step (the user asked for a layout). */
+  setPositions(positions: Positions, options?: { undoable?: boolean }): void;
   moveNodes(moves: Record<string, XY>): void;
   select(names: string[]): void;
   toggleExpanded(name: string): void;
@@ -69,7 +70,7 @@ export const useDesign = create<DesignState>()(() => ({
   textChanged: (text) => session.textChanged(text),
   apply: (op, options) => session.apply(op, options),
   applyAll: (ops) => session.applyAll(ops),
-  setPositions: (positions) => session.setPositions(positions),
+  setPositions: (positions, options) => session.setPositions(positions, options),
   moveNodes: (moves) => session.moveNodes(moves),
   select: (names) => session.select(names),
   toggleExpanded: (name) => session.toggleExpanded(name),

@@ -1,0 +1,49 @@
+// Node moves as undo steps among the template's edits. The template's
+// history is the editor's own (Monaco's); a move remembers the template's
+// version when it was made (the editor model's alternative version id, which
+// an undo takes back to) and is undone when the template is at that version
+// again: once every edit made after it has been undone. Redo mirrors it, so
+// that moves and edits come back in the order they were made.
+import type { Positions } from './layout.ts';
+
+interface Move {
+  /** The template's version when the move was made. */
+  version: number;
+  before: Positions;
+  after: Positions;
+}
+
+export class MoveHistory {
+  private undos: Move[] = [];
+  private redos: Move[] = [];
+
+  /** A move (a drag, an automatic layout) made at the template's `version`. */
+  record(version: number, before: Positions, after: Positions): void {
+    this.undos.push({ version, before, after });
+    this.redos = [];
+  }
+
+  /** The positions to go back to when the last step at `version` is a move; null: it is the template's. */
+  undo(version: number): Positions | null {
+    const move = this.undos.at(-1);
+    if (!move || move.version !== version) return null;
+    this.undos.pop();
+    this.redos.push(move);
+    return move.before;
+  }
+
+  /** The positions to go forward to when the next step to redo at `version` is a move; null: it is the template's. */
+  redo(version: number): Positions | null {
+    const move = this.redos.at(-1);
+    if (!move || move.version !== version) return null;
+    this.redos.pop();
+    this.undos.push(move);
+    return move.after;
+  }
+
+  /** A new design: nothing to undo. */
+  clear(): void {
+    this.undos = [];
+    this.redos = [];
+  }
+}
