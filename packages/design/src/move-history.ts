@@ -25,20 +25,21 @@ export class MoveHistory {
 
   /** The positions to go back to when the last step at `version` is a move; null: it is the template's. */
   undo(version: number): Positions | null {
-    const move = this.undos.at(-1);
-    if (!move || move.version !== version) return null;
-    this.undos.pop();
-    this.redos.push(move);
-    return move.before;
+    return MoveHistory.take(this.undos, this.redos, version)?.before ?? null;
   }
 
   /** The positions to go forward to when the next step to redo at `version` is a move; null: it is the template's. */
   redo(version: number): Positions | null {
-    const move = this.redos.at(-1);
+    return MoveHistory.take(this.redos, this.undos, version)?.after ?? null;
+  }
+
+  /** Moves the last move of `from` to `to` when it was made at `version`. */
+  private static take(from: Move[], to: Move[], version: number): Move | null {
+    const move = from.at(-1);
     if (!move || move.version !== version) return null;
-    this.redos.pop();
-    this.undos.push(move);
-    return move.after;
+    from.pop();
+    to.push(move);
+    return move;
   }
 
   /** A new design: nothing to undo. */
