@@ -1,7 +1,20 @@
 // The designer: canvas and YAML editor, in sync both ways.
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { edge, editorText, fitCount, newDesign, node, nodePosition, screenshot, setEditorText, typeAtEnd, viewFitted } from './helpers.ts';
+import {
+  edge,
+  edgeSegments,
+  editorText,
+  fitCount,
+  newDesign,
+  node,
+  nodePosition,
+  placeNodes,
+  screenshot,
+  setEditorText,
+  typeAtEnd,
+  viewFitted,
+} from './helpers.ts';
 
 const BASE = `heat_template_version: 2018-08-31
 # The network everything sits on
@@ -182,17 +195,8 @@ resources:
   );
   await expect(node(page, 'c')).toBeVisible();
   // a, b in a row; c to the right, below them: its edge to a passes under b.
-  const fits = await fitCount(page);
-  await page.evaluate(() =>
-    (
-      window as unknown as { hearth: { design: { getState(): { setPositions(p: Record<string, { x: number; y: number }>): void } } } }
-    ).hearth.design
-      .getState()
-      .setPositions({ a: { x: 0, y: 0 }, b: { x: 400, y: 0 }, c: { x: 800, y: 300 } }),
-  );
-  await viewFitted(page, fits);
-  const path = edge(page, 'c', 'a').locator('path.react-flow__edge-path');
-  const segments = async () => ((await path.getAttribute('d')) ?? '').split(/[CL]/).length - 1;
+  await placeNodes(page, { a: { x: 0, y: 0 }, b: { x: 400, y: 0 }, c: { x: 800, y: 300 } });
+  const segments = () => edgeSegments(page, 'c', 'a');
   await expect.poll(segments).toBe(1);
   // Drag c up into b's row: the straight way to a now crosses b.
   const from = (await node(page, 'c').boundingBox())!;
@@ -228,17 +232,8 @@ resources:
   );
   await expect(node(page, 'g')).toBeVisible();
   // g above the way from c to a while collapsed; its member list reaches down across it.
-  const fits = await fitCount(page);
-  await page.evaluate(() =>
-    (
-      window as unknown as { hearth: { design: { getState(): { setPositions(p: Record<string, { x: number; y: number }>): void } } } }
-    ).hearth.design
-      .getState()
-      .setPositions({ a: { x: 0, y: 0 }, g: { x: 400, y: -100 }, c: { x: 800, y: 100 } }),
-  );
-  await viewFitted(page, fits);
-  const path = edge(page, 'c', 'a').locator('path.react-flow__edge-path');
-  const segments = async () => ((await path.getAttribute('d')) ?? '').split(/[CL]/).length - 1;
+  await placeNodes(page, { a: { x: 0, y: 0 }, g: { x: 400, y: -100 }, c: { x: 800, y: 100 } });
+  const segments = () => edgeSegments(page, 'c', 'a');
   await expect.poll(segments).toBe(1);
   await node(page, 'g').getByTestId('group-toggle').click();
   await expect(node(page, 'g').getByTestId('group-members')).toBeVisible();

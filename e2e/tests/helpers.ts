@@ -111,3 +111,24 @@ export async function recordStatuses(page: Page): Promise<void> {
 export async function recordedStatuses(page: Page): Promise<Array<[string, string]>> {
   return page.evaluate(() => (window as unknown as { statusLog: Array<[string, string]> }).statusLog);
 }
+
+/** Puts the design's nodes at these positions (as an automatic layout does) and waits until the view fits them. */
+export async function placeNodes(page: Page, positions: Record<string, { x: number; y: number }>): Promise<void> {
+  const fits = await fitCount(page);
+  await page.evaluate(
+    (p) =>
+      (
+        window as unknown as { hearth: { design: { getState(): { setPositions(p: Record<string, { x: number; y: number }>): void } } } }
+      ).hearth.design
+        .getState()
+        .setPositions(p),
+    positions,
+  );
+  await viewFitted(page, fits);
+}
+
+/** How many stretches the edge's drawn path has: 1 for the plain curve, more for a route around nodes. */
+export async function edgeSegments(page: Page, source: string, target: string): Promise<number> {
+  const d = await edge(page, source, target).locator('path.react-flow__edge-path').getAttribute('d');
+  return (d ?? '').split(/[CL]/).length - 1;
+}

@@ -3,7 +3,7 @@
 // brings any resource into view, drawn with its edges; typing renames it on
 // the canvas.
 import { expect, test } from '@playwright/test';
-import { edge, editorText, fitCount, newDesign, node, viewFitted } from './helpers.ts';
+import { edge, editorText, fitCount, newDesign, node, placeNodes, viewFitted } from './helpers.ts';
 
 const COUNT = 450;
 // Ten chains of 45: each resource depends on the one before it in its chain.
@@ -87,21 +87,10 @@ test('a route bent around a column is drawn while only its bend is in view, thou
       (window as unknown as { hearth: { design: { getState(): { graph: { resources: unknown[] } | null } } } }).hearth.design.getState()
         .graph?.resources.length === 432,
   );
-  const fits = await fitCount(page);
-  await page.evaluate(
-    ({ column, others }) => {
-      const positions: Record<string, { x: number; y: number }> = { a: { x: 0, y: 0 }, c: { x: 800, y: 0 } };
-      column.forEach((name, i) => (positions[name] = { x: 400, y: -640 + 64 * i }));
-      others.forEach((name, i) => (positions[name] = { x: 4000 + (i % 20) * 300, y: Math.floor(i / 20) * 100 }));
-      (
-        window as unknown as { hearth: { design: { getState(): { setPositions(p: Record<string, { x: number; y: number }>): void } } } }
-      ).hearth.design
-        .getState()
-        .setPositions(positions);
-    },
-    { column, others },
-  );
-  await viewFitted(page, fits);
+  const positions: Record<string, { x: number; y: number }> = { a: { x: 0, y: 0 }, c: { x: 800, y: 0 } };
+  column.forEach((name, i) => (positions[name] = { x: 400, y: -640 + 64 * i }));
+  others.forEach((name, i) => (positions[name] = { x: 4000 + (i % 20) * 300, y: Math.floor(i / 20) * 100 }));
+  await placeNodes(page, positions);
   // The column's top in view: the route's bend above it is, a and c are not.
   await page.getByTestId('search').fill('b0');
   await page.getByTestId('search').press('Enter');
