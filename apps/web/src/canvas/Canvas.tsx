@@ -1,6 +1,7 @@
 // The canvas: the graph of the design, editable. Every action here is an
 // edit operation on the text; the graph is always drawn from the text.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { shallow } from 'zustand/shallow';
 import {
   Background,
   Controls,
@@ -36,6 +37,7 @@ import { session, useDesign } from '../state/design.ts';
 import { categoryOf } from '@hearth/template';
 import { useRun } from '../state/run.ts';
 import { DependencyEdge, type DependencyFlowEdge } from './DependencyEdge.tsx';
+import { groupHeights } from './group-heights.ts';
 import { OffscreenRoutes, type OffscreenRoute } from './OffscreenRoutes.tsx';
 import { FIXED_NODE_HANDLES, ResourceNode, TermNode, type ResourceFlowNode, type TermFlowNode } from './ResourceNode.tsx';
 
@@ -252,15 +254,13 @@ export function Canvas() {
   const [dragging, setDragging] = useState(false);
   // A group is as tall as its member list when expanded (React Flow measures it); other nodes are NODE_HEIGHT.
   const groups = useMemo(() => (graph?.resources ?? []).filter((r) => r.members).map((r) => r.name), [graph]);
-  const groupHeights = useStore(
-    useCallback((s: ReactFlowState) => groups.map((name) => s.nodeLookup.get(name)?.measured.height ?? NODE_HEIGHT).join(' '), [groups]),
+  // (Compared key by key: a pan, which changes no height, draws nothing again.)
+  const heights = useStore(
+    useCallback((s: ReactFlowState) => groupHeights(groups, s.nodeLookup), [groups]),
+    shallow,
   );
-  const heights = useMemo(() => {
-    const measured = groupHeights.split(' ');
-    return new Map(groups.map((name, i) => [name, Number(measured[i])]));
-  }, [groups, groupHeights]);
   const boxOf = useCallback(
-    (name: string) => ({ ...(positions[name] ?? { x: 0, y: 0 }), width: NODE_WIDTH, height: heights.get(name) ?? NODE_HEIGHT }),
+    (name: string) => ({ ...(positions[name] ?? { x: 0, y: 0 }), width: NODE_WIDTH, height: heights[name] ?? NODE_HEIGHT }),
     [positions, heights],
   );
   const geometry = useMemo(

@@ -1,7 +1,8 @@
 // The top bar: the design's name and save state, open/import, export,
 // layout, undo/redo, search, problems, help.
 import { useEffect, useRef, useState } from 'react';
-import { useReactFlow } from '@xyflow/react';
+import { useReactFlow, useStoreApi } from '@xyflow/react';
+import { groupHeights } from '../canvas/group-heights.ts';
 import { editorRedo, editorUndo, revealLine } from '../editor/handle.ts';
 import { autoLayout } from '@hearth/design';
 import { baseName, download, exportArchive, exportImage, layoutSidecar } from '../io/export.ts';
@@ -26,6 +27,7 @@ export function Toolbar({ onOpenGallery, onHelp }: { onOpenGallery: () => void; 
   const diagnostics = useDesign((s) => s.analysis?.diagnostics) ?? NO_DIAGNOSTICS;
   const stale = useDesign((s) => s.stale);
   const flow = useReactFlow();
+  const flowStore = useStoreApi();
   const fileInput = useRef<HTMLInputElement>(null);
   const [menu, setMenu] = useState<'export' | 'problems' | null>(null);
   // Escape closes an open menu.
@@ -133,12 +135,8 @@ export function Toolbar({ onOpenGallery, onHelp }: { onOpenGallery: () => void; 
           const g = useDesign.getState().graph;
           if (!g) return;
           // Groups at the height they are drawn (an expanded one lists its members), so that none covers another.
-          const heights = Object.fromEntries(
-            g.resources.flatMap((r) => {
-              const height = r.members ? flow.getInternalNode(r.name)?.measured.height : undefined;
-              return height ? [[r.name, height]] : [];
-            }),
-          );
+          const groups = g.resources.filter((r) => r.members).map((r) => r.name);
+          const heights = groupHeights(groups, flowStore.getState().nodeLookup);
           useDesign.getState().setPositions(await autoLayout(g, heights), { undoable: true });
         }}
       >
