@@ -159,6 +159,8 @@ test('canvas edits made before the editor has loaded undo as the later ones do',
   await page.goto(`/?design=${id}`);
   for (const name of ['b', 'c']) {
     await node(page, name).click();
+    // Delete acts on what React Flow holds selected: wait until the click's selection reached it.
+    await expect(page.locator(`.react-flow__node.selected[data-id="${name}"]`)).toHaveCount(1);
     await page.keyboard.press('Delete');
     await expect(node(page, name)).toHaveCount(0);
   }

@@ -108,6 +108,8 @@ test('a route bent around a column is drawn while only its bend is in view, thou
     return { x: screen.x, y: screen.y };
   });
   await page.mouse.click(middle.x, middle.y);
+  // Delete acts on what is selected: wait until the click's selection is drawn.
+  await expect(bend).toHaveAttribute('data-selected', 'true');
   await page.keyboard.press('Delete');
   await expect(bend).toHaveCount(0);
   await expect.poll(() => editorText(page)).toContain('  c: {type: OS::Heat::None}\n');

@@ -72,6 +72,7 @@ export function EdgeShape(props: EdgeShapeProps) {
       data-target={props.target}
       data-kind={kind}
       {...(critical ? { 'data-critical': true } : {})}
+      {...(props.selected ? { 'data-selected': true } : {})}
       className={`dep-edge dep-${kind}${critical ? ' critical' : ''}`}
       onClick={props.onClick}
     >
