@@ -4,6 +4,7 @@
 // files re-read the template with them.
 import type { Analysis, AnalyzeOptions, Diagnostic, EnvironmentProblem, TemplateSource, Value } from '@hearth/template';
 import { analyzeTemplate, LineIndex, sourceOptions, TemplateDocument } from '@hearth/template';
+import { extraTypes } from '@hearth/resources/extra-types';
 
 export interface DesignSources {
   template: string;
@@ -13,8 +14,18 @@ export interface DesignSources {
   files: Record<string, string>;
 }
 
-/** How the server reads templates beyond Heat's rules: the types it adds (its local scripts, allowed or refused). */
-export type AnalysisSettings = Pick<AnalyzeOptions, 'extraType'>;
+/**
+ * How the server reads templates beyond Heat's rules: whether it runs its local scripts (its one type of
+ * its own), or refuses them; unset: Heat's rules alone. Plain data, so that a worker can be given it.
+ */
+export interface AnalysisSettings {
+  localScripts?: 'allowed' | 'refused';
+}
+
+/** The analysis options of these settings (as the server's analysis task makes them). */
+function analyzeOptions(settings: AnalysisSettings): Pick<AnalyzeOptions, 'extraType'> {
+  return settings.localScripts ? { extraType: extraTypes(settings.localScripts === 'allowed') } : {};
+}
 
 export interface DesignReading {
   analysis: Analysis;
@@ -68,9 +79,10 @@ export class DesignDocument {
     return this.sources.template;
   }
 
-  /** Reads a whole new design. */
-  load(sources: DesignSources): DesignReading {
+  /** Reads a whole new design (with these settings, when given). */
+  load(sources: DesignSources, settings?: AnalysisSettings): DesignReading {
     this.sources = { ...sources };
+    if (settings) this.settings = settings;
     this.configure();
     return this.read();
   }
@@ -101,7 +113,7 @@ export class DesignDocument {
   }
 
   private configure(): void {
-    const { options, environmentProblems } = sourceOptions(designSource(this.sources), this.settings);
+    const { options, environmentProblems } = sourceOptions(designSource(this.sources), analyzeOptions(this.settings));
     this.document.setOptions(options);
     const lines = new LineIndex(this.sources.environment);
     this.environmentDiagnostics = environmentProblems.map((p) => environmentDiagnostic(p, lines));
@@ -109,7 +121,7 @@ export class DesignDocument {
     // template); only when the files or the environment change, never on a keystroke in the template.
     this.fileDiagnostics = {};
     // As a nested stack reads its environment: the registry and parameter_defaults, not the parameters.
-    const nested = sourceOptions({ ...designSource(this.sources), parentStack: 'design' }, this.settings).options;
+    const nested = sourceOptions({ ...designSource(this.sources), parentStack: 'design' }, analyzeOptions(this.settings)).options;
     for (const [path, text] of Object.entries(this.sources.files)) {
       if (!TEMPLATE_FILE.test(text)) continue;
       const errors = analyzeTemplate(text, { ...nested, filename: path, parameters: {} }).diagnostics.filter((d) => d.severity === 'error');

@@ -6,6 +6,7 @@ export * from './layout.ts';
 export * from './text-sink.ts';
 export * from './document.ts';
 export * from './session.ts';
+export * from './reader.ts';
 export * from './parameters.ts';
 export * from './categories.ts';
 export * from './svg.ts';

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { corpusRoot } from '@hearth/template/test-support';
-import { extraTypes, LOCAL_SCRIPT_REFUSED } from '@hearth/resources/extra-types';
+import { LOCAL_SCRIPT_REFUSED } from '@hearth/resources/extra-types';
 import { DesignSession, type DesignSnapshot } from './session.ts';
 import type { TextModel } from './text-sink.ts';
+import { ReaderCore, ReadingReceiver, type DesignReader, type ReadRequest, type Reading } from './reader.ts';
 
 const OSO = 'heat-templates/openshift-origin/centos65/highly-available/invalid';
 const read = (name: string) => readFileSync(join(corpusRoot(), OSO, name), 'utf8');
@@ -103,14 +104,14 @@ resources:
 outputs:
   said: {value: {get_attr: [hello, stdout]}}
 `;
-    const session = new DesignSession({ analysisSettings: { extraType: extraTypes(false) } });
+    const session = new DesignSession({ analysisSettings: { localScripts: 'refused' } });
     session.load({ id: 'd1', name: 'scripts', text });
     expect(errors(session.state)).toEqual([LOCAL_SCRIPT_REFUSED]);
     const refused = session.state.analysis!.diagnostics.find((d) => d.severity === 'error')!;
     expect(refused.line).toBe(4);
 
     // A server started with --allow-local-scripts knows the type, its properties and attributes.
-    session.setAnalysisSettings({ extraType: extraTypes(true) });
+    session.setAnalysisSettings({ localScripts: 'allowed' });
     expect(errors(session.state)).toEqual([]);
     expect(session.state.saveState).toBe('saved');
     expect(session.state.graph!.resources.map((r) => r.type)).toEqual(['Hearth::Local::Script']);
@@ -383,5 +384,133 @@ resources:
     reads.forEach((read) => read());
     session.setEnvironment('parameters: {}\n');
     expect(session.state.graph!.resources.map((r) => r.name)).toEqual(['a']);
+  });
+});
+
+/**
+ * A reader that reads each request at once, with a real ReaderCore, and hands its readings over when
+ * the test says (as a worker's messages come back later, and in any order the test needs).
+ */
+class HeldReader implements DesignReader {
+  onReading: ((reading: Reading) => void) | null = null;
+  readonly held: Reading[] = [];
+  private readonly core = new ReaderCore();
+  private readonly receiver = new ReadingReceiver();
+
+  request(request: ReadRequest): void {
+    this.core.add(request);
+    const reading = this.core.take();
+    if (reading) this.held.push(this.receiver.receive(reading));
+  }
+
+  deliver(reading: Reading): void {
+    this.onReading?.(reading);
+  }
+}
+
+describe('DesignSession with its reader elsewhere (a worker)', () => {
+  const base = 'heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Heat::None}\n';
+  const renamed = (name: string) => base.replace('  a:', `  ${name}:`);
+  const names = (s: DesignSnapshot) => s.graph!.resources.map((r) => r.name);
+
+  function heldSession() {
+    const reader = new HeldReader();
+    const reads: Array<() => void> = [];
+    const session = new DesignSession({ reader, scheduleRead: (read) => reads.push(read) });
+    session.load({ id: null, name: 'd', text: base, positions: { a: { x: 0, y: 0 } } });
+    return { reader, reads, session };
+  }
+
+  it("shows the reader's graph of typed text without reading it here; an intent reads it here first", () => {
+    const { reader, reads, session } = heldSession();
+    const loaded = session.state.analysis;
+    session.textChanged(renamed('b'));
+    expect(names(session.state)).toEqual(['a']);
+    reader.deliver(reader.held.at(-1)!);
+    expect(session.state).toMatchObject({ text: renamed('b'), stale: false });
+    expect(names(session.state)).toEqual(['b']);
+    expect(session.state.positions.b).toEqual({ x: 0, y: 0 });
+    // Nothing shows the analysis: it is not read here, now or later.
+    expect(session.state.analysis).toBe(loaded);
+    expect(reads).toEqual([]);
+    // An intent reads the text first, and keeps the reader's graph of it.
+    const graph = session.state.graph;
+    expect(session.analysisNow()!.resources.map((r) => r.name)).toEqual(['b']);
+    expect(session.state.graph).toBe(graph);
+    expect(session.apply({ op: 'addResource', type: 'OS::Heat::None', name: 'c' })).toBe(true);
+    reader.deliver(reader.held.at(-1)!);
+    expect(names(session.state)).toEqual(['b', 'c']);
+  });
+
+  it('shows only a reading of the newest text: a late reading of older text is dropped', () => {
+    const { reader, session } = heldSession();
+    session.textChanged(renamed('b'));
+    const ofB = reader.held.at(-1)!;
+    session.textChanged(renamed('c'));
+    const ofC = reader.held.at(-1)!;
+    reader.deliver(ofB);
+    expect(names(session.state)).toEqual(['a']);
+    reader.deliver(ofC);
+    expect(names(session.state)).toEqual(['c']);
+    // Typed back to the text shown, before the reading of the text in between came: nothing in between shows.
+    session.textChanged(renamed('d'));
+    const ofD = reader.held.at(-1)!;
+    session.textChanged(renamed('c'));
+    reader.deliver(ofD);
+    expect(names(session.state)).toEqual(['c']);
+    // A text read here (an intent's flush) is not replaced by the reader's later reading of it.
+    session.textChanged(renamed('e'));
+    session.flush();
+    const shown = session.state.graph;
+    reader.deliver(reader.held.at(-1)!);
+    expect(session.state.graph).toBe(shown);
+    // Nor does a reading from before a load show in the design loaded.
+    session.textChanged(renamed('f'));
+    const ofF = reader.held.at(-1)!;
+    session.load({ id: null, name: 'other', text: base });
+    reader.deliver(ofF);
+    expect(names(session.state)).toEqual(['a']);
+  });
+
+  it('a text that does not parse keeps the last graph, stale, with its own diagnostics', () => {
+    const { reader, session } = heldSession();
+    session.textChanged(base.replace('None}', 'None'));
+    reader.deliver(reader.held.at(-1)!);
+    expect(session.state.stale).toBe(true);
+    expect(names(session.state)).toEqual(['a']);
+    expect(session.state.diagnostics.some((d) => d.severity === 'error')).toBe(true);
+  });
+
+  it('while a panel watches the analysis, it is read here after each reading is shown', () => {
+    const { reader, reads, session } = heldSession();
+    const stop = session.watchAnalysis();
+    reads.splice(0).forEach((read) => read());
+    session.textChanged(renamed('b'));
+    expect(reads).toEqual([]);
+    reader.deliver(reader.held.at(-1)!);
+    expect(reads).toHaveLength(1);
+    const graph = session.state.graph;
+    reads.splice(0).forEach((read) => read());
+    expect(session.state.analysis!.text).toBe(renamed('b'));
+    expect(session.state.graph).toBe(graph);
+    // No longer watched: the next reading is not followed by a read here.
+    stop();
+    session.textChanged(renamed('c'));
+    reader.deliver(reader.held.at(-1)!);
+    reads.splice(0).forEach((read) => read());
+    expect(session.state.analysis!.text).toBe(renamed('b'));
+  });
+
+  it('gives the reader the design again with a new environment, files or settings, read with them', () => {
+    const { reader, session } = heldSession();
+    const text = 'heat_template_version: 2018-08-31\nresources:\n  s: {type: Hearth::Local::Script, properties: {create_command: x}}\n';
+    session.textChanged(text);
+    reader.deliver(reader.held.at(-1)!);
+    expect(session.state.diagnostics.filter((d) => d.severity === 'error')).not.toEqual([]);
+    session.setAnalysisSettings({ localScripts: 'allowed' });
+    session.textChanged(text + '# typed\n');
+    reader.deliver(reader.held.at(-1)!);
+    expect(session.state.text).toContain('# typed');
+    expect(session.state.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   });
 });

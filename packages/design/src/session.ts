@@ -4,11 +4,17 @@
 // Canvas and form intents are edit operations on the template text, written
 // through the text sink (the editor) so that they undo like typing. A
 // binding (the web app's store) subscribes and renders the snapshots.
+//
+// Typed text is read twice over, each part where it costs least: a reader
+// (in the browser, a Web Worker) derives the graph the canvas draws, and
+// the session's own document reads the full analysis, which edit operations
+// and the panels need, only when they ask for it (flush, watchAnalysis).
 import type { Analysis, Diagnostic, EditOperation } from '@hearth/template';
 import { applyEdit } from '@hearth/template';
 import { DesignDocument, type AnalysisSettings, type DesignReading } from './document.ts';
 import { carryPositions, type Positions, type XY } from './layout.ts';
 import { MoveHistory } from './move-history.ts';
+import { InlineReader, type DesignReader, type Reading } from './reader.ts';
 import { writeMinimal, type TextModel } from './text-sink.ts';
 import { deriveGraph, type Graph } from './view-model.ts';
 
@@ -35,7 +41,14 @@ export interface DesignSnapshot {
   designName: string;
   environment: string;
   files: Record<string, string>;
+  /** The template text of the reading shown (the editor's text once it is read). */
   text: string;
+  /** The template's diagnostics, of `text`. */
+  diagnostics: Diagnostic[];
+  /**
+   * The full analysis, read on this thread: of `text` after flush(), and soon after each reading while
+   * anything watches it (watchAnalysis); otherwise it may be of an earlier text.
+   */
   analysis: Analysis | null;
   /** Problems of the environment file itself, located in its text. */
   environmentDiagnostics: Diagnostic[];
@@ -65,11 +78,13 @@ export interface SessionOptions {
   /** A clock for analysisMs (performance.now in the browser). */
   now?: () => number;
   /**
-   * When typed text is read: the task runs once for any number of
+   * When typed text is read here: the task runs once for any number of
    * keystrokes before it. In the browser, after the keystroke is painted, so
    * that typing never waits for the analysis or the canvas. Default: at once.
    */
   scheduleRead?: (read: () => void) => void;
+  /** Where typed text is read for the canvas (in the browser, a worker). Default: here, when scheduleRead says. */
+  reader?: DesignReader;
   /** How the server reads templates beyond Heat's rules (default: Heat's rules alone). */
   analysisSettings?: AnalysisSettings;
 }
@@ -80,6 +95,7 @@ export const EMPTY_DESIGN: DesignSnapshot = {
   environment: '',
   files: {},
   text: '',
+  diagnostics: [],
   analysis: null,
   environmentDiagnostics: [],
   fileDiagnostics: {},
@@ -115,13 +131,21 @@ export class DesignSession {
   private moveStart: Positions | null = null;
   private readonly now: () => number;
   private readonly scheduleRead: (read: () => void) => void;
-  /** Typed text not read yet (null: none), and whether its read is scheduled. */
-  private unread: string | null = null;
+  private readonly reader: DesignReader;
+  /** The newest template text (the editor's), read or not. */
+  private latest = '';
+  /** Of the newest text sent to be read, and of the reading shown: only a reading of the newest text is shown. */
+  private generation = 0;
+  private shownGeneration = 0;
+  /** What watches the analysis (open panels), and whether its read here is scheduled. */
+  private analysisWatchers = 0;
   private readScheduled = false;
 
   constructor(options: SessionOptions = {}) {
     this.now = options.now ?? (() => Date.now());
     this.scheduleRead = options.scheduleRead ?? ((read) => read());
+    this.reader = options.reader ?? new InlineReader(this.scheduleRead, this.now);
+    this.reader.onReading = (reading) => this.showReading(reading);
     this.analysisSettings = options.analysisSettings ?? {};
     this.document = new DesignDocument(this.analysisSettings);
   }
@@ -135,6 +159,7 @@ export class DesignSession {
     this.analysisSettings = settings;
     const reading = this.timed(() => this.document.setSettings(settings));
     if (this.snapshot.analysis) this.show({ saveState: this.snapshot.saveState }, reading);
+    this.sendDesign();
   }
 
   get state(): DesignSnapshot {
@@ -156,7 +181,7 @@ export class DesignSession {
    * editor was attached (attachEditor then writes their changes into it, one undoable step each).
    */
   get editorStartText(): string {
-    return this.beforeEditor.written.length ? this.beforeEditor.loaded : this.snapshot.text;
+    return this.beforeEditor.written.length ? this.beforeEditor.loaded : this.latest;
   }
 
   /**
@@ -166,7 +191,7 @@ export class DesignSession {
   attachEditor(model: TextModel | null): void {
     this.sink = model;
     const { loaded, written } = this.beforeEditor;
-    this.beforeEditor = { loaded: this.unread ?? this.snapshot.text, written: [] };
+    this.beforeEditor = { loaded: this.latest, written: [] };
     if (!model || !written.length || model.getValue() !== loaded) return;
     for (const text of written) writeMinimal(model, text);
   }
@@ -189,7 +214,7 @@ export class DesignSession {
   }
 
   load(design: DesignInput): void {
-    this.unread = null;
+    this.latest = design.text;
     this.document = new DesignDocument(this.analysisSettings);
     this.pendingHints = {};
     this.beforeEditor = { loaded: design.text, written: [] };
@@ -207,6 +232,7 @@ export class DesignSession {
       environment,
       files,
       text: design.text,
+      diagnostics: reading.analysis.diagnostics,
       analysis: reading.analysis,
       environmentDiagnostics: reading.environmentDiagnostics,
       fileDiagnostics: reading.fileDiagnostics,
@@ -221,36 +247,98 @@ export class DesignSession {
       loads: this.snapshot.loads + 1,
       fitRequests: this.snapshot.fitRequests + 1,
     });
+    this.sendDesign();
+  }
+
+  /**
+   * The reader is given the whole design as this session has just read it (a load, a new environment,
+   * files or settings): a reading it sends of an earlier text is not shown.
+   */
+  private sendDesign(): void {
+    this.shownGeneration = ++this.generation;
+    const { environment, files } = this.snapshot;
+    this.reader.request({
+      kind: 'load',
+      generation: this.generation,
+      sources: { template: this.latest, environment, files },
+      settings: this.analysisSettings,
+    });
   }
 
   /**
    * The template text changed (typed in the editor, or written by an
-   * intent). It is read when the scheduler says (see scheduleRead); until
-   * then the snapshot shows the last text read, and every intent that needs
-   * the analysis reads it first.
+   * intent). The reader reads it; until its reading comes, the snapshot
+   * shows the last text read, and every intent that needs the analysis
+   * reads the text here first (flush).
    */
   textChanged(text: string): void {
-    // (applyAll moves the document ahead of the snapshot until its text is read: compare with both.)
-    this.unread = text === this.snapshot.text && text === this.document.template ? null : text;
-    if (this.unread === null || this.readScheduled) return;
+    if (text === this.latest) return;
+    this.latest = text;
     // Typed text is not saved yet, read or not (a save reads it first).
-    if (this.snapshot.saveState === 'saved') this.set({ saveState: 'unsaved' });
+    if (this.snapshot.saveState === 'saved' && text !== this.snapshot.text) this.set({ saveState: 'unsaved' });
+    this.reader.request({ kind: 'template', generation: ++this.generation, template: text });
+  }
+
+  /** A reading from the reader: shown when it is of the newest text and nothing newer is shown. */
+  private showReading(reading: Reading): void {
+    if (reading.generation !== this.generation || reading.generation <= this.shownGeneration) return;
+    this.shownGeneration = reading.generation;
+    // (A reading of the newest text is of this.latest.)
+    if (this.latest !== this.snapshot.text) {
+      const { diagnostics, analysisMs } = reading;
+      this.showGraph({ text: this.latest, diagnostics, analysisMs }, reading.graph);
+    }
+    if (this.analysisWatchers > 0) this.scheduleAnalysis();
+  }
+
+  /** Reads the analysis here soon (after the canvas has its graph): something shows it. */
+  private scheduleAnalysis(): void {
+    if (this.readScheduled) return;
     this.readScheduled = true;
     this.scheduleRead(() => {
       this.readScheduled = false;
-      this.flush();
+      if (this.analysisWatchers > 0) this.flush();
     });
   }
 
-  /** Reads the typed text now, if any is unread (before acting on the text, e.g. a deployment or a save). */
+  /**
+   * Something shows the analysis (a panel): while it watches, the analysis follows each reading soon
+   * after it. Returns the end of the watch.
+   */
+  watchAnalysis(): () => void {
+    this.analysisWatchers++;
+    this.scheduleAnalysis();
+    let watching = true;
+    return () => {
+      if (watching) this.analysisWatchers--;
+      watching = false;
+    };
+  }
+
+  /**
+   * Reads the newest text here now, if the analysis is not of it (before acting on the text, e.g. an
+   * edit operation, a deployment or a save): the snapshot is then of the editor's text.
+   */
   flush(): void {
-    const text = this.unread;
-    if (text === null) return;
-    this.unread = null;
-    this.show(
-      { text },
-      this.timed(() => this.document.setTemplate(text)),
-    );
+    const text = this.latest;
+    const { analysis } = this.snapshot;
+    if (!analysis) return; // Nothing loaded yet.
+    // (applyAll moves the document ahead of the snapshot until its text is read: compare with both.)
+    if (analysis?.text === text && this.snapshot.text === text && this.document.template === text) return;
+    const reading = this.timed(() => this.document.setTemplate(text));
+    if (this.snapshot.text === text && this.shownGeneration === this.generation) {
+      // The reader's graph of this text is shown: only the analysis is new.
+      this.set({ analysis: reading.analysis });
+      return;
+    }
+    this.shownGeneration = this.generation;
+    this.show({ text }, reading);
+  }
+
+  /** The analysis of the newest text (read now if it is not yet): for intents that act on it. */
+  analysisNow(): Analysis | null {
+    this.flush();
+    return this.snapshot.analysis;
   }
 
   setEnvironment(environment: string): void {
@@ -260,6 +348,7 @@ export class DesignSession {
       { environment },
       this.timed(() => this.document.setEnvironment(environment)),
     );
+    this.sendDesign();
   }
 
   setFiles(files: Record<string, string>): void {
@@ -269,17 +358,25 @@ export class DesignSession {
       { files },
       this.timed(() => this.document.setFiles(files)),
     );
+    this.sendDesign();
   }
 
-  /** A new reading of the design: the graph follows when the template parses, positions carry over by name. */
+  /** A new reading of the design, here: the graph follows when the template parses, positions carry over by name. */
   private show(changed: Partial<DesignSnapshot>, reading: DesignReading & { analysisMs: number }): void {
     const { analysis, environmentDiagnostics, fileDiagnostics, analysisMs } = reading;
+    this.showGraph(
+      { analysis, diagnostics: analysis.diagnostics, environmentDiagnostics, fileDiagnostics, analysisMs, ...changed },
+      analysis.parsed ? deriveGraph(analysis) : null,
+    );
+  }
+
+  /** A new reading's graph (null: the text does not parse, the last good graph stays, stale). */
+  private showGraph(changed: Partial<DesignSnapshot>, graph: Graph | null): void {
     const state = this.snapshot;
-    if (!analysis.parsed) {
-      this.set({ analysis, environmentDiagnostics, fileDiagnostics, stale: true, saveState: 'unsaved', analysisMs, ...changed });
+    if (!graph) {
+      this.set({ stale: true, saveState: 'unsaved', ...changed });
       return;
     }
-    const graph = deriveGraph(analysis);
     const positions = state.needsLayout ? state.positions : carryPositions(state.graph, graph, state.positions, this.pendingHints);
     this.pendingHints = {};
     // What can stay selected: resources, and parameters and outputs (selected as `param:name`, `output:name`).
@@ -288,16 +385,14 @@ export class DesignSession {
       ...graph.parameters.map((p) => `param:${p.name}`),
       ...graph.outputs.map((o) => `output:${o.name}`),
     ]);
+    const selected = state.selected.filter((n) => names.has(n));
     this.set({
-      analysis,
-      environmentDiagnostics,
-      fileDiagnostics,
       graph,
       stale: false,
       positions,
-      selected: state.selected.filter((n) => names.has(n)),
+      // (The same array when all stay: what follows the selection has nothing to redo.)
+      selected: selected.length === state.selected.length ? state.selected : selected,
       saveState: 'unsaved',
-      analysisMs,
       // Last: what changed may keep the save state (a reading with new settings changes no text).
       ...changed,
     });

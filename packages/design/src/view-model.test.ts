@@ -47,7 +47,10 @@ describe('deriveGraph', () => {
       { name: '1', type: 'OS::Cinder::Volume' },
       { name: '2', type: 'OS::Cinder::Volume' },
     ]);
-    expect(graph.parameters).toEqual([{ name: 'image', type: 'string', line: 3, hidden: false }]);
+    expect(graph.parameters).toEqual([
+      { name: 'image', type: 'string', line: 3, hidden: false, label: null, description: null, default: 'cirros' },
+    ]);
+    expect(graph.parameterGroups).toEqual([]);
     expect(graph.outputs).toEqual([{ name: 'ip', line: 23, requires: ['web'] }]);
     expect(graph.errorCount).toBe(0);
   });

@@ -41,9 +41,22 @@ export interface GraphEdge {
   label: string | null;
 }
 
+export interface GraphParameter {
+  name: string;
+  type: string;
+  line: number;
+  hidden: boolean;
+  label: string | null;
+  description: string | null;
+  default: Value | undefined;
+}
+
 export interface Graph {
   resources: ResourceNodeData[];
-  parameters: Array<{ name: string; type: string; line: number; hidden: boolean }>;
+  /** The parameters, with what a form for their values shows. */
+  parameters: GraphParameter[];
+  /** The template's parameter groups (empty: none). */
+  parameterGroups: Array<{ label: string | null; parameters: string[] }>;
   outputs: Array<{ name: string; line: number; requires: string[] }>;
   edges: GraphEdge[];
   /** The workflow Heat derives (what waits for what, and why), for schedules. */
@@ -160,7 +173,11 @@ export function deriveGraph(analysis: Analysis): Graph {
       type: p.type,
       line: analysis.lines.position(p.keyNode.start).line,
       hidden: p.hidden,
+      label: p.label,
+      description: p.description,
+      default: p.default,
     })),
+    parameterGroups: analysis.parameterGroups.map((g) => ({ label: g.label, parameters: g.parameters })),
     outputs: analysis.outputs.map((o) => ({ name: o.name, line: analysis.lines.position(o.keyNode.start).line, requires: o.requires })),
     edges,
     diagnostics,

@@ -5,7 +5,6 @@ import { create } from 'zustand';
 import type { EditOperation } from '@hearth/template';
 import type { DesignInput, DesignSnapshot, Notice, Positions, SaveState, XY } from '@hearth/design';
 import { DesignSession } from '@hearth/design';
-import { extraTypes } from '@hearth/resources/extra-types';
 
 export type { Notice, SaveState } from '@hearth/design';
 
@@ -29,7 +28,7 @@ export function afterPaint(task: () => void): void {
 export const session = new DesignSession({
   now: () => performance.now(),
   scheduleRead: afterPaint,
-  analysisSettings: { extraType: extraTypes(false) },
+  analysisSettings: { localScripts: 'refused' },
 });
 
 let localScripts = false;
@@ -38,7 +37,7 @@ let localScripts = false;
 export function serverAllowsLocalScripts(allowed: boolean): void {
   if (allowed === localScripts) return;
   localScripts = allowed;
-  session.setAnalysisSettings({ extraType: extraTypes(allowed) });
+  session.setAnalysisSettings({ localScripts: allowed ? 'allowed' : 'refused' });
 }
 
 export interface DesignState extends DesignSnapshot {
