@@ -12,7 +12,7 @@ import { Inspector } from './panels/Inspector.tsx';
 import { Palette } from './panels/Palette.tsx';
 import { RunPanel } from './panels/RunPanel.tsx';
 import { Toolbar } from './panels/Toolbar.tsx';
-import { afterPaint, serverAllowsLocalScripts, useDesign } from './state/design.ts';
+import { afterPaint, serverAllowsLocalScripts, session, useDesign } from './state/design.ts';
 import { bindRunToDesign } from './state/live.ts';
 import { openDesign, openImport, setDesignInAddress, startAutosave } from './state/persistence.ts';
 
@@ -52,7 +52,8 @@ function uniqueName(base: string, taken: Set<string>): string {
 }
 
 function copySelection(): void {
-  const { selected, analysis } = useDesign.getState();
+  const { selected } = useDesign.getState();
+  const analysis = session.analysisNow();
   clipboard = selected.flatMap((name) => {
     const r = analysis?.resources.find((x) => x.name === name);
     if (!r || !r.def.type) return [];
@@ -64,7 +65,7 @@ function copySelection(): void {
 
 function paste(): void {
   const design = useDesign.getState();
-  const taken = new Set(design.analysis?.resources.map((r) => r.name) ?? []);
+  const taken = new Set(session.analysisNow()?.resources.map((r) => r.name) ?? []);
   for (const c of clipboard) {
     const name = uniqueName(c.name, taken);
     taken.add(name);
@@ -138,7 +139,7 @@ export function App() {
       if (e.key === 'Escape') {
         // Sheets close (the gallery only when a design is open behind it); menus close themselves.
         setHelp(false);
-        if (useDesign.getState().analysis) setGallery(false);
+        if (useDesign.getState().loads > 0) setGallery(false);
       }
       if (e.key === '?') setHelp(true);
       else if (mod && e.key.toLowerCase() === 'z' && !e.shiftKey) {
@@ -246,7 +247,7 @@ export function App() {
               void bindRunToDesign();
               setGallery(false);
             }}
-            onClose={useDesign.getState().analysis ? () => setGallery(false) : null}
+            onClose={useDesign.getState().loads > 0 ? () => setGallery(false) : null}
           />
         )}
         {help && <HelpSheet onClose={() => setHelp(false)} />}

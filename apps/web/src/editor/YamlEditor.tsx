@@ -75,7 +75,7 @@ monaco.languages.registerDefinitionProvider('yaml', {
     // The analysis' offsets are the template's.
     if (model.uri.toString() !== monaco.Uri.parse(TEMPLATE_URI).toString()) return null;
     const word = model.getWordAtPosition(position);
-    const analysis = useDesign.getState().analysis;
+    const analysis = word ? session.analysisNow() : null;
     if (!word || !analysis) return null;
     const target =
       analysis.resources.find((r) => r.name === word.word)?.def.keyNode ??
@@ -216,15 +216,15 @@ export default function YamlEditor() {
     setDoc({ kind: 'template' });
   }, [loads]);
 
-  // The template's diagnostics as markers: the session's analysis, the one the canvas, badges and problems
+  // The template's diagnostics as markers: the session's reading, the one the canvas, badges and problems
   // list show (read with the environment and files, as the server reads them), as soon as it has read.
-  const analysis = useDesign((s) => s.analysis);
+  const readText = useDesign((s) => s.text);
+  const diagnostics = useDesign((s) => s.diagnostics);
   useEffect(() => {
-    if (!analysis) return;
     const model = monaco.editor.getModel(monaco.Uri.parse(TEMPLATE_URI));
-    if (model && model.getValue() === analysis.text)
-      monaco.editor.setModelMarkers(model, 'hearth', analysis.diagnostics.filter((d) => !d.file).map(toMarker));
-  }, [analysis]);
+    if (model && model.getValue() === readText)
+      monaco.editor.setModelMarkers(model, 'hearth', diagnostics.filter((d) => !d.file).map(toMarker));
+  }, [readText, diagnostics]);
 
   const tabs: Array<{ doc: Doc; label: string; problems: number }> = [
     { doc: { kind: 'template' }, label: 'Template', problems: 0 },

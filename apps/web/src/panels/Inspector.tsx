@@ -6,7 +6,7 @@ import type { PropertySchema, ResourceInfo, Value, ValueMap } from '@hearth/temp
 import { hotView, isValueMap, nodeToValue, propertyDescription } from '@hearth/template';
 import { propertyEdits, propertySource, referenceCandidates } from '@hearth/design';
 import { revealLine } from '../editor/handle.ts';
-import { useDesign } from '../state/design.ts';
+import { useAnalysis, useDesign } from '../state/design.ts';
 import { useRun } from '../state/run.ts';
 import { addTerm, OutputInspector, ParameterInspector, yamlValue } from './TermInspector.tsx';
 import { StepFacts, WhyFacts } from './ScheduleFacts.tsx';
@@ -43,7 +43,7 @@ function PropertyField({
   info: ResourceInfo[];
 }) {
   const [mode, setMode] = useState<Mode>(modeOf(value));
-  const analysis = useDesign((s) => s.analysis);
+  const analysis = useAnalysis();
   // A YAML value shows as written in the template (comments and style), other values as text.
   const shown = (m: Mode) => (m === 'yaml' && analysis ? (propertySource(analysis, resource, name) ?? display(value)) : display(value));
   const [draft, setDraft] = useState(() => shown(modeOf(value)));
@@ -251,12 +251,48 @@ function LiveDetail({ name }: { name: string }) {
   );
 }
 
+/**
+ * The selection's inspector. Only a resource's form reads the analysis (useAnalysis): with nothing, or
+ * several resources selected, typed text is not analysed on the page's thread.
+ */
 export function Inspector() {
   const selected = useDesign((s) => s.selected);
-  const analysis = useDesign((s) => s.analysis);
+  const apply = useDesign((s) => s.apply);
+  if (selected.length === 1 && selected[0]!.startsWith('param:')) return <ParameterInspector name={selected[0]!.slice('param:'.length)} />;
+  if (selected.length === 1 && selected[0]!.startsWith('output:')) return <OutputInspector name={selected[0]!.slice('output:'.length)} />;
+  if (selected.length > 1) {
+    return (
+      <div className="inspector" data-testid="inspector">
+        <h3>{selected.length} resources selected</h3>
+        <button onClick={() => selected.forEach((n) => apply({ op: 'removeResource', name: n }))}>Delete them</button>
+        {selected.length === 2 && <WhyFacts a={selected[0]!} b={selected[1]!} />}
+      </div>
+    );
+  }
+  if (selected.length === 1) return <ResourceInspector name={selected[0]!} />;
+  return <NothingSelected />;
+}
+
+function NothingSelected() {
+  const parsed = useDesign((s) => s.loads > 0 && !s.stale);
+  return (
+    <div className="inspector empty" data-testid="inspector">
+      Select a resource, a parameter or an output to edit it.
+      {parsed && (
+        <div className="inspector-add">
+          <button onClick={() => addTerm('parameter')}>+ Parameter</button>
+          <button onClick={() => addTerm('output')}>+ Output</button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function ResourceInspector({ name: selected }: { name: string }) {
+  const analysis = useAnalysis();
   const apply = useDesign((s) => s.apply);
   const info = analysis?.resources ?? [];
-  const r = selected.length === 1 ? info.find((x) => x.name === selected[0]) : undefined;
+  const r = info.find((x) => x.name === selected);
   const [name, setName] = useState(r?.name ?? '');
   const [showAll, setShowAll] = useState(false);
   useEffect(() => {
@@ -269,29 +305,8 @@ export function Inspector() {
     const v = analysis?.version?.format === 'cfn' ? hotView(raw, (n) => info.some((x) => x.name === n)) : raw;
     return isValueMap(v) ? v : {};
   }, [r, analysis, info]);
-  if (selected.length === 1 && selected[0]!.startsWith('param:')) return <ParameterInspector name={selected[0]!.slice('param:'.length)} />;
-  if (selected.length === 1 && selected[0]!.startsWith('output:')) return <OutputInspector name={selected[0]!.slice('output:'.length)} />;
-  if (selected.length > 1) {
-    return (
-      <div className="inspector" data-testid="inspector">
-        <h3>{selected.length} resources selected</h3>
-        <button onClick={() => selected.forEach((n) => apply({ op: 'removeResource', name: n }))}>Delete them</button>
-        {selected.length === 2 && <WhyFacts a={selected[0]!} b={selected[1]!} />}
-      </div>
-    );
-  }
-  if (!r)
-    return (
-      <div className="inspector empty" data-testid="inspector">
-        Select a resource, a parameter or an output to edit it.
-        {analysis?.parsed && (
-          <div className="inspector-add">
-            <button onClick={() => addTerm('parameter')}>+ Parameter</button>
-            <button onClick={() => addTerm('output')}>+ Output</button>
-          </div>
-        )}
-      </div>
-    );
+  // (A resource just added shows once the analysis has read it.)
+  if (!r) return <NothingSelected />;
   const schema = r.schema;
   const props = Object.entries(schema?.properties ?? {}).filter(([k, p]) => showAll || p.required || k in values);
   const hidden = Object.keys(schema?.properties ?? {}).length - props.length;

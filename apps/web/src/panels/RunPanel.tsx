@@ -2,7 +2,7 @@
 // cancel and delete; the event log, the schedule, the outputs, the stacks.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Value } from '@hearth/template';
-import { parameterProblems } from '@hearth/design';
+import { parameterProblems, type Graph, type GraphParameter } from '@hearth/design';
 import { api, errorText } from '../api.ts';
 import { revealLine } from '../editor/handle.ts';
 import { download } from '../io/export.ts';
@@ -125,22 +125,32 @@ function EnginesNote() {
   );
 }
 
-function ParametersForm({ values, setValues }: { values: Record<string, string>; setValues: (v: Record<string, string>) => void }) {
-  const analysis = useDesign((s) => s.analysis);
+type ParameterValues = { values: Record<string, string>; setValues: (v: Record<string, string>) => void };
+
+const NO_PARAMETERS: GraphParameter[] = [];
+const NO_GROUPS: Graph['parameterGroups'] = [];
+
+function ParametersForm({ values, setValues }: ParameterValues) {
+  // The fields come from the graph (read off the page's thread); the constraints are checked with the
+  // analysis, read here once typing pauses.
+  const params = useDesign((s) => s.graph?.parameters) ?? NO_PARAMETERS;
+  const groups = useDesign((s) => s.graph?.parameterGroups) ?? NO_GROUPS;
   const text = useDesign((s) => s.text);
   const files = useDesign((s) => s.files);
   const environment = useDesign((s) => s.environment);
   const [problems, setProblems] = useState<Record<string, string>>({});
-  const params = analysis?.parameters ?? [];
-  const groups = analysis?.parameterGroups ?? [];
+  const checked = useRef(values);
   useEffect(() => {
-    // Constraints checked as the user types, by the same code the server runs.
+    // Constraints checked as the user types values, by the same code the server runs; after a change to the
+    // design only once typing in it has paused for a while (the check reads the analysis on this thread).
+    const delay = checked.current === values ? 1000 : 150;
     const timer = setTimeout(() => {
+      checked.current = values;
       const given = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== '')) as Record<string, Value>;
-      setProblems(parameterProblems({ template: text, environment, files }, given, analysis ?? undefined));
-    }, 150);
+      setProblems(parameterProblems({ template: text, environment, files }, given, session.analysisNow() ?? undefined));
+    }, delay);
     return () => clearTimeout(timer);
-  }, [values, text, files, environment, analysis]);
+  }, [values, text, files, environment]);
   if (!params.length) return <p className="muted">This template has no parameters.</p>;
   const grouped = groups.length
     ? groups.map((g) => ({ label: g.label ?? 'Parameters', names: g.parameters }))
@@ -208,7 +218,7 @@ function DeployTab() {
   const stackName = useRun((s) => s.stackName);
   const stack = useRun((s) => s.stack);
   const plan = useRun((s) => s.plan);
-  const analysis = useDesign((s) => s.analysis);
+  const graph = useDesign((s) => s.graph);
   const [name, setName] = useState(stackName || slug(designName));
   const [values, setValues] = useState<Record<string, string>>({});
   const [latency, setLatency] = useState('0.2');
@@ -349,7 +359,7 @@ function DeployTab() {
               Inject failure in{' '}
               <select aria-label="Inject failure in" value={fail} onChange={(e) => setFail(e.target.value)}>
                 <option value="">(none)</option>
-                {(analysis?.resources ?? []).map((r) => (
+                {(graph?.resources ?? []).map((r) => (
                   <option key={r.name}>{r.name}</option>
                 ))}
               </select>
@@ -515,7 +525,7 @@ function EventsTab() {
 function OutputsTab() {
   const stackName = useRun((s) => s.stackName);
   const stack = useRun((s) => s.stack);
-  const analysis = useDesign((s) => s.analysis);
+  const parameters = useDesign((s) => s.graph?.parameters) ?? NO_PARAMETERS;
   const [outputs, setOutputs] = useState<Record<string, unknown> | null>(null);
   const [reveal, setReveal] = useState<Record<string, boolean>>({});
   useEffect(() => {
@@ -526,7 +536,7 @@ function OutputsTab() {
     );
   }, [stackName, stack?.inProgress, stack?.action, stack?.status]);
   const hidden = new Set(
-    (analysis?.parameters ?? [])
+    parameters
       .filter((p) => p.hidden)
       .map((p) => (typeof p.default === 'string' ? p.default : null))
       .filter(Boolean),
@@ -662,7 +672,7 @@ function StacksTab() {
  */
 function FailedResources() {
   const statuses = useRun((s) => s.statuses);
-  const analysis = useDesign((s) => s.analysis);
+  const graph = useDesign((s) => s.graph);
   const failed = Object.entries(statuses).filter(([, s]) => s.note);
   if (!failed.length) return null;
   return (
@@ -676,8 +686,8 @@ function FailedResources() {
           title={s.note ?? ''}
           onClick={() => {
             useDesign.getState().select([name]);
-            const r = analysis?.resources.find((x) => x.name === name);
-            if (r) revealLine(analysis!.lines.position(r.def.keyNode.start).line);
+            const r = graph?.resources.find((x) => x.name === name);
+            if (r) revealLine(r.line);
           }}
         >
           {name}

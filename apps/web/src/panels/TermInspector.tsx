@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react';
 import type { EditOperation, ParameterDecl, Value } from '@hearth/template';
 import { get, nodeToValue, parseYamlText } from '@hearth/template';
 import { revealLine } from '../editor/handle.ts';
-import { useDesign } from '../state/design.ts';
+import { session, useAnalysis, useDesign } from '../state/design.ts';
 
 const PARAMETER_TYPES = ['string', 'number', 'boolean', 'json', 'comma_delimited_list'];
 
@@ -133,7 +133,7 @@ function defaultValue(p: ParameterDecl, text: string): Value {
 }
 
 export function ParameterInspector({ name }: { name: string }) {
-  const analysis = useDesign((s) => s.analysis);
+  const analysis = useAnalysis();
   const p = analysis?.parameters.find((x) => x.name === name);
   if (!analysis || !p) return null;
   const set = (path: string[], value: Value | undefined) => setField('setParameterField', name, path, value);
@@ -193,7 +193,7 @@ export function ParameterInspector({ name }: { name: string }) {
 }
 
 export function OutputInspector({ name }: { name: string }) {
-  const analysis = useDesign((s) => s.analysis);
+  const analysis = useAnalysis();
   const o = analysis?.outputs.find((x) => x.name === name);
   if (!analysis || !o) return null;
   const field = (key: string) => (o.node.kind === 'map' ? get(o.node, key) : undefined);
@@ -218,15 +218,16 @@ export function OutputInspector({ name }: { name: string }) {
 
 /** Adds a parameter or an output with a free name, and selects it. */
 export function addTerm(kind: 'parameter' | 'output'): void {
-  const state = useDesign.getState();
+  const analysis = session.analysisNow();
   const taken = new Set([
-    ...(state.analysis?.parameters.map((p) => p.name) ?? []),
-    ...(state.analysis?.outputs.map((o) => o.name) ?? []),
-    ...(state.analysis?.resources.map((r) => r.name) ?? []),
+    ...(analysis?.parameters.map((p) => p.name) ?? []),
+    ...(analysis?.outputs.map((o) => o.name) ?? []),
+    ...(analysis?.resources.map((r) => r.name) ?? []),
   ]);
   let name = kind === 'parameter' ? 'param' : 'output';
   for (let i = 2; taken.has(name); i++) name = `${kind === 'parameter' ? 'param' : 'output'}_${i}`;
   const op: EditOperation =
     kind === 'parameter' ? { op: 'addParameter', name, definition: { type: 'string' } } : { op: 'addOutput', name, value: '' };
+  const state = useDesign.getState();
   if (state.apply(op)) state.select([`${kind === 'parameter' ? 'param' : 'output'}:${name}`]);
 }

@@ -10,8 +10,6 @@ import { openImport } from '../state/persistence.ts';
 import { session, useDesign } from '../state/design.ts';
 import { useRun } from '../state/run.ts';
 
-const NO_DIAGNOSTICS: never[] = [];
-
 export function Toolbar({ onOpenGallery, onHelp }: { onOpenGallery: () => void; onHelp: () => void }) {
   const name = useDesign((s) => s.designName);
   const saveState = useDesign((s) => s.saveState);
@@ -20,11 +18,11 @@ export function Toolbar({ onOpenGallery, onHelp }: { onOpenGallery: () => void; 
   const fileProblems = Object.entries(fileDiagnostics).flatMap(([path, ds]) => ds.map((d) => ({ path, d })));
   const errorCount = useDesign(
     (s) =>
-      (s.analysis?.diagnostics.filter((d) => d.severity === 'error').length ?? 0) +
+      s.diagnostics.filter((d) => d.severity === 'error').length +
       s.environmentDiagnostics.length +
       Object.values(s.fileDiagnostics).reduce((n, ds) => n + ds.length, 0),
   );
-  const diagnostics = useDesign((s) => s.analysis?.diagnostics) ?? NO_DIAGNOSTICS;
+  const diagnostics = useDesign((s) => s.diagnostics);
   const stale = useDesign((s) => s.stale);
   const flow = useReactFlow();
   const flowStore = useStoreApi();

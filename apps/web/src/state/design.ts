@@ -1,10 +1,12 @@
 // The React binding of the design session (@hearth/design): the session
 // holds the design and its rules; this store mirrors its snapshots for
 // components and forwards their intents. Nothing here decides anything.
+import { useEffect } from 'react';
 import { create } from 'zustand';
-import type { EditOperation } from '@hearth/template';
+import type { Analysis, EditOperation } from '@hearth/template';
 import type { DesignInput, DesignSnapshot, Notice, Positions, SaveState, XY } from '@hearth/design';
-import { DesignSession } from '@hearth/design';
+import { DesignSession, PortReader } from '@hearth/design';
+import DesignWorker from './design.worker.ts?worker';
 
 export type { Notice, SaveState } from '@hearth/design';
 
@@ -24,12 +26,31 @@ export function afterPaint(task: () => void): void {
   setTimeout(run, 100);
 }
 
-/** The designer's one session; it reads Hearth's local scripts as refused, as a server does by default. */
+/**
+ * The designer's one session; it reads Hearth's local scripts as refused, as a server does by default.
+ * Typed text is read for the canvas in a worker; the analysis here, after paint, while a panel shows it.
+ */
 export const session = new DesignSession({
   now: () => performance.now(),
   scheduleRead: afterPaint,
+  // The worker starts, and reads a loaded design, once the page is idle after drawing it.
+  reader: new PortReader(
+    () => new DesignWorker(),
+    (send) =>
+      afterPaint(() => (typeof requestIdleCallback === 'function' ? requestIdleCallback(send, { timeout: 2000 }) : setTimeout(send, 200))),
+  ),
   analysisSettings: { localScripts: 'refused' },
 });
+
+/**
+ * The design's analysis, for a component that shows it: while the component is mounted the analysis
+ * follows the typed text (read on this thread after each paint); without one it is read only when an
+ * intent needs it.
+ */
+export function useAnalysis(): Analysis | null {
+  useEffect(() => session.watchAnalysis(), []);
+  return useDesign((s) => s.analysis);
+}
 
 let localScripts = false;
 
