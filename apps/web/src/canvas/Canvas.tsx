@@ -30,6 +30,7 @@ import {
   NODE_WIDTH,
   routesBeyondNodes,
   type Positions,
+  type ResourceNodeData,
   type XY,
   workflowStart,
 } from '@hearth/design';
@@ -137,7 +138,11 @@ export function Canvas() {
 
   // Node and edge objects are reused while what they show is unchanged: React Flow then skips them,
   // which is what keeps a keystroke on a 1,000-resource design from redrawing 1,000 nodes.
-  const nodeCache = useRef(new Map<string, { key: string; node: ResourceFlowNode }>());
+  // A resource the reader did not change is the same object as before (see graph-sharing), which spares
+  // comparing what it shows.
+  const nodeCache = useRef(
+    new Map<string, { key: string; node: ResourceFlowNode; shown: readonly [ResourceNodeData, XY, boolean, boolean, string | null] }>(),
+  );
   const edgeCache = useRef(new Map<string, { key: string; edge: DependencyFlowEdge }>());
   const termCache = useRef(new Map<string, { key: string; node: TermFlowNode }>());
   const lastNodes = useRef<Node[]>([]);
@@ -150,6 +155,10 @@ export function Canvas() {
     const out: Node[] = graph.resources.map((r): ResourceFlowNode => {
       seen.add(r.name);
       const position = positions[r.name] ?? { x: 0, y: 0 };
+      const selected = selectedSet.has(r.name);
+      const shown = [r, position, selected, Boolean(expanded[r.name]), plan[r.name] ?? null] as const;
+      const hit = cache.get(r.name);
+      if (hit && hit.shown.every((v, i) => v === shown[i])) return hit.node;
       // A node follows its resource's live state itself (see ResourceNode): a deployment's events then
       // draw only the nodes they change, without going through React Flow's nodes.
       const data = {
@@ -159,10 +168,11 @@ export function Canvas() {
         expanded: Boolean(expanded[r.name]),
         planAction: plan[r.name] ?? null,
       };
-      const selected = selectedSet.has(r.name);
       const key = JSON.stringify([data, position.x, position.y, selected]);
-      const hit = cache.get(r.name);
-      if (hit && hit.key === key) return hit.node;
+      if (hit && hit.key === key) {
+        hit.shown = shown;
+        return hit.node;
+      }
       // Plain nodes have a known size and handles, which spares React Flow drawing a thousand of them on
       // first render to measure them. With `measured` given, React Flow also keeps the handles instead of
       // measuring the node again whenever its data (a status, a badge) changes.
@@ -170,7 +180,7 @@ export function Canvas() {
         ? {}
         : { width: NODE_WIDTH, height: NODE_HEIGHT, measured: { width: NODE_WIDTH, height: NODE_HEIGHT }, handles: FIXED_NODE_HANDLES };
       const node: ResourceFlowNode = { id: r.name, type: 'resource', position, selected, data, ...sized };
-      cache.set(r.name, { key, node });
+      cache.set(r.name, { key, node, shown });
       return node;
     });
     for (const name of [...cache.keys()]) if (!seen.has(name)) cache.delete(name);
@@ -365,7 +375,7 @@ export function Canvas() {
   // The menu's choices hold paths into the text as it was: any change to the design closes it.
   useEffect(() => setChoosing(null), [graph]);
   const connect = useCallback((resource: string, requires: string, point: { clientX: number; clientY: number }) => {
-    const info = useDesign.getState().analysis?.resources ?? [];
+    const info = session.analysisNow()?.resources ?? [];
     const from = info.find((r) => r.name === resource);
     const to = info.find((r) => r.name === requires);
     const choices = from && to ? connectionChoices(from, to) : [];
