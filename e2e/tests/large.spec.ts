@@ -64,6 +64,8 @@ test('a large design draws only what is in view; search brings a resource into v
   await expect(node(page, 'r300x')).toBeInViewport({ ratio: 0.9 });
   await expect(edge(page, 'r300x', 'r299')).toHaveCount(1);
   await expect(node(page, 'r300')).toHaveCount(0);
+  // The text was read in the design's worker.
+  expect(page.workers().map((w) => new URL(w.url()).pathname)).toContainEqual(expect.stringMatching(/design\.worker/));
 });
 
 test('a route bent around a column is drawn while only its bend is in view, though React Flow draws its edge only with a node in view', async ({
