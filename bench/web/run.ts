@@ -424,7 +424,15 @@ try {
     const resources = await page.evaluate(() =>
       (window as unknown as { hearth: Hearth }).hearth.design.getState().graph!.resources.map((r) => r.name),
     );
+    // The page's own work per keystroke (script, and every task), from Chromium's counters.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    await page.waitForFunction(() => 'hearthEditor' in window, undefined, { timeout: 120_000 });
+    const counters = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+    const before = await counters();
     const keys = await keystrokeToCanvas(page, 20);
+    const after = await counters();
+    const perKey = (name: string) => round((((after[name] ?? 0) - (before[name] ?? 0)) * 1000) / keys.times.length);
     const actions = await canvasToYaml(page, 20, resources[Math.floor(resources.length / 2)]!);
     const frames = await panFrames(page);
     const drag = await dragNode(page);
@@ -436,6 +444,7 @@ try {
         first_render_ms: round(median(renders)),
         keystroke_to_editor_frame_ms: { median: round(median(keys.painted)), p95: round(p95(keys.painted)) },
         keystroke_to_canvas_ms: { median: round(median(keys.times)), p95: round(p95(keys.times)) },
+        page_work_per_keystroke_ms: { script: perKey('ScriptDuration'), tasks: perKey('TaskDuration') },
         canvas_to_yaml_ms: { median: round(median(actions)), p95: round(p95(actions)) },
         pan_frame_ms: { median: round(median(frames)), p95: round(p95(frames)), fps: round(1000 / median(frames)) },
         drag_step_ms: { median: round(median(drag.steps)), p95: round(p95(drag.steps)), moved: drag.moved },
