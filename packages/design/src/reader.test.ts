@@ -49,6 +49,13 @@ describe('ReaderCore', () => {
     expect(receiver.receive(core.take()!).graph!.resources).toHaveLength(5);
   });
 
+  it('says why it could not read a text, instead of a reading', () => {
+    const core = new ReaderCore();
+    core.add(load(text(1)));
+    core.add({ kind: 'template', generation: 2, template: null as unknown as string });
+    expect(core.take()).toMatchObject({ generation: 2, graph: null, failed: expect.any(String) });
+  });
+
   it('reads with the settings it is given (a server that runs local scripts, or refuses them)', () => {
     const script = 'heat_template_version: 2018-08-31\nresources:\n  s: {type: Hearth::Local::Script, properties: {create_command: x}}\n';
     const errors = (settings: AnalysisSettings) => {

@@ -30,6 +30,8 @@ export interface Reading {
   /** The template's diagnostics. */
   diagnostics: Diagnostic[];
   analysisMs: number;
+  /** The reader could not read the text (why): the session reads it itself from then on. */
+  failed?: string;
 }
 
 /** A reading as a reader sends it: its graph holds only what changed since the graph it sent before. */
@@ -84,20 +86,33 @@ export class ReaderCore {
     else this.pending.push(request);
   }
 
-  /** Reads what is queued: the reading of the last text, if a text was queued. */
+  /** Reads what is queued: the reading of the last text, if a text was queued (or why it could not). */
   take(): SentReading | null {
-    let reading: Reading | null = null;
-    for (const request of this.pending) {
-      const started = this.now();
-      if (request.kind === 'load') {
-        this.document.load(request.sources, request.settings);
-        reading = null;
-      } else {
-        const read = this.document.setTemplate(request.template);
-        reading = readingOf(request.generation, read, this.now() - started);
-      }
-    }
+    const requests = this.pending;
     this.pending = [];
+    let reading: Reading | null = null;
+    try {
+      for (const request of requests) {
+        const started = this.now();
+        if (request.kind === 'load') {
+          this.document.load(request.sources, request.settings);
+          reading = null;
+        } else {
+          const read = this.document.setTemplate(request.template);
+          reading = readingOf(request.generation, read, this.now() - started);
+        }
+      }
+    } catch (error) {
+      const generation = requests.at(-1)!.generation;
+      return {
+        generation,
+        parsed: false,
+        graph: null,
+        diagnostics: [],
+        analysisMs: 0,
+        failed: error instanceof Error ? error.message : String(error),
+      };
+    }
     return reading && { ...reading, graph: reading.graph && this.sharer.encode(reading.graph) };
   }
 }

@@ -501,6 +501,21 @@ describe('DesignSession with its reader elsewhere (a worker)', () => {
     expect(session.state.analysis!.text).toBe(renamed('b'));
   });
 
+  it('reads typed text itself once the reader has failed', () => {
+    const { reader, reads, session } = heldSession();
+    session.textChanged(renamed('b'));
+    const requests = reader.held.length;
+    reader.deliver({ generation: 0, parsed: false, graph: null, diagnostics: [], analysisMs: 0, failed: 'the worker stopped' });
+    reads.splice(0).forEach((read) => read());
+    expect(names(session.state)).toEqual(['b']);
+    session.textChanged(renamed('c'));
+    expect(names(session.state)).toEqual(['b']);
+    reads.splice(0).forEach((read) => read());
+    expect(names(session.state)).toEqual(['c']);
+    expect(session.state.analysis!.text).toBe(renamed('c'));
+    expect(reader.held).toHaveLength(requests);
+  });
+
   it('gives the reader the design again with a new environment, files or settings, read with them', () => {
     const { reader, session } = heldSession();
     const text = 'heat_template_version: 2018-08-31\nresources:\n  s: {type: Hearth::Local::Script, properties: {create_command: x}}\n';

@@ -140,6 +140,8 @@ export class DesignSession {
   /** What watches the analysis (open panels), and whether its read here is scheduled. */
   private analysisWatchers = 0;
   private readScheduled = false;
+  /** The reader failed: typed text is read here, when scheduleRead says. */
+  private readHere = false;
 
   constructor(options: SessionOptions = {}) {
     this.now = options.now ?? (() => Date.now());
@@ -276,11 +278,25 @@ export class DesignSession {
     this.latest = text;
     // Typed text is not saved yet, read or not (a save reads it first).
     if (this.snapshot.saveState === 'saved' && text !== this.snapshot.text) this.set({ saveState: 'unsaved' });
-    this.reader.request({ kind: 'template', generation: ++this.generation, template: text });
+    if (this.readHere) this.scheduleReadHere();
+    else this.reader.request({ kind: 'template', generation: ++this.generation, template: text });
+  }
+
+  /**
+   * The reader can no longer read (it failed on a text, or its worker stopped): from now on typed text
+   * is read here, after paint, as it is without a worker.
+   */
+  readerFailed(): void {
+    this.readHere = true;
+    this.scheduleReadHere();
   }
 
   /** A reading from the reader: shown when it is of the newest text and nothing newer is shown. */
   private showReading(reading: Reading): void {
+    if (reading.failed) {
+      this.readerFailed();
+      return;
+    }
     if (reading.generation !== this.generation || reading.generation <= this.shownGeneration) return;
     this.shownGeneration = reading.generation;
     // (A reading of the newest text is of this.latest.)
@@ -288,16 +304,19 @@ export class DesignSession {
       const { diagnostics, analysisMs } = reading;
       this.showGraph({ text: this.latest, diagnostics, analysisMs }, reading.graph);
     }
-    if (this.analysisWatchers > 0) this.scheduleAnalysis();
+    if (this.analysisWatchers > 0) this.scheduleReadHere();
   }
 
-  /** Reads the analysis here soon (after the canvas has its graph): something shows it. */
-  private scheduleAnalysis(): void {
+  /**
+   * Reads the newest text here soon (in the browser, after paint: after the canvas has the reader's
+   * graph): something shows the analysis, or the reader failed.
+   */
+  private scheduleReadHere(): void {
     if (this.readScheduled) return;
     this.readScheduled = true;
     this.scheduleRead(() => {
       this.readScheduled = false;
-      if (this.analysisWatchers > 0) this.flush();
+      if (this.analysisWatchers > 0 || this.readHere) this.flush();
     });
   }
 
@@ -307,7 +326,7 @@ export class DesignSession {
    */
   watchAnalysis(): () => void {
     this.analysisWatchers++;
-    this.scheduleAnalysis();
+    this.scheduleReadHere();
     let watching = true;
     return () => {
       if (watching) this.analysisWatchers--;
@@ -324,7 +343,7 @@ export class DesignSession {
     const { analysis } = this.snapshot;
     if (!analysis) return; // Nothing loaded yet.
     // (applyAll moves the document ahead of the snapshot until its text is read: compare with both.)
-    if (analysis?.text === text && this.snapshot.text === text && this.document.template === text) return;
+    if (analysis.text === text && this.snapshot.text === text && this.document.template === text) return;
     const reading = this.timed(() => this.document.setTemplate(text));
     if (this.snapshot.text === text && this.shownGeneration === this.generation) {
       // The reader's graph of this text is shown: only the analysis is new.

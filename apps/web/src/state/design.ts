@@ -35,7 +35,12 @@ export const session = new DesignSession({
   scheduleRead: afterPaint,
   // The worker starts, and reads a loaded design, once the page is idle after drawing it.
   reader: new PortReader(
-    () => new DesignWorker(),
+    () => {
+      const worker = new DesignWorker();
+      // A worker that cannot start, or stops, leaves typed text to be read on the page, as before workers.
+      worker.addEventListener('error', () => session.readerFailed());
+      return worker;
+    },
     (send) =>
       afterPaint(() => (typeof requestIdleCallback === 'function' ? requestIdleCallback(send, { timeout: 2000 }) : setTimeout(send, 200))),
   ),
