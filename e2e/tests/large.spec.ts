@@ -124,3 +124,32 @@ test('a route bent around a column is drawn while only its bend is in view, thou
   await expect(edge(page, 'c', 'a')).toHaveCount(1);
   await expect(bend).toHaveCount(0);
 });
+
+test('the overview map draws every node, and a drag on it moves the view the same way', async ({ page }) => {
+  await newDesign(page, TEMPLATE);
+  await page.waitForFunction(
+    (count) =>
+      (window as unknown as { hearth: { design: { getState(): { graph: { resources: unknown[] } | null } } } }).hearth.design.getState()
+        .graph?.resources.length === count,
+    COUNT,
+  );
+  const positions: Record<string, { x: number; y: number }> = {};
+  for (let i = 0; i < COUNT; i++) positions[`r${i}`] = { x: (i % 30) * 300, y: Math.floor(i / 30) * 100 };
+  await placeNodes(page, positions);
+  // One rectangle for each node, though the canvas has only those in view in the page.
+  const map = page.getByTestId('overview-map');
+  const rectangles = () =>
+    map.locator('path.react-flow__minimap-node').evaluate((path) => (path.getAttribute('d') ?? '').split('M').length - 1);
+  await expect.poll(rectangles).toBe(COUNT);
+  // The view's window on the map, dragged right: the view moves right (the flow moves left under it).
+  const translateX = () =>
+    page.locator('.react-flow__viewport').evaluate((e) => Number(/translate\(([-\d.]+)px/.exec((e as HTMLElement).style.transform)?.[1]));
+  const before = await translateX();
+  const window = (await map.locator('.overview-view').boundingBox())!;
+  await page.mouse.move(window.x + window.width / 2, window.y + window.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(window.x + window.width / 2 + 40, window.y + window.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await expect.poll(translateX).toBeLessThan(before);
+  await expect.poll(async () => (await map.locator('.overview-view').boundingBox())!.x).toBeGreaterThan(window.x + 20);
+});

@@ -6,7 +6,6 @@ import {
   Background,
   Controls,
   MarkerType,
-  MiniMap,
   ReactFlow,
   useReactFlow,
   useStore,
@@ -40,6 +39,7 @@ import { useRun } from '../state/run.ts';
 import { DependencyEdge, type DependencyFlowEdge } from './DependencyEdge.tsx';
 import { groupHeights } from './group-heights.ts';
 import { OffscreenRoutes, type OffscreenRoute } from './OffscreenRoutes.tsx';
+import { OverviewMap } from './OverviewMap.tsx';
 import { FIXED_NODE_HANDLES, ResourceNode, TermNode, type ResourceFlowNode, type TermFlowNode } from './ResourceNode.tsx';
 
 const nodeTypes = { resource: ResourceNode, term: TermNode };
@@ -48,6 +48,7 @@ export const PALETTE_MIME = 'application/hearth-type';
 const MARKER = { type: MarkerType.ArrowClosed, width: 14, height: 14 };
 const NO_CHANGES: never[] = [];
 const COMPACT_ZOOM = 0.2;
+const TERM_BOX = { width: 180, height: 40 };
 /**
  * Past this many resources only the nodes and edges in view are in the page: a change then lays out,
  * paints and composites tens of them rather than the whole design (at 1,000 resources that was most of
@@ -272,6 +273,14 @@ export function Canvas() {
   const boxOf = useCallback(
     (name: string) => ({ ...(positions[name] ?? { x: 0, y: 0 }), width: NODE_WIDTH, height: heights[name] ?? NODE_HEIGHT }),
     [positions, heights],
+  );
+  // The nodes on the overview map (a parameter or an output is about this size).
+  const overviewBoxes = useMemo(
+    () =>
+      nodes.map((n) =>
+        n.type === 'term' ? { ...n.position, ...TERM_BOX } : { ...n.position, width: NODE_WIDTH, height: heights[n.id] ?? NODE_HEIGHT },
+      ),
+    [nodes, heights],
   );
   const geometry = useMemo(
     () => (graph?.edges ?? []).map((e) => ({ id: e.id, source: boxOf(e.source), target: boxOf(e.target), label: e.label })),
@@ -503,7 +512,7 @@ export function Canvas() {
       >
         <OffscreenRoutes routes={offscreen} onSelect={selectEdge} />
         <Background gap={24} />
-        <MiniMap pannable zoomable nodeStrokeWidth={3} />
+        <OverviewMap boxes={overviewBoxes} />
         <Controls showInteractive={false} />
         {choosing && (
           <div
