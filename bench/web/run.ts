@@ -87,6 +87,18 @@ type Hearth = {
   };
 };
 
+/** Keystrokes typed first after the design opens, and then while typing on. */
+const COLD_KEYSTROKES = 10;
+const STEADY_KEYSTROKES = 50;
+
+function coldAndSteady(ms: number[]): Record<string, { median: number; p95: number }> {
+  const [cold, steady] = [ms.slice(0, COLD_KEYSTROKES), ms.slice(COLD_KEYSTROKES)];
+  return {
+    [`first_${cold.length}`]: { median: round(median(cold)), p95: round(p95(cold)) },
+    [`next_${steady.length}`]: { median: round(median(steady)), p95: round(p95(steady)) },
+  };
+}
+
 /**
  * Keystroke in the YAML (a letter added to or taken from a resource's name) → the frame that shows
  * it in the editor (input held up), and → the canvas shows the node renamed (painted).
@@ -430,7 +442,9 @@ try {
     await page.waitForFunction(() => 'hearthEditor' in window, undefined, { timeout: 120_000 });
     const counters = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
     const before = await counters();
-    const keys = await keystrokeToCanvas(page, 20);
+    // Typing right after the design opens runs code the page and the worker have not optimised yet: the
+    // first keystrokes are reported apart from the steady typing after them.
+    const keys = await keystrokeToCanvas(page, COLD_KEYSTROKES + STEADY_KEYSTROKES);
     const after = await counters();
     const perKey = (name: string) => round((((after[name] ?? 0) - (before[name] ?? 0)) * 1000) / keys.times.length);
     const actions = await canvasToYaml(page, 20, resources[Math.floor(resources.length / 2)]!);
@@ -442,8 +456,8 @@ try {
       JSON.stringify({
         resources: n,
         first_render_ms: round(median(renders)),
-        keystroke_to_editor_frame_ms: { median: round(median(keys.painted)), p95: round(p95(keys.painted)) },
-        keystroke_to_canvas_ms: { median: round(median(keys.times)), p95: round(p95(keys.times)) },
+        keystroke_to_editor_frame_ms: coldAndSteady(keys.painted),
+        keystroke_to_canvas_ms: coldAndSteady(keys.times),
         page_work_per_keystroke_ms: { script: perKey('ScriptDuration'), tasks: perKey('TaskDuration') },
         canvas_to_yaml_ms: { median: round(median(actions)), p95: round(p95(actions)) },
         pan_frame_ms: { median: round(median(frames)), p95: round(p95(frames)), fps: round(1000 / median(frames)) },
