@@ -1,7 +1,7 @@
 import { serialize, deserialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { DesignDocument } from './document.ts';
-import { decodeGraph, GraphSharer } from './graph-sharing.ts';
+import { decodeGraph, GraphSharer, sameData, shareList } from './graph-sharing.ts';
 import { deriveGraph, type Graph } from './view-model.ts';
 
 const template = (names: string[]) =>
@@ -54,5 +54,28 @@ describe('a graph shared with the one sent before', () => {
     sharer.encode(graphOf(template(['a', 'b'])));
     const sent = sharer.encode(graphOf(template(['a', 'b'])));
     expect(() => decodeGraph(sent, null)).toThrow(/refers to item 0/);
+  });
+
+  it('finds an unchanged item at its place, or shifted by an insertion or a removal above it', () => {
+    const item = (name: string, line = 1) => ({ name, line, members: [{ name: '0' }] });
+    const previous = ['a', 'b', 'c', 'd', 'e'].map((n) => item(n));
+    // Equal items (not the same objects) are sent as their places.
+    expect(shareList(['a', 'b', 'c', 'd', 'e'].map((n) => item(n)), previous)).toEqual([0, 1, 2, 3, 4]);
+    // b removed and d changed: c and e are found one place on.
+    expect(shareList([item('a'), item('c'), item('d', 2), item('e')], previous)).toEqual([0, 2, item('d', 2), 4]);
+    // One inserted first: the rest are found one place back.
+    expect(shareList([item('z'), ...previous.map((r) => item(r.name))], previous)).toEqual([item('z'), 0, 1, 2, 3, 4]);
+    // Nothing sent before: every item.
+    expect(shareList([item('a')], undefined)).toEqual([item('a')]);
+  });
+
+  it('compares plain data by value, arrays and objects at every depth', () => {
+    expect(sameData({ a: [1, { b: null }], c: 'x' }, { c: 'x', a: [1, { b: null }] })).toBe(true);
+    expect(sameData({ a: [1, { b: null }] }, { a: [1, { b: 0 }] })).toBe(false);
+    expect(sameData({ a: 1 }, { a: 1, b: 2 })).toBe(false);
+    expect(sameData({ a: 1, b: undefined }, { a: 1, c: undefined })).toBe(false);
+    expect(sameData([1, 2], { 0: 1, 1: 2 })).toBe(false);
+    expect(sameData([1, 2], [1, 2, 3])).toBe(false);
+    expect(sameData('1', 1)).toBe(false);
   });
 });
