@@ -38,6 +38,21 @@ describe('edge layouts', () => {
     );
   });
 
+  it('lays out again when a rename changes the order labels are placed in, though nothing moved', () => {
+    const cache = new EdgeLayouts();
+    const labelled = (first: string, second: string): EdgeGeometry[] => [
+      { id: `r:${first}>a`, source: nodes[2]!, target: nodes[0]!, label: 'network' },
+      { id: `r:${second}>a`, source: nodes[1]!, target: nodes[0]!, label: 'port' },
+    ];
+    const first = cache.layout(labelled('c', 'd'), nodes);
+    // Renamed, still in the same order by id: the same layouts.
+    expect(cache.layout(labelled('c', 'e'), nodes)).toBe(first);
+    // Renamed so that the second edge's id now comes first: placed again, in the new order.
+    const reordered = cache.layout(labelled('c', 'b'), nodes);
+    expect(reordered).not.toBe(first);
+    expect(reordered).toEqual(layoutEdges(labelled('c', 'b'), nodes));
+  });
+
   it('while nodes are dragged, keeps the last layouts and draws the edges at a moved node as plain curves, without routing', () => {
     const cache = new EdgeLayouts();
     const first = cache.layout(edges(['a', 'b', 'c']), nodes);
