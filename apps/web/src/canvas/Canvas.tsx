@@ -25,6 +25,8 @@ import {
   firstView,
   NODE_HEIGHT,
   type ConnectionChoice,
+  type EdgeLayout,
+  type GraphEdge,
   READABLE_ZOOM,
   NODE_WIDTH,
   routesBeyondNodes,
@@ -144,7 +146,9 @@ export function Canvas() {
   const nodeCache = useRef(
     new Map<string, { key: string; node: ResourceFlowNode; shown: readonly [ResourceNodeData, XY, boolean, boolean, string | null] }>(),
   );
-  const edgeCache = useRef(new Map<string, { key: string; edge: DependencyFlowEdge }>());
+  const edgeCache = useRef(
+    new Map<string, { key: string; edge: DependencyFlowEdge; shown: readonly [GraphEdge, EdgeLayout | undefined, boolean] }>(),
+  );
   const termCache = useRef(new Map<string, { key: string; node: TermFlowNode }>());
   const lastNodes = useRef<Node[]>([]);
   const lastEdges = useRef<Edge[]>([]);
@@ -310,11 +314,17 @@ export function Canvas() {
     const out = (graph?.edges ?? []).map((e, i): DependencyFlowEdge => {
       seen.add(e.id);
       const selected = selectedEdges.has(e.id);
+      // The same edge, layout and selection as before (kept by the graph's sharing and EdgeLayouts): the same object.
+      const shown = [e, layouts[i], selected] as const;
+      const hit = cache.get(e.id);
+      if (hit && hit.shown.every((v, k) => v === shown[k])) return hit.edge;
       const place = layouts[i]?.label ?? { t: 0.5, dy: 0 };
       const via = layouts[i]?.via ?? [];
       const key = `${e.kind}|${e.label}|${selected}|${place.t}|${place.dy}|${via.map((p) => `${p.x},${p.y}`).join(' ')}`;
-      const hit = cache.get(e.id);
-      if (hit && hit.key === key) return hit.edge;
+      if (hit && hit.key === key) {
+        hit.shown = shown;
+        return hit.edge;
+      }
       const edge: DependencyFlowEdge = {
         id: e.id,
         source: e.source,
@@ -326,7 +336,7 @@ export function Canvas() {
         deletable: e.kind !== 'implicit' && e.kind !== 'signal',
         selected,
       };
-      cache.set(e.id, { key, edge });
+      cache.set(e.id, { key, edge, shown });
       return edge;
     });
     for (const id of [...cache.keys()]) if (!seen.has(id)) cache.delete(id);
