@@ -86,7 +86,11 @@ export async function deploy(page: Page, stack: string, options: { latency?: str
   await page.getByTestId('tab-deploy').click();
   await page.getByLabel('Stack name').fill(stack);
   await page.getByLabel('Simulated latency').fill(options.latency ?? '0.05');
-  if (options.fail) await page.getByLabel('Inject failure in').selectOption(options.fail);
+  if (options.fail) {
+    // The picker lists the resources while it is being chosen (focused), as when a user opens it.
+    await page.getByLabel('Inject failure in').focus();
+    await page.getByLabel('Inject failure in').selectOption(options.fail);
+  }
   await page.getByTestId('apply').click();
   await page.getByTestId('confirm-apply').click();
 }

@@ -84,6 +84,31 @@ test('an injected failure shows its reason on the node, and the rollback leaves 
   expect(body.result.data).toEqual({ simulated: true, objects: [] });
 });
 
+test('the failure picker lists the design’s resources as they are when it is opened, and keeps the one chosen', async ({ page }) => {
+  await newDesign(page, 'heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Heat::None}\n  b: {type: OS::Heat::None}\n');
+  await page.getByTestId('tab-deploy').click();
+  const picker = page.getByLabel('Inject failure in');
+  await setEditorText(page, 'heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Heat::None}\n  c: {type: OS::Heat::None}\n');
+  await expect(node(page, 'c')).toHaveCount(1);
+  // Opened (focused): every resource, b renamed c.
+  await picker.focus();
+  await expect(picker.locator('option')).toHaveText(['(none)', 'a', 'c']);
+  await picker.selectOption('c');
+  await picker.blur();
+  // Closed: it holds only the one chosen (a list of every resource, kept while closed, was laid out again at
+  // each keystroke that renamed one), and lists them all again when opened.
+  await expect(picker).toHaveValue('c');
+  await expect(picker.locator('option')).toHaveText(['(none)', 'c']);
+  await setEditorText(
+    page,
+    'heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Heat::None}\n  c: {type: OS::Heat::None}\n  d: {type: OS::Heat::None}\n',
+  );
+  await expect(node(page, 'd')).toHaveCount(1);
+  await picker.focus();
+  await expect(picker.locator('option')).toHaveText(['(none)', 'a', 'c', 'd']);
+  await expect(picker).toHaveValue('c');
+});
+
 test('a reload mid-deployment resumes: the final state and the event log are complete, without duplicates', async ({ page }) => {
   await openExample(page);
   await deploy(page, 'sql-reload', { latency: '0.1' });

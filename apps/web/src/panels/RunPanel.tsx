@@ -213,12 +213,39 @@ function PlanSummary({ plan }: { plan: Plan }) {
   );
 }
 
+/**
+ * The resource to make fail in a rehearsal. Its list of every resource is filled while it is being chosen
+ * (from the press or the focus that opens it until it loses focus). Kept filled, it changed with each
+ * keystroke that renamed a resource, and a thousand options laid out again at every keystroke, with the
+ * panel's column and the canvas's background, cost the page more than the canvas's own update.
+ */
+function FailurePicker({ value, onChange }: { value: string; onChange: (resource: string) => void }) {
+  const [choosing, setChoosing] = useState(false);
+  const resources = useDesign((s) => (choosing ? s.graph?.resources : null));
+  const names = choosing ? (resources ?? []).map((r) => r.name) : value ? [value] : [];
+  const choose = () => setChoosing(true);
+  return (
+    <select
+      aria-label="Inject failure in"
+      value={value}
+      onMouseDown={choose}
+      onFocus={choose}
+      onBlur={() => setChoosing(false)}
+      onChange={(e) => onChange(e.target.value)}
+    >
+      <option value="">(none)</option>
+      {names.map((name) => (
+        <option key={name}>{name}</option>
+      ))}
+    </select>
+  );
+}
+
 function DeployTab() {
   const designName = useDesign((s) => s.designName);
   const stackName = useRun((s) => s.stackName);
   const stack = useRun((s) => s.stack);
   const plan = useRun((s) => s.plan);
-  const graph = useDesign((s) => s.graph);
   const [name, setName] = useState(stackName || slug(designName));
   const [values, setValues] = useState<Record<string, string>>({});
   const [latency, setLatency] = useState('0.2');
@@ -356,13 +383,7 @@ function DeployTab() {
               />
             </label>
             <label title="Make one resource fail, to rehearse a failure">
-              Inject failure in{' '}
-              <select aria-label="Inject failure in" value={fail} onChange={(e) => setFail(e.target.value)}>
-                <option value="">(none)</option>
-                {(graph?.resources ?? []).map((r) => (
-                  <option key={r.name}>{r.name}</option>
-                ))}
-              </select>
+              Inject failure in <FailurePicker value={fail} onChange={setFail} />
             </label>
           </>
         ) : (
