@@ -60,7 +60,12 @@ describe('a graph shared with the one sent before', () => {
     const item = (name: string, line = 1) => ({ name, line, members: [{ name: '0' }] });
     const previous = ['a', 'b', 'c', 'd', 'e'].map((n) => item(n));
     // Equal items (not the same objects) are sent as their places.
-    expect(shareList(['a', 'b', 'c', 'd', 'e'].map((n) => item(n)), previous)).toEqual([0, 1, 2, 3, 4]);
+    expect(
+      shareList(
+        ['a', 'b', 'c', 'd', 'e'].map((n) => item(n)),
+        previous,
+      ),
+    ).toEqual([0, 1, 2, 3, 4]);
     // b removed and d changed: c and e are found one place on.
     expect(shareList([item('a'), item('c'), item('d', 2), item('e')], previous)).toEqual([0, 2, item('d', 2), 4]);
     // One inserted first: the rest are found one place back.
