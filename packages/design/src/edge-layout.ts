@@ -8,7 +8,7 @@
 import type { XY } from './layout.ts';
 import { placeLabels } from './labels.ts';
 import { pointOnRoute, routeEdges } from './routes.ts';
-import type { Box } from './viewport.ts';
+import { sameBox, type Box } from './viewport.ts';
 
 export interface EdgeGeometry {
   id: string;
@@ -53,8 +53,6 @@ export function layoutEdges(edges: readonly EdgeGeometry[], nodes: readonly Box[
     return { from: r.from, to: r.to, via: routes.get(r.id) ?? [], label: place ? { t: place.t, dy: place.dy } : null };
   });
 }
-
-const sameBox = (a: Box, b: Box) => a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height;
 
 /** The places of the labelled edges in the order placeLabels takes them (by id). */
 const labelOrder = (edges: readonly EdgeGeometry[]) =>

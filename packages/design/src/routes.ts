@@ -5,7 +5,7 @@
 // nearest its straight line, and is drawn as horizontal-tangent curves between
 // those points. The canvas and the SVG export draw the same routes.
 import type { XY } from './layout.ts';
-import type { Box } from './viewport.ts';
+import { sameBox, type Box } from './viewport.ts';
 import { edgeControls, pointOnEdge } from './labels.ts';
 
 export interface RouteRequest {
@@ -58,8 +58,6 @@ class BoxGrid {
     return all.filter((b) => b.x < x1 && b.x + b.width > x0);
   }
 }
-
-const sameBox = (a: Box, b: Box) => a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height;
 
 /**
  * The points each edge passes through (empty: the plain curve is clear). Edges that run

@@ -11,6 +11,9 @@ export interface Box {
   height: number;
 }
 
+/** Whether two boxes are the same place and size. */
+export const sameBox = (a: Box, b: Box): boolean => a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height;
+
 export interface Viewport {
   x: number;
   y: number;

@@ -9,7 +9,8 @@ import { useEffect, useMemo, useRef } from 'react';
 import { Panel, useStore, useStoreApi, type ReactFlowState } from '@xyflow/react';
 import { XYMinimap, type XYMinimapInstance } from '@xyflow/system';
 import { shallow } from 'zustand/shallow';
-import { boundsOf, boxesPath, outsideViewPath, overviewFrame, type Box } from './overview.ts';
+import { sameBox, type Box } from '@hearth/design';
+import { boundsOf, boxesPath, outsideViewPath, overviewFrame } from './overview.ts';
 
 const SIZE = { width: 200, height: 150 };
 
@@ -20,7 +21,6 @@ const viewOf = (s: ReactFlowState): Box => ({
   width: s.width / s.transform[2],
   height: s.height / s.transform[2],
 });
-const sameBox = (a: Box, b: Box) => a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height;
 const paneOf = (s: ReactFlowState) => ({ panZoom: s.panZoom, translateExtent: s.translateExtent, width: s.width, height: s.height });
 
 export function OverviewMap({ boxes }: { boxes: readonly Box[] }) {

@@ -1,7 +1,7 @@
 // The overview map's geometry: where its window onto the flow is, and the nodes as one SVG path.
 // (The same framing as React Flow's MiniMap: the nodes and the view, centred, with a margin.)
 
-export type Box = { x: number; y: number; width: number; height: number };
+import type { Box } from '@hearth/design';
 
 /** The box around all the boxes, or null when there are none. */
 export function boundsOf(boxes: readonly Box[]): Box | null {
