@@ -25,6 +25,16 @@ export async function editorText(page: Page): Promise<string> {
   );
 }
 
+/** Until the design's graph holds `count` resources (the text has been read). */
+export async function resourcesRead(page: Page, count: number): Promise<void> {
+  await page.waitForFunction(
+    (n) =>
+      (window as unknown as { hearth: { design: { getState(): { graph: { resources: unknown[] } | null } } } }).hearth.design.getState()
+        .graph?.resources.length === n,
+    count,
+  );
+}
+
 export function node(page: Page, name: string) {
   return page.locator(`[data-testid="node"][data-resource="${name}"]`);
 }

@@ -3,7 +3,7 @@
 // brings any resource into view, drawn with its edges; typing renames it on
 // the canvas.
 import { expect, test } from '@playwright/test';
-import { edge, editorText, fitCount, newDesign, node, placeNodes, viewFitted } from './helpers.ts';
+import { edge, editorText, fitCount, newDesign, node, placeNodes, resourcesRead, viewFitted } from './helpers.ts';
 
 const COUNT = 450;
 // Ten chains of 45: each resource depends on the one before it in its chain.
@@ -15,12 +15,7 @@ test('a large design draws only what is in view; search brings a resource into v
   page,
 }) => {
   await newDesign(page, TEMPLATE);
-  await page.waitForFunction(
-    (count) =>
-      (window as unknown as { hearth: { design: { getState(): { graph: { resources: unknown[] } | null } } } }).hearth.design.getState()
-        .graph?.resources.length === count,
-    COUNT,
-  );
+  await resourcesRead(page, COUNT);
   // Laid out and shown from where the workflow starts: the chains' first resources are in view.
   const fits = await fitCount(page);
   await page.getByRole('button', { name: 'Auto layout' }).click();
@@ -84,11 +79,7 @@ test('a route bent around a column is drawn while only its bend is in view, thou
       .map((name) => `  ${name}: {type: OS::Heat::None}\n`)
       .join('')}`,
   );
-  await page.waitForFunction(
-    () =>
-      (window as unknown as { hearth: { design: { getState(): { graph: { resources: unknown[] } | null } } } }).hearth.design.getState()
-        .graph?.resources.length === 432,
-  );
+  await resourcesRead(page, 432);
   const positions: Record<string, { x: number; y: number }> = { a: { x: 0, y: 0 }, c: { x: 800, y: 0 } };
   column.forEach((name, i) => (positions[name] = { x: 400, y: -640 + 64 * i }));
   others.forEach((name, i) => (positions[name] = { x: 4000 + (i % 20) * 300, y: Math.floor(i / 20) * 100 }));
@@ -127,12 +118,7 @@ test('a route bent around a column is drawn while only its bend is in view, thou
 
 test('the overview map draws every node, and a drag on it moves the view the same way', async ({ page }) => {
   await newDesign(page, TEMPLATE);
-  await page.waitForFunction(
-    (count) =>
-      (window as unknown as { hearth: { design: { getState(): { graph: { resources: unknown[] } | null } } } }).hearth.design.getState()
-        .graph?.resources.length === count,
-    COUNT,
-  );
+  await resourcesRead(page, COUNT);
   const positions: Record<string, { x: number; y: number }> = {};
   for (let i = 0; i < COUNT; i++) positions[`r${i}`] = { x: (i % 30) * 300, y: Math.floor(i / 30) * 100 };
   await placeNodes(page, positions);
