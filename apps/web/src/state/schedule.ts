@@ -126,15 +126,27 @@ function compute(): void {
   useSchedule.setState({ view, estimate, computeMs: performance.now() - started });
 }
 
+/**
+ * While a stack's operation runs, the longest the view waits for the page to be idle. Its events
+ * come in bursts (a thousand resources start at once), and the nodes' states are what the user
+ * watches: the time left and the critical path can follow a moment later.
+ */
+export const LIVE_IDLE_WAIT_MS = 250;
+
 let scheduled = false;
-/** Recomputes once per frame however many changes came (a deployment's events come in bursts). */
+/**
+ * Recomputes once however many changes came: at the next frame, or while the stack's operation
+ * runs, at the page's next idle moment (so that the nodes' states of a burst of events are drawn first).
+ */
 export function refresh(): void {
   if (scheduled) return;
   scheduled = true;
-  requestAnimationFrame(() => {
+  const run = () => {
     scheduled = false;
     compute();
-  });
+  };
+  if (useRun.getState().stack?.inProgress) requestIdleCallback(run, { timeout: LIVE_IDLE_WAIT_MS });
+  else requestAnimationFrame(run);
 }
 
 let historyRequest = 0;
