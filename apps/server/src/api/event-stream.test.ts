@@ -45,6 +45,16 @@ describe('the event stream of one watcher', () => {
     expect(seen).toEqual(Array.from({ length: 710 }, (_, i) => `r${i}`));
   });
 
+  it('replays a big stack’s first thousand events in two messages (each message waits a turn of the event loop)', async () => {
+    store = await openMemoryStore();
+    const bus = new EventBus();
+    await happen(bus, 's', 0, 1000);
+    const iterator = new EventStream({ store, bus, stackId: 's', after: 0 })[Symbol.asyncIterator]();
+    const sizes = [(await iterator.next()).value!.length, (await iterator.next()).value!.length];
+    expect(sizes).toEqual([500, 500]);
+    await iterator.return?.(undefined);
+  });
+
   it('holds a bounded number of live events for a watcher that does not read, and misses nothing when it does', async () => {
     store = await openMemoryStore();
     const bus = new EventBus();

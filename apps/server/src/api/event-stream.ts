@@ -10,9 +10,14 @@ import type { EventRecord, Store } from '@hearth/store';
 
 /** Live events kept for one watcher that has not taken them yet. */
 export const LIVE_BUFFER = 256;
-/** Events in one message: sending each alone costs the server more than the event itself. */
-export const BATCH = 100;
-const PAGE = 500;
+/**
+ * Events in one message: sending each alone costs the server more than the event itself, and each
+ * message waits a turn of the event loop. A watcher that opens just after a big stack starts (the
+ * page that deployed it) replays a thousand events at once; in messages of 100 it took ten turns
+ * while the engine ran between them, and the last came 100 ms after the first.
+ */
+export const BATCH = 500;
+const PAGE = BATCH;
 
 /**
  * Sending is a chain of promises (microtasks) that never returns to the
