@@ -293,6 +293,38 @@ test('a drag undoes and redoes in turn with the template’s edits', async ({ pa
   expect(await nodePosition(page, 'subnet_a')).toEqual(moved);
 });
 
+test('Ctrl+Z in the template’s editor undoes a node move made after its last edit, as the toolbar does', async ({ page }) => {
+  await newDesign(page, BASE);
+  await expect(node(page, 'subnet')).toBeVisible();
+  const start = await nodePosition(page, 'subnet');
+  const box = (await node(page, 'subnet').boundingBox())!;
+  const x = box.x + box.width / 2;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x, y + 5);
+  for (let i = 1; i <= 4; i++) await page.mouse.move(x + 20 * i, y + 5 + 30 * i);
+  await page.mouse.up();
+  await expect.poll(() => nodePosition(page, 'subnet')).not.toEqual(start);
+  const moved = await nodePosition(page, 'subnet');
+  const text = await editorText(page);
+  await page.locator('[data-testid="yaml-editor"] .view-lines').click();
+  await page.keyboard.press('Control+z');
+  await expect.poll(() => nodePosition(page, 'subnet')).toEqual(start);
+  expect(await editorText(page)).toBe(text);
+  await page.keyboard.press('Control+Shift+z');
+  await expect.poll(() => nodePosition(page, 'subnet')).toEqual(moved);
+  // Text typed after the move is the next step back, then the move.
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('#note');
+  await expect.poll(() => editorText(page)).toBe(`${text}#note`);
+  await page.keyboard.press('Control+z');
+  await expect.poll(() => editorText(page)).toBe(text);
+  expect(await nodePosition(page, 'subnet')).toEqual(moved);
+  await page.keyboard.press('Control+z');
+  await expect.poll(() => nodePosition(page, 'subnet')).toEqual(start);
+});
+
 test('broken YAML shows markers and a stale canvas; fixing it recovers', async ({ page }) => {
   await newDesign(page, BASE);
   await expect(node(page, 'subnet')).toBeVisible();

@@ -125,6 +125,21 @@ export default function YamlEditor() {
       editContext: false,
     });
     editorRef.current = editor;
+    // In the template's tab, undo and redo go through the designer's one history, as they do outside
+    // the editor: a node move made since the template's last edit is undone (or redone) first. In other
+    // tabs they are the tab's own.
+    const inHistory = (action: 'undo' | 'redo') => () => {
+      const move = editor.getModel() === model && (action === 'undo' ? session.undoMove() : session.redoMove());
+      if (!move) editor.trigger('keyboard', action, null);
+    };
+    const { KeyMod, KeyCode } = monaco;
+    editor.addAction({ id: 'hearth.undo', label: 'Undo', keybindings: [KeyMod.CtrlCmd | KeyCode.KeyZ], run: inHistory('undo') });
+    editor.addAction({
+      id: 'hearth.redo',
+      label: 'Redo',
+      keybindings: [KeyMod.CtrlCmd | KeyCode.KeyY, KeyMod.CtrlCmd | KeyMod.Shift | KeyCode.KeyZ],
+      run: inHistory('redo'),
+    });
     const unregister = registerEditor(editorHandle(editor, setDoc));
     (window as unknown as { hearthEditor: unknown }).hearthEditor = editor;
     session.attachEditor({
