@@ -3,7 +3,7 @@
 // whatever worker acts, and the event log is the stored one.
 import { expect, test } from '@playwright/test';
 import { clusterPort } from '../playwright.config.ts';
-import { deploy, openExample } from './helpers.ts';
+import { deploy, exportedEvents, logHolds, openExample } from './helpers.ts';
 
 test.use({ baseURL: `http://127.0.0.1:${clusterPort}` });
 
@@ -32,10 +32,9 @@ test('on two workers, the SQL Server cluster deploys live on the canvas; a reloa
   await page.getByTestId('tab-events').click();
   const server = await page.request.post('/trpc/stacks.events', { data: { stack: 'sql-workers', limit: 1000 } });
   const expected = ((await server.json()) as { result: { data: { events: Array<{ id: number }> } } }).result.data.events.map((e) => e.id);
-  await expect(page.getByTestId('event-count')).toHaveText(String(expected.length));
-  const shown = await page.locator('[data-testid=event]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-event-id'))));
-  expect(shown).toEqual(expected);
-  // Both workers took part, and each event says which one wrote it.
-  const writers = await page.locator('[data-testid=event]').evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('title')))]);
-  expect(writers.filter((w) => w?.startsWith('written by worker-'))).toHaveLength(2);
+  await logHolds(page, expected);
+  // Both workers took part, and each event says which one wrote it (a line's title says it too).
+  const writers = new Set((await exportedEvents(page)).map((e) => e.engineId));
+  expect([...writers].filter((w) => w?.startsWith('worker-'))).toHaveLength(2);
+  expect(await page.locator('[data-testid=event]').last().getAttribute('title')).toContain('(written by ');
 });

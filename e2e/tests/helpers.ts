@@ -1,4 +1,5 @@
 // What the end-to-end tests do again and again in the designer.
+import { readFile } from 'node:fs/promises';
 import { expect, type Page } from '@playwright/test';
 
 /** Opens a new design and puts `text` in the editor (as a paste would). */
@@ -145,4 +146,31 @@ export async function placeNodes(page: Page, positions: Record<string, { x: numb
 export async function edgeSegments(page: Page, source: string, target: string): Promise<number> {
   const d = await edge(page, source, target).locator('path.react-flow__edge-path').getAttribute('d');
   return (d ?? '').split(/[CL]/).length - 1;
+}
+
+/** The event log's lines in the page, in order: those in view and a few around them (the log is virtualized). */
+export async function eventLinesShown(page: Page): Promise<number[]> {
+  return page.locator('[data-testid=event]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-event-id'))));
+}
+
+/** The whole event log, as the events tab's Export gives it (the tab must be open). */
+export async function exportedEvents(page: Page): Promise<Array<{ id: number; engineId: string | null }>> {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-events').click()]);
+  const text = await readFile((await file.path())!, 'utf8');
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { id: number; engineId: string | null });
+}
+
+/**
+ * The log holds `expected` (event ids, oldest first), whole and once each, and, following the newest,
+ * shows its last lines.
+ */
+export async function logHolds(page: Page, expected: number[]): Promise<void> {
+  await expect(page.getByTestId('event-count')).toHaveText(String(expected.length));
+  expect((await exportedEvents(page)).map((e) => e.id)).toEqual(expected);
+  await expect.poll(async () => (await eventLinesShown(page)).at(-1)).toBe(expected.at(-1));
+  const shown = await eventLinesShown(page);
+  expect(shown).toEqual(expected.slice(expected.length - shown.length));
 }

@@ -4,8 +4,11 @@ import {
   deploy,
   edge,
   editorText,
+  eventLinesShown,
+  exportedEvents,
   newDesign,
   node,
+  logHolds,
   openExample,
   recordedStatuses,
   recordStatuses,
@@ -120,9 +123,12 @@ test('a reload mid-deployment resumes: the final state and the event log are com
   await page.getByTestId('tab-events').click();
   const server = await page.request.post('/trpc/stacks.events', { data: { stack: 'sql-reload', limit: 1000 } });
   const expected = ((await server.json()) as { result: { data: { events: Array<{ id: number }> } } }).result.data.events.map((e) => e.id);
-  await expect(page.getByTestId('event-count')).toHaveText(String(expected.length));
-  const shown = await page.locator('[data-testid=event]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-event-id'))));
-  expect(shown).toEqual(expected);
+  await logHolds(page, expected);
+  // Only the lines about the view are in the page; scrolled to the top, the log shows its first.
+  expect((await eventLinesShown(page)).length).toBeLessThan(expected.length);
+  await page.getByLabel('follow').uncheck();
+  await page.getByTestId('event-log').evaluate((log) => (log.scrollTop = 0));
+  await expect.poll(async () => (await eventLinesShown(page))[0]).toBe(expected[0]);
 });
 
 test('planning an update that replaces a resource badges it with the reason; deleted resources show as ghosts', async ({ page }) => {
@@ -180,9 +186,11 @@ test('two browsers watching the same stack see the same thing', async ({ page, b
       .evaluateAll((els) => els.map((e) => `${e.getAttribute('data-resource')}=${e.getAttribute('data-status')}`).sort());
   expect(await states(other)).toEqual(await states(page));
   for (const p of [page, other]) await p.getByTestId('tab-events').click();
-  const ids = async (p: typeof page) =>
-    p.locator('[data-testid=event]').evaluateAll((els) => els.map((e) => e.getAttribute('data-event-id')));
+  const ids = async (p: typeof page) => (await exportedEvents(p)).map((e) => e.id);
   await expect.poll(async () => (await ids(other)).length).toBe((await ids(page)).length);
   expect(await ids(other)).toEqual(await ids(page));
+  // Both follow the newest line.
+  const last = (await ids(page)).at(-1);
+  for (const p of [page, other]) await expect.poll(async () => (await eventLinesShown(p)).at(-1)).toBe(last);
   await other.close();
 });

@@ -1,7 +1,8 @@
 // Deploying the design and watching it run: parameters, plan, apply,
 // cancel and delete; the event log, the schedule, the outputs, the stacks.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Value } from '@hearth/template';
+import { useVirtualizer } from '@tanstack/react-virtual';
 import { parameterProblems, type Graph, type GraphParameter } from '@hearth/design';
 import { api, errorText } from '../api.ts';
 import { revealLine } from '../editor/handle.ts';
@@ -485,6 +486,34 @@ function DeployTab() {
   );
 }
 
+/** A line of the log (one line each: a long reason is cut, and whole in the line's title). */
+const EVENT_LINE_PX = 15;
+
+/**
+ * One line of the log, placed by the log's virtualizer. An event never changes: as a deployment's
+ * events stream in, only the lines that come into view render.
+ */
+const EventRow = memo(function EventRow({ event: e, top }: { event: StackEvent; top: number }) {
+  const line = `${e.time.slice(11, 23)} ${e.resourceName ?? `[stack ${e.stackName}]`} ${e.action}_${e.status} ${e.reason}`;
+  return (
+    <div
+      style={{ transform: `translateY(${top}px)` }}
+      className={`event ${stateStyle(`${e.action}_${e.status}`).className}`}
+      data-testid="event"
+      data-event-id={e.id}
+      title={e.engineId ? `${line}\n(written by ${e.engineId})` : line}
+    >
+      <span className="muted">{e.time.slice(11, 23)}</span> <b>{e.resourceName ?? `[stack ${e.stackName}]`}</b> {e.action}_{e.status}{' '}
+      <span className="muted">{e.reason}</span>
+    </div>
+  );
+});
+
+/**
+ * The stack's events, filtered, following the newest. A big stack's log holds thousands of lines: only
+ * those in view (and a few around them) are in the page (`@tanstack/react-virtual`), so that a
+ * deployment's events cost the same whatever the log's length. Export gives the whole log.
+ */
 function EventsTab() {
   const events = useRun((s) => s.events);
   const [resource, setResource] = useState('');
@@ -492,10 +521,22 @@ function EventsTab() {
   const [paused, setPaused] = useState<StackEvent[] | null>(null);
   const [follow, setFollow] = useState(true);
   const list = useRef<HTMLDivElement>(null);
-  const shown = (paused ?? events).filter(
-    (e) => (!resource || (e.resourceName ?? '(stack)') === resource) && (!state || `${e.action}_${e.status}`.includes(state)),
+  const shown = useMemo(
+    () =>
+      (paused ?? events).filter(
+        (e) => (!resource || (e.resourceName ?? '(stack)') === resource) && (!state || `${e.action}_${e.status}`.includes(state)),
+      ),
+    [paused, events, resource, state],
   );
-  useEffect(() => {
+  const log = useVirtualizer({
+    count: shown.length,
+    getScrollElement: () => list.current,
+    estimateSize: () => EVENT_LINE_PX,
+    getItemKey: (index) => shown[index]!.id,
+    overscan: 10,
+  });
+  // Following: to the end as lines come (one scroll; the virtualizer then shows the lines there).
+  useLayoutEffect(() => {
     if (follow && list.current) list.current.scrollTop = list.current.scrollHeight;
   }, [shown.length, follow]);
   const names = useMemo(() => [...new Set(events.map((e) => e.resourceName ?? '(stack)'))].sort(), [events]);
@@ -518,26 +559,22 @@ function EventsTab() {
           <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> follow
         </label>
         <button onClick={() => setPaused(paused ? null : events)}>{paused ? 'Resume' : 'Pause'}</button>
-        <button onClick={() => download('events.jsonl', events.map((e) => JSON.stringify(e)).join('\n') + '\n', 'application/x-ndjson')}>
+        <button
+          data-testid="export-events"
+          onClick={() => download('events.jsonl', events.map((e) => JSON.stringify(e)).join('\n') + '\n', 'application/x-ndjson')}
+        >
           Export
         </button>
         <span className="muted" data-testid="event-count">
           {events.length}
         </span>
       </div>
-      <div className="event-log" data-testid="event-log" ref={list}>
-        {shown.map((e) => (
-          <div
-            key={e.id}
-            className={`event ${stateStyle(`${e.action}_${e.status}`).className}`}
-            data-testid="event"
-            data-event-id={e.id}
-            title={e.engineId ? `written by ${e.engineId}` : undefined}
-          >
-            <span className="muted">{e.time.slice(11, 23)}</span> <b>{e.resourceName ?? `[stack ${e.stackName}]`}</b> {e.action}_{e.status}{' '}
-            <span className="muted">{e.reason}</span>
-          </div>
-        ))}
+      <div className="event-log" data-testid="event-log" data-shown={shown.length} ref={list}>
+        <div className="event-lines" style={{ height: log.getTotalSize() }}>
+          {log.getVirtualItems().map((line) => (
+            <EventRow key={line.key} event={shown[line.index]!} top={line.start} />
+          ))}
+        </div>
       </div>
     </div>
   );
