@@ -19,3 +19,4 @@ export * from './routes.ts';
 export * from './edge-layout.ts';
 export * from './offscreen-routes.ts';
 export * from './move-history.ts';
+export * from './make-room.ts';
