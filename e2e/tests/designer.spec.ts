@@ -216,6 +216,40 @@ resources:
   await expect.poll(segments).toBeGreaterThan(1);
 });
 
+test('opening a group moves the nodes under it down by as much as it grows, and closing it moves them back', async ({ page }) => {
+  await newDesign(
+    page,
+    `heat_template_version: 2018-08-31
+resources:
+  g:
+    type: OS::Heat::ResourceGroup
+    properties:
+      count: 20
+      resource_def: {type: OS::Heat::None}
+  under: {type: OS::Heat::None}
+  beside: {type: OS::Heat::None}
+`,
+  );
+  await expect(node(page, 'g')).toBeVisible();
+  await placeNodes(page, { g: { x: 0, y: 0 }, under: { x: 40, y: 120 }, beside: { x: 400, y: 120 } });
+  // In the flow's units (the node's own height, whatever the zoom).
+  const heightOf = (name: string) =>
+    page.evaluate((n) => (document.querySelector(`.react-flow__node[data-id="${n}"]`) as HTMLElement).offsetHeight, name);
+  const closed = await heightOf('g');
+  await node(page, 'g').getByTestId('group-toggle').click();
+  await expect(node(page, 'g').getByTestId('group-members')).toBeVisible();
+  await expect.poll(async () => (await nodePosition(page, 'under')).y).toBeGreaterThan(120);
+  // Moved by the growth: as far below g's bottom as before.
+  const grown = (await heightOf('g')) - closed;
+  expect(grown).toBeGreaterThan(100);
+  expect(await nodePosition(page, 'under')).toEqual({ x: 40, y: 120 + grown });
+  expect(await nodePosition(page, 'beside')).toEqual({ x: 400, y: 120 });
+  await node(page, 'g').getByTestId('group-toggle').click();
+  await expect(node(page, 'g').getByTestId('group-members')).toHaveCount(0);
+  await expect.poll(() => nodePosition(page, 'under')).toEqual({ x: 40, y: 120 });
+  expect(await nodePosition(page, 'beside')).toEqual({ x: 400, y: 120 });
+});
+
 test('an expanded group is as tall as its member list to the edges routed around it and to auto layout', async ({ page }) => {
   await newDesign(
     page,

@@ -23,6 +23,7 @@ import {
   connectionChoices,
   EdgeLayouts,
   firstView,
+  makeRoom,
   NODE_HEIGHT,
   type ConnectionChoice,
   type EdgeLayout,
@@ -32,6 +33,7 @@ import {
   routesBeyondNodes,
   type Positions,
   type ResourceNodeData,
+  type Box,
   type XY,
   workflowStart,
 } from '@hearth/design';
@@ -274,6 +276,33 @@ export function Canvas() {
     useCallback((s: ReactFlowState) => groupHeights(groups, s.nodeLookup), [groups]),
     shallow,
   );
+  // A group the user opened or closed grows or shrinks downward: the nodes under it move by as much
+  // (makeRoom). Only then: a group's height also changes when it is first drawn, or its members change.
+  // Each group's last measured height, and whether it was open then (React Flow forgets a node's
+  // height while it measures it again).
+  const measuredGroups = useRef(new Map<string, { height: number; open: boolean }>());
+  useEffect(() => {
+    const last = measuredGroups.current;
+    const moves: Positions = {};
+    for (const name of groups) {
+      const height = heights[name];
+      if (height === undefined) continue;
+      const open = Boolean(expanded[name]);
+      const before = last.get(name);
+      last.set(name, { height, open });
+      const at = positions[name];
+      if (!before || before.height === height || before.open === open || !at) continue;
+      const boxes: Record<string, Box> = {};
+      for (const [other, p] of Object.entries(positions))
+        boxes[other] = {
+          ...p,
+          ...(other.includes(':') ? TERM_BOX : { width: NODE_WIDTH, height: last.get(other)?.height ?? NODE_HEIGHT }),
+        };
+      Object.assign(moves, makeRoom({ name, box: { ...at, width: NODE_WIDTH, height: before.height } }, height, boxes));
+    }
+    if (Object.keys(moves).length) useDesign.getState().moveNodes(moves);
+    // Positions and the open groups are taken as they are when the heights change: the effect follows the heights only.
+  }, [heights]);
   const boxOf = useCallback(
     (name: string) => ({ ...(positions[name] ?? { x: 0, y: 0 }), width: NODE_WIDTH, height: heights[name] ?? NODE_HEIGHT }),
     [positions, heights],
