@@ -1,6 +1,6 @@
 // The designer: canvas and YAML editor, in sync both ways.
 import { readFileSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import {
   edge,
   edgeSegments,
@@ -295,11 +295,10 @@ resources:
     ).toBe(false);
 });
 
-test('a drag undoes and redoes in turn with the template’s edits', async ({ page }) => {
-  await newDesign(page, BASE);
-  await expect(node(page, 'subnet')).toBeVisible();
-  const start = await nodePosition(page, 'subnet');
-  const box = (await node(page, 'subnet').boundingBox())!;
+/** Drags the node down and to the right with the mouse, in steps; its position before and after. */
+async function dragDownRight(page: Page, name: string): Promise<{ start: { x: number; y: number }; moved: { x: number; y: number } }> {
+  const start = await nodePosition(page, name);
+  const box = (await node(page, name).boundingBox())!;
   const x = box.x + box.width / 2;
   const y = box.y + box.height / 2;
   await page.mouse.move(x, y);
@@ -308,8 +307,14 @@ test('a drag undoes and redoes in turn with the template’s edits', async ({ pa
   await page.mouse.move(x, y + 5);
   for (let i = 1; i <= 4; i++) await page.mouse.move(x + 20 * i, y + 5 + 30 * i);
   await page.mouse.up();
-  await expect.poll(() => nodePosition(page, 'subnet')).not.toEqual(start);
-  const moved = await nodePosition(page, 'subnet');
+  await expect.poll(() => nodePosition(page, name)).not.toEqual(start);
+  return { start, moved: await nodePosition(page, name) };
+}
+
+test('a drag undoes and redoes in turn with the template’s edits', async ({ page }) => {
+  await newDesign(page, BASE);
+  await expect(node(page, 'subnet')).toBeVisible();
+  const { start, moved } = await dragDownRight(page, 'subnet');
   // An edit after the drag: a rename in the form.
   await page.getByLabel('Resource name').fill('subnet_a');
   await page.getByLabel('Resource name').press('Enter');
@@ -330,17 +335,7 @@ test('a drag undoes and redoes in turn with the template’s edits', async ({ pa
 test('Ctrl+Z in the template’s editor undoes a node move made after its last edit, as the toolbar does', async ({ page }) => {
   await newDesign(page, BASE);
   await expect(node(page, 'subnet')).toBeVisible();
-  const start = await nodePosition(page, 'subnet');
-  const box = (await node(page, 'subnet').boundingBox())!;
-  const x = box.x + box.width / 2;
-  const y = box.y + box.height / 2;
-  await page.mouse.move(x, y);
-  await page.mouse.down();
-  await page.mouse.move(x, y + 5);
-  for (let i = 1; i <= 4; i++) await page.mouse.move(x + 20 * i, y + 5 + 30 * i);
-  await page.mouse.up();
-  await expect.poll(() => nodePosition(page, 'subnet')).not.toEqual(start);
-  const moved = await nodePosition(page, 'subnet');
+  const { start, moved } = await dragDownRight(page, 'subnet');
   const text = await editorText(page);
   await page.locator('[data-testid="yaml-editor"] .view-lines').click();
   await page.keyboard.press('Control+z');
