@@ -569,7 +569,7 @@ function EventsTab() {
           {events.length}
         </span>
       </div>
-      <div className="event-log" data-testid="event-log" data-shown={shown.length} ref={list}>
+      <div className="event-log" data-testid="event-log" ref={list}>
         <div className="event-lines" style={{ height: log.getTotalSize() }}>
           {log.getVirtualItems().map((line) => (
             <EventRow key={line.key} event={shown[line.index]!} top={line.start} />
