@@ -70,4 +70,32 @@ describe('the event stream of one watcher', () => {
     expect(names).toEqual(Array.from({ length: 5000 }, (_, i) => `r${i + 1}`));
     await iterator.return?.(undefined);
   });
+
+  it('waits for a stack not made yet: none of another stack’s events, then every one of the new stack’s from its first', async () => {
+    store = await openMemoryStore();
+    const bus = new EventBus();
+    await happen(bus, 'old', 0, 3);
+    let made: string | null = null;
+    const iterator = new EventStream({ store, bus, after: 0, stackNamed: { name: 'new', find: async () => made } })[Symbol.asyncIterator]();
+    const first = iterator.next();
+    await happen(bus, 'other', 0, 2);
+    made = 'new';
+    await happen(bus, 'new', 0, 3);
+    const names = (await first).value!.map((e: EventRecord) => `${e.stackId}/${e.resourceName}`);
+    await happen(bus, 'new', 3, 1);
+    names.push(...(await iterator.next()).value!.map((e: EventRecord) => `${e.stackId}/${e.resourceName}`));
+    expect(names).toEqual(['new/r0', 'new/r1', 'new/r2', 'new/r3']);
+    await iterator.return?.(undefined);
+  });
+
+  it('finds a stack made while its watcher was being set up, and replays it', async () => {
+    store = await openMemoryStore();
+    const bus = new EventBus();
+    await happen(bus, 'new', 0, 2);
+    const iterator = new EventStream({ store, bus, after: 0, stackNamed: { name: 'new', find: async () => 'new' } })[
+      Symbol.asyncIterator
+    ]();
+    expect((await iterator.next()).value!.map((e: EventRecord) => e.resourceName)).toEqual(['r0', 'r1']);
+    await iterator.return?.(undefined);
+  });
 });

@@ -30,8 +30,14 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 export interface EventStreamOptions {
   store: Store;
   bus: EventBus;
-  /** Only this stack's events (all stacks' when absent). */
+  /** Only this stack's events (all stacks' when absent, unless `stackNamed`). */
   stackId?: string | undefined;
+  /**
+   * A stack that may not be made yet: its events once it is, from its first (`find` gives its id if
+   * it exists now). The page that deploys a stack watches it before asking for it, so that it takes
+   * the first events as they happen, not as a replay of a thousand once the create has returned.
+   */
+  stackNamed?: { name: string; find(): Promise<string | null> } | undefined;
   /** The last event id the watcher has (0: from the start). */
   after: number;
   signal?: AbortSignal | undefined;
@@ -48,10 +54,19 @@ export class EventStream implements AsyncIterable<EventRecord[]> {
   constructor(private readonly options: EventStreamOptions) {}
 
   async *[Symbol.asyncIterator](): AsyncGenerator<EventRecord[]> {
-    const { store, bus, stackId, signal } = this.options;
+    const { store, bus, signal, stackNamed } = this.options;
+    let { stackId } = this.options;
     let last = this.options.after;
     // Listen first, then read the store: what happens meanwhile waits in `live`.
     const unsubscribe = bus.subscribe((event) => {
+      if (stackId === undefined && stackNamed) {
+        if (event.stackName !== stackNamed.name) return;
+        // The awaited stack's first event: read it, and any before it, from the store.
+        stackId = event.stackId;
+        this.behind = true;
+        this.wake?.();
+        return;
+      }
       if (stackId !== undefined && event.stackId !== stackId) return;
       if (this.behind) return;
       if (this.live.length >= LIVE_BUFFER) {
@@ -78,6 +93,10 @@ export class EventStream implements AsyncIterable<EventRecord[]> {
         if (replay || this.behind) {
           this.behind = false;
           replay = false;
+          if (stackId === undefined && stackNamed) {
+            stackId = (await stackNamed.find()) ?? undefined;
+            if (stackId === undefined) continue; // not made yet: its first event will say
+          }
           for (;;) {
             const page = await store.listEvents({ ...(stackId !== undefined ? { stackId } : {}), afterId: last, limit: PAGE });
             for (let i = 0; i < page.length; i += BATCH) yield await batch(page.slice(i, i + BATCH));

@@ -63,6 +63,16 @@ async function findStack(services: HearthServices, ref: string): Promise<StackRe
   return services.engine.getStack(ref);
 }
 
+/** The stack, or null when there is none by that name or id. */
+async function stackIfAny(services: HearthServices, ref: string): Promise<StackRecord | null> {
+  try {
+    return await findStack(services, ref);
+  } catch (error) {
+    if (error instanceof EngineError && error.code === 'NOT_FOUND') return null;
+    throw error;
+  }
+}
+
 /** The stack when it runs on a cloud (its operations go to that cloud's Heat), else null. */
 async function onCloud(services: HearthServices, ref: string): Promise<StackRecord | null> {
   const stack = await findStack(services, ref);
@@ -133,12 +143,8 @@ export const stacksRouter = router({
    * deploying (a plan or an apply creates it, or updates the one there). Other failures stay errors.
    */
   find: procedure.input(z.object({ stack: stackRef })).query(async ({ ctx, input }) => {
-    try {
-      return summaryOf(ctx.services, await findStack(ctx.services, input.stack));
-    } catch (error) {
-      if (error instanceof EngineError && error.code === 'NOT_FOUND') return null;
-      throw error;
-    }
+    const stack = await stackIfAny(ctx.services, input.stack);
+    return stack && summaryOf(ctx.services, stack);
   }),
 
   get: procedure.input(z.object({ stack: stackRef })).query(async ({ ctx, input }) => {
@@ -331,13 +337,22 @@ export const stacksRouter = router({
    * where it was: nothing lost, nothing repeated.
    */
   watch: procedure
-    .input(z.object({ stack: stackRef.optional(), lastEventId: z.string().regex(/^\d+$/).nullish() }))
+    .input(
+      z.object({
+        stack: stackRef.optional(),
+        lastEventId: z.string().regex(/^\d+$/).nullish(),
+        /** The stack may not be made yet (the page watches a stack before it creates it): wait for it. */
+        untilMade: z.boolean().optional(),
+      }),
+    )
     .subscription(async function* ({ ctx, input, signal }) {
-      const stackId = input.stack ? (await findStack(ctx.services, input.stack)).id : undefined;
+      const { stack } = input;
+      const awaited = stack !== undefined && input.untilMade === true;
       const stream = new EventStream({
         store: ctx.services.store,
         bus: ctx.services.engine.bus,
-        stackId,
+        stackId: stack !== undefined && !awaited ? (await findStack(ctx.services, stack)).id : undefined,
+        stackNamed: awaited ? { name: stack, find: async () => (await stackIfAny(ctx.services, stack))?.id ?? null } : undefined,
         after: Number(input.lastEventId ?? 0),
         signal,
       });

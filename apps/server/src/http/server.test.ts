@@ -174,6 +174,39 @@ describe('the API', () => {
     expect(live).toEqual(['stack UPDATE_IN_PROGRESS', 'vol UPDATE_IN_PROGRESS', 'vol UPDATE_COMPLETE', 'stack UPDATE_COMPLETE']);
   });
 
+  it('streams the events of a stack watched before it is made, from its first, as they happen', async () => {
+    const { client } = await start();
+    const seen: string[] = [];
+    let started!: () => void;
+    const listening = new Promise<void>((resolve) => (started = resolve));
+    const done = new Promise<void>((resolve, reject) => {
+      const sub = client.stacks.watch.subscribe(
+        { stack: 'early', lastEventId: null, untilMade: true },
+        {
+          onStarted: () => started(),
+          onData: ({ data }) => {
+            for (const e of data) {
+              seen.push(`${e.stackName} ${e.resourceName ?? 'stack'} ${e.action}_${e.status}`);
+              if (!e.resourceName && e.status === 'COMPLETE') {
+                sub.unsubscribe();
+                resolve();
+              }
+            }
+          },
+          onError: reject,
+        },
+      );
+    });
+    await listening;
+    await client.stacks.create.mutate({ name: 'other', template: SIMPLE });
+    await until(async () => !(await client.stacks.get.query({ stack: 'other' })).inProgress);
+    await client.stacks.create.mutate({ name: 'early', template: SIMPLE });
+    await done;
+    const stored = (await client.stacks.events.query({ stack: 'early' })).events;
+    expect(seen).toEqual(stored.map((e) => `early ${e.resourceName ?? 'stack'} ${e.action}_${e.status}`));
+    expect(seen[0]).toBe('early stack CREATE_IN_PROGRESS');
+  });
+
   it("lets a new update supersede a create still in progress, as Heat's convergence engine does", async () => {
     const { client } = await start();
     const waiting = `heat_template_version: 2018-08-31
