@@ -64,3 +64,31 @@ test('a resource replaced by an update shows its new copy’s state, not the old
   await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'UPDATE_COMPLETE', { timeout: 20_000 });
   await expect(node(page, 'secret')).toHaveAttribute('data-status', 'CREATE_COMPLETE');
 });
+
+test('a deployment the server refuses leaves the panel following nothing; the next one is followed from its first event', async ({
+  page,
+}) => {
+  const name = `refused-${randomUUID().slice(0, 8)}`;
+  await newDesign(page, 'heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Heat::None, depends_on: [missing]}\n');
+  await expect(node(page, 'a')).toBeVisible();
+  await deploy(page, name, { latency: '0' });
+  await expect(page.getByTestId('notice')).toContainText('missing');
+  await expect(page.getByTestId('run-panel')).toContainText('not deployed');
+  await expect(page.getByTestId('delete-stack')).toHaveCount(0);
+  await expect(page).not.toHaveURL(/stack=/);
+  // The stack is watched before it is made: its node follows it while the create's answer is held back.
+  await setEditorText(page, 'heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Heat::None}\n');
+  await expect(page.getByTestId('diagnostics')).toHaveText('0');
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/trpc/stacks.create**', async (route) => {
+    const response = await route.fetch();
+    await held;
+    await route.fulfill({ response });
+  });
+  await deploy(page, name, { latency: '0' });
+  await expect(node(page, 'a')).toHaveAttribute('data-status', 'CREATE_COMPLETE', { timeout: 30_000 });
+  release();
+  await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'CREATE_COMPLETE');
+  await expect(page).toHaveURL(new RegExp(`stack=${name}`));
+});

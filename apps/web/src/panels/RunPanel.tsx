@@ -9,7 +9,7 @@ import { revealLine } from '../editor/handle.ts';
 import { download } from '../io/export.ts';
 import { PlanIcon } from '../canvas/PlanIcon.tsx';
 import { session, useDesign } from '../state/design.ts';
-import { bindRunToDesign, watchStack } from '../state/live.ts';
+import { bindRunToDesign, watchStack, watchWhileMaking } from '../state/live.ts';
 import { saveDesignNow } from '../state/persistence.ts';
 import { useRun, type Plan, type StackEvent } from '../state/run.ts';
 import { stateStyle } from '../canvas/status.ts';
@@ -337,12 +337,14 @@ function DeployTab() {
       if (current) {
         const { planBasedOn } = useRun.getState();
         await api.stacks.update.mutate({ stack: name, ...request(), options, ...(planBasedOn ? { planBasedOn } : {}) });
+        watchStack(name);
       } else {
-        await api.stacks.create.mutate({ name, ...request(), options, ...(rehearsal ? {} : { target: { cloud } }) });
+        await watchWhileMaking(name, () =>
+          api.stacks.create.mutate({ name, ...request(), options, ...(rehearsal ? {} : { target: { cloud } }) }),
+        );
       }
       useSchedule.getState().setAppliedPlan(current ? useRun.getState().plan : null);
       useRun.getState().setPlan(null, null);
-      watchStack(name);
     });
 
   return (

@@ -71,8 +71,18 @@ export function setStackInAddress(name: string | null): void {
  */
 let following = 0;
 
-/** Follows the stack `name`: every event so far, then the live ones. */
-export function watchStack(name: string): void {
+/**
+ * Follows the stack `name`: every event so far, then the live ones. A stack already followed is
+ * followed on (an update's events come after the ones shown). `untilMade`: the stack is about to be
+ * made (the page watches it before asking for it, so that its first events come as they happen).
+ */
+export function watchStack(name: string, { untilMade = false } = {}): void {
+  const { stackName, connection } = useRun.getState();
+  // (A stack about to be made is a new one, even with the name of one deleted while followed.)
+  if (!untilMade && feed.subscription && stackName === name && connection !== 'idle') {
+    void refreshStack(name);
+    return;
+  }
   following++;
   feed.subscription?.unsubscribe();
   feed.pending = [];
@@ -83,7 +93,7 @@ export function watchStack(name: string): void {
   setStackInAddress(name);
   void refreshStack(name);
   feed.subscription = api.stacks.watch.subscribe(
-    { stack: name, lastEventId: null },
+    { stack: name, lastEventId: null, untilMade },
     {
       onData: ({ data }) => {
         // A batch of events, in id order.
@@ -134,6 +144,29 @@ export async function bindRunToDesign(stack?: string): Promise<void> {
   if (useDesign.getState().designId !== designId || following !== binding || !stacks.length) return;
   const chosen = stacks.find((s) => s.name === wanted) ?? [...stacks].sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1))[0]!;
   watchStack(chosen.name);
+}
+
+/**
+ * Follows the stack `name` while `make` makes it: watched first, its first events come as they
+ * happen (a big stack's would otherwise be replayed at once after the create returns). When making
+ * it fails, the panel follows what it followed before.
+ */
+export async function watchWhileMaking(name: string, make: () => Promise<unknown>): Promise<void> {
+  const before = useRun.getState().stackName;
+  watchStack(name, { untilMade: true });
+  try {
+    await make();
+  } catch (error) {
+    if (before) watchStack(before);
+    else {
+      following++;
+      stopWatching();
+      useRun.getState().setStackName('');
+      useRun.getState().setStack(null);
+      setStackInAddress(null);
+    }
+    throw error;
+  }
 }
 
 export function stopWatching(): void {
