@@ -1,7 +1,8 @@
 // The designer: canvas and YAML editor, in sync both ways.
 import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import {
+  dragDownRight,
   edge,
   edgeSegments,
   editorText,
@@ -294,22 +295,6 @@ resources:
       `g covers ${other.name}`,
     ).toBe(false);
 });
-
-/** Drags the node down and to the right with the mouse, in steps; its position before and after. */
-async function dragDownRight(page: Page, name: string): Promise<{ start: { x: number; y: number }; moved: { x: number; y: number } }> {
-  const start = await nodePosition(page, name);
-  const box = (await node(page, name).boundingBox())!;
-  const x = box.x + box.width / 2;
-  const y = box.y + box.height / 2;
-  await page.mouse.move(x, y);
-  await page.mouse.down();
-  // The drag starts past a threshold, from where the pointer is then: the first move only starts it.
-  await page.mouse.move(x, y + 5);
-  for (let i = 1; i <= 4; i++) await page.mouse.move(x + 20 * i, y + 5 + 30 * i);
-  await page.mouse.up();
-  await expect.poll(() => nodePosition(page, name)).not.toEqual(start);
-  return { start, moved: await nodePosition(page, name) };
-}
 
 test('a drag undoes and redoes in turn with the template’s edits', async ({ page }) => {
   await newDesign(page, BASE);

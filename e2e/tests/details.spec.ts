@@ -3,7 +3,7 @@
 // Escape, and the designs list's search, rename and delete.
 import { randomUUID } from 'node:crypto';
 import { expect, test } from '@playwright/test';
-import { edge, editorText, newDesign, node, openExample, viewFitted } from './helpers.ts';
+import { dragDownRight, edge, editorText, newDesign, node, nodePosition, openExample, viewFitted } from './helpers.ts';
 
 test.beforeEach(async ({ page }) => {
   page.on('pageerror', (e) => {
@@ -174,6 +174,42 @@ test('canvas edits made before the editor has loaded undo as the later ones do',
   await page.getByRole('button', { name: 'Undo' }).click();
   await expect(node(page, 'b')).toBeVisible();
   expect(await editorText(page)).toBe(text);
+});
+
+test('node moves made before the editor has loaded undo at once, and in turn with the edits once it has', async ({ page }) => {
+  const text = 'heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Heat::None}\n  b: {type: OS::Heat::None}\n';
+  await page.goto('/');
+  const saved = await page.request.post('/trpc/designs.save', { data: { name: `moved-${randomUUID()}`, template: text } });
+  const id = ((await saved.json()) as { result: { data: { id: string } } }).result.data.id;
+  let release = () => {};
+  const held = new Promise<void>((done) => (release = done));
+  await page.route('**/assets/YamlEditor-*.js', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(`/?design=${id}`);
+  await expect(node(page, 'b')).toBeVisible();
+  // The first layout has placed the nodes apart.
+  await expect.poll(async () => JSON.stringify(await nodePosition(page, 'a')) !== JSON.stringify(await nodePosition(page, 'b'))).toBe(true);
+  const { start, moved } = await dragDownRight(page, 'b');
+  await page.keyboard.press('Control+z');
+  await expect.poll(() => nodePosition(page, 'b')).toEqual(start);
+  await page.keyboard.press('Control+Shift+z');
+  await expect.poll(() => nodePosition(page, 'b')).toEqual(moved);
+  // Then an edit, still before the editor.
+  await node(page, 'a').click();
+  await expect(page.locator('.react-flow__node.selected[data-id="a"]')).toHaveCount(1);
+  await page.keyboard.press('Delete');
+  await expect(node(page, 'a')).toHaveCount(0);
+  expect(await page.evaluate(() => 'hearthEditor' in window)).toBe(false);
+  release();
+  await expect.poll(() => editorText(page)).not.toContain('  a:');
+  // Back: the edit, then the move.
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(node(page, 'a')).toBeVisible();
+  expect(await nodePosition(page, 'b')).toEqual(moved);
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect.poll(() => nodePosition(page, 'b')).toEqual(start);
 });
 
 test('an edge dropped on a node’s body connects; the get_resource picker offers only resources of the type the property takes', async ({

@@ -53,6 +53,25 @@ export async function nodePosition(page: Page, name: string): Promise<{ x: numbe
   }, name);
 }
 
+/** Drags the node down and to the right with the mouse, in steps; its position before and after. */
+export async function dragDownRight(
+  page: Page,
+  name: string,
+): Promise<{ start: { x: number; y: number }; moved: { x: number; y: number } }> {
+  const start = await nodePosition(page, name);
+  const box = (await node(page, name).boundingBox())!;
+  const x = box.x + box.width / 2;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  // The drag starts past a threshold, from where the pointer is then: the first move only starts it.
+  await page.mouse.move(x, y + 5);
+  for (let i = 1; i <= 4; i++) await page.mouse.move(x + 20 * i, y + 5 + 30 * i);
+  await page.mouse.up();
+  await expect.poll(() => nodePosition(page, name)).not.toEqual(start);
+  return { start, moved: await nodePosition(page, name) };
+}
+
 /** Puts the cursor at the end of the text and types, line by line (Monaco indents new lines itself). */
 export async function typeAtEnd(page: Page, line: string): Promise<void> {
   await page.locator('[data-testid="yaml-editor"] .view-lines').click();

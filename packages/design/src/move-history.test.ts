@@ -32,4 +32,16 @@ describe('move history', () => {
     history.clear();
     expect(history.undo(1)).toBeNull();
   });
+
+  it('moves rebased to new versions undo and redo at those', () => {
+    const history = new MoveHistory();
+    history.record(-1, at(0), at(100));
+    history.record(-2, at(100), at(200));
+    expect(history.undo(-2)).toEqual(at(100));
+    history.rebase((v) => v + 10);
+    expect(history.undo(-1)).toBeNull();
+    expect(history.undo(9)).toEqual(at(0));
+    expect(history.redo(9)).toEqual(at(100));
+    expect(history.redo(8)).toEqual(at(200));
+  });
 });

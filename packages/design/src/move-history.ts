@@ -42,6 +42,11 @@ export class MoveHistory {
     return move;
   }
 
+  /** Gives every move the version `to` maps its own to (moves made before the editor opened, once it has). */
+  rebase(to: (version: number) => number): void {
+    for (const move of [...this.undos, ...this.redos]) move.version = to(move.version);
+  }
+
   /** A new design: nothing to undo. */
   clear(): void {
     this.undos = [];

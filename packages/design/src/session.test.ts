@@ -228,6 +228,51 @@ resources:
     expect(session.editorStartText).toBe(loaded);
   });
 
+  it('moves made before the editor opens undo once it has, in turn with the edits made before it', () => {
+    const { session } = newSession();
+    session.load({
+      id: null,
+      name: 'd',
+      text: 'heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Heat::None}\n',
+      positions: { a: { x: 0, y: 0 } },
+    });
+    // Before the editor: a drag, an edit, a drag.
+    const drag = (x: number) => {
+      session.beginMove();
+      session.moveNodes({ a: { x, y: 0 } });
+      session.endMove();
+    };
+    drag(100);
+    session.apply({ op: 'addResource', type: 'OS::Heat::None', name: 'b' });
+    drag(200);
+    // The editor opens on the text as loaded (version 1, as a new Monaco model), and is given the edit.
+    const texts = [session.editorStartText];
+    let at = 0;
+    session.attachEditor({
+      getValue: () => texts[at]!,
+      replaceRange(start, end, text) {
+        const value = texts[at]!;
+        texts.splice(at + 1, texts.length, value.slice(0, start) + text + value.slice(end));
+        at++;
+        session.textChanged(texts[at]!);
+      },
+      version: () => at + 1,
+    });
+    const undo = () => {
+      if (session.undoMove()) return;
+      at--;
+      session.textChanged(texts[at]!);
+    };
+    const where = () => [session.state.positions.a!.x, session.state.graph!.resources.map((r) => r.name).join(',')];
+    expect(where()).toEqual([200, 'a,b']);
+    undo();
+    expect(where()).toEqual([100, 'a,b']);
+    undo();
+    expect(where()).toEqual([100, 'a']);
+    undo();
+    expect(where()).toEqual([0, 'a']);
+  });
+
   it('a drag and an automatic layout undo in turn with the template’s edits, and redo in order', () => {
     const { session } = newSession();
     session.load({

@@ -194,8 +194,16 @@ export class DesignSession {
     this.sink = model;
     const { loaded, written } = this.beforeEditor;
     this.beforeEditor = { loaded: this.latest, written: [] };
-    if (!model || !written.length || model.getValue() !== loaded) return;
-    for (const text of written) writeMinimal(model, text);
+    if (!model) return;
+    // The model's version after each of the edits made before it (see templateVersion).
+    const versions = [model.version?.() ?? 0];
+    if (model.getValue() === loaded) {
+      for (const text of written) {
+        writeMinimal(model, text);
+        versions.push(model.version?.() ?? 0);
+      }
+    }
+    this.moves.rebase((v) => (v < 0 ? (versions[-1 - v] ?? versions.at(-1)!) : v));
   }
 
   /** Writes a text an intent made: through the editor, which reports it back as typing does, or directly. */
@@ -511,9 +519,12 @@ export class DesignSession {
     return true;
   }
 
-  /** Where the template is in its undo history (see TextModel.version); 0 without an editor. */
+  /**
+   * Where the template is in its undo history (see TextModel.version). Before the editor opens: -1 -
+   * the number of edits waiting for it, which attachEditor turns into the model's version after them.
+   */
   private templateVersion(): number {
-    return this.sink?.version?.() ?? 0;
+    return this.sink ? (this.sink.version?.() ?? 0) : -1 - this.beforeEditor.written.length;
   }
 
   moveNodes(moves: Record<string, XY>): void {

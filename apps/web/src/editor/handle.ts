@@ -1,7 +1,8 @@
 // What the rest of the designer asks of the YAML editor (reveal a line,
 // undo, redo), without loading it: the editor (Monaco, most of the app's
 // code) loads after the canvas has drawn, and registers these while it is
-// mounted. Before that there is nothing to reveal or undo.
+// mounted. Before that there is nothing to reveal, and only node moves to undo.
+import { session } from '../state/design.ts';
 
 /** The template, the environment, or a design file (`file:<path>`). */
 export type EditorWhere = 'template' | 'environment' | `file:${string}`;
@@ -29,9 +30,11 @@ export function revealLine(line: number, column = 1, where: EditorWhere = 'templ
 
 /** Undo from outside the editor (canvas, toolbar) undoes the template's last change, whichever tab shows. */
 export function editorUndo(): void {
-  mounted?.undo();
+  if (mounted) mounted.undo();
+  else session.undoMove();
 }
 
 export function editorRedo(): void {
-  mounted?.redo();
+  if (mounted) mounted.redo();
+  else session.redoMove();
 }
