@@ -9,6 +9,7 @@ import { revealLine } from '../editor/handle.ts';
 import { download } from '../io/export.ts';
 import { PlanIcon } from '../canvas/PlanIcon.tsx';
 import { session, useDesign } from '../state/design.ts';
+import { eventShown } from './event-filter.ts';
 import { bindRunToDesign, watchStack, watchWhileMaking } from '../state/live.ts';
 import { saveDesignNow } from '../state/persistence.ts';
 import { useRun, type Plan, type StackEvent } from '../state/run.ts';
@@ -523,13 +524,7 @@ function EventsTab() {
   const [paused, setPaused] = useState<StackEvent[] | null>(null);
   const [follow, setFollow] = useState(true);
   const list = useRef<HTMLDivElement>(null);
-  const shown = useMemo(
-    () =>
-      (paused ?? events).filter(
-        (e) => (!resource || (e.resourceName ?? '(stack)') === resource) && (!state || `${e.action}_${e.status}`.includes(state)),
-      ),
-    [paused, events, resource, state],
-  );
+  const shown = useMemo(() => (paused ?? events).filter((e) => eventShown(e, { resource, state })), [paused, events, resource, state]);
   const log = useVirtualizer({
     count: shown.length,
     getScrollElement: () => list.current,
@@ -541,16 +536,16 @@ function EventsTab() {
   useLayoutEffect(() => {
     if (follow && list.current) list.current.scrollTop = list.current.scrollHeight;
   }, [shown.length, follow]);
-  const names = useMemo(() => [...new Set(events.map((e) => e.resourceName ?? '(stack)'))].sort(), [events]);
   return (
     <div className="events">
       <div className="row">
-        <select aria-label="Filter by resource" value={resource} onChange={(e) => setResource(e.target.value)}>
-          <option value="">all resources</option>
-          {names.map((n) => (
-            <option key={n}>{n}</option>
-          ))}
-        </select>
+        <input
+          type="search"
+          aria-label="Filter by resource"
+          placeholder="resource (part of its name)"
+          value={resource}
+          onChange={(e) => setResource(e.target.value)}
+        />
         <select aria-label="Filter by state" value={state} onChange={(e) => setState(e.target.value)}>
           <option value="">all states</option>
           <option>IN_PROGRESS</option>
