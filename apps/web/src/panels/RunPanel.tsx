@@ -9,12 +9,12 @@ import { revealLine } from '../editor/handle.ts';
 import { download } from '../io/export.ts';
 import { PlanIcon } from '../canvas/PlanIcon.tsx';
 import { session, useDesign } from '../state/design.ts';
-import { eventShown } from './event-filter.ts';
 import { bindRunToDesign, watchStack, watchWhileMaking } from '../state/live.ts';
 import { saveDesignNow } from '../state/persistence.ts';
 import { useRun, type Plan, type StackEvent } from '../state/run.ts';
 import { stateStyle } from '../canvas/status.ts';
 import { useSchedule } from '../state/schedule.ts';
+import { eventShown } from './event-filter.ts';
 import { ScheduleTab } from './ScheduleTab.tsx';
 
 type Tab = 'deploy' | 'events' | 'schedule' | 'outputs' | 'stacks';
