@@ -51,10 +51,22 @@ test('a resource replaced by an update shows its new copy’s state, not the old
   );
   await deploy(page, `replaced-${randomUUID().slice(0, 8)}`);
   await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'CREATE_COMPLETE', { timeout: 20_000 });
+  // The update's events follow those shown: the log is never emptied and read again meanwhile.
+  await page.evaluate(() => {
+    const w = window as unknown as {
+      hearth: { run: { subscribe(listener: (s: { events: unknown[] }, prev: { events: unknown[] }) => void): void } };
+      logShrank: boolean;
+    };
+    w.logShrank = false;
+    w.hearth.run.subscribe((s, prev) => {
+      if (s.events.length < prev.events.length) w.logShrank = true;
+    });
+  });
   await setEditorText(page, (await editorText(page)).replace('length: 12', 'length: 16'));
   await page.getByTestId('apply').click();
   await page.getByTestId('confirm-apply').click();
   await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'UPDATE_COMPLETE', { timeout: 20_000 });
+  expect(await page.evaluate(() => (window as unknown as { logShrank: boolean }).logShrank)).toBe(false);
   await page.getByTestId('tab-events').click();
   // The old copy's delete is in the log...
   await expect(page.getByTestId('event').filter({ hasText: 'DELETE_COMPLETE' })).toHaveCount(1);
