@@ -44,4 +44,18 @@ describe('move history', () => {
     expect(history.redo(9)).toEqual(at(100));
     expect(history.redo(8)).toEqual(at(200));
   });
+
+  it('a new version of the template (a new edit) ends what could be redone; going back to an earlier one does not', () => {
+    const history = new MoveHistory();
+    history.templateAt(3);
+    history.record(3, at(0), at(100));
+    expect(history.undo(3)).toEqual(at(0));
+    history.templateAt(2); // an edit undone
+    history.templateAt(3); // and redone
+    expect(history.redo(3)).toEqual(at(100));
+    expect(history.undo(3)).toEqual(at(0));
+    history.templateAt(4); // a new edit
+    history.templateAt(3); // undone
+    expect(history.redo(3)).toBeNull();
+  });
 });

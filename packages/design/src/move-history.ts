@@ -16,6 +16,8 @@ interface Move {
 export class MoveHistory {
   private undos: Move[] = [];
   private redos: Move[] = [];
+  /** The newest template version seen since the editor opened (null: none yet). */
+  private newest: number | null = null;
 
   /** A move (a drag, an automatic layout) made at the template's `version`. */
   record(version: number, before: Positions, after: Positions): void {
@@ -42,14 +44,26 @@ export class MoveHistory {
     return move;
   }
 
+  /**
+   * The template is now at `version`. A version newer than any seen is a new edit: after it no undone
+   * edit can be redone, and no undone move either (the editor's version ids grow with each new edit
+   * and go back to earlier ones with undo).
+   */
+  templateAt(version: number): void {
+    if (this.newest !== null && version > this.newest) this.redos = [];
+    if (this.newest === null || version > this.newest) this.newest = version;
+  }
+
   /** Gives every move the version `to` maps its own to (moves made before the editor opened, once it has). */
   rebase(to: (version: number) => number): void {
     for (const move of [...this.undos, ...this.redos]) move.version = to(move.version);
+    this.newest = null;
   }
 
   /** A new design: nothing to undo. */
   clear(): void {
     this.undos = [];
     this.redos = [];
+    this.newest = null;
   }
 }

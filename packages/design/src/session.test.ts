@@ -228,6 +228,42 @@ resources:
     expect(session.editorStartText).toBe(loaded);
   });
 
+  it('a move undone cannot be redone once the template has been edited since, even when that edit is undone', () => {
+    const { session } = newSession();
+    session.load({
+      id: null,
+      name: 'd',
+      text: 'heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Heat::None}\n',
+      positions: { a: { x: 0, y: 0 } },
+    });
+    // Versions as Monaco's alternative version ids: a new edit gets a new one, an undo goes back to the one before.
+    const texts = [session.state.text];
+    const versions = [1];
+    let at = 0;
+    let newest = 1;
+    session.attachEditor({
+      getValue: () => texts[at]!,
+      replaceRange(start, end, text) {
+        const value = texts[at]!;
+        texts.splice(at + 1, texts.length, value.slice(0, start) + text + value.slice(end));
+        versions.splice(at + 1, versions.length, ++newest);
+        at++;
+        session.textChanged(texts[at]!);
+      },
+      version: () => versions[at]!,
+    });
+    session.beginMove();
+    session.moveNodes({ a: { x: 100, y: 0 } });
+    session.endMove();
+    expect(session.undoMove()).toBe(true);
+    session.apply({ op: 'addResource', type: 'OS::Heat::None', name: 'b' });
+    // The edit undone: the template is back where the move was undone, but the move is not to redo.
+    at--;
+    session.textChanged(texts[at]!);
+    expect(session.redoMove()).toBe(false);
+    expect(session.state.positions.a).toEqual({ x: 0, y: 0 });
+  });
+
   it('moves made before the editor opens undo once it has, in turn with the edits made before it', () => {
     const { session } = newSession();
     session.load({
@@ -271,6 +307,37 @@ resources:
     expect(where()).toEqual([100, 'a']);
     undo();
     expect(where()).toEqual([0, 'a']);
+  });
+
+  it('a move undone before the editor opens can be redone once it has', () => {
+    const { session } = newSession();
+    session.load({
+      id: null,
+      name: 'd',
+      text: 'heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Heat::None}\n',
+      positions: { a: { x: 0, y: 0 } },
+    });
+    session.apply({ op: 'addResource', type: 'OS::Heat::None', name: 'b' });
+    session.apply({ op: 'addResource', type: 'OS::Heat::None', name: 'c' });
+    session.beginMove();
+    session.moveNodes({ a: { x: 100, y: 0 } });
+    session.endMove();
+    expect(session.undoMove()).toBe(true);
+    // The editor's model reports each edit given to it, as Monaco's does.
+    let value = session.editorStartText;
+    let version = 1;
+    session.attachEditor({
+      getValue: () => value,
+      replaceRange(start, end, text) {
+        value = value.slice(0, start) + text + value.slice(end);
+        version++;
+        session.textChanged(value);
+      },
+      version: () => version,
+    });
+    expect(version).toBe(3);
+    expect(session.redoMove()).toBe(true);
+    expect(session.state.positions.a).toEqual({ x: 100, y: 0 });
   });
 
   it('a drag and an automatic layout undo in turn with the template’s edits, and redo in order', () => {

@@ -191,11 +191,12 @@ export class DesignSession {
    * on editorStartText is given the edits made before it, so that they undo as the later ones do.
    */
   attachEditor(model: TextModel | null): void {
-    this.sink = model;
+    this.sink = null;
     const { loaded, written } = this.beforeEditor;
     this.beforeEditor = { loaded: this.latest, written: [] };
     if (!model) return;
-    // The model's version after each of the edits made before it (see templateVersion).
+    // The model's version after each of the edits made before it (see templateVersion). They are
+    // given to it before it is the sink: they are no new edits for the move history.
     const versions = [model.version?.() ?? 0];
     if (model.getValue() === loaded) {
       for (const text of written) {
@@ -203,7 +204,9 @@ export class DesignSession {
         versions.push(model.version?.() ?? 0);
       }
     }
+    this.sink = model;
     this.moves.rebase((v) => (v < 0 ? (versions[-1 - v] ?? versions.at(-1)!) : v));
+    this.moves.templateAt(versions.at(-1)!);
   }
 
   /** Writes a text an intent made: through the editor, which reports it back as typing does, or directly. */
@@ -284,6 +287,7 @@ export class DesignSession {
   textChanged(text: string): void {
     if (text === this.latest) return;
     this.latest = text;
+    if (this.sink) this.moves.templateAt(this.templateVersion());
     // Typed text is not saved yet, read or not (a save reads it first).
     if (this.snapshot.saveState === 'saved' && text !== this.snapshot.text) this.set({ saveState: 'unsaved' });
     if (this.readHere) this.scheduleReadHere();
