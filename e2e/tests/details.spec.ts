@@ -2,7 +2,7 @@
 // stack name follows the design's name, palette search by words, Ctrl+K and
 // Escape, and the designs list's search, rename and delete.
 import { randomUUID } from 'node:crypto';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { dragDownRight, edge, editorText, newDesign, node, nodePosition, openExample, viewFitted } from './helpers.ts';
 
 test.beforeEach(async ({ page }) => {
@@ -143,13 +143,11 @@ resources:
   await expect.poll(() => editorText(page)).toBe(text);
 });
 
-test('canvas edits made before the editor has loaded undo as the later ones do', async ({ page }) => {
-  const text =
-    'heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Heat::None}\n  b: {type: OS::Heat::None}\n  c: {type: OS::Heat::None}\n';
+/** Saves a design of `text` and opens it with the editor's code held back; the function returned lets it load. */
+async function openWithEditorHeld(page: Page, name: string, text: string): Promise<() => void> {
   await page.goto('/');
-  const saved = await page.request.post('/trpc/designs.save', { data: { name: `early-${randomUUID()}`, template: text } });
+  const saved = await page.request.post('/trpc/designs.save', { data: { name: `${name}-${randomUUID()}`, template: text } });
   const id = ((await saved.json()) as { result: { data: { id: string } } }).result.data.id;
-  // The editor's code is held back until two canvas edits are made.
   let release = () => {};
   const held = new Promise<void>((done) => (release = done));
   await page.route('**/assets/YamlEditor-*.js', async (route) => {
@@ -157,13 +155,24 @@ test('canvas edits made before the editor has loaded undo as the later ones do',
     await route.continue();
   });
   await page.goto(`/?design=${id}`);
-  for (const name of ['b', 'c']) {
-    await node(page, name).click();
-    // Delete acts on what React Flow holds selected: wait until the click's selection reached it.
-    await expect(page.locator(`.react-flow__node.selected[data-id="${name}"]`)).toHaveCount(1);
-    await page.keyboard.press('Delete');
-    await expect(node(page, name)).toHaveCount(0);
-  }
+  return release;
+}
+
+/** Deletes a node from the canvas: a click selects it, the Delete key removes it. */
+async function deleteNode(page: Page, name: string): Promise<void> {
+  await node(page, name).click();
+  // Delete acts on what React Flow holds selected: wait until the click's selection reached it.
+  await expect(page.locator(`.react-flow__node.selected[data-id="${name}"]`)).toHaveCount(1);
+  await page.keyboard.press('Delete');
+  await expect(node(page, name)).toHaveCount(0);
+}
+
+test('canvas edits made before the editor has loaded undo as the later ones do', async ({ page }) => {
+  const text =
+    'heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Heat::None}\n  b: {type: OS::Heat::None}\n  c: {type: OS::Heat::None}\n';
+  // The editor's code is held back until two canvas edits are made.
+  const release = await openWithEditorHeld(page, 'early', text);
+  for (const name of ['b', 'c']) await deleteNode(page, name);
   expect(await page.evaluate(() => 'hearthEditor' in window)).toBe(false);
   release();
   await expect.poll(() => editorText(page)).toBe('heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Heat::None}\n');
@@ -178,16 +187,7 @@ test('canvas edits made before the editor has loaded undo as the later ones do',
 
 test('node moves made before the editor has loaded undo at once, and in turn with the edits once it has', async ({ page }) => {
   const text = 'heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Heat::None}\n  b: {type: OS::Heat::None}\n';
-  await page.goto('/');
-  const saved = await page.request.post('/trpc/designs.save', { data: { name: `moved-${randomUUID()}`, template: text } });
-  const id = ((await saved.json()) as { result: { data: { id: string } } }).result.data.id;
-  let release = () => {};
-  const held = new Promise<void>((done) => (release = done));
-  await page.route('**/assets/YamlEditor-*.js', async (route) => {
-    await held;
-    await route.continue();
-  });
-  await page.goto(`/?design=${id}`);
+  const release = await openWithEditorHeld(page, 'moved', text);
   await expect(node(page, 'b')).toBeVisible();
   // The first layout has placed the nodes apart.
   await expect.poll(async () => JSON.stringify(await nodePosition(page, 'a')) !== JSON.stringify(await nodePosition(page, 'b'))).toBe(true);
@@ -197,10 +197,7 @@ test('node moves made before the editor has loaded undo at once, and in turn wit
   await page.keyboard.press('Control+Shift+z');
   await expect.poll(() => nodePosition(page, 'b')).toEqual(moved);
   // Then an edit, still before the editor.
-  await node(page, 'a').click();
-  await expect(page.locator('.react-flow__node.selected[data-id="a"]')).toHaveCount(1);
-  await page.keyboard.press('Delete');
-  await expect(node(page, 'a')).toHaveCount(0);
+  await deleteNode(page, 'a');
   expect(await page.evaluate(() => 'hearthEditor' in window)).toBe(false);
   release();
   await expect.poll(() => editorText(page)).not.toContain('  a:');

@@ -19,6 +19,59 @@ function newSession() {
   return { session, seen };
 }
 
+const ONE = 'heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Heat::None}\n';
+
+/** A session of one resource, a, at 0,0. */
+function sessionOfOne(): DesignSession {
+  const { session } = newSession();
+  session.load({ id: null, name: 'd', text: ONE, positions: { a: { x: 0, y: 0 } } });
+  return session;
+}
+
+/** A drag of a through these x (one undo step). */
+function dragA(session: DesignSession, ...xs: number[]): void {
+  session.beginMove();
+  for (const x of xs) session.moveNodes({ a: { x, y: 0 } });
+  session.endMove();
+}
+
+/**
+ * Attaches an editor with an undo history as Monaco's: it opens on editorStartText at version 1, a new
+ * edit gets a version newer than any before, and an undo goes back to the version before. Its undo and
+ * redo take the session's moves first, as the designer's do; undoEdit is the template's own undo.
+ */
+function attachHistory(session: DesignSession) {
+  const texts = [session.editorStartText];
+  const versions = [1];
+  let at = 0;
+  let newest = 1;
+  session.attachEditor({
+    getValue: () => texts[at]!,
+    replaceRange(start, end, text) {
+      const value = texts[at]!;
+      texts.splice(at + 1, texts.length, value.slice(0, start) + text + value.slice(end));
+      versions.splice(at + 1, versions.length, ++newest);
+      at++;
+      session.textChanged(texts[at]!);
+    },
+    version: () => versions[at]!,
+  });
+  const undoEdit = () => {
+    at--;
+    session.textChanged(texts[at]!);
+  };
+  return {
+    undoEdit,
+    undo: () => session.undoMove() || undoEdit(),
+    redo() {
+      if (session.redoMove()) return;
+      at++;
+      session.textChanged(texts[at]!);
+    },
+    version: () => versions[at]!,
+  };
+}
+
 const errors = (s: DesignSnapshot) => s.analysis!.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
 
 describe('DesignSession', () => {
@@ -229,153 +282,53 @@ resources:
   });
 
   it('a move undone cannot be redone once the template has been edited since, even when that edit is undone', () => {
-    const { session } = newSession();
-    session.load({
-      id: null,
-      name: 'd',
-      text: 'heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Heat::None}\n',
-      positions: { a: { x: 0, y: 0 } },
-    });
-    // Versions as Monaco's alternative version ids: a new edit gets a new one, an undo goes back to the one before.
-    const texts = [session.state.text];
-    const versions = [1];
-    let at = 0;
-    let newest = 1;
-    session.attachEditor({
-      getValue: () => texts[at]!,
-      replaceRange(start, end, text) {
-        const value = texts[at]!;
-        texts.splice(at + 1, texts.length, value.slice(0, start) + text + value.slice(end));
-        versions.splice(at + 1, versions.length, ++newest);
-        at++;
-        session.textChanged(texts[at]!);
-      },
-      version: () => versions[at]!,
-    });
-    session.beginMove();
-    session.moveNodes({ a: { x: 100, y: 0 } });
-    session.endMove();
+    const session = sessionOfOne();
+    const editor = attachHistory(session);
+    dragA(session, 100);
     expect(session.undoMove()).toBe(true);
     session.apply({ op: 'addResource', type: 'OS::Heat::None', name: 'b' });
     // The edit undone: the template is back where the move was undone, but the move is not to redo.
-    at--;
-    session.textChanged(texts[at]!);
+    editor.undoEdit();
     expect(session.redoMove()).toBe(false);
     expect(session.state.positions.a).toEqual({ x: 0, y: 0 });
   });
 
   it('moves made before the editor opens undo once it has, in turn with the edits made before it', () => {
-    const { session } = newSession();
-    session.load({
-      id: null,
-      name: 'd',
-      text: 'heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Heat::None}\n',
-      positions: { a: { x: 0, y: 0 } },
-    });
+    const session = sessionOfOne();
     // Before the editor: a drag, an edit, a drag.
-    const drag = (x: number) => {
-      session.beginMove();
-      session.moveNodes({ a: { x, y: 0 } });
-      session.endMove();
-    };
-    drag(100);
+    dragA(session, 100);
     session.apply({ op: 'addResource', type: 'OS::Heat::None', name: 'b' });
-    drag(200);
-    // The editor opens on the text as loaded (version 1, as a new Monaco model), and is given the edit.
-    const texts = [session.editorStartText];
-    let at = 0;
-    session.attachEditor({
-      getValue: () => texts[at]!,
-      replaceRange(start, end, text) {
-        const value = texts[at]!;
-        texts.splice(at + 1, texts.length, value.slice(0, start) + text + value.slice(end));
-        at++;
-        session.textChanged(texts[at]!);
-      },
-      version: () => at + 1,
-    });
-    const undo = () => {
-      if (session.undoMove()) return;
-      at--;
-      session.textChanged(texts[at]!);
-    };
+    dragA(session, 200);
+    // The editor opens on the text as loaded, and is given the edit.
+    const editor = attachHistory(session);
     const where = () => [session.state.positions.a!.x, session.state.graph!.resources.map((r) => r.name).join(',')];
     expect(where()).toEqual([200, 'a,b']);
-    undo();
+    editor.undo();
     expect(where()).toEqual([100, 'a,b']);
-    undo();
+    editor.undo();
     expect(where()).toEqual([100, 'a']);
-    undo();
+    editor.undo();
     expect(where()).toEqual([0, 'a']);
   });
 
   it('a move undone before the editor opens can be redone once it has', () => {
-    const { session } = newSession();
-    session.load({
-      id: null,
-      name: 'd',
-      text: 'heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Heat::None}\n',
-      positions: { a: { x: 0, y: 0 } },
-    });
+    const session = sessionOfOne();
     session.apply({ op: 'addResource', type: 'OS::Heat::None', name: 'b' });
     session.apply({ op: 'addResource', type: 'OS::Heat::None', name: 'c' });
-    session.beginMove();
-    session.moveNodes({ a: { x: 100, y: 0 } });
-    session.endMove();
+    dragA(session, 100);
     expect(session.undoMove()).toBe(true);
-    // The editor's model reports each edit given to it, as Monaco's does.
-    let value = session.editorStartText;
-    let version = 1;
-    session.attachEditor({
-      getValue: () => value,
-      replaceRange(start, end, text) {
-        value = value.slice(0, start) + text + value.slice(end);
-        version++;
-        session.textChanged(value);
-      },
-      version: () => version,
-    });
-    expect(version).toBe(3);
+    // The editor reports each edit given to it, as Monaco's does.
+    const editor = attachHistory(session);
+    expect(editor.version()).toBe(3);
     expect(session.redoMove()).toBe(true);
     expect(session.state.positions.a).toEqual({ x: 100, y: 0 });
   });
 
   it('a drag and an automatic layout undo in turn with the template’s edits, and redo in order', () => {
-    const { session } = newSession();
-    session.load({
-      id: null,
-      name: 'd',
-      text: 'heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Heat::None}\n',
-      positions: { a: { x: 0, y: 0 } },
-    });
-    // An editor whose versions go up with each edit and back down with each undo (as Monaco's do).
-    const texts = [session.state.text];
-    let at = 0;
-    session.attachEditor({
-      getValue: () => texts[at]!,
-      replaceRange(start, end, text) {
-        const value = texts[at]!;
-        texts.splice(at + 1, texts.length, value.slice(0, start) + text + value.slice(end));
-        at++;
-        session.textChanged(texts[at]!);
-      },
-      version: () => at,
-    });
-    const undo = () => {
-      if (session.undoMove()) return;
-      at--;
-      session.textChanged(texts[at]!);
-    };
-    const redo = () => {
-      if (session.redoMove()) return;
-      at++;
-      session.textChanged(texts[at]!);
-    };
+    const session = sessionOfOne();
+    const { undo, redo } = attachHistory(session);
     // A drag (several steps, one undo step), an edit, an automatic layout.
-    session.beginMove();
-    session.moveNodes({ a: { x: 50, y: 0 } });
-    session.moveNodes({ a: { x: 100, y: 0 } });
-    session.endMove();
+    dragA(session, 50, 100);
     session.apply({ op: 'addResource', type: 'OS::Heat::None', name: 'b' });
     session.setPositions({ a: { x: 0, y: 300 }, b: { x: 300, y: 300 } }, { undoable: true });
     // A first layout is not a step.
