@@ -8,11 +8,11 @@ import { z } from 'zod';
 import { EventStream } from './event-stream.ts';
 import { precheck } from './guard.ts';
 import { adoptData, checkSizes, stackName, stackOptions, stackRef, stackRequest, templateInput } from './inputs.ts';
-import type { HearthServices } from './services.ts';
+import type { ApiContext, HearthServices } from './services.ts';
 import { settingsOf } from '@hearth/resources';
 import { cloudLink, targetOf } from '../targets/index.ts';
 import { cloudStackView } from './cloud-view.ts';
-import { evaluatingProcedure, procedure, router } from './trpc.ts';
+import { evaluatingProcedure, procedure, router, withRefusals } from './trpc.ts';
 
 export function stackSummary(s: StackRecord) {
   const options = s.options as StackOptions;
@@ -332,7 +332,7 @@ export const stacksRouter = router({
 
   /**
    * Every event from `lastEventId` on (all of them when absent), then live
-   * ones as they happen, in batches of up to 100 in id order. Each batch is
+   * ones as they happen, in batches (up to `BATCH`) in id order. Each batch is
    * tracked by its last event's id, so a client that reconnects resumes
    * where it was: nothing lost, nothing repeated.
    */
@@ -345,17 +345,24 @@ export const stacksRouter = router({
         untilMade: z.boolean().optional(),
       }),
     )
-    .subscription(async function* ({ ctx, input, signal }) {
-      const { stack } = input;
-      const awaited = stack !== undefined && input.untilMade === true;
-      const stream = new EventStream({
-        store: ctx.services.store,
-        bus: ctx.services.engine.bus,
-        stackId: stack !== undefined && !awaited ? (await findStack(ctx.services, stack)).id : undefined,
-        stackNamed: awaited ? { name: stack, find: async () => (await stackIfAny(ctx.services, stack))?.id ?? null } : undefined,
-        after: Number(input.lastEventId ?? 0),
-        signal,
-      });
-      for await (const events of stream) yield tracked(String(events.at(-1)!.id), events);
-    }),
+    .subscription(({ ctx, input, signal }) => withRefusals(watchEvents(ctx, input, signal))),
 });
+
+/** A stack's events for one watcher (see `watch`), each batch tracked by its last event's id. */
+async function* watchEvents(
+  ctx: ApiContext,
+  input: { stack?: string | undefined; lastEventId?: string | null | undefined; untilMade?: boolean | undefined },
+  signal: AbortSignal | undefined,
+) {
+  const { stack } = input;
+  const awaited = stack !== undefined && input.untilMade === true;
+  const stream = new EventStream({
+    store: ctx.services.store,
+    bus: ctx.services.engine.bus,
+    stackId: stack !== undefined && !awaited ? (await findStack(ctx.services, stack)).id : undefined,
+    stackNamed: awaited ? { name: stack, find: async () => (await stackIfAny(ctx.services, stack))?.id ?? null } : undefined,
+    after: Number(input.lastEventId ?? 0),
+    signal,
+  });
+  for await (const events of stream) yield tracked(String(events.at(-1)!.id), events);
+}

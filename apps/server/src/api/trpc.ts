@@ -67,21 +67,40 @@ function unreachable(cause: unknown): string | null {
   return `The cloud did not answer: ${inner?.code ?? inner?.message ?? 'the connection failed'}.`;
 }
 
+/** An engine, store or cloud refusal as the tRPC error with the matching code; null for anything else (it stays internal). */
+function refusalOf(cause: unknown): TRPCError | null {
+  if (cause instanceof EngineError) return new TRPCError({ code: ENGINE_CODES[cause.code], message: cause.message, cause });
+  if (cause instanceof StoreError) return new TRPCError({ code: STORE_CODES[cause.code], message: cause.message, cause });
+  if (cause instanceof HeatApiError) return new TRPCError({ code: heatCode(cause.status), message: cause.message, cause });
+  if (cause instanceof KeystoneError) return new TRPCError({ code: 'BAD_GATEWAY', message: cause.message, cause });
+  if (cause instanceof UnknownCloud) return new TRPCError({ code: 'BAD_REQUEST', message: cause.message, cause });
+  const down = unreachable(cause);
+  return down ? new TRPCError({ code: 'BAD_GATEWAY', message: down, cause }) : null;
+}
+
 /** Engine, store and cloud refusals become tRPC errors with the matching code; anything else stays internal. */
 const mapErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok) {
-    const cause = result.error.cause;
-    if (cause instanceof EngineError) throw new TRPCError({ code: ENGINE_CODES[cause.code], message: cause.message, cause });
-    if (cause instanceof StoreError) throw new TRPCError({ code: STORE_CODES[cause.code], message: cause.message, cause });
-    if (cause instanceof HeatApiError) throw new TRPCError({ code: heatCode(cause.status), message: cause.message, cause });
-    if (cause instanceof KeystoneError) throw new TRPCError({ code: 'BAD_GATEWAY', message: cause.message, cause });
-    if (cause instanceof UnknownCloud) throw new TRPCError({ code: 'BAD_REQUEST', message: cause.message, cause });
-    const down = unreachable(cause);
-    if (down) throw new TRPCError({ code: 'BAD_GATEWAY', message: down, cause });
+    const refusal = refusalOf(result.error.cause);
+    if (refusal) throw refusal;
   }
   return result;
 });
+
+/**
+ * A subscription's stream with its refusals mapped as `mapErrors` maps a call's. A subscription's
+ * resolver returns its stream at once, so the middleware never sees what the stream throws: a watch of
+ * a stack that does not exist was sent as an internal error, which tRPC's client takes as a dropped
+ * connection and retries for ever, the user told nothing.
+ */
+export async function* withRefusals<T>(stream: AsyncIterable<T>): AsyncGenerator<T> {
+  try {
+    yield* stream;
+  } catch (error) {
+    throw refusalOf(error) ?? error;
+  }
+}
 
 /** How deep the JSON of a call's input may nest (a template's own nesting is in its text, not here). */
 export const MAX_INPUT_DEPTH = 64;

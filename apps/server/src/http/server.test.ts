@@ -207,6 +207,24 @@ describe('the API', () => {
     expect(seen[0]).toBe('early stack CREATE_IN_PROGRESS');
   });
 
+  it('refuses a watch of a stack that does not exist: the watcher is told, not left waiting', async () => {
+    const { client } = await start();
+    const error = await new Promise<unknown>((resolve) => {
+      const sub = client.stacks.watch.subscribe(
+        { stack: 'gone', lastEventId: null },
+        {
+          onData: () => resolve(new Error('got events of a stack that does not exist')),
+          onError: (e) => {
+            sub.unsubscribe();
+            resolve(e);
+          },
+        },
+      );
+    });
+    expect(error).toBeInstanceOf(TRPCClientError);
+    expect((error as TRPCClientError<never>).message).toMatch(/gone/);
+  });
+
   it("lets a new update supersede a create still in progress, as Heat's convergence engine does", async () => {
     const { client } = await start();
     const waiting = `heat_template_version: 2018-08-31
