@@ -104,3 +104,27 @@ test('a deployment the server refuses leaves the panel following nothing; the ne
   await expect(page.getByTestId('stack-status')).toHaveAttribute('data-state', 'CREATE_COMPLETE');
   await expect(page).toHaveURL(new RegExp(`stack=${name}`));
 });
+
+test('a stack deleted since the stacks were listed, when picked, is not followed and the panel says why', async ({ page }) => {
+  const gone = `gone-${randomUUID().slice(0, 8)}`;
+  await newDesign(page, 'heat_template_version: 2018-08-31\nresources:\n  a: {type: OS::Heat::None}\n');
+  await expect(node(page, 'a')).toBeVisible();
+  const made = await page.request.post('/trpc/stacks.create', {
+    data: { name: gone, template: 'heat_template_version: 2018-08-31\nresources: {}\n', options: { simulation: { latency: 0 } } },
+  });
+  expect(made.ok()).toBe(true);
+  await page.getByTestId('tab-stacks').click();
+  const pick = page.getByTestId('stacks').getByRole('button', { name: gone, exact: true });
+  await expect(pick).toBeVisible();
+  const deleted = await page.request.post('/trpc/stacks.delete', { data: { stack: gone } });
+  expect(deleted.ok()).toBe(true);
+  await expect
+    .poll(async () => (await page.request.post('/trpc/stacks.find', { data: { stack: gone } })).json())
+    .toMatchObject({ result: { data: null } });
+  await pick.click();
+  await expect(page.getByTestId('notice')).toContainText(`Cannot follow the stack ${gone}`);
+  await expect(pick).toHaveCount(0);
+  await page.getByTestId('tab-deploy').click();
+  await expect(page.getByTestId('run-panel')).toContainText('not deployed');
+  await expect(page).not.toHaveURL(/stack=/);
+});

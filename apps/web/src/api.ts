@@ -24,3 +24,8 @@ export function errorText(error: unknown): string {
   if (error instanceof TRPCClientError) return error.message;
   return error instanceof Error ? error.message : String(error);
 }
+
+/** The server found nothing by that name (a stack deleted since, say). */
+export function isNotFound(error: unknown): boolean {
+  return error instanceof TRPCClientError && (error.data as { code?: string } | undefined)?.code === 'NOT_FOUND';
+}

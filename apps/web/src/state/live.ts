@@ -1,7 +1,7 @@
 // The live link to a stack: its events streamed from the server (replayed
 // from the start, then live; the stream resumes from the last event id after
 // a dropped connection), batched per animation frame into the run state.
-import { api, errorText } from '../api.ts';
+import { api, errorText, isNotFound } from '../api.ts';
 import { useDesign } from './design.ts';
 import { useRun, type StackEvent } from './run.ts';
 
@@ -110,7 +110,11 @@ export function watchStack(name: string, { untilMade = false } = {}): void {
       },
       onError: (error) => {
         useRun.getState().setConnection('idle');
-        useDesign.getState().notify('error', `Lost the stack's event stream: ${errorText(error)}`);
+        if (!isNotFound(error)) return useDesign.getState().notify('error', `Lost the stack's event stream: ${errorText(error)}`);
+        // Gone (deleted since the stacks were listed, say): nothing to follow.
+        following++;
+        followNothing();
+        useDesign.getState().notify('error', `Cannot follow the stack ${name}: ${errorText(error)}`);
       },
       onConnectionStateChange: (state) => {
         useRun.getState().setConnection(state.state === 'connecting' ? 'reconnecting' : state.state === 'pending' ? 'live' : 'idle');
@@ -160,13 +164,18 @@ export async function watchWhileMaking(name: string, make: () => Promise<unknown
     if (before) watchStack(before);
     else {
       following++;
-      stopWatching();
-      useRun.getState().setStackName('');
-      useRun.getState().setStack(null);
-      setStackInAddress(null);
+      followNothing();
     }
     throw error;
   }
+}
+
+/** The panel follows no stack: no stream, no stack shown, none in the address. */
+function followNothing(): void {
+  stopWatching();
+  useRun.getState().setStackName('');
+  useRun.getState().setStack(null);
+  setStackInAddress(null);
 }
 
 export function stopWatching(): void {
