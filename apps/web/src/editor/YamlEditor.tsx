@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { Diagnostic } from '@hearth/template';
 import { session, useDesign } from '../state/design.ts';
 import { registerEditor, type EditorWhere } from './handle.ts';
-import { adjustSchemaValidation, ENVIRONMENT_URI, fileUri, monaco, TEMPLATE_URI } from './monaco.ts';
+import { ENVIRONMENT_URI, fileUri, monaco, TEMPLATE_URI } from './monaco.ts';
 
 /** A tab of the editor: the template, the environment, or one of the files by path. */
 type Doc = { kind: 'template' } | { kind: 'environment' } | { kind: 'file'; path: string };
@@ -158,11 +158,7 @@ export default function YamlEditor() {
         model.pushStackElement();
       },
     });
-    adjustSchemaValidation(model.getLineCount());
-    const sub = model.onDidChangeContent(() => {
-      adjustSchemaValidation(model.getLineCount());
-      session.textChanged(model.getValue());
-    });
+    const sub = model.onDidChangeContent(() => session.textChanged(model.getValue()));
     const environment = modelOf({ kind: 'environment' });
     const environmentSub = environment.onDidChangeContent(() => session.setEnvironment(environment.getValue()));
     return () => {

@@ -1,6 +1,8 @@
 // Monaco, bundled with the app (never from a CDN): the editor core with its
 // features, the YAML language, and monaco-yaml fed with the HOT JSON Schema
-// for completion, hover documentation and validation as the user types.
+// for completion and hover documentation. The editor's problems are the design
+// session's (Heat's verdicts, the ones the canvas and problems list show), not
+// the schema's: see `configureMonacoYaml` below.
 // (monaco-editor 0.57: its entry points are `monaco-editor/<path>`; see
 // ../shared/research/stack-spike.md §3 for the two adjustments below.)
 import * as monaco from 'monaco-editor/editor';
@@ -53,27 +55,15 @@ const monacoForYaml = {
   },
 } as typeof monaco;
 
-const monacoYaml = configureMonacoYaml(monacoForYaml, {
+// No schema validation: it was a second verdict beside the session's (the JSON Schema cannot say all
+// Heat says, and said some things twice), and it read the whole document again in the YAML worker after
+// every change: at 320 resources it added a third to the page's work per keystroke.
+configureMonacoYaml(monacoForYaml, {
   enableSchemaRequest: false,
-  validate: true,
+  validate: false,
   completion: true,
   hover: true,
   schemas: [{ uri: 'inmemory://hearth/hot.schema.json', fileMatch: [TEMPLATE_URI, '*.yaml'], schema: hotJsonSchema() as never }],
 });
-
-/**
- * Schema validation re-reads the whole document in the YAML worker on every
- * change and sends back markers; past a few thousand lines that costs more than
- * it tells (Hearth's own diagnostics still mark every problem), so it pauses.
- */
-const SCHEMA_VALIDATION_MAX_LINES = 4000;
-let validating = true;
-
-export function adjustSchemaValidation(lineCount: number): void {
-  const wanted = lineCount <= SCHEMA_VALIDATION_MAX_LINES;
-  if (wanted === validating) return;
-  validating = wanted;
-  void monacoYaml.update({ validate: wanted });
-}
 
 export { monaco };
