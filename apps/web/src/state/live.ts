@@ -112,7 +112,6 @@ export function watchStack(name: string, { untilMade = false } = {}): void {
         useRun.getState().setConnection('idle');
         if (!isNotFound(error)) return useDesign.getState().notify('error', `Lost the stack's event stream: ${errorText(error)}`);
         // Gone (deleted since the stacks were listed, say): nothing to follow.
-        following++;
         followNothing();
         useDesign.getState().notify('error', `Cannot follow the stack ${name}: ${errorText(error)}`);
       },
@@ -162,16 +161,14 @@ export async function watchWhileMaking(name: string, make: () => Promise<unknown
     await make();
   } catch (error) {
     if (before) watchStack(before);
-    else {
-      following++;
-      followNothing();
-    }
+    else followNothing();
     throw error;
   }
 }
 
 /** The panel follows no stack: no stream, no stack shown, none in the address. */
 function followNothing(): void {
+  following++;
   stopWatching();
   useRun.getState().setStackName('');
   useRun.getState().setStack(null);
