@@ -20,18 +20,20 @@ export interface IncrementalParseResult extends YamlParseResult {
   whole: boolean;
 }
 
-function shiftTree(node: YNode, delta: number, seen: Set<YNode>): void {
-  if (seen.has(node)) return;
-  seen.add(node);
+/**
+ * Moves a block's nodes by `delta`. Each node is met once: a block never holds an alias (the node its
+ * anchor names, met again), since a text with anchors or aliases is parsed whole (`splitTemplate`).
+ */
+function shiftTree(node: YNode, delta: number): void {
   node.start += delta;
   node.end += delta;
   if (node.kind === 'map') {
     for (const pair of node.pairs) {
-      shiftTree(pair.key, delta, seen);
-      shiftTree(pair.value, delta, seen);
+      shiftTree(pair.key, delta);
+      shiftTree(pair.value, delta);
     }
   } else if (node.kind === 'seq') {
-    for (const item of node.items) shiftTree(item, delta, seen);
+    for (const item of node.items) shiftTree(item, delta);
   }
 }
 
@@ -50,7 +52,7 @@ export class IncrementalYamlParser {
       if (cached && !used.has(cached)) {
         const delta = b.start - cached.base;
         if (delta !== 0) {
-          shiftTree(cached.root, delta, new Set());
+          shiftTree(cached.root, delta);
           for (const p of cached.problems) p.offset += delta;
           cached.base = b.start;
         }
@@ -58,7 +60,7 @@ export class IncrementalYamlParser {
       } else {
         const result = parseYamlText(b.text);
         if (result.problems.some((p) => p.severity === 'error') || result.root?.kind !== 'map' || result.format !== 'yaml') return null;
-        shiftTree(result.root, b.start, new Set());
+        shiftTree(result.root, b.start);
         for (const p of result.problems) p.offset += b.start;
         cached = { root: result.root, problems: result.problems, base: b.start };
         parsedBlocks++;
