@@ -5,7 +5,7 @@
 // carries a few items instead of a thousand (copying them cost the page
 // about 7 ms per keystroke at 1,000 resources), and unchanged items keep
 // their identity, so that views can skip them.
-import type { WorkflowResource } from '@hearth/schedule';
+import { workflowFrom, type WorkflowResource } from '@hearth/schedule';
 import type { Graph } from './view-model.ts';
 
 /** A list as sent: an item, or the index of the same item in the list sent before. */
@@ -16,10 +16,10 @@ const LISTS = ['resources', 'parameters', 'parameterGroups', 'outputs', 'edges',
   keyof Lists
 >;
 
-/** A graph as sent (plain data). The workflow's lookup by name is rebuilt by the receiver. */
+/** A graph as sent (plain data). The workflow's lookup by name and its waves are made again by the receiver. */
 export type SharedGraph = { [K in keyof Lists]: SharedList<Lists[K][number]> } & {
   errorCount: number;
-  workflow: { resources: SharedList<WorkflowResource>; waves: SharedList<string[]> };
+  workflow: { resources: SharedList<WorkflowResource> };
 };
 
 /** Whether two values of plain data (what a graph holds: objects, arrays, strings, numbers, booleans, null) are equal. */
@@ -69,10 +69,7 @@ export class GraphSharer {
     const lists = Object.fromEntries(LISTS.map((name) => [name, shareList<unknown>(graph[name], before?.[name])])) as {
       [K in keyof Lists]: SharedList<Lists[K][number]>;
     };
-    const workflow = {
-      resources: shareList(graph.workflow.resources, before?.workflow.resources),
-      waves: shareList(graph.workflow.waves, before?.workflow.waves),
-    };
+    const workflow = { resources: shareList(graph.workflow.resources, before?.workflow.resources) };
     this.sent = graph;
     return { ...lists, errorCount: graph.errorCount, workflow };
   }
@@ -90,10 +87,5 @@ function take<T>(list: SharedList<T>, base: readonly T[] | undefined): T[] {
 /** The receiving side: the graph, with the unchanged items taken from the graph received before (base). */
 export function decodeGraph(shared: SharedGraph, base: Graph | null): Graph {
   const lists = Object.fromEntries(LISTS.map((name) => [name, take(shared[name] as SharedList<unknown>, base?.[name])])) as Lists;
-  const resources = take(shared.workflow.resources, base?.workflow.resources);
-  return {
-    ...lists,
-    errorCount: shared.errorCount,
-    workflow: { resources, waves: take(shared.workflow.waves, base?.workflow.waves), byName: new Map(resources.map((r) => [r.name, r])) },
-  };
+  return { ...lists, errorCount: shared.errorCount, workflow: workflowFrom(take(shared.workflow.resources, base?.workflow.resources)) };
 }

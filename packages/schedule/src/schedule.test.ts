@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { estimator, type Estimator } from './estimates.ts';
 import { scheduleOf } from './schedule.ts';
 import { waitingOn, whyWaits } from './why.ts';
-import { withoutWait, workflowOf } from './workflow.ts';
+import { withoutWait, workflowFrom, workflowOf, type WorkflowResource } from './workflow.ts';
 
 /** Fixed durations by resource name's type, for graphs with known answers. */
 const seconds =
@@ -85,6 +85,28 @@ resources:
     expect(scheduleOf(without, { estimate }).total).toBe(10);
     expect(without.waves).toEqual([['a', 'b']]);
     expect(workflow.byName.get('b')!.waits).toHaveLength(1);
+  });
+
+  it('works out the waves only when they are read, once', () => {
+    // The designer makes a workflow at every keystroke; only the schedule tab reads its waves.
+    let waitsRead = 0;
+    const resource = (name: string, on: string[]): WorkflowResource => ({
+      name,
+      type: 'OS::Heat::None',
+      get waits() {
+        waitsRead++;
+        return on.map((o) => ({ resource: name, on: o, kind: 'depends_on' as const, reason: 'depends_on' }));
+      },
+      signalledBy: [],
+      signalsNeeded: 0,
+    });
+    const workflow = workflowFrom([resource('a', []), resource('b', ['a'])]);
+    expect(workflow.byName.get('b')!.name).toBe('b');
+    expect(waitsRead).toBe(0);
+    expect(workflow.waves).toEqual([['a'], ['b']]);
+    const read = waitsRead;
+    expect(workflow.waves).toBe(workflow.waves);
+    expect(waitsRead).toBe(read);
   });
 
   it('gives the slack of a side branch as the time it can slip', () => {

@@ -37,7 +37,7 @@ export interface Workflow {
   resources: WorkflowResource[];
   byName: ReadonlyMap<string, WorkflowResource>;
   /** Waves of creation (Heat's create order: each resource one wave after the latest it waits for). */
-  waves: string[][];
+  readonly waves: string[][];
 }
 
 const WAIT_CONDITIONS = new Set(['OS::Heat::WaitCondition', 'AWS::CloudFormation::WaitCondition', 'OS::Heat::SwiftSignal']);
@@ -153,14 +153,27 @@ export function workflowOf(analysis: Analysis): Workflow {
     w.signalsNeeded = Math.min(needed, w.signalledBy.length);
   }
 
-  const requires = new Map(resources.map((r) => [r.name, new Set(r.waits.map((w) => w.on))]));
+  return workflowFrom(resources, byName);
+}
+
+/**
+ * The workflow of these resources. Its waves are worked out when first read: the designer derives the
+ * workflow at every keystroke, and only the schedule tab reads the waves.
+ */
+export function workflowFrom(
+  resources: WorkflowResource[],
+  byName: ReadonlyMap<string, WorkflowResource> = new Map(resources.map((r) => [r.name, r])),
+): Workflow {
+  let waves: string[][] | null = null;
   return {
     resources,
     byName,
-    waves: creationWaves(
-      resources.map((r) => r.name),
-      requires,
-    ),
+    get waves() {
+      return (waves ??= creationWaves(
+        resources.map((r) => r.name),
+        new Map(resources.map((r) => [r.name, new Set(r.waits.map((w) => w.on))])),
+      ));
+    },
   };
 }
 
@@ -206,14 +219,5 @@ function reaches(byName: ReadonlyMap<string, WorkflowResource>, from: string, to
 
 /** The workflow without one stated wait (what-if: a depends_on removed), its waves again. */
 export function withoutWait(workflow: Workflow, resource: string, on: string): Workflow {
-  const resources = workflow.resources.map((r) => (r.name === resource ? { ...r, waits: r.waits.filter((w) => w.on !== on) } : r));
-  const requires = new Map(resources.map((r) => [r.name, new Set(r.waits.map((w) => w.on))]));
-  return {
-    resources,
-    byName: new Map(resources.map((r) => [r.name, r])),
-    waves: creationWaves(
-      resources.map((r) => r.name),
-      requires,
-    ),
-  };
+  return workflowFrom(workflow.resources.map((r) => (r.name === resource ? { ...r, waits: r.waits.filter((w) => w.on !== on) } : r)));
 }
