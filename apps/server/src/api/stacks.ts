@@ -125,6 +125,13 @@ const eventsPage = z.object({
   newestFirst: z.boolean().default(false),
 });
 
+const watchInput = z.object({
+  stack: stackRef.optional(),
+  lastEventId: z.string().regex(/^\d+$/).nullish(),
+  /** The stack may not be made yet (the page watches a stack before it creates it): wait for it. */
+  untilMade: z.boolean().optional(),
+});
+
 export const stacksRouter = router({
   list: procedure
     .input(z.object({ includeNested: z.boolean().default(false) }).default({ includeNested: false }))
@@ -336,24 +343,11 @@ export const stacksRouter = router({
    * tracked by its last event's id, so a client that reconnects resumes
    * where it was: nothing lost, nothing repeated.
    */
-  watch: procedure
-    .input(
-      z.object({
-        stack: stackRef.optional(),
-        lastEventId: z.string().regex(/^\d+$/).nullish(),
-        /** The stack may not be made yet (the page watches a stack before it creates it): wait for it. */
-        untilMade: z.boolean().optional(),
-      }),
-    )
-    .subscription(({ ctx, input, signal }) => withRefusals(watchEvents(ctx, input, signal))),
+  watch: procedure.input(watchInput).subscription(({ ctx, input, signal }) => withRefusals(watchEvents(ctx, input, signal))),
 });
 
 /** A stack's events for one watcher (see `watch`), each batch tracked by its last event's id. */
-async function* watchEvents(
-  ctx: ApiContext,
-  input: { stack?: string | undefined; lastEventId?: string | null | undefined; untilMade?: boolean | undefined },
-  signal: AbortSignal | undefined,
-) {
+async function* watchEvents(ctx: ApiContext, input: z.infer<typeof watchInput>, signal: AbortSignal | undefined) {
   const { stack } = input;
   const awaited = stack !== undefined && input.untilMade === true;
   const stream = new EventStream({
