@@ -203,8 +203,10 @@ interface DefinitionUnit {
   lookups: Lookups;
   info: ResourceInfo;
   diagnostics: DiagnosticInput[];
-  /** Property values the implicit-dependency rules read, kept while the context holds. */
+  /** Property values the implicit-dependency rules read, kept while the context and `propertyLookups` hold. */
   properties: Map<string, { value: Value } | { error: EvalError | HeatError }>;
+  /** The names reading those values looked up (a get_resource of a resource disabled since reads as null). */
+  propertyLookups: Lookups;
 }
 
 interface CheckUnit {
@@ -718,7 +720,7 @@ class TemplateAnalyzer {
           diagnostics,
           lookups,
         } = this.recorded(() => this.readDefinition(entry.name, entry.keyNode, entry.node as YMap));
-        unit = { context: this.definitionContext, lookups, info, diagnostics, properties: new Map() };
+        unit = { context: this.definitionContext, lookups, info, diagnostics, properties: new Map(), propertyLookups: new Map() };
         this.state?.definitions.set(entry.node, unit);
       }
       this.collector.addAll(unit.diagnostics);
@@ -1138,18 +1140,28 @@ class TemplateAnalyzer {
     const implicitInputs: ImplicitResource[] = active.map((r) => {
       // Only a few types' rules read properties: make the reader when one does, and remember what it read.
       let reader: PropertyReader | null = null;
-      const memo = this.units.get(r.name)?.properties ?? new Map<string, { value: Value } | { error: EvalError | HeatError }>();
+      const unit = this.units.get(r.name);
+      if (unit && !this.lookupsHold(unit.propertyLookups)) {
+        unit.properties.clear();
+        unit.propertyLookups.clear();
+      }
+      const memo = unit?.properties ?? new Map<string, { value: Value } | { error: EvalError | HeatError }>();
+      const lookups: Lookups = unit?.propertyLookups ?? new Map();
       return {
         name: r.name,
         iface: r.iface ?? '',
         prop: (key: string) => {
           let known = memo.get(key);
           if (!known) {
+            const saved = this.recording;
+            this.recording = lookups;
             try {
               known = { value: (reader ??= new PropertyReader(r.iface ?? r.def.type ?? '', r.schema, r.def.properties, env)).get(key) };
             } catch (error) {
               if (!(error instanceof EvalError || error instanceof HeatError)) throw error;
               known = { error };
+            } finally {
+              this.recording = saved;
             }
             memo.set(key, known);
           }

@@ -103,3 +103,21 @@ outputs:
     for (const text of steps) expect(summary(doc.update(text))).toEqual(summary(analyzeTemplate(text)));
   });
 });
+
+describe('incremental analysis of implicit dependencies', () => {
+  it('reads again the properties a rule read when what they refer to is enabled or disabled', () => {
+    const base = `heat_template_version: 2018-08-31
+conditions:
+  off: false
+resources:
+  net: {type: OS::Neutron::Net}
+  subnet: {type: OS::Neutron::Subnet, properties: {network: {get_resource: net}, cidr: 10.0.0.0/24}}
+  server: {type: OS::Nova::Server, properties: {image: i, flavor: f, networks: [{network: {get_resource: net}}]}}
+`;
+    const graph = (a: Analysis) => ({ implicit: [...a.implicit], waves: a.createOrder, diagnostics: a.diagnostics });
+    const doc = new TemplateDocument();
+    // The server waits for the subnet on its network (Heat's rule) until the network is disabled, and again after.
+    for (const text of [base, base.replace('net: {type: OS::Neutron::Net}', 'net: {type: OS::Neutron::Net, condition: off}'), base])
+      expect(graph(doc.update(text))).toEqual(graph(analyzeTemplate(text)));
+  });
+});
