@@ -1,4 +1,4 @@
-import { analyzeTemplate } from '@hearth/template';
+import { analyzeTemplate, TemplateDocument } from '@hearth/template';
 import { describe, expect, it } from 'vitest';
 import { estimator, type Estimator } from './estimates.ts';
 import { scheduleOf } from './schedule.ts';
@@ -107,6 +107,32 @@ resources:
     const read = waitsRead;
     expect(workflow.waves).toBe(workflow.waves);
     expect(waitsRead).toBe(read);
+  });
+
+  it('keeps the waits of a resource whose definition and what it names are unchanged, and works them out again otherwise', () => {
+    const document = new TemplateDocument();
+    const first = workflowOf(document.update(NETWORK));
+    const port = first.byName.get('port')!.waits;
+    const server = first.byName.get('server')!.waits;
+    // The server's image changed: only its waits are worked out again (the port's are the same array).
+    const imageChanged = NETWORK.replace('image: img', 'image: other');
+    const second = workflowOf(document.update(imageChanged));
+    expect(second.byName.get('port')!.waits).toBe(port);
+    expect(second.byName.get('server')!.waits).not.toBe(server);
+    expect(second.byName.get('server')!.waits).toEqual(server);
+    // What the port names changed (the network's type, the subnet's condition or definition, a reference):
+    // its waits are those of the text read afresh, at each step.
+    for (const text of [
+      imageChanged.replace('net: {type: OS::Neutron::Net}', 'net: {type: OS::Neutron::ProviderNet}'),
+      imageChanged.replace('  subnet:', '  subnet_gone:').replace('cidr: 10.0.0.0/24}}', 'cidr: 10.0.0.0/24}, condition: false}'),
+      imageChanged.replace('{get_resource: port}', '{get_attr: [port, fixed_ips]}'),
+      // The random name waits for the net until the net's definition cannot be read (Heat still counts it as
+      // declared: the name's references are not checked again, but nothing waits for what is not read).
+      imageChanged.replace('RandomString}', 'RandomString, depends_on: [net]}'),
+      imageChanged.replace('RandomString}', 'RandomString, depends_on: [net]}').replace('  net: {type: OS::Neutron::Net}', '  net: 5'),
+      imageChanged,
+    ])
+      expect(workflowOf(document.update(text)).resources).toEqual(workflowOf(analyzeTemplate(text)).resources);
   });
 
   it('gives the slack of a side branch as the time it can slip', () => {

@@ -98,6 +98,76 @@ function property(r: ResourceInfo, ...keys: string[]): Expr | undefined {
   return undefined;
 }
 
+/** A resource's waits and the references that make them, as worked out from these inputs (see waitsOf). */
+interface WaitsWorkedOut {
+  references: ResourceInfo['references'];
+  type: string;
+  implicit: readonly string[];
+  /** The type of each resource named (referred to, depended on, implicit), in the order met; undefined: not active. */
+  named: Array<string | undefined>;
+  waits: Wait[];
+  /** The references to active resources, with their reasons (who signals a handle is found through them). */
+  referred: Array<{ on: string; reason: string }>;
+}
+
+/**
+ * The last waits worked out per definition. A keystroke re-reads one resource: the others keep their
+ * definition and references (the analysis' units), and their waits are taken from here instead of being
+ * written out again (at 1,000 resources that was a fifth of the designer's reading of a keystroke). Kept
+ * by the definition's identity, so that it goes with the definition.
+ */
+const lastWaits = new WeakMap<ResourceInfo['def'], WaitsWorkedOut>();
+
+/** The resources a resource names, in the order waitsOf meets them. */
+function namedBy(r: ResourceInfo, implicit: readonly string[]): string[] {
+  return [...r.references.map((ref) => ref.resource), ...r.def.dependsOn.map((d) => d.name), ...implicit];
+}
+
+function waitsOf(r: ResourceInfo, infos: ReadonlyMap<string, ResourceInfo>, implicit: readonly string[]): WaitsWorkedOut {
+  const type = typeOf(r);
+  const last = lastWaits.get(r.def);
+  if (
+    last &&
+    last.references === r.references &&
+    last.type === type &&
+    last.implicit.length === implicit.length &&
+    last.implicit.every((d, i) => d === implicit[i]) &&
+    namedBy(r, implicit).every((name, i) => {
+      const info = infos.get(name);
+      return (info && typeOf(info)) === last.named[i];
+    })
+  )
+    return last;
+  const waits: Wait[] = [];
+  const referred: WaitsWorkedOut['referred'] = [];
+  const seen = new Set<string>();
+  const add = (on: string, kind: WaitKind, reason: string) => {
+    if (seen.has(on) || !infos.has(on) || on === r.name) return;
+    seen.add(on);
+    waits.push({ resource: r.name, on, kind, reason });
+  };
+  // References first: a resource both named in depends_on and read from waits for it through the
+  // data it reads (removing the depends_on would not change the order).
+  for (const ref of r.references) {
+    const call =
+      ref.kind === 'get_attr' ? `get_attr: [${ref.resource}${ref.attribute ? `, ${ref.attribute}` : ''}]` : `get_resource: ${ref.resource}`;
+    const reason = `${call} in ${where(ref.heatPath, r.name)}`;
+    add(ref.resource, ref.kind, reason);
+    if (infos.has(ref.resource)) referred.push({ on: ref.resource, reason });
+  }
+  for (const dep of r.def.dependsOn) add(dep.name, 'depends_on', 'depends_on');
+  for (const dep of implicit) add(dep, 'implicit', implicitReason(type, typeOf(infos.get(dep) ?? r)));
+  const named = namedBy(r, implicit).map((name) => {
+    const info = infos.get(name);
+    return info && typeOf(info);
+  });
+  const worked: WaitsWorkedOut = { references: r.references, type, implicit: [...implicit], named, waits, referred };
+  lastWaits.set(r.def, worked);
+  return worked;
+}
+
+const NONE: readonly string[] = [];
+
 export function workflowOf(analysis: Analysis): Workflow {
   const active = analysis.resources.filter((r) => r.enabled && !r.def.broken);
   const infos = new Map(active.map((r) => [r.name, r]));
@@ -107,30 +177,12 @@ export function workflowOf(analysis: Analysis): Workflow {
   // Who refers to whom (for signals: the handle's referrers).
   const referrers = new Map<string, Array<{ by: string; reason: string }>>();
   const resources: WorkflowResource[] = active.map((r) => {
-    const waits: Wait[] = [];
-    const seen = new Set<string>();
-    const add = (on: string, kind: WaitKind, reason: string) => {
-      if (seen.has(on) || !infos.has(on) || on === r.name) return;
-      seen.add(on);
-      waits.push({ resource: r.name, on, kind, reason });
-    };
-    // References first: a resource both named in depends_on and read from waits for it through the
-    // data it reads (removing the depends_on would not change the order).
-    for (const ref of r.references) {
-      const call =
-        ref.kind === 'get_attr'
-          ? `get_attr: [${ref.resource}${ref.attribute ? `, ${ref.attribute}` : ''}]`
-          : `get_resource: ${ref.resource}`;
-      const reason = `${call} in ${where(ref.heatPath, r.name)}`;
-      add(ref.resource, ref.kind, reason);
-      if (infos.has(ref.resource)) {
-        const list = referrers.get(ref.resource) ?? [];
-        list.push({ by: r.name, reason });
-        referrers.set(ref.resource, list);
-      }
+    const { waits, referred } = waitsOf(r, infos, analysis.implicit.get(r.name) ?? NONE);
+    for (const { on, reason } of referred) {
+      const list = referrers.get(on);
+      if (list) list.push({ by: r.name, reason });
+      else referrers.set(on, [{ by: r.name, reason }]);
     }
-    for (const dep of r.def.dependsOn) add(dep.name, 'depends_on', 'depends_on');
-    for (const dep of analysis.implicit.get(r.name) ?? []) add(dep, 'implicit', implicitReason(typeOf(r), typeOf(infos.get(dep) ?? r)));
     return { name: r.name, type: r.def.type ?? '', waits, signalledBy: [], signalsNeeded: 0 };
   });
   const byName = new Map(resources.map((r) => [r.name, r]));
