@@ -49,6 +49,21 @@ describe('a graph shared with the one sent before', () => {
     expect(next.resources.map((r) => r.name)).toEqual(['z', 'a', 'b', 'c']);
   });
 
+  it('keeps the workflow received before when none of its resources changed (its waves with it)', () => {
+    const sharer = new GraphSharer();
+    const text = template(['a', 'b', 'c']);
+    const received = decodeGraph(trip(sharer.encode(graphOf(text))), null);
+    const waves = received.workflow.waves;
+    // A description edited: nothing that waits changes.
+    const next = decodeGraph(trip(sharer.encode(graphOf(text.replace('resources:', 'description: typed\nresources:')))), received);
+    expect(next.workflow).toBe(received.workflow);
+    expect(next.workflow.waves).toBe(waves);
+    // A resource renamed: a new workflow.
+    const renamed = decodeGraph(trip(sharer.encode(graphOf(template(['a', 'b', 'x'])))), next);
+    expect(renamed.workflow).not.toBe(next.workflow);
+    expect(renamed.workflow.waves).toEqual([['a'], ['b'], ['x']]);
+  });
+
   it('refuses a graph that refers to items its receiver never had', () => {
     const sharer = new GraphSharer();
     sharer.encode(graphOf(template(['a', 'b'])));

@@ -84,8 +84,21 @@ function take<T>(list: SharedList<T>, base: readonly T[] | undefined): T[] {
   });
 }
 
-/** The receiving side: the graph, with the unchanged items taken from the graph received before (base). */
+/** Whether a list as sent is the list sent before, item for item at the same places. */
+function unchanged<T>(list: SharedList<T>, base: readonly T[] | undefined): boolean {
+  return base !== undefined && list.length === base.length && list.every((item, i) => item === i);
+}
+
+/**
+ * The receiving side: the graph, with the unchanged items taken from the graph received before (base).
+ * A workflow none of whose resources changed is the one received before, so that what is worked out from
+ * it (its waves, the schedule) is not worked out again.
+ */
 export function decodeGraph(shared: SharedGraph, base: Graph | null): Graph {
   const lists = Object.fromEntries(LISTS.map((name) => [name, take(shared[name] as SharedList<unknown>, base?.[name])])) as Lists;
-  return { ...lists, errorCount: shared.errorCount, workflow: workflowFrom(take(shared.workflow.resources, base?.workflow.resources)) };
+  const workflow =
+    base && unchanged(shared.workflow.resources, base.workflow.resources)
+      ? base.workflow
+      : workflowFrom(take(shared.workflow.resources, base?.workflow.resources));
+  return { ...lists, errorCount: shared.errorCount, workflow };
 }

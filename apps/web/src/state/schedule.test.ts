@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { useRun, type StackState } from './run.ts';
-import { LIVE_IDLE_WAIT_MS, refresh } from './schedule.ts';
+import { IDLE_WAIT_MS, refresh, useSchedule } from './schedule.ts';
 
 const stack = (inProgress: boolean): StackState => ({
   id: 's',
@@ -44,11 +44,47 @@ describe('the schedule view’s recomputation', () => {
     refresh();
     refresh();
     expect(frames).toHaveLength(0);
-    expect(idle).toEqual([{ run: expect.any(Function), timeout: LIVE_IDLE_WAIT_MS }]);
+    expect(idle).toEqual([{ run: expect.any(Function), timeout: IDLE_WAIT_MS }]);
     idle[0]!.run();
     // Done: the next change asks again.
     refresh();
     expect(idle).toHaveLength(2);
     idle[1]!.run();
+  });
+
+  it('waits for an idle moment, within a bound, after the design changed (a keystroke draws the canvas first)', () => {
+    const { frames, idle } = holdCallbacks();
+    useRun.setState({ stack: stack(false) });
+    refresh('idle');
+    refresh('idle');
+    expect(frames).toHaveLength(0);
+    expect(idle).toEqual([{ run: expect.any(Function), timeout: IDLE_WAIT_MS }]);
+    idle[0]!.run();
+  });
+
+  it('does not hold a change wanted at the next frame behind one waiting for an idle moment, and computes once', () => {
+    const { frames, idle } = holdCallbacks();
+    let computed = 0;
+    const stop = useSchedule.subscribe(() => computed++);
+    try {
+      useRun.setState({ stack: stack(false) });
+      refresh('idle');
+      refresh('frame');
+      refresh('frame');
+      expect(idle).toHaveLength(1);
+      expect(frames).toHaveLength(1);
+      frames[0]!();
+      expect(computed).toBe(1);
+      // The idle moment comes later: what it was asked for is done.
+      idle[0]!.run();
+      expect(computed).toBe(1);
+      // Done: the next change asks again.
+      refresh('idle');
+      expect(idle).toHaveLength(2);
+      idle[1]!.run();
+      expect(computed).toBe(2);
+    } finally {
+      stop();
+    }
   });
 });

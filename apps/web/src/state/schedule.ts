@@ -127,25 +127,39 @@ function compute(): void {
 }
 
 /**
- * While a stack's operation runs, the longest the view waits for the page to be idle. Its events
- * come in bursts (a thousand resources start at once), and the nodes' states are what the user
- * watches: the time left and the critical path can follow a moment later.
+ * The longest the view waits for the page to be idle while the stack's operation runs, or after the
+ * design changed. A stack's events come in bursts (a thousand resources start at once), and typing
+ * changes the design at every keystroke: the nodes' states and the canvas are what the user watches,
+ * and the time left and the critical path can follow a moment later.
  */
-export const LIVE_IDLE_WAIT_MS = 250;
+export const IDLE_WAIT_MS = 250;
 
-let scheduled = false;
+/** When a recomputation is wanted: at the next frame, or at the page's next idle moment (within IDLE_WAIT_MS). */
+export type RefreshAt = 'frame' | 'idle';
+
+/** What is waiting to recompute: none, or when it runs. */
+let pending: RefreshAt | null = null;
+/** Bumped at each computation, so that a callback asked for before it does nothing. */
+let computations = 0;
+
 /**
- * Recomputes once however many changes came: at the next frame, or while the stack's operation
- * runs, at the page's next idle moment (so that the nodes' states of a burst of events are drawn first).
+ * Recomputes once however many changes came: at the next frame, or at the page's next idle moment when
+ * the design changed or the stack's operation runs (so that the canvas of a keystroke, or the nodes' states
+ * of a burst of events, are drawn first). A change wanted at the next frame is not held by one waiting
+ * for an idle moment.
  */
-export function refresh(): void {
-  if (scheduled) return;
-  scheduled = true;
+export function refresh(at: RefreshAt = 'frame'): void {
+  const when: RefreshAt = useRun.getState().stack?.inProgress ? 'idle' : at;
+  if (pending === 'frame' || pending === when) return;
+  pending = when;
+  const asked = computations;
   const run = () => {
-    scheduled = false;
+    if (computations !== asked) return;
+    computations++;
+    pending = null;
     compute();
   };
-  if (useRun.getState().stack?.inProgress) requestIdleCallback(run, { timeout: LIVE_IDLE_WAIT_MS });
+  if (when === 'idle') requestIdleCallback(run, { timeout: IDLE_WAIT_MS });
   else requestAnimationFrame(run);
 }
 
@@ -186,8 +200,9 @@ function tick(): void {
 
 /** Follows the design and the run; call once at start-up. */
 export function followSchedule(): void {
+  // Only the workflow is read: a keystroke that changes no wait keeps it (see decodeGraph).
   useDesign.subscribe((s, prev) => {
-    if (s.graph !== prev.graph) refresh();
+    if (s.graph?.workflow !== prev.graph?.workflow) refresh('idle');
   });
   useRun.subscribe((s, prev) => {
     if (s.events !== prev.events || s.plan !== prev.plan || s.stack !== prev.stack) refresh();
