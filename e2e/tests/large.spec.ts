@@ -18,9 +18,19 @@ test('a large design draws only what is in view; search brings a resource into v
   await resourcesRead(page, COUNT);
   // Laid out and shown from where the workflow starts: the chains' first resources are in view.
   const fits = await fitCount(page);
+  // The most nodes the page holds at once while the new layout is fitted in view.
+  await page.evaluate(() => {
+    const w = window as unknown as { mostNodes: number };
+    w.mostNodes = 0;
+    new MutationObserver(() => {
+      w.mostNodes = Math.max(w.mostNodes, document.querySelectorAll('[data-testid=node]').length);
+    }).observe(document.querySelector('[data-testid=canvas]')!, { childList: true, subtree: true });
+  });
   await page.getByRole('button', { name: 'Auto layout' }).click();
   await viewFitted(page, fits);
   await expect(node(page, 'r0')).toBeInViewport();
+  // Too big to read fitted whole, it was never drawn whole on its way to its readable first view.
+  expect(await page.evaluate(() => (window as unknown as { mostNodes: number }).mostNodes)).toBeLessThan(COUNT / 2);
   // Some nodes are in the page, not all of them.
   await expect.poll(() => page.locator('[data-testid=node]').count()).toBeGreaterThan(0);
   await expect.poll(() => page.locator('[data-testid=node]').count()).toBeLessThan(COUNT);

@@ -7,6 +7,7 @@ import {
   Controls,
   MarkerType,
   ReactFlow,
+  getViewportForBounds,
   useReactFlow,
   useStore,
   type Connection,
@@ -62,6 +63,9 @@ const TERM_BOX = { width: 180, height: 40 };
  */
 const DRAW_ONLY_IN_VIEW_ABOVE = 400;
 
+/** The farthest the canvas zooms out. */
+const MIN_ZOOM = 0.05;
+
 /** The previous array when every item is the same object (React Flow then has nothing to update). */
 function sameItems<T>(last: { current: T[] }, next: T[]): T[] {
   const prev = last.current;
@@ -84,7 +88,11 @@ function termPositions(positions: Positions, names: string[], prefix: string, si
   return out;
 }
 
-export function Canvas() {
+/**
+ * `onFitted`: the canvas shows its first view of what it was asked to fit (a loaded design, a new
+ * layout), with the fit request's number.
+ */
+export function Canvas({ onFitted }: { onFitted?: (request: number) => void } = {}) {
   const graph = useDesign((s) => s.graph);
   const positions = useDesign((s) => s.positions);
   const selected = useDesign((s) => s.selected);
@@ -114,27 +122,33 @@ export function Canvas() {
     const timer = setTimeout(
       () =>
         // fitView waits for the nodes to be measured; a fit too small to read becomes firstView's readable view.
+        // The fit goes no further out than a readable zoom: fitted whole, a big design would have every node
+        // drawn (a thousand, at 1,000 resources) for a view replaced at once by the readable one.
         void flow
-          .fitView({ maxZoom: 1.2, duration: 0 })
+          .fitView({ maxZoom: 1.2, minZoom: READABLE_ZOOM, duration: 0 })
           .then(async () => {
             const pane = container.current?.getBoundingClientRect();
-            if (pane && flow.getZoom() < READABLE_ZOOM) {
+            if (!pane) return;
+            const bounds = flow.getNodesBounds(flow.getNodes());
+            // The zoom the whole fit would have had (fitView's default padding, the canvas's least zoom).
+            if (getViewportForBounds(bounds, pane.width, pane.height, MIN_ZOOM, 1.2, 0.1).zoom < READABLE_ZOOM) {
               const { graph: shown, positions: at } = useDesign.getState();
               const start = workflowStart(
                 (shown?.resources ?? []).flatMap((r) => (at[r.name] ? [at[r.name]!] : [])),
                 NODE_WIDTH,
               );
-              await flow.setViewport(firstView(flow.getNodesBounds(flow.getNodes()), pane, 1.2, start), { duration: 0 });
+              await flow.setViewport(firstView(bounds, pane, 1.2, start), { duration: 0 });
             }
           })
           .then(() => {
             // Which fit request the view now shows (tests wait on it rather than on a clock).
             container.current?.setAttribute('data-fitted', String(fitRequests));
+            onFitted?.(fitRequests);
           }),
       30,
     );
     return () => clearTimeout(timer);
-  }, [fitRequests, flow]);
+  }, [fitRequests, flow, onFitted]);
 
   const drawOnlyInView = (graph?.resources.length ?? 0) > DRAW_ONLY_IN_VIEW_ABOVE;
   const selectedSet = useMemo(() => new Set(selected), [selected]);
@@ -545,7 +559,7 @@ export function Canvas() {
         multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
         selectionKeyCode="Shift"
         onlyRenderVisibleElements={drawOnlyInView}
-        minZoom={0.05}
+        minZoom={MIN_ZOOM}
         maxZoom={2}
         proOptions={{ hideAttribution: true }}
       >
