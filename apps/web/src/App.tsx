@@ -18,6 +18,8 @@ import { openDesign, openImport, setDesignInAddress, startAutosave } from './sta
 
 // The editor (Monaco) is most of the app's code: it loads while the canvas draws.
 const YamlEditor = lazy(() => import('./editor/YamlEditor.tsx'));
+/** The longest the editor waits for the canvas's first view of a loaded design before it loads. */
+const EDITOR_WAIT_MS = 1000;
 const EditorLoading = () => <div className="yaml-editor-pane editor-loading">Loading the editor…</div>;
 
 /** When the editor's code cannot be loaded (the app was updated meanwhile), the rest of the designer stays. */
@@ -85,12 +87,21 @@ export function App() {
   const notice = useDesign((s) => s.notice);
   const stale = useDesign((s) => s.stale);
   const loads = useDesign((s) => s.loads);
-  // The editor (Monaco, most of the code) is fetched and mounted once the first design's canvas is painted:
-  // started with the page, its loading and first render would hold the canvas back.
+  // The editor (Monaco, most of the code) is fetched and mounted once the canvas has painted its first view
+  // of the first design: started with the page, or as soon as the design is loaded (before the canvas has
+  // its size and fits the view), its loading and first render would hold the canvas back. It waits for that
+  // view at most EDITOR_WAIT_MS.
   const [editorWanted, setEditorWanted] = useState(false);
+  const [fitted, setFitted] = useState(0);
   useEffect(() => {
-    if (loads > 0 && !editorWanted) afterPaint(() => setEditorWanted(true));
-  }, [loads, editorWanted]);
+    if (loads === 0 || editorWanted) return;
+    if (fitted > 0) {
+      afterPaint(() => setEditorWanted(true));
+      return;
+    }
+    const timer = setTimeout(() => setEditorWanted(true), EDITOR_WAIT_MS);
+    return () => clearTimeout(timer);
+  }, [loads, fitted, editorWanted]);
   // Whatever loads a design (the gallery, an import, a cloud's stack) closes the gallery.
   useEffect(() => {
     if (loads) setGallery(false);
@@ -200,7 +211,7 @@ export function App() {
                   The YAML does not parse: the canvas shows the last version that did. Fix the text to bring them back in step.
                 </div>
               )}
-              <Canvas />
+              <Canvas onFitted={setFitted} />
               <RunPanel />
             </section>
           </Panel>
