@@ -118,25 +118,22 @@ interface WaitsWorkedOut {
  */
 const lastWaits = new WeakMap<ResourceInfo['def'], WaitsWorkedOut>();
 
-/** The resources a resource names, in the order waitsOf meets them. */
-function namedBy(r: ResourceInfo, implicit: readonly string[]): string[] {
-  return [...r.references.map((ref) => ref.resource), ...r.def.dependsOn.map((d) => d.name), ...implicit];
+/** The type of each resource a resource names, in the order waitsOf meets them; undefined: not active. */
+function namedTypes(r: ResourceInfo, implicit: readonly string[], infos: ReadonlyMap<string, ResourceInfo>): Array<string | undefined> {
+  const typeIn = (name: string) => {
+    const info = infos.get(name);
+    return info && typeOf(info);
+  };
+  return [...r.references.map((ref) => typeIn(ref.resource)), ...r.def.dependsOn.map((d) => typeIn(d.name)), ...implicit.map(typeIn)];
 }
+
+const sameItems = <T>(a: readonly T[], b: readonly T[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 function waitsOf(r: ResourceInfo, infos: ReadonlyMap<string, ResourceInfo>, implicit: readonly string[]): WaitsWorkedOut {
   const type = typeOf(r);
+  const named = namedTypes(r, implicit, infos);
   const last = lastWaits.get(r.def);
-  if (
-    last &&
-    last.references === r.references &&
-    last.type === type &&
-    last.implicit.length === implicit.length &&
-    last.implicit.every((d, i) => d === implicit[i]) &&
-    namedBy(r, implicit).every((name, i) => {
-      const info = infos.get(name);
-      return (info && typeOf(info)) === last.named[i];
-    })
-  )
+  if (last && last.references === r.references && last.type === type && sameItems(last.implicit, implicit) && sameItems(last.named, named))
     return last;
   const waits: Wait[] = [];
   const referred: WaitsWorkedOut['referred'] = [];
@@ -157,10 +154,6 @@ function waitsOf(r: ResourceInfo, infos: ReadonlyMap<string, ResourceInfo>, impl
   }
   for (const dep of r.def.dependsOn) add(dep.name, 'depends_on', 'depends_on');
   for (const dep of implicit) add(dep, 'implicit', implicitReason(type, typeOf(infos.get(dep) ?? r)));
-  const named = namedBy(r, implicit).map((name) => {
-    const info = infos.get(name);
-    return info && typeOf(info);
-  });
   const worked: WaitsWorkedOut = { references: r.references, type, implicit: [...implicit], named, waits, referred };
   lastWaits.set(r.def, worked);
   return worked;
