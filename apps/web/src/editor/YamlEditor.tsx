@@ -231,15 +231,13 @@ export default function YamlEditor() {
   // list show (read with the environment and files, as the server reads them), as soon as it has read.
   const readText = useDesign((s) => s.text);
   const diagnostics = useDesign((s) => s.diagnostics);
-  const markersShown = useRef(0);
   useEffect(() => {
     const model = monaco.editor.getModel(monaco.Uri.parse(TEMPLATE_URI));
     const markers = diagnostics.filter((d) => !d.file);
     // None shown and none to show (typing in a sound template): the whole text is not read to compare it.
-    if (!model || (!markers.length && !markersShown.current)) return;
+    if (!model || (!markers.length && !monaco.editor.getModelMarkers({ owner: 'hearth', resource: model.uri }).length)) return;
     if (model.getValueLength() !== readText.length || model.getValue() !== readText) return;
     monaco.editor.setModelMarkers(model, 'hearth', markers.map(toMarker));
-    markersShown.current = markers.length;
   }, [readText, diagnostics]);
 
   const tabs: Array<{ doc: Doc; label: string; problems: number }> = [
