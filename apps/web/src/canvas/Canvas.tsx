@@ -65,6 +65,8 @@ const DRAW_ONLY_IN_VIEW_ABOVE = 400;
 
 /** The farthest the canvas zooms out. */
 const MIN_ZOOM = 0.05;
+/** The nearest a fitted view (a loaded design, a new layout) zooms in. */
+const FIT_MAX_ZOOM = 1.2;
 
 /** The previous array when every item is the same object (React Flow then has nothing to update). */
 function sameItems<T>(last: { current: T[] }, next: T[]): T[] {
@@ -125,19 +127,19 @@ export function Canvas({ onFitted }: { onFitted?: (request: number) => void } = 
         // The fit goes no further out than a readable zoom: fitted whole, a big design would have every node
         // drawn (a thousand, at 1,000 resources) for a view replaced at once by the readable one.
         void flow
-          .fitView({ maxZoom: 1.2, minZoom: READABLE_ZOOM, duration: 0 })
+          .fitView({ maxZoom: FIT_MAX_ZOOM, minZoom: READABLE_ZOOM, duration: 0 })
           .then(async () => {
             const pane = container.current?.getBoundingClientRect();
             if (!pane) return;
             const bounds = flow.getNodesBounds(flow.getNodes());
             // The zoom the whole fit would have had (fitView's default padding, the canvas's least zoom).
-            if (getViewportForBounds(bounds, pane.width, pane.height, MIN_ZOOM, 1.2, 0.1).zoom < READABLE_ZOOM) {
+            if (getViewportForBounds(bounds, pane.width, pane.height, MIN_ZOOM, FIT_MAX_ZOOM, 0.1).zoom < READABLE_ZOOM) {
               const { graph: shown, positions: at } = useDesign.getState();
               const start = workflowStart(
                 (shown?.resources ?? []).flatMap((r) => (at[r.name] ? [at[r.name]!] : [])),
                 NODE_WIDTH,
               );
-              await flow.setViewport(firstView(bounds, pane, 1.2, start), { duration: 0 });
+              await flow.setViewport(firstView(bounds, pane, FIT_MAX_ZOOM, start), { duration: 0 });
             }
           })
           .then(() => {
