@@ -507,6 +507,25 @@ describe('DesignSession with its reader elsewhere (a worker)', () => {
     expect(names(session.state)).toEqual(['b', 'c']);
   });
 
+  it('an edit on typed text not read yet reads it here for the edit, and shows no graph of it: the next graph is the edit’s', () => {
+    const { reader, session } = heldSession();
+    session.textChanged(renamed('b'));
+    const shown = session.state.graph;
+    expect(session.apply({ op: 'addResource', type: 'OS::Heat::None', name: 'c' }, { at: { x: 500, y: 500 } })).toBe(true);
+    // The graph of b alone would be drawn only to be replaced by the edit's, before the edit reaches the editor.
+    expect(session.state.graph).toBe(shown);
+    expect(session.state.selected).toEqual(['c']);
+    expect(session.apply({ op: 'renameResource', from: 'c', to: 'd' })).toBe(true);
+    expect(session.state.graph).toBe(shown);
+    reader.deliver(reader.held.at(-1)!);
+    expect(names(session.state)).toEqual(['b', 'd']);
+    expect(session.state.selected).toEqual(['d']);
+    // Where the new resource was dropped, kept through its rename before either was shown.
+    expect(session.state.positions.d).toEqual({ x: 500, y: 500 });
+    // The text the edits were made on is read once: an intent now reads only the newest text.
+    expect(session.analysisNow()!.resources.map((r) => r.name)).toEqual(['b', 'd']);
+  });
+
   it('shows only a reading of the newest text: a late reading of older text is dropped', () => {
     const { reader, session } = heldSession();
     session.textChanged(renamed('b'));
