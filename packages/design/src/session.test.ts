@@ -509,7 +509,9 @@ describe('DesignSession with its reader elsewhere (a worker)', () => {
 
   it('an edit on typed text not read yet reads it here for the edit, and shows no graph of it: the next graph is the edit’s', () => {
     const { reader, session } = heldSession();
+    expect(session.readingDue).toBe(false);
     session.textChanged(renamed('b'));
+    expect(session.readingDue).toBe(true);
     const shown = session.state.graph;
     expect(session.apply({ op: 'addResource', type: 'OS::Heat::None', name: 'c' }, { at: { x: 500, y: 500 } })).toBe(true);
     // The graph of b alone would be drawn only to be replaced by the edit's, before the edit reaches the editor.
@@ -522,6 +524,7 @@ describe('DesignSession with its reader elsewhere (a worker)', () => {
     expect(session.state.selected).toEqual(['d']);
     // Where the new resource was dropped, kept through its rename before either was shown.
     expect(session.state.positions.d).toEqual({ x: 500, y: 500 });
+    expect(session.readingDue).toBe(false);
     // The text the edits were made on is read once: an intent now reads only the newest text.
     expect(session.analysisNow()!.resources.map((r) => r.name)).toEqual(['b', 'd']);
   });

@@ -173,6 +173,14 @@ export class DesignSession {
     return this.snapshot;
   }
 
+  /**
+   * The newest text (typed, or written by an edit) is not shown yet: its reading is on its way, and the
+   * snapshot changes when it comes. (A save waits for it rather than reading the text here.)
+   */
+  get readingDue(): boolean {
+    return this.snapshot.analysis !== null && this.latest !== this.snapshot.text;
+  }
+
   subscribe(listener: (state: DesignSnapshot) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

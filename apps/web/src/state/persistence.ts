@@ -97,6 +97,9 @@ function schedule(delay = 500): void {
   if (timer) clearTimeout(timer);
   timer = setTimeout(() => {
     timer = null;
+    // Changes still coming (the newest text is being read): saving now would read it here, in the midst
+    // of them. Its reading changes the design when it comes, which schedules the save again.
+    if (delay > 0 && session.readingDue) return;
     saving = (saving ?? Promise.resolve()).then(saveNow);
   }, delay);
 }
