@@ -50,6 +50,15 @@ resources:
     expect(dropped.c).toEqual({ x: 1000, y: 500 });
   });
 
+  it('a node with a hint takes it, and is not taken for one that went (edits read together)', () => {
+    const before = graphOf(T(['a', 'b']));
+    const positions = { a: { x: 0, y: 0 }, b: { x: 400, y: 0 } };
+    // a removed and c dropped at a place, read as one change: c is where it was dropped, not where a was.
+    expect(carryPositions(before, graphOf(T(['b', 'c'])), positions, { c: { x: 1000, y: 500 } }).c).toEqual({ x: 1000, y: 500 });
+    // a removed and b renamed to bee (its hint is b's place), read as one change: bee stays where b was.
+    expect(carryPositions(before, graphOf(T(['bee'])), positions, { bee: { x: 400, y: 0 } })).toEqual({ bee: { x: 400, y: 0 } });
+  });
+
   it('returns the same positions object when no node moved, came or went', () => {
     const graph = graphOf(T(['a', 'b']));
     const positions = { a: { x: 0, y: 0 }, b: { x: 400, y: 0 } };

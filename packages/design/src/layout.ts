@@ -86,7 +86,8 @@ export function carryPositions(previous: Graph | null, next: Graph, positions: P
   const out: Positions = {};
   const nextNames = new Set(next.resources.map((r) => r.name));
   for (const r of next.resources) if (positions[r.name]) out[r.name] = positions[r.name]!;
-  const added = next.resources.filter((r) => !out[r.name]);
+  // A node with a hint (dropped somewhere, or renamed by an edit) goes there: it is no match for one that went.
+  const added = next.resources.filter((r) => !out[r.name] && !hints[r.name]);
   const gone = (previous?.resources ?? []).filter((r) => !nextNames.has(r.name) && positions[r.name]);
   if (added.length === 1 && gone.length === 1) out[added[0]!.name] = positions[gone[0]!.name]!;
   else if (added.length && gone.length) {

@@ -529,6 +529,21 @@ describe('DesignSession with its reader elsewhere (a worker)', () => {
     expect(session.analysisNow()!.resources.map((r) => r.name)).toEqual(['b', 'd']);
   });
 
+  it('edits shown together keep where each was made: a drop, and a rename of a resource added before it', () => {
+    const { reader, session } = heldSession();
+    expect(session.apply({ op: 'addResource', type: 'OS::Heat::None', name: 'b' }, { at: { x: 400, y: 0 } })).toBe(true);
+    reader.deliver(reader.held.at(-1)!);
+    expect(session.state.positions).toEqual({ a: { x: 0, y: 0 }, b: { x: 400, y: 0 } });
+    // Before any of them is shown: a removed, c dropped far away, b removed, a new b dropped, renamed e.
+    expect(session.apply({ op: 'removeResource', name: 'a' })).toBe(true);
+    expect(session.apply({ op: 'addResource', type: 'OS::Heat::None', name: 'c' }, { at: { x: 900, y: 900 } })).toBe(true);
+    expect(session.apply({ op: 'removeResource', name: 'b' })).toBe(true);
+    expect(session.apply({ op: 'addResource', type: 'OS::Heat::None', name: 'b' }, { at: { x: 2000, y: 0 } })).toBe(true);
+    expect(session.apply({ op: 'renameResource', from: 'b', to: 'e' })).toBe(true);
+    reader.deliver(reader.held.at(-1)!);
+    expect(session.state.positions).toEqual({ c: { x: 900, y: 900 }, e: { x: 2000, y: 0 } });
+  });
+
   it('shows only a reading of the newest text: a late reading of older text is dropped', () => {
     const { reader, session } = heldSession();
     session.textChanged(renamed('b'));

@@ -479,8 +479,8 @@ export class DesignSession {
     }
     if (op.op === 'addResource' && result.name && options.at) this.pendingHints[result.name] = options.at;
     if (op.op === 'renameResource') {
-      // (A resource added by an edit not shown yet has only its hint.)
-      const at = this.snapshot.positions[op.from] ?? this.pendingHints[op.from];
+      // A hint is of an edit not shown yet (a resource added there, or renamed to that name): newer than what shows.
+      const at = this.pendingHints[op.from] ?? this.snapshot.positions[op.from];
       if (at) this.pendingHints[op.to] = at;
     }
     if (result.text !== text) this.write(result.text);

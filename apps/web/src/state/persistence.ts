@@ -92,14 +92,19 @@ function sameSaved(a: Saved, b: Saved): boolean {
   );
 }
 
-/** Saves in half a second (the changes meanwhile go with it), or at once. */
-function schedule(delay = 500): void {
+/**
+ * Saves in half a second (the changes meanwhile go with it), or at once. While the newest text is still
+ * being read (edits are coming), the save waits one more half second, after which it reads the text here.
+ */
+function schedule(delay = 500, waited = false): void {
   if (timer) clearTimeout(timer);
   timer = setTimeout(() => {
     timer = null;
-    // Changes still coming (the newest text is being read): saving now would read it here, in the midst
-    // of them. Its reading changes the design when it comes, which schedules the save again.
-    if (delay > 0 && session.readingDue) return;
+    // (The reading, when it comes, changes the design, which schedules the save afresh.)
+    if (delay > 0 && !waited && session.readingDue) {
+      schedule(delay, true);
+      return;
+    }
     saving = (saving ?? Promise.resolve()).then(saveNow);
   }, delay);
 }
