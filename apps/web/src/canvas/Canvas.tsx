@@ -43,6 +43,7 @@ import { categoryOf } from '@hearth/template';
 import { useRun } from '../state/run.ts';
 import { DependencyEdge, type DependencyFlowEdge } from './DependencyEdge.tsx';
 import { groupHeights } from './group-heights.ts';
+import { resourceSpan, termPositions } from './term-positions.ts';
 import { OffscreenRoutes, type OffscreenRoute } from './OffscreenRoutes.tsx';
 import { OverviewMap } from './OverviewMap.tsx';
 import { FIXED_NODE_HANDLES, ResourceNode, TermNode, type ResourceFlowNode, type TermFlowNode } from './ResourceNode.tsx';
@@ -78,17 +79,6 @@ function sameItems<T>(last: { current: T[] }, next: T[]): T[] {
 
 /** The node standing for all the parameters when they outnumber the resources (and its key in `expanded`). */
 const PARAMETERS_GROUP = 'parameters:group';
-
-function termPositions(positions: Positions, names: string[], prefix: string, side: 'left' | 'right'): Record<string, XY> {
-  const all = Object.entries(positions).filter(([k]) => !k.includes(':'));
-  const xs = all.map(([, p]) => p.x);
-  const ys = all.map(([, p]) => p.y);
-  const x = side === 'left' ? (xs.length ? Math.min(...xs) : 0) - 260 : (xs.length ? Math.max(...xs) : 0) + NODE_WIDTH + 80;
-  const y0 = ys.length ? Math.min(...ys) : 0;
-  const out: Record<string, XY> = {};
-  names.forEach((n, i) => (out[n] = positions[`${prefix}:${n}`] ?? { x, y: y0 + i * 56 }));
-  return out;
-}
 
 /**
  * `onFitted`: the canvas shows its first view of what it was asked to fit (a loaded design, a new
@@ -219,7 +209,7 @@ export function Canvas({ onFitted }: { onFitted?: (request: number) => void } = 
     };
     // Resources the plan deletes still show, as ghosts, so that the user sees what goes.
     const ghosts = planChanges.filter((c) => (c.action === 'delete' || c.action === 'retain') && !seen.has(c.resource));
-    const xs = Object.values(positions).map((p) => p.x);
+    const xs = ghosts.length ? Object.values(positions).map((p) => p.x) : [];
     ghosts.forEach((c, i) => {
       out.push({
         id: `ghost:${c.resource}`,
@@ -248,8 +238,10 @@ export function Canvas({ onFitted }: { onFitted?: (request: number) => void } = 
     // Parameters that outnumber the resources are one node until the user opens them.
     const manyParams = graph.parameters.length > graph.resources.length;
     const paramsShown = !manyParams || expanded[PARAMETERS_GROUP];
+    const span = resourceSpan(positions);
     const params = termPositions(
       positions,
+      span,
       [...(manyParams ? [PARAMETERS_GROUP] : []), ...(paramsShown ? graph.parameters.map((p) => p.name) : [])],
       'param',
       'left',
@@ -270,6 +262,7 @@ export function Canvas({ onFitted }: { onFitted?: (request: number) => void } = 
     }
     const outs = termPositions(
       positions,
+      span,
       graph.outputs.map((o) => o.name),
       'output',
       'right',
