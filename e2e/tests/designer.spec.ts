@@ -184,6 +184,25 @@ test('a rename, in the form or in the YAML, keeps the node where it was', async 
   expect(await nodePosition(page, 'network')).toEqual(netBefore);
 });
 
+test('a parameter moved on the canvas stays where it was put while the template is typed in', async ({ page }) => {
+  await newDesign(page, BASE.replace('resources:\n', 'parameters:\n  cidr: {type: string, default: 10.0.0.0/24}\nresources:\n'));
+  const parameter = page.locator('.react-flow__node[data-id="param:cidr"]');
+  await expect(parameter).toBeVisible();
+  const start = await nodePosition(page, 'param:cidr');
+  const box = (await parameter.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  // The drag starts past a threshold, from where the pointer is then.
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2 + 5);
+  for (let i = 1; i <= 4; i++) await page.mouse.move(box.x + box.width / 2 - 20 * i, box.y + box.height / 2 + 5 + 30 * i);
+  await page.mouse.up();
+  await expect.poll(() => nodePosition(page, 'param:cidr')).not.toEqual(start);
+  const moved = await nodePosition(page, 'param:cidr');
+  await setEditorText(page, (await editorText(page)).replace('  subnet:\n', '  subnet_a:\n'));
+  await expect(node(page, 'subnet_a')).toBeVisible();
+  expect(await nodePosition(page, 'param:cidr')).toEqual(moved);
+});
+
 test('a dragged node’s edges are plain curves until it is dropped, then they go around the nodes in their way', async ({ page }) => {
   await newDesign(
     page,

@@ -59,6 +59,18 @@ resources:
     expect(carryPositions(before, graphOf(T(['bee'])), positions, { bee: { x: 400, y: 0 } })).toEqual({ bee: { x: 400, y: 0 } });
   });
 
+  it('keeps the places the user gave parameters and outputs (param:name, output:name) through a change of the resources', () => {
+    const before = graphOf(T(['a', 'b']));
+    const positions = { a: { x: 0, y: 0 }, b: { x: 400, y: 0 }, 'param:p': { x: -300, y: 80 }, 'output:o': { x: 900, y: 0 } };
+    expect(carryPositions(before, graphOf(T(['a', 'bee'])), positions)).toEqual({
+      a: { x: 0, y: 0 },
+      bee: { x: 400, y: 0 },
+      'param:p': { x: -300, y: 80 },
+      'output:o': { x: 900, y: 0 },
+    });
+    expect(carryPositions(before, graphOf(T(['a', 'b'])), positions)).toBe(positions);
+  });
+
   it('returns the same positions object when no node moved, came or went', () => {
     const graph = graphOf(T(['a', 'b']));
     const positions = { a: { x: 0, y: 0 }, b: { x: 400, y: 0 } };

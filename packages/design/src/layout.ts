@@ -80,15 +80,18 @@ export function placeNew(name: string, graph: Graph, positions: Positions): XY {
 /**
  * Positions for a new version of the graph: kept by name; a resource renamed
  * (one gone, one new, at the same place in the text) keeps its spot; new ones
- * are placed near what they connect to.
+ * are placed near what they connect to. The places the user gave parameters
+ * and outputs (`param:name`, `output:name`) stay as they are.
  */
 export function carryPositions(previous: Graph | null, next: Graph, positions: Positions, hints: Record<string, XY> = {}): Positions {
   const out: Positions = {};
-  const nextNames = new Set(next.resources.map((r) => r.name));
+  for (const key in positions) if (key.includes(':')) out[key] = positions[key]!;
   for (const r of next.resources) if (positions[r.name]) out[r.name] = positions[r.name]!;
   // A node with a hint (dropped somewhere, or renamed by an edit) goes there: it is no match for one that went.
   const added = next.resources.filter((r) => !out[r.name] && !hints[r.name]);
-  const gone = (previous?.resources ?? []).filter((r) => !nextNames.has(r.name) && positions[r.name]);
+  // (What went matters only for a node to match: typing inside a resource spares going through them.)
+  const nextNames = added.length ? new Set(next.resources.map((r) => r.name)) : null;
+  const gone = nextNames ? (previous?.resources ?? []).filter((r) => !nextNames.has(r.name) && positions[r.name]) : [];
   if (added.length === 1 && gone.length === 1) out[added[0]!.name] = positions[gone[0]!.name]!;
   else if (added.length && gone.length) {
     // Several at once: match by position in the resources section.
