@@ -8,7 +8,11 @@ export interface XY {
   y: number;
 }
 
+/** Node positions by key: a resource's name, or `param:name` and `output:name` for a parameter or an output. */
 export type Positions = Record<string, XY>;
+
+/** Whether a position (or a node's id) is a parameter's or an output's (`param:name`, `output:name`) rather than a resource's. */
+export const isTermKey = (key: string): boolean => key.includes(':');
 
 export const NODE_WIDTH = 220;
 export const NODE_HEIGHT = 64;
@@ -85,7 +89,7 @@ export function placeNew(name: string, graph: Graph, positions: Positions): XY {
  */
 export function carryPositions(previous: Graph | null, next: Graph, positions: Positions, hints: Record<string, XY> = {}): Positions {
   const out: Positions = {};
-  for (const key in positions) if (key.includes(':')) out[key] = positions[key]!;
+  for (const key in positions) if (isTermKey(key)) out[key] = positions[key]!;
   for (const r of next.resources) if (positions[r.name]) out[r.name] = positions[r.name]!;
   // A node with a hint (dropped somewhere, or renamed by an edit) goes there: it is no match for one that went.
   const added = next.resources.filter((r) => !out[r.name] && !hints[r.name]);

@@ -24,6 +24,7 @@ import {
   connectionChoices,
   EdgeLayouts,
   firstView,
+  isTermKey,
   makeRoom,
   NODE_HEIGHT,
   type ConnectionChoice,
@@ -305,7 +306,7 @@ export function Canvas({ onFitted }: { onFitted?: (request: number) => void } = 
       for (const [other, p] of Object.entries(positions))
         boxes[other] = {
           ...p,
-          ...(other.includes(':') ? TERM_BOX : { width: NODE_WIDTH, height: last.get(other)?.height ?? NODE_HEIGHT }),
+          ...(isTermKey(other) ? TERM_BOX : { width: NODE_WIDTH, height: last.get(other)?.height ?? NODE_HEIGHT }),
         };
       Object.assign(moves, makeRoom({ name, box: { ...at, width: NODE_WIDTH, height: before.height } }, height, boxes));
     }
@@ -403,9 +404,9 @@ export function Canvas({ onFitted }: { onFitted?: (request: number) => void } = 
     let selection: Set<string> | null = null;
     for (const c of changes) {
       if (c.type === 'position' && c.position) moves[c.id] = c.position;
-      if (c.type === 'select' && !c.id.includes(':')) {
+      if (c.type === 'select' && !isTermKey(c.id)) {
         // A parameter or output (param:x) is not kept when resources are selected on the canvas.
-        selection ??= new Set(useDesign.getState().selected.filter((n) => !n.includes(':')));
+        selection ??= new Set(useDesign.getState().selected.filter((n) => !isTermKey(n)));
         if (c.selected) selection.add(c.id);
         else selection.delete(c.id);
       }

@@ -2,7 +2,7 @@
 // them), when the user has not moved them: worked out from the resources' positions at every change
 // that moves, adds or renames one (a keystroke that renames a resource, at 1,000 resources).
 import type { Positions, XY } from '@hearth/design';
-import { NODE_WIDTH } from '@hearth/design';
+import { isTermKey, NODE_WIDTH } from '@hearth/design';
 
 /** The resources' leftmost and rightmost x and topmost y (0s for none); parameters' and outputs' own positions are left out. */
 export interface ResourceSpan {
@@ -11,13 +11,13 @@ export interface ResourceSpan {
   top: number;
 }
 
-/** Positions are keyed by resource name, or `param:name` and `output:name` for the terms. */
+/** The span of the resources' own positions (those of parameters and outputs left out). */
 export function resourceSpan(positions: Positions): ResourceSpan {
   let left = Infinity;
   let right = -Infinity;
   let top = Infinity;
   for (const key in positions) {
-    if (key.includes(':')) continue;
+    if (isTermKey(key)) continue;
     const { x, y } = positions[key]!;
     left = Math.min(left, x);
     right = Math.max(right, x);
