@@ -370,9 +370,8 @@ export class DesignSession {
     if (!analysis) return; // Nothing loaded yet.
     // (applyAll moves the document ahead of the snapshot until its text is read: compare with both.)
     if (analysis.text === text && this.snapshot.text === text && this.document.template === text) return;
-    const unshown = this.unshown?.analysis.text === text && this.document.template === text ? this.unshown : null;
+    const reading = this.unshownOf(text) ?? this.timed(() => this.document.setTemplate(text));
     this.unshown = null;
-    const reading = unshown ?? this.timed(() => this.document.setTemplate(text));
     if (this.snapshot.text === text && this.shownGeneration === this.generation) {
       // The reader's graph of this text is shown: only the analysis is new.
       this.set({ analysis: reading.analysis });
@@ -455,10 +454,13 @@ export class DesignSession {
     const text = this.latest;
     const shown = this.snapshot.analysis;
     if (!shown || shown.text === text) return shown;
-    if (this.unshown?.analysis.text !== text || this.document.template !== text) {
-      this.unshown = this.timed(() => this.document.setTemplate(text));
-    }
+    this.unshown = this.unshownOf(text) ?? this.timed(() => this.document.setTemplate(text));
     return this.unshown.analysis;
+  }
+
+  /** The reading made for an edit and not shown, if it is of this text and the document still holds it. */
+  private unshownOf(text: string): (DesignReading & { analysisMs: number }) | null {
+    return this.unshown?.analysis.text === text && this.document.template === text ? this.unshown : null;
   }
 
   /** Runs an edit operation on the template; false (with a notice) when it was refused. `at`: where a new resource goes. */
