@@ -285,6 +285,13 @@ async function dragNode(page: Page): Promise<{ steps: number[]; frames: number[]
   return { steps, frames, drop, moved: (await positionOf(name)) !== before };
 }
 
+/** Chromium's counters of the page's work so far (ScriptDuration, TaskDuration: seconds), to read before and after. */
+async function workCounters(page: Page): Promise<() => Promise<Record<string, number>>> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  return async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+}
+
 /**
  * `n` test resources that complete spread over one second: in the order of their names (the first
  * ones, those in view when the design opens, complete in the run's first tenth, while the page is
@@ -300,7 +307,8 @@ function liveTemplate(n: number, order: 'in order' | 'spread' = 'in order'): str
  * The floor under event → node on this machine: the same deployment's events received by a page that
  * only listens (an EventSource on the server's event stream, no app). It is what the server, the
  * browser's network process and a page's event loop take to pass an event on while the engine runs
- * 1,000 resources a second on the same two cores.
+ * 1,000 resources a second on the same two cores. Delays are in the order the events came (their ids),
+ * which is the order the resources complete.
  */
 async function liveFloor(page: Page, url: string, n: number): Promise<Record<string, unknown>> {
   await page.goto(`${url}/blank.txt`); // same origin, no app (a plain "Not found")
@@ -343,6 +351,9 @@ async function liveFloor(page: Page, url: string, n: number): Promise<Record<str
     resources: n,
     events_seen: delays.length,
     event_to_listening_page_ms: { median: round(median(delays)), p95: round(p95(delays)) },
+    // The resources that complete in the run's first tenth (those in view in the designer's "in order"
+    // case) complete while the server still writes and sends every resource's start.
+    first_tenth_to_listening_page_ms: { median: round(median(delays.slice(0, n / 10))), p95: round(p95(delays.slice(0, n / 10))) },
   };
 }
 
@@ -386,15 +397,20 @@ async function liveDelay(page: Page, url: string, n: number, order: 'in order' |
       }
     }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-status'] });
   });
+  // The page's own work during the deployment (script, and every task).
+  const counters = await workCounters(page);
   await page.getByLabel('Stack name').fill(`live-${n}-${Date.now()}`);
   await page.getByLabel('Simulated latency').fill('0');
   await page.getByTestId('apply').click();
+  const before = await counters();
   await page.getByTestId('confirm-apply').click();
   await page.waitForFunction(
     () => document.querySelector('[data-testid="stack-status"]')?.getAttribute('data-state') === 'CREATE_COMPLETE',
     undefined,
     { timeout: 120_000 },
   );
+  const after = await counters();
+  const work = (name: string) => round(((after[name] ?? 0) - (before[name] ?? 0)) * 1000);
   const frames = await stopFrameLog(page);
   const { delays, arrivals, scheduleMs } = await page.evaluate(() => {
     type Ev = { resourceName: string | null; status: string; time: string };
@@ -422,6 +438,7 @@ async function liveDelay(page: Page, url: string, n: number, order: 'in order' |
     event_to_node_ms: { median: round(median(delays)), p95: round(p95(delays)) },
     event_to_page_ms: { median: round(median(arrivals)), p95: round(p95(arrivals)) },
     frame_ms: { median: round(median(frames)), p95: round(p95(frames)) },
+    page_work_ms: { script: work('ScriptDuration'), tasks: work('TaskDuration') },
     schedule_view_ms: { median: round(median(scheduleMs)), p95: round(p95(scheduleMs)), computed: scheduleMs.length },
   };
 }
@@ -449,11 +466,9 @@ try {
     const resources = await page.evaluate(() =>
       (window as unknown as { hearth: Hearth }).hearth.design.getState().graph!.resources.map((r) => r.name),
     );
-    // The page's own work per keystroke (script, and every task), from Chromium's counters.
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Performance.enable');
+    // The page's own work per keystroke (script, and every task).
+    const counters = await workCounters(page);
     await page.waitForFunction(() => 'hearthEditor' in window, undefined, { timeout: 120_000 });
-    const counters = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
     const before = await counters();
     // Typing right after the design opens runs code the page and the worker have not optimised yet: the
     // first keystrokes are reported apart from the steady typing after them.
