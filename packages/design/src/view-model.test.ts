@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeTemplate } from '@hearth/template';
-import { deriveGraph, propertyLabel } from './view-model.ts';
+import { DesignDocument } from './document.ts';
+import { deriveGraph, propertyLabel, type Graph } from './view-model.ts';
 
 const TEMPLATE = `heat_template_version: 2018-08-31
 parameters:
@@ -92,5 +93,61 @@ resources:
   it('labels references by their property path', () => {
     expect(propertyLabel('web.Properties.networks[0].port', 'web')).toBe('networks[0].port');
     expect(propertyLabel('web.Metadata.x', 'web')).toBe('metadata.x');
+  });
+});
+
+describe('deriveGraph of a text read again (a keystroke)', () => {
+  const GROUP = `heat_template_version: 2018-08-31
+parameters:
+  n: {type: number, default: 2}
+resources:
+  net: {type: OS::Neutron::Net}
+  port:
+    type: OS::Neutron::Port
+    properties: {network: {get_resource: net}}
+  group:
+    type: OS::Heat::ResourceGroup
+    properties:
+      count: {get_param: n}
+      resource_def: {type: OS::Cinder::Volume}
+`;
+  const opened = (text: string) => {
+    const doc = new DesignDocument();
+    doc.load({ template: text, environment: '', files: {} }, {});
+    return (next: string) => deriveGraph(doc.setTemplate(next).analysis);
+  };
+  const node = (g: Graph, name: string) => g.resources.find((r) => r.name === name)!;
+  const edge = (g: Graph, source: string) => g.edges.find((e) => e.source === source);
+  const step = (g: Graph, name: string) => g.workflow.resources.find((r) => r.name === name)!;
+
+  it('keeps what a change did not touch as the same objects (nodes, edges, workflow steps), and makes anew what it changed', () => {
+    const read = opened(TEMPLATE);
+    const before = read(TEMPLATE);
+    const after = read(TEMPLATE.replace('flavor: small', 'flavor: large'));
+    for (const name of ['net', 'port', 'group']) expect(node(after, name)).toBe(node(before, name));
+    expect(edge(after, 'port')).toBe(edge(before, 'port'));
+    expect(step(after, 'port')).toBe(step(before, 'port'));
+    // web was read again: equal, not the same.
+    expect(node(after, 'web')).not.toBe(node(before, 'web'));
+    expect(node(after, 'web')).toEqual(node(before, 'web'));
+    expect(after.edges).toEqual(before.edges);
+  });
+
+  it('follows what changes outside a resource: a line moved, a reference to a resource renamed away and back, a count from a parameter', () => {
+    const read = opened(GROUP);
+    const before = read(GROUP);
+    // A line above: the nodes below move down a line.
+    const moved = read(GROUP.replace('resources:\n', 'resources:\n  # a comment\n'));
+    expect(node(moved, 'port').line).toBe(node(before, 'port').line + 1);
+    // The resource port refers to renamed: port's edge goes, and port has an error.
+    const renamed = read(GROUP.replace('  net: {', '  net2: {'));
+    expect(edge(renamed, 'port')).toBeUndefined();
+    expect(node(renamed, 'port').errors).toBe(1);
+    const back = read(GROUP);
+    expect(edge(back, 'port')).toEqual(edge(before, 'port'));
+    expect(node(back, 'port')).toEqual(node(before, 'port'));
+    // The group's definition is unchanged, its count is not.
+    expect(node(before, 'group').members).toHaveLength(2);
+    expect(node(read(GROUP.replace('default: 2', 'default: 3')), 'group').members).toHaveLength(3);
   });
 });

@@ -80,6 +80,80 @@ function membersOf(text: string): Array<{ name: string; type: string }> {
 
 const GROUP_TYPES = new Set(['OS::Heat::ResourceGroup', 'OS::Heat::AutoScalingGroup']);
 
+const NO_NAMES: readonly string[] = [];
+
+/**
+ * A resource's node and edges as last derived, kept by its definition (the analysis's unit: a keystroke
+ * reads one resource again, and the others keep their definitions and references). A node or an edge
+ * equal to the one derived before is that same object: the reader sends only what changed
+ * (graph-sharing.ts) and finds the rest by identity, where it compared each field of a thousand nodes
+ * and edges at every keystroke.
+ */
+interface Derived {
+  name: string;
+  references: ResourceInfo['references'];
+  implicit: readonly string[];
+  /** The resource's edges, before those to resources not in the template are left out. */
+  candidates: GraphEdge[];
+  nestedText: string | null;
+  node: ResourceNodeData;
+}
+const lastDerived = new WeakMap<ResourceInfo['def'], Derived>();
+
+/** Categories by type name: a template names a few types, each on many resources (kept up to 10,000 names). */
+const categories = new Map<string, string>();
+function categoryFor(type: string): string {
+  let category = categories.get(type);
+  if (category === undefined) {
+    if (categories.size >= 10_000) categories.clear();
+    categories.set(type, (category = categoryOf(type)));
+  }
+  return category;
+}
+
+const sameItems = <T>(a: readonly T[], b: readonly T[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** A resource's edges of depends_on, references and Heat's implicit dependencies, to any name. */
+function edgeCandidates(r: ResourceInfo, implicit: readonly string[]): GraphEdge[] {
+  const edges: GraphEdge[] = [];
+  for (const dep of r.def.dependsOn)
+    edges.push({ id: `d:${r.name}>${dep.name}`, source: r.name, target: dep.name, kind: 'depends_on', label: null });
+  const seen = new Set<string>();
+  for (const ref of r.references) {
+    const label = propertyLabel(ref.heatPath, r.name);
+    const id = `${ref.kind === 'get_attr' ? 'a' : 'r'}:${r.name}>${ref.resource}:${label}`;
+    // (The id names the target: the same id is the same edge, kept or left out together.)
+    if (seen.has(id)) continue;
+    seen.add(id);
+    edges.push({ id, source: r.name, target: ref.resource, kind: ref.kind, label });
+  }
+  for (const dep of implicit) edges.push({ id: `i:${r.name}>${dep}`, source: r.name, target: dep, kind: 'implicit', label: null });
+  return edges;
+}
+
+const sameMembers = (a: ResourceNodeData['members'], b: ResourceNodeData['members']) =>
+  a === b || (a !== null && b !== null && a.length === b.length && a.every((m, i) => m.name === b[i]!.name && m.type === b[i]!.type));
+
+/** The node derived before when this one is equal to it, so that it keeps its identity. */
+function sameNodeAsBefore(node: ResourceNodeData, before: ResourceNodeData | undefined): ResourceNodeData {
+  if (
+    before &&
+    before.name === node.name &&
+    before.type === node.type &&
+    before.category === node.category &&
+    before.line === node.line &&
+    before.errors === node.errors &&
+    before.warnings === node.warnings &&
+    before.problem === node.problem &&
+    before.disabled === node.disabled &&
+    before.moreMembers === node.moreMembers &&
+    before.group === node.group &&
+    sameMembers(before.members, node.members)
+  )
+    return before;
+  return node;
+}
+
 function resolved(expr: Expr | null | undefined, env: EvalEnv): Value | undefined {
   if (!expr) return undefined;
   try {
@@ -118,48 +192,46 @@ export function deriveGraph(analysis: Analysis): Graph {
   const resources: ResourceNodeData[] = analysis.resources.map((r) => {
     const problems = byResource.get(r.name) ?? [];
     const errors = problems.filter((d) => d.severity === 'error');
-    for (const dep of r.def.dependsOn) {
-      if (names.has(dep.name))
-        edges.push({ id: `d:${r.name}>${dep.name}`, source: r.name, target: dep.name, kind: 'depends_on', label: null });
-    }
-    const seen = new Set<string>();
-    for (const ref of r.references) {
-      if (!names.has(ref.resource)) continue;
-      const label = propertyLabel(ref.heatPath, r.name);
-      const id = `${ref.kind === 'get_attr' ? 'a' : 'r'}:${r.name}>${ref.resource}:${label}`;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      edges.push({ id, source: r.name, target: ref.resource, kind: ref.kind, label });
-    }
-    for (const dep of analysis.implicit.get(r.name) ?? []) {
-      if (names.has(dep)) edges.push({ id: `i:${r.name}>${dep}`, source: r.name, target: dep, kind: 'implicit', label: null });
-    }
+    const implicit = analysis.implicit.get(r.name) ?? NO_NAMES;
+    const last = lastDerived.get(r.def);
+    const known = last !== undefined && last.name === r.name;
+    const candidates =
+      known && last.references === r.references && sameItems(last.implicit, implicit) ? last.candidates : edgeCandidates(r, implicit);
+    for (const e of candidates) if (names.has(e.target)) edges.push(e);
     const type = r.def.type ?? '';
     let group: ResourceNodeData['group'] = null;
     let members: ResourceNodeData['members'] = null;
     let moreMembers = 0;
+    const nestedText = r.resolution === 'template' && r.nested ? r.nested.text : null;
     if (GROUP_TYPES.has(r.iface ?? type)) {
       group = 'resource-group';
       const { count, memberType } = groupShape(r, env());
       members = Array.from({ length: Math.min(count, MAX_DRAWN_MEMBERS) }, (_, i) => ({ name: String(i), type: memberType }));
       moreMembers = Math.max(0, count - MAX_DRAWN_MEMBERS);
-    } else if (r.resolution === 'template' && r.nested) {
+    } else if (nestedText !== null) {
       group = 'nested';
-      members = membersOf(r.nested.text);
+      // (A nested template's text is parsed again only when it changed.)
+      members = known && last.nestedText === nestedText && last.node.group === 'nested' ? last.node.members : membersOf(nestedText);
     }
-    return {
-      name: r.name,
-      type,
-      category: categoryOf(r.iface ?? type),
-      line: analysis.lines.position(r.def.keyNode.start).line,
-      errors: errors.length,
-      warnings: problems.length - errors.length,
-      problem: errors[0]?.message ?? problems[0]?.message ?? null,
-      disabled: !r.enabled,
-      members,
-      moreMembers,
-      group,
-    };
+    const node = sameNodeAsBefore(
+      {
+        name: r.name,
+        type,
+        category: categoryFor(r.iface ?? type),
+        line: analysis.lines.position(r.def.keyNode.start).line,
+        errors: errors.length,
+        warnings: problems.length - errors.length,
+        problem: errors[0]?.message ?? problems[0]?.message ?? null,
+        disabled: !r.enabled,
+        members,
+        moreMembers,
+        group,
+      },
+      known ? last.node : undefined,
+    );
+    if (!known || node !== last.node || candidates !== last.candidates || nestedText !== last.nestedText)
+      lastDerived.set(r.def, { name: r.name, references: r.references, implicit: [...implicit], candidates, nestedText, node });
+    return node;
   });
   // A wait condition waits for the signal of what runs its handle's command: an edge of its own kind.
   const workflow = workflowOf(analysis);

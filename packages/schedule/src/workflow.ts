@@ -161,6 +161,24 @@ function waitsOf(r: ResourceInfo, infos: ReadonlyMap<string, ResourceInfo>, impl
 
 const NONE: readonly string[] = [];
 
+/**
+ * The last workflow resource made per definition, other than wait conditions (whose signals are added
+ * to them after). One with the same name, type and waits is that same object: the designer's reader
+ * sends only what changed since the workflow before (finding the rest by identity), and a keystroke
+ * changes one resource of a thousand.
+ */
+const lastResource = new WeakMap<ResourceInfo['def'], WorkflowResource>();
+
+function workflowResource(r: ResourceInfo, waits: Wait[]): WorkflowResource {
+  const type = r.def.type ?? '';
+  if (WAIT_CONDITIONS.has(typeOf(r))) return { name: r.name, type, waits, signalledBy: [], signalsNeeded: 0 };
+  const last = lastResource.get(r.def);
+  if (last && last.name === r.name && last.type === type && last.waits === waits) return last;
+  const made: WorkflowResource = { name: r.name, type, waits, signalledBy: [], signalsNeeded: 0 };
+  lastResource.set(r.def, made);
+  return made;
+}
+
 export function workflowOf(analysis: Analysis): Workflow {
   const active = analysis.resources.filter((r) => r.enabled && !r.def.broken);
   const infos = new Map(active.map((r) => [r.name, r]));
@@ -176,7 +194,7 @@ export function workflowOf(analysis: Analysis): Workflow {
       if (list) list.push({ by: r.name, reason });
       else referrers.set(on, [{ by: r.name, reason }]);
     }
-    return { name: r.name, type: r.def.type ?? '', waits, signalledBy: [], signalsNeeded: 0 };
+    return workflowResource(r, waits);
   });
   const byName = new Map(resources.map((r) => [r.name, r]));
 
