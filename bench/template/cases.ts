@@ -3,11 +3,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeTemplate, applyEdit, TemplateDocument, type EditOperation } from '@hearth/template';
 import { corpusEntries, corpusRoot } from '../../packages/template/src/test-support/corpus.ts';
+import { ReaderCore } from '@hearth/design/reader';
 import { syntheticTemplate } from './synthetic.ts';
 
 function median(samples: number[]): number {
   const sorted = [...samples].sort((a, b) => a - b);
   return Number(sorted[Math.floor(sorted.length / 2)]!.toFixed(2));
+}
+
+function p95(samples: number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return Number(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))]!.toFixed(2));
 }
 
 function time(runs: number, work: (i: number) => void): number[] {
@@ -50,6 +56,27 @@ export async function runCase(name: string): Promise<Record<string, unknown>> {
       case: `re-validate after a one-resource edit, ${n} resources`,
       median_ms: median(samples.slice(5)),
       min_ms: Number(Math.min(...samples).toFixed(2)),
+    };
+  }
+  if (kind === 'reader') {
+    // The designer's reading of a keystroke (what its Web Worker does with each typed text): the
+    // incremental analysis, the canvas's graph, and the message of what changed since the graph before.
+    // The keystrokes rename a resource and back, as bench/web types.
+    const text = syntheticTemplate(n).replace(/^resources:\n/m, 'resources:\n  zz_bench: {type: OS::Heat::None}\n');
+    const renamed = text.replace('  zz_bench:', '  zz_bencha:');
+    const core = new ReaderCore(() => performance.now());
+    core.add({ kind: 'load', generation: 0, sources: { template: text, environment: '', files: {} }, settings: {} });
+    core.take();
+    const samples = time(160, (i) => {
+      core.add({ kind: 'template', generation: i + 1, template: i % 2 === 0 ? renamed : text });
+      core.take();
+    });
+    return {
+      case: `the designer's reading of a keystroke, ${n} resources`,
+      first_10_median_ms: median(samples.slice(0, 10)),
+      // After the first 60 (code the JIT has optimised by then).
+      median_ms: median(samples.slice(60)),
+      p95_ms: p95(samples.slice(60)),
     };
   }
   if (kind === 'ops') {

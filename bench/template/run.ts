@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 const self = fileURLToPath(import.meta.url);
 const cases = process.argv.slice(2).length
   ? process.argv.slice(2)
-  : ['cold:100', 'cold:1000', 'cold:5000', 'edit:1000', 'edit:5000', 'ops:1000', 'corpus'];
+  : ['cold:100', 'cold:1000', 'cold:5000', 'edit:1000', 'edit:5000', 'reader:1000', 'ops:1000', 'corpus'];
 
 if (process.env.HEARTH_BENCH_CASE) {
   const { runCase } = await import('./cases.ts');
