@@ -131,27 +131,31 @@ function edgeCandidates(r: ResourceInfo, implicit: readonly string[]): GraphEdge
   return edges;
 }
 
+const same = (a: unknown, b: unknown) => a === b;
 const sameMembers = (a: ResourceNodeData['members'], b: ResourceNodeData['members']) =>
   a === b || (a !== null && b !== null && a.length === b.length && a.every((m, i) => m.name === b[i]!.name && m.type === b[i]!.type));
 
+/** How each field of a node is compared (a record of every field: a field added to the node must be added here). */
+const NODE_FIELDS: { [K in keyof ResourceNodeData]-?: (a: ResourceNodeData[K], b: ResourceNodeData[K]) => boolean } = {
+  name: same,
+  type: same,
+  category: same,
+  line: same,
+  errors: same,
+  warnings: same,
+  problem: same,
+  disabled: same,
+  members: sameMembers,
+  moreMembers: same,
+  group: same,
+};
+const NODE_KEYS = Object.keys(NODE_FIELDS) as Array<keyof ResourceNodeData>;
+
 /** The node derived before when this one is equal to it, so that it keeps its identity. */
 function sameNodeAsBefore(node: ResourceNodeData, before: ResourceNodeData | undefined): ResourceNodeData {
-  if (
-    before &&
-    before.name === node.name &&
-    before.type === node.type &&
-    before.category === node.category &&
-    before.line === node.line &&
-    before.errors === node.errors &&
-    before.warnings === node.warnings &&
-    before.problem === node.problem &&
-    before.disabled === node.disabled &&
-    before.moreMembers === node.moreMembers &&
-    before.group === node.group &&
-    sameMembers(before.members, node.members)
-  )
-    return before;
-  return node;
+  if (!before) return node;
+  for (const key of NODE_KEYS) if (!(NODE_FIELDS[key] as (a: unknown, b: unknown) => boolean)(node[key], before[key])) return node;
+  return before;
 }
 
 function resolved(expr: Expr | null | undefined, env: EvalEnv): Value | undefined {

@@ -135,11 +135,11 @@ function compute(): void {
 export const IDLE_WAIT_MS = 250;
 
 /**
- * The least time between two computations waiting for an idle moment. While a stack runs, its events
- * come hundreds a second and the page is idle between most frames: without a gap the view was computed
- * after nearly every frame (30 to 40 times in a one-second deployment of 1,000 resources, 3 to 15 ms
- * each), time the next events waited for. The time left and the critical path are read by a person:
- * five times a second is enough.
+ * The least time between two computations waiting for an idle moment: while a stack runs, and while
+ * the user types. A stack's events come hundreds a second and the page is idle between most frames:
+ * without a gap the view was computed after nearly every frame (30 to 40 times in a one-second
+ * deployment of 1,000 resources, 3 to 15 ms each), time the next events waited for. The time left and
+ * the critical path are read by a person: five times a second is enough.
  */
 export const IDLE_REFRESH_GAP_MS = 200;
 
