@@ -171,11 +171,11 @@ const lastResource = new WeakMap<ResourceInfo['def'], WorkflowResource>();
 
 function workflowResource(r: ResourceInfo, waits: Wait[]): WorkflowResource {
   const type = r.def.type ?? '';
-  if (WAIT_CONDITIONS.has(typeOf(r))) return { name: r.name, type, waits, signalledBy: [], signalsNeeded: 0 };
-  const last = lastResource.get(r.def);
+  const kept = !WAIT_CONDITIONS.has(typeOf(r));
+  const last = kept ? lastResource.get(r.def) : undefined;
   if (last && last.name === r.name && last.type === type && last.waits === waits) return last;
   const made: WorkflowResource = { name: r.name, type, waits, signalledBy: [], signalsNeeded: 0 };
-  lastResource.set(r.def, made);
+  if (kept) lastResource.set(r.def, made);
   return made;
 }
 
