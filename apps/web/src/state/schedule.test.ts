@@ -13,12 +13,17 @@ const stack = (inProgress: boolean): StackState => ({
   simulation: { latency: 0, latencyByType: {} },
 });
 
+/** An idle moment of `ms` milliseconds, or the one given when the wait's bound passed. */
+const idleFor = (ms: number, didTimeout = false): IdleDeadline => ({ didTimeout, timeRemaining: () => ms });
+
 /** The page's frame and idle callbacks, held until the test runs them. */
 function holdCallbacks() {
   const frames: Array<() => void> = [];
-  const idle: Array<{ run: () => void; timeout: number | undefined }> = [];
+  const idle: Array<{ run: (deadline?: IdleDeadline) => void; timeout: number | undefined }> = [];
   vi.stubGlobal('requestAnimationFrame', (run: () => void) => frames.push(run));
-  vi.stubGlobal('requestIdleCallback', (run: () => void, options?: { timeout?: number }) => idle.push({ run, timeout: options?.timeout }));
+  vi.stubGlobal('requestIdleCallback', (run: (deadline?: IdleDeadline) => void, options?: { timeout?: number }) =>
+    idle.push({ run, timeout: options?.timeout }),
+  );
   return { frames, idle };
 }
 
@@ -127,5 +132,47 @@ describe('the schedule view’s recomputation', () => {
     vi.advanceTimersByTime(1);
     expect(idle).toHaveLength(2);
     idle[1]!.run();
+  });
+
+  it('waits for an idle moment long enough for its last computation, up to IDLE_WAIT_MS in all', () => {
+    const { idle } = holdCallbacks();
+    let computed = 0;
+    const stop = useSchedule.subscribe(() => computed++);
+    try {
+      useRun.setState({ stack: stack(true) });
+      useSchedule.setState({ computeMs: 8 });
+      computed = 0;
+      refresh();
+      vi.advanceTimersByTime(IDLE_REFRESH_GAP_MS);
+      expect(idle).toHaveLength(1);
+      // A moment between two frames of a burst of events: too short, the view waits for the next.
+      vi.advanceTimersByTime(100);
+      idle[0]!.run(idleFor(3));
+      expect(computed).toBe(0);
+      expect(idle).toHaveLength(2);
+      // ...within what is left of the bound.
+      expect(idle[1]!.timeout).toBe(IDLE_WAIT_MS - 100);
+      idle[1]!.run(idleFor(9));
+      expect(computed).toBe(1);
+
+      // The bound passed: computed even without an idle moment long enough.
+      useSchedule.setState({ computeMs: 8 });
+      computed = 0;
+      refresh();
+      vi.advanceTimersByTime(IDLE_REFRESH_GAP_MS);
+      expect(idle).toHaveLength(3);
+      idle[2]!.run(idleFor(0, true));
+      expect(computed).toBe(1);
+
+      // A computation longer than any idle moment (a browser gives 50 ms at most) takes a long one.
+      useSchedule.setState({ computeMs: 200 });
+      computed = 0;
+      refresh();
+      vi.advanceTimersByTime(IDLE_REFRESH_GAP_MS);
+      idle[3]!.run(idleFor(30));
+      expect(computed).toBe(1);
+    } finally {
+      stop();
+    }
   });
 });

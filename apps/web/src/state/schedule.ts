@@ -143,6 +143,12 @@ export const IDLE_WAIT_MS = 250;
  */
 export const IDLE_REFRESH_GAP_MS = 200;
 
+/**
+ * An idle moment this long is taken whatever the last computation took: a browser gives idle moments
+ * of at most 50 ms, and a computation longer than one still has to run.
+ */
+const ENOUGH_IDLE_MS = 25;
+
 /** When a recomputation is wanted: at the next frame, or at the page's next idle moment (within IDLE_WAIT_MS). */
 export type RefreshAt = 'frame' | 'idle';
 
@@ -164,16 +170,27 @@ export function refresh(at: RefreshAt = 'frame'): void {
   if (pending === 'frame' || pending === when) return;
   pending = when;
   const asked = computations;
-  const run = () => {
+  let askedAt = 0;
+  const run = (idle?: IdleDeadline) => {
     if (computations !== asked) return;
+    // An idle moment between two frames of a burst of events is a few milliseconds: a computation
+    // started there would hold the next frame. It waits for a moment as long as the last computation
+    // took, within IDLE_WAIT_MS of asking.
+    const left = IDLE_WAIT_MS - (performance.now() - askedAt);
+    if (idle && !idle.didTimeout && left > 0 && idle.timeRemaining() < Math.min(useSchedule.getState().computeMs, ENOUGH_IDLE_MS)) {
+      return void requestIdleCallback(run, { timeout: left });
+    }
     computations++;
     pending = null;
     computedAt = performance.now();
     compute();
   };
-  if (when === 'frame') return void requestAnimationFrame(run);
+  if (when === 'frame') return void requestAnimationFrame(() => run());
   const gap = Math.min(IDLE_REFRESH_GAP_MS, computedAt + IDLE_REFRESH_GAP_MS - performance.now());
-  const ask = () => requestIdleCallback(run, { timeout: IDLE_WAIT_MS });
+  const ask = () => {
+    askedAt = performance.now();
+    requestIdleCallback(run, { timeout: IDLE_WAIT_MS });
+  };
   if (gap > 0) setTimeout(ask, gap);
   else ask();
 }
