@@ -48,11 +48,14 @@ export function Toolbar({ onOpenGallery, onHelp }: { onOpenGallery: () => void; 
     session.flush();
     const s = useDesign.getState();
     const base = baseName(s.designName);
-    const picture = s.graph ? { graph: s.graph, positions: s.positions, statuses: currentStatuses() } : null;
     try {
+      // A design opened without a layout has its first one computed while it shows (its nodes wait at
+      // the origin): an export meanwhile takes the same layout, not an empty picture.
+      const positions = s.needsLayout && s.graph ? { ...s.positions, ...(await autoLayout(s.graph)) } : s.positions;
+      const picture = s.graph ? { graph: s.graph, positions, statuses: currentStatuses() } : null;
       if (what === 'template') download(`${base}.yaml`, s.text);
       else if (what === 'environment') download(`${base}.env.yaml`, s.environment);
-      else if (what === 'layout') download(`${base}.layout.json`, layoutSidecar(s.positions), 'application/json');
+      else if (what === 'layout') download(`${base}.layout.json`, layoutSidecar(positions), 'application/json');
       else if (what === 'png' || what === 'svg') {
         if (!picture) throw new Error('The design has no graph yet (the YAML does not parse).');
         await exportImage(picture, what, base);
@@ -61,7 +64,7 @@ export function Toolbar({ onOpenGallery, onHelp }: { onOpenGallery: () => void; 
           name: base,
           template: s.text,
           environment: s.environment,
-          positions: s.positions,
+          positions,
           files: s.files,
           picture,
         });
