@@ -153,4 +153,6 @@ test('SVG and PNG exports draw the design itself: every node, every edge path, l
   // Width and height from the IHDR chunk: the picture of the whole design, not of the viewport.
   expect(png.readUInt32BE(16)).toBeGreaterThan(1000);
   expect(png.readUInt32BE(20)).toBeGreaterThan(300);
+  // Drawn, not blank: a white picture of that size would compress to a few kilobytes.
+  expect(png.length).toBeGreaterThan(50_000);
 });

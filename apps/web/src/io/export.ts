@@ -3,6 +3,8 @@
 // that SVG), or all of them in one zip archive.
 import { strToU8, zipSync } from 'fflate';
 import { designSvg, type Graph, type Positions } from '@hearth/design';
+import PngWorker from './png.worker.ts?worker';
+import type { PngReply } from './png.worker.ts';
 
 export function download(name: string, data: Blob | string, type = 'text/yaml'): void {
   const blob = typeof data === 'string' ? new Blob([data], { type }) : data;
@@ -42,7 +44,23 @@ export async function svgToPng(svg: string): Promise<Blob> {
   canvas.width = Math.max(1, Math.round(w * scale));
   canvas.height = Math.max(1, Math.round(h * scale));
   canvas.getContext('2d')!.drawImage(image, 0, 0, canvas.width, canvas.height);
-  return new Promise<Blob>((ok, fail) => canvas.toBlob((b) => (b ? ok(b) : fail(new Error('The browser made no PNG.'))), 'image/png'));
+  return encodePng(await createImageBitmap(canvas));
+}
+
+/** The PNG of these pixels, encoded in a Web Worker (see png.worker.ts), which takes the bitmap. */
+async function encodePng(bitmap: ImageBitmap): Promise<Blob> {
+  const worker = new PngWorker();
+  try {
+    const reply = await new Promise<PngReply>((ok, fail) => {
+      worker.onmessage = (message: MessageEvent<PngReply>) => ok(message.data);
+      worker.onerror = (event) => fail(new Error(`The browser made no PNG: ${event.message}`));
+      worker.postMessage(bitmap, [bitmap]);
+    });
+    if ('error' in reply) throw new Error(`The browser made no PNG: ${reply.error}`);
+    return reply.png;
+  } finally {
+    worker.terminate();
+  }
 }
 
 export interface Picture {
