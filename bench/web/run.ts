@@ -285,6 +285,19 @@ async function dragNode(page: Page): Promise<{ steps: number[]; frames: number[]
   return { steps, frames, drop, moved: (await positionOf(name)) !== before };
 }
 
+/**
+ * Until the page has nothing left to do: three idle moments in a row that the browser gives in full
+ * (about 50 ms each, as it does when no task or frame is waiting).
+ */
+async function settled(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    for (let calm = 0, i = 0; calm < 3 && i < 2000; i++) {
+      const left = await new Promise<number>((r) => requestIdleCallback((d) => r(d.timeRemaining())));
+      calm = left > 45 ? calm + 1 : 0;
+    }
+  });
+}
+
 /** Chromium's counters of the page's work so far (ScriptDuration, TaskDuration: seconds), to read before and after. */
 async function workCounters(page: Page): Promise<() => Promise<Record<string, number>>> {
   const cdp = await page.context().newCDPSession(page);
@@ -367,6 +380,10 @@ async function liveDelay(page: Page, url: string, n: number, order: 'in order' |
   await page.goto(`${url}/?design=${id}`);
   await page.waitForFunction(drawnAt, n, { timeout: 120_000 });
   await laidOutAndSaved(page);
+  // The editor loads after the canvas, and reads the whole text as it does (its load is measured by the
+  // first render and the first keystrokes): what is measured here is a deployment watched once it has.
+  await page.waitForFunction(() => 'hearthEditor' in window, undefined, { timeout: 120_000 });
+  await settled(page);
   await startFrameLog(page);
   await page.evaluate(() => {
     type Ev = { resourceName: string | null; status: string; time: string };
