@@ -2,7 +2,8 @@
 // follows every keystroke), and how close the estimate of the SQL Server
 // example comes to a real run on the simulated cloud: the estimate before
 // any run (the simulated latency alone), then after one run (past
-// durations), against the second run's actual time. Prints JSON lines;
+// durations), against the second run's actual time; and the view computed
+// again while a stack runs. Prints JSON lines;
 // never fails on time.
 //   npm run bench:schedule                 (1,000 resources; latency 0.3 s)
 //   npm run bench:schedule -- 2000 --latency 0.5
@@ -12,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Engine } from '@hearth/engine';
 import { createProviders, SIM_TABLES } from '@hearth/resources';
-import { durationSamples, estimator, historyOf, observeRun, scheduleOf, workflowOf } from '@hearth/schedule';
+import { durationSamples, estimator, historyOf, observeRun, scheduleOf, scheduleView, workflowOf, type RunEvent } from '@hearth/schedule';
 import { openSqliteStore } from '@hearth/store';
 import { analyzeTemplate } from '@hearth/template';
 import { syntheticTemplate } from '../template/synthetic.ts';
@@ -57,7 +58,36 @@ const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** di
   );
 }
 
-// 2. Accuracy on the SQL Server example, rehearsed on the simulated cloud.
+// 2. The view while a stack runs (computed again as its events come): the same workflow, with half
+// the resources done and a tenth running.
+{
+  const analysis = analyzeTemplate(syntheticTemplate(n), { filename: 'synthetic.yaml' });
+  const workflow = workflowOf(analysis);
+  const estimate = estimator({ simulation: { latency: 1 } });
+  const started = Date.parse('2026-01-01T00:00:00Z');
+  const at = (s: number) => new Date(started + s * 1000).toISOString();
+  const events: RunEvent[] = [{ resourceName: null, action: 'CREATE', status: 'IN_PROGRESS', time: at(0) }];
+  const names = scheduleOf(workflow, { estimate }).steps.map((s) => s.resource);
+  names.slice(0, Math.floor(names.length * 0.6)).forEach((name, i) => {
+    events.push({ resourceName: name, action: 'CREATE', status: 'IN_PROGRESS', time: at(i / 100) });
+    if (i < names.length / 2) events.push({ resourceName: name, action: 'CREATE', status: 'COMPLETE', time: at(i / 100 + 1) });
+  });
+  const viewMs: number[] = [];
+  for (let i = 0; i < 60; i++) {
+    const t0 = performance.now();
+    scheduleView({ workflow, estimate, run: observeRun(events), now: started + 20_000 });
+    if (i >= 10) viewMs.push(performance.now() - t0);
+  }
+  console.log(
+    JSON.stringify({
+      case: 'view while running',
+      resources: analysis.resources.length,
+      view_ms: { median: round(quantile(viewMs, 0.5)), p95: round(quantile(viewMs, 0.95)) },
+    }),
+  );
+}
+
+// 3. Accuracy on the SQL Server example, rehearsed on the simulated cloud.
 {
   const template = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples', 'sql-server-cluster.yaml'), 'utf8');
   const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-schedule-'));

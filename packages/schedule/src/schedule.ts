@@ -12,7 +12,23 @@ export interface ScheduleRequest extends TimingOptions {
   plan?: PlannedActions;
 }
 
-export function stepsOf(workflow: Workflow, operation: Operation, plan?: PlannedActions): Step[] {
+/**
+ * The steps of an operation on a workflow. Without a plan they are kept with the workflow and given
+ * again (the same array, not to be changed): a running stack's view is computed again at each batch
+ * of its events, and its timing keeps what it derives from them (see `timeSteps`).
+ */
+export function stepsOf(workflow: Workflow, operation: Operation, plan?: PlannedActions): readonly Step[] {
+  if (plan) return makeSteps(workflow, operation, plan);
+  let byOperation = keptSteps.get(workflow);
+  if (!byOperation) keptSteps.set(workflow, (byOperation = new Map()));
+  let steps = byOperation.get(operation);
+  if (!steps) byOperation.set(operation, (steps = makeSteps(workflow, operation)));
+  return steps;
+}
+
+const keptSteps = new WeakMap<Workflow, Map<Operation, readonly Step[]>>();
+
+function makeSteps(workflow: Workflow, operation: Operation, plan?: PlannedActions): Step[] {
   if (operation === 'delete') return deleteSteps(workflow);
   if (operation === 'update') return updateSteps(workflow, plan ?? { actions: new Map(), removed: new Map() });
   return createSteps(workflow);

@@ -77,6 +77,29 @@ function ordered(steps: readonly Step[]): { order: Step[]; blocked: string[] } {
   return { order, blocked: steps.filter((s) => !placed.has(s.id)).map((s) => s.id) };
 }
 
+interface Order {
+  order: Step[];
+  blocked: string[];
+  /** Each placed step's index in `order`, by id. */
+  position: ReadonlyMap<string, number>;
+}
+
+/**
+ * Orders kept with the steps they order: while a stack runs, its view is timed again at each batch of
+ * events from the same steps (see `stepsOf`), and ordering them was a third of that work.
+ */
+const orders = new WeakMap<readonly Step[], Order>();
+
+function orderOf(steps: readonly Step[]): Order {
+  let known = orders.get(steps);
+  if (!known) {
+    const { order, blocked } = ordered(steps);
+    known = { order, blocked, position: new Map(order.map((s, i) => [s.id, i])) };
+    orders.set(steps, known);
+  }
+  return known;
+}
+
 export interface TimingOptions {
   /** Observed times of steps that have started, by step id. */
   observed?: ReadonlyMap<string, Observed>;
@@ -88,8 +111,7 @@ export interface TimingOptions {
 
 export function timeSteps(steps: readonly Step[], estimate: Estimator, options: TimingOptions = {}): Schedule {
   const { observed = new Map<string, Observed>(), now = 0, ended = false } = options;
-  const { order, blocked } = ordered(steps);
-  const position = new Map(order.map((s, i) => [s.id, i]));
+  const { order, blocked, position } = orderOf(steps);
   const timed = new Map<string, TimedStep>();
   let mainEnd = 0;
   for (const step of order) {

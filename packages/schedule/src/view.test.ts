@@ -2,7 +2,9 @@ import { analyzeTemplate } from '@hearth/template';
 import { describe, expect, it } from 'vitest';
 import type { Estimator } from './estimates.ts';
 import { observeRun, type RunEvent } from './observe.ts';
+import { stepsOf } from './schedule.ts';
 import { scheduleView } from './view.ts';
+import { waitingOn } from './why.ts';
 import { workflowOf } from './workflow.ts';
 
 const TEMPLATE = `heat_template_version: 2018-08-31
@@ -58,5 +60,48 @@ describe('the schedule view', () => {
     expect(done.schedule.total).toBe(20);
     expect(done.schedule.byId.get('server')!.state).toBe('skipped');
     expect(done.waiting).toEqual({});
+  });
+
+  it('names for each waiting resource the same chain as waitingOn, on long chains that share their ends', () => {
+    // Each resource waits on the one before it and on the one seven before: chains that meet.
+    const template = `heat_template_version: 2018-08-31\nresources:\n${Array.from(
+      { length: 60 },
+      (_, i) => `  r${i}: {type: OS::Heat::None${i ? `, depends_on: [r${i - 1}${i >= 7 ? `, r${i - 7}` : ''}]` : ''}}\n`,
+    ).join('')}`;
+    const chains = workflowOf(analyzeTemplate(template, { filename: 'chains.yaml' }));
+    const events = [ev(null, 'IN_PROGRESS', 0)];
+    for (let i = 0; i < 20; i++) events.push(ev(`r${i}`, 'IN_PROGRESS', i), ev(`r${i}`, 'COMPLETE', i + 1));
+    events.push(ev('r20', 'IN_PROGRESS', 21));
+    const view = scheduleView({ workflow: chains, estimate, run: observeRun(events), now: t0 + 22_000 });
+    const expected: Record<string, string> = {};
+    for (const step of view.schedule.steps) {
+      if (step.state !== 'planned') continue;
+      const chain = waitingOn(view.schedule, step.id);
+      if (chain.length) expected[step.resource] = chain.map((w) => view.schedule.byId.get(w.on)!.resource).join(' → ');
+    }
+    expect(Object.keys(expected)).toHaveLength(39);
+    expect(expected['r59']!.split(' → ')).toHaveLength(39);
+    expect(view.waiting).toEqual(expected);
+  });
+
+  it('computed again from the same workflow (a run’s next batch of events), gives what a new workflow gives', () => {
+    const run = (n: number) =>
+      observeRun([ev(null, 'IN_PROGRESS', 0), ev('net', 'IN_PROGRESS', 0), ...(n > 1 ? [ev('net', 'COMPLETE', 2)] : [])]);
+    for (const operation of ['create', 'delete'] as const) {
+      expect(stepsOf(workflow, operation)).toBe(stepsOf(workflow, operation));
+      for (const n of [1, 2, 1]) {
+        const again = scheduleView({ workflow, estimate, operation, run: run(n), now: t0 + 3000 });
+        const anew = scheduleView({
+          workflow: workflowOf(analyzeTemplate(TEMPLATE, { filename: 't.yaml' })),
+          estimate,
+          operation,
+          run: run(n),
+          now: t0 + 3000,
+        });
+        expect(again.schedule.steps).toEqual(anew.schedule.steps);
+        expect(again.waiting).toEqual(anew.waiting);
+        expect(again.critical).toEqual(anew.critical);
+      }
+    }
   });
 });

@@ -2,7 +2,7 @@
 // the other (each a depends_on, a reference in a named property, a rule Heat
 // adds, or a signal), and, while a stack runs, what a step that has not
 // started waits on right now, down to the step that is running.
-import type { Schedule } from './timing.ts';
+import type { Schedule, TimedStep } from './timing.ts';
 import type { Wait, Workflow } from './workflow.ts';
 
 /** The shortest chain of waits by which `from` waits for `to` (a signal counts), or null when it does not. */
@@ -45,21 +45,31 @@ export function waitingOn(schedule: Schedule, id: string): Wait[] {
   let at = schedule.byId.get(id);
   while (at && !seen.has(at.id)) {
     seen.add(at.id);
-    const pending =
-      at.state === 'planned'
-        ? at.after
-        : at.state === 'running' && at.signalsNeeded > 0
-          ? at.signalledBy.filter((w) => schedule.byId.get(w.on)?.state !== 'done')
-          : [];
-    let next: Wait | null = null;
-    for (const w of pending) {
-      const s = schedule.byId.get(w.on);
-      if (!s || s.state === 'done') continue;
-      if (!next || s.finish > schedule.byId.get(next.on)!.finish) next = w;
-    }
+    const next = nextWait(schedule, at);
     if (!next) break;
     chain.push(next);
     at = schedule.byId.get(next.on);
   }
   return chain;
+}
+
+/**
+ * The first link of `waitingOn`: of the unfinished steps `step` waits for now, the one expected to
+ * finish last (for a running wait condition: of the senders whose signals it still needs); null when
+ * it waits on nothing unfinished. The rest of the chain is the step waited on's own chain.
+ */
+export function nextWait(schedule: Schedule, step: TimedStep): Wait | null {
+  const pending =
+    step.state === 'planned'
+      ? step.after
+      : step.state === 'running' && step.signalsNeeded > 0
+        ? step.signalledBy.filter((w) => schedule.byId.get(w.on)?.state !== 'done')
+        : [];
+  let next: Wait | null = null;
+  for (const w of pending) {
+    const s = schedule.byId.get(w.on);
+    if (!s || s.state === 'done') continue;
+    if (!next || s.finish > schedule.byId.get(next.on)!.finish) next = w;
+  }
+  return next;
 }
