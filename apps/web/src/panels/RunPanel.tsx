@@ -11,7 +11,7 @@ import { PlanIcon } from '../canvas/PlanIcon.tsx';
 import { session, useDesign } from '../state/design.ts';
 import { bindRunToDesign, watchStack, watchWhileMaking } from '../state/live.ts';
 import { saveDesignNow } from '../state/persistence.ts';
-import { useRun, type Plan, type StackEvent } from '../state/run.ts';
+import { useRun, type Plan, type ResourceStatus, type StackEvent } from '../state/run.ts';
 import { stateStyle } from '../canvas/status.ts';
 import { useSchedule } from '../state/schedule.ts';
 import { eventShown } from './event-filter.ts';
@@ -31,9 +31,10 @@ export function stackFailed(
   statuses: Record<string, { state: string; note: string | null }>,
 ): boolean {
   if (!stack) return false;
-  return (
-    stack.status === 'FAILED' || stack.action === 'ROLLBACK' || Object.values(statuses).some((s) => s.state.endsWith('_FAILED') || s.note)
-  );
+  if (stack.status === 'FAILED' || stack.action === 'ROLLBACK') return true;
+  // A loop, not Object.values: this runs at every frame of a deployment's events, over every resource.
+  for (const name in statuses) if (statuses[name]!.state.endsWith('_FAILED') || statuses[name]!.note) return true;
+  return false;
 }
 
 function StackBadge() {
@@ -728,7 +729,9 @@ function StacksTab() {
 function FailedResources() {
   const statuses = useRun((s) => s.statuses);
   const graph = useDesign((s) => s.graph);
-  const failed = Object.entries(statuses).filter(([, s]) => s.note);
+  // A loop, not Object.entries: this runs at every frame of a deployment's events, over every resource.
+  const failed: Array<[string, ResourceStatus]> = [];
+  for (const name in statuses) if (statuses[name]!.note) failed.push([name, statuses[name]!]);
   if (!failed.length) return null;
   return (
     <span className="error failed-list">
