@@ -68,6 +68,17 @@ describe('run state', () => {
     useRun.getState().addEvents([ev(1, 'a', 'CREATE', 'IN_PROGRESS'), ev(2, 'a', 'CREATE', 'COMPLETE'), ev(3, null, 'CREATE', 'COMPLETE')]);
     expect(useRun.getState().events.map((e) => e.id)).toEqual([1, 2, 3]);
     expect(useRun.getState().statuses.a!.state).toBe('CREATE_COMPLETE');
+    // Events known already change nothing.
+    const known = useRun.getState().events;
+    useRun.getState().addEvents([ev(2, 'a', 'CREATE', 'COMPLETE')]);
+    expect(useRun.getState().events).toBe(known);
+  });
+
+  it('adds an event once when one batch holds it twice (a replay that raced the live stream, in one frame)', () => {
+    useRun.getState().resetEvents();
+    useRun.getState().addEvents([ev(1, 'a', 'CREATE', 'IN_PROGRESS')]);
+    useRun.getState().addEvents([ev(2, 'a', 'CREATE', 'COMPLETE'), ev(3, 'b', 'CREATE', 'IN_PROGRESS'), ev(2, 'a', 'CREATE', 'COMPLETE')]);
+    expect(useRun.getState().events.map((e) => e.id)).toEqual([1, 2, 3]);
   });
 
   it('keeps the state of resources that later events do not touch, and goes back over all for an older event', () => {

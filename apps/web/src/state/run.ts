@@ -39,8 +39,8 @@ export interface StackState {
 export interface RunState {
   stackName: string;
   stack: StackState | null;
+  /** In id order, each once. */
   events: StackEvent[];
-  eventIds: Set<number>;
   statuses: Record<string, ResourceStatus>;
   /** Per resource: the plan's action (create, update, replace, delete, retain, unchanged). */
   planActions: Record<string, string>;
@@ -97,11 +97,23 @@ export function withEvents(statuses: Record<string, ResourceStatus>, events: Sta
   return out;
 }
 
+/** Whether events (in id order) hold the event `id` (a binary search). */
+function hasEvent(events: readonly StackEvent[], id: number): boolean {
+  let [low, high] = [0, events.length - 1];
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const at = events[mid]!.id;
+    if (at === id) return true;
+    if (at < id) low = mid + 1;
+    else high = mid - 1;
+  }
+  return false;
+}
+
 export const useRun = create<RunState>()((set, get) => ({
   stackName: '',
   stack: null,
   events: [],
-  eventIds: new Set(),
   statuses: {},
   planActions: {},
   plan: null,
@@ -116,18 +128,21 @@ export const useRun = create<RunState>()((set, get) => ({
       planActions: plan ? Object.fromEntries(plan.changes.map((c) => [c.resource, c.action])) : {},
     }),
   addEvents(events) {
-    const { eventIds, events: known, statuses } = get();
-    const fresh = events.filter((e) => !eventIds.has(e.id)).sort((a, b) => a.id - b.id);
+    const { events: known, statuses } = get();
+    const last = known.at(-1)?.id ?? -Infinity;
+    // Known events are in id order: one after the last is new, one before it is new unless found.
+    const fresh = events
+      .filter((e) => e.id > last || !hasEvent(known, e.id))
+      .sort((a, b) => a.id - b.id)
+      .filter((e, i, sorted) => i === 0 || e.id !== sorted[i - 1]!.id);
     if (!fresh.length) return;
-    const ids = new Set(eventIds);
-    for (const e of fresh) ids.add(e.id);
     // Live events come after all those known: they only move the state on. One from before them
     // (a replay that raced the live stream) means going through them all again, in order.
-    const after = !known.length || fresh[0]!.id > known.at(-1)!.id;
-    const all = after ? [...known, ...fresh] : [...known, ...fresh].sort((a, b) => a.id - b.id);
-    set({ events: all, eventIds: ids, statuses: after ? withEvents(statuses, fresh) : statusesFrom(all) });
+    const after = fresh[0]!.id > last;
+    const all = after ? known.concat(fresh) : [...known, ...fresh].sort((a, b) => a.id - b.id);
+    set({ events: all, statuses: after ? withEvents(statuses, fresh) : statusesFrom(all) });
   },
-  resetEvents: () => set({ events: [], eventIds: new Set(), statuses: {} }),
+  resetEvents: () => set({ events: [], statuses: {} }),
   setConnection: (connection) => set({ connection }),
   setStatuses: (statuses) => set({ statuses }),
   setPlanActions: (planActions) => set({ planActions }),
