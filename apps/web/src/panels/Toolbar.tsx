@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useReactFlow, useStoreApi } from '@xyflow/react';
 import { groupHeights } from '../canvas/group-heights.ts';
 import { editorRedo, editorUndo, revealLine } from '../editor/handle.ts';
-import { autoLayout } from '@hearth/design';
+import { autoLayout, type Positions } from '@hearth/design';
 import { baseName, download, exportArchive, exportImage, layoutSidecar } from '../io/export.ts';
 import { openImport } from '../state/persistence.ts';
 import { session, useDesign } from '../state/design.ts';
@@ -48,26 +48,29 @@ export function Toolbar({ onOpenGallery, onHelp }: { onOpenGallery: () => void; 
     session.flush();
     const s = useDesign.getState();
     const base = baseName(s.designName);
+    // A design opened without a layout has its first one computed while it shows (its nodes wait at
+    // the origin): a layout or a picture exported meanwhile takes the same layout, not an empty one.
+    const laidOut = async () => (s.needsLayout && s.graph ? { ...s.positions, ...(await autoLayout(s.graph)) } : s.positions);
+    const pictureOf = (positions: Positions) => (s.graph ? { graph: s.graph, positions, statuses: currentStatuses() } : null);
     try {
-      // A design opened without a layout has its first one computed while it shows (its nodes wait at
-      // the origin): an export meanwhile takes the same layout, not an empty picture.
-      const positions = s.needsLayout && s.graph ? { ...s.positions, ...(await autoLayout(s.graph)) } : s.positions;
-      const picture = s.graph ? { graph: s.graph, positions, statuses: currentStatuses() } : null;
       if (what === 'template') download(`${base}.yaml`, s.text);
       else if (what === 'environment') download(`${base}.env.yaml`, s.environment);
-      else if (what === 'layout') download(`${base}.layout.json`, layoutSidecar(positions), 'application/json');
+      else if (what === 'layout') download(`${base}.layout.json`, layoutSidecar(await laidOut()), 'application/json');
       else if (what === 'png' || what === 'svg') {
+        const picture = pictureOf(await laidOut());
         if (!picture) throw new Error('The design has no graph yet (the YAML does not parse).');
         await exportImage(picture, what, base);
-      } else
+      } else {
+        const positions = await laidOut();
         await exportArchive({
           name: base,
           template: s.text,
           environment: s.environment,
           positions,
           files: s.files,
-          picture,
+          picture: pictureOf(positions),
         });
+      }
     } catch (error) {
       s.notify('error', `Export failed: ${error instanceof Error ? error.message : String(error)}`);
     }
