@@ -92,6 +92,7 @@ const NO_NAMES: readonly string[] = [];
 interface Derived {
   name: string;
   references: ResourceInfo['references'];
+  /** (The analysis gives a resource's implicit dependencies as the same list while they are the same.) */
   implicit: readonly string[];
   /** The resource's edges, before those to resources not in the template are left out. */
   candidates: GraphEdge[];
@@ -110,8 +111,6 @@ function categoryFor(type: string): string {
   }
   return category;
 }
-
-const sameItems = <T>(a: readonly T[], b: readonly T[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** A resource's edges of depends_on, references and Heat's implicit dependencies, to any name. */
 function edgeCandidates(r: ResourceInfo, implicit: readonly string[]): GraphEdge[] {
@@ -200,7 +199,7 @@ export function deriveGraph(analysis: Analysis): Graph {
     const last = lastDerived.get(r.def);
     const known = last !== undefined && last.name === r.name;
     const candidates =
-      known && last.references === r.references && sameItems(last.implicit, implicit) ? last.candidates : edgeCandidates(r, implicit);
+      known && last.references === r.references && last.implicit === implicit ? last.candidates : edgeCandidates(r, implicit);
     for (const e of candidates) if (names.has(e.target)) edges.push(e);
     const type = r.def.type ?? '';
     let group: ResourceNodeData['group'] = null;
@@ -234,7 +233,7 @@ export function deriveGraph(analysis: Analysis): Graph {
       known ? last.node : undefined,
     );
     if (!known || node !== last.node || candidates !== last.candidates || nestedText !== last.nestedText)
-      lastDerived.set(r.def, { name: r.name, references: r.references, implicit: [...implicit], candidates, nestedText, node });
+      lastDerived.set(r.def, { name: r.name, references: r.references, implicit, candidates, nestedText, node });
     return node;
   });
   // A wait condition waits for the signal of what runs its handle's command: an edge of its own kind.

@@ -133,7 +133,8 @@ function waitsOf(r: ResourceInfo, infos: ReadonlyMap<string, ResourceInfo>, impl
   const type = typeOf(r);
   const named = namedTypes(r, implicit, infos);
   const last = lastWaits.get(r.def);
-  if (last && last.references === r.references && last.type === type && sameItems(last.implicit, implicit) && sameItems(last.named, named))
+  // (The analysis gives a resource's implicit dependencies as the same list while they are the same.)
+  if (last && last.references === r.references && last.type === type && last.implicit === implicit && sameItems(last.named, named))
     return last;
   const waits: Wait[] = [];
   const referred: WaitsWorkedOut['referred'] = [];
@@ -154,7 +155,7 @@ function waitsOf(r: ResourceInfo, infos: ReadonlyMap<string, ResourceInfo>, impl
   }
   for (const dep of r.def.dependsOn) add(dep.name, 'depends_on', 'depends_on');
   for (const dep of implicit) add(dep, 'implicit', implicitReason(type, typeOf(infos.get(dep) ?? r)));
-  const worked: WaitsWorkedOut = { references: r.references, type, implicit: [...implicit], named, waits, referred };
+  const worked: WaitsWorkedOut = { references: r.references, type, implicit, named, waits, referred };
   lastWaits.set(r.def, worked);
   return worked;
 }

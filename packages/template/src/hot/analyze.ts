@@ -207,6 +207,12 @@ interface DefinitionUnit {
   properties: Map<string, { value: Value } | { error: EvalError | HeatError }>;
   /** The names reading those values looked up (a get_resource of a resource disabled since reads as null). */
   propertyLookups: Lookups;
+  /**
+   * The resource's implicit dependencies as last given (`Analysis.implicit`): given again, the same
+   * list, while they are the same, so that readers of the analysis (the designer's graph and workflow,
+   * which keep what they derive from a resource) find them unchanged by identity.
+   */
+  implicit?: string[];
 }
 
 interface CheckUnit {
@@ -1175,7 +1181,14 @@ class TemplateAnalyzer {
     for (const [name, deps] of implicit) {
       const stated = explicit.get(name) ?? new Set<string>();
       const extra = [...deps].filter((d) => !stated.has(d)).sort();
-      if (extra.length) this.result.implicit.set(name, extra);
+      if (!extra.length) continue;
+      const unit = this.units.get(name);
+      const kept = unit?.implicit;
+      if (kept && kept.length === extra.length && kept.every((d, i) => d === extra[i])) this.result.implicit.set(name, kept);
+      else {
+        if (unit) unit.implicit = extra;
+        this.result.implicit.set(name, extra);
+      }
     }
     const all = new Map(
       active.map((r) => {

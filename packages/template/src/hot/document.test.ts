@@ -120,4 +120,27 @@ resources:
     for (const text of [base, base.replace('net: {type: OS::Neutron::Net}', 'net: {type: OS::Neutron::Net, condition: off}'), base])
       expect(graph(doc.update(text))).toEqual(graph(analyzeTemplate(text)));
   });
+
+  it('keeps a resource’s implicit dependencies as the same list while they stay the same, and makes a new one when they change', () => {
+    const base = `heat_template_version: 2018-08-31
+resources:
+  net: {type: OS::Neutron::Net}
+  subnet: {type: OS::Neutron::Subnet, properties: {network: {get_resource: net}, cidr: 10.0.0.0/24}}
+  server: {type: OS::Nova::Server, properties: {image: i, flavor: f, networks: [{network: {get_resource: net}}]}}
+`;
+    const doc = new TemplateDocument();
+    const first = doc.update(base).implicit.get('server');
+    expect(first).toEqual(['subnet']);
+    // Another resource typed into: the server's list is the one given before (readers compare it by identity).
+    const typed = doc.update(base.replace('cidr: 10.0.0.0/24', 'cidr: 10.0.1.0/24')).implicit.get('server');
+    expect(typed).toBe(first);
+    // The server itself typed into: read again, with the same dependencies.
+    expect(doc.update(base.replace('image: i', 'image: i2')).implicit.get('server')).toEqual(['subnet']);
+    // A second subnet on the network: a new list.
+    const more = doc
+      .update(`${base}  subnet2: {type: OS::Neutron::Subnet, properties: {network: {get_resource: net}, cidr: 10.0.2.0/24}}\n`)
+      .implicit.get('server');
+    expect(more).toEqual(['subnet', 'subnet2']);
+    expect(more).not.toBe(first);
+  });
 });
